@@ -1,0 +1,133 @@
+import { z } from 'zod'
+import {
+  amazonFulfilmentFee,
+  amazonReferralRate,
+  auctionScratch,
+  averageRating,
+  definePlugin,
+  effectiveBid,
+  growFloat64,
+  growInt32,
+  gspAuction,
+  placePinned,
+  topK,
+  type MarketView,
+} from './kit/index.ts'
+
+/**
+ * Amazon: organic search plus Sponsored Products.
+ * Organic score (log-linear): relevance, sales velocity (the flywheel; long memory gives the
+ * persistence of fact F1, seed 000), conversion, rating and review count, repeat purchase (store
+ * exposure, rating and repurchase drive traffic: fact F14, seed 002), and a boost for fast
+ * local fulfilment (next-day delivery: fact F12, seed 000). Listings priced lower on another
+ * platform are suppressed (price parity: fact F10, seed 004).
+ * Sponsored slots: GSP on bid × predicted CTR, behind a relevance bar and a $0.02 reserve
+ * (Amazon's ads help, cited in DESIGN.md); the money and the skill both matter (F3, seed 000).
+ */
+const Params = z
+  .object({
+    /** 1-based positions of sponsored slots (assumption: two at the top, two further down the page). */
+    adPositions: z.array(z.number().int().min(1)).default([1, 2, 8, 14]),
+    /** Minimum relevance for an ad to enter the auction (Amazon ads help: a minimum relevance bar). */
+    adRelevanceGate: z.number().min(0).max(1).default(0.35),
+    /** Minimum CPC in dollars (Amazon ads help: $0.02). */
+    reserveCpc: z.number().min(0).default(0.02),
+    /** Added to the second-price charge (assumption: one cent, as in Alibaba's stated rule). */
+    cpcIncrement: z.number().min(0).default(0.01),
+    relevanceWeight: z.number().min(0).default(2),
+    velocityWeight: z.number().min(0).default(0.6),
+    conversionWeight: z.number().min(0).default(0.5),
+    ratingWeight: z.number().min(0).default(1.5),
+    reviewWeight: z.number().min(0).default(0.15),
+    repeatWeight: z.number().min(0).default(1),
+    /** Log-score bonus for items shipped from a local warehouse (fast fulfilment). */
+    fastFulfilmentBonus: z.number().min(0).default(0.4),
+    priceParity: z.boolean().default(true),
+    /** A listing is suppressed when priced elsewhere below price × (1 − tolerance). */
+    parityTolerance: z.number().min(0).max(1).default(0),
+  })
+  .strict()
+
+type AmazonParams = z.infer<typeof Params>
+
+export default definePlugin({
+  name: 'amazon',
+  summary: 'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; price parity',
+  claims: ['000', '002', '004', 'F1', 'F3', 'F9', 'F10', 'F12', 'F13', 'F14'],
+  params: Params,
+  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee }),
+  create({ market, params, k }) {
+    const positions = params.adPositions.map((p) => p - 1).filter((p) => p < k).sort((a, b) => a - b)
+    const priorScore = new Float64Array(market.products.count)
+    const predictedCtr = new Float64Array(market.products.count)
+    const startingSales = Float64Array.from({ length: market.products.count }, (_, i) => market.products.sales[i])
+    refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
+
+    let score = new Float64Array(1024)
+    let bids = new Float64Array(1024)
+    let adQuality = new Float64Array(1024)
+    let order = new Int32Array(2 * k)
+    let scratch = auctionScratch(1024, positions.length)
+    const winners = new Int32Array(positions.length)
+    const prices = new Float64Array(positions.length)
+    const ads = new Int32Array(positions.length)
+    const organic = new Int32Array(2 * k)
+    return {
+      rank(session, slots) {
+        const { n, candidates, relevance } = session
+        score = growFloat64(score, n)
+        bids = growFloat64(bids, n)
+        adQuality = growFloat64(adQuality, n)
+        if (scratch.score.length < n) scratch = auctionScratch(n, positions.length)
+        const { relevanceWeight, adRelevanceGate } = params
+        for (let i = 0; i < n; i++) {
+          const p = candidates[i]
+          const prior = priorScore[p]
+          const rel = relevance[i]
+          if (prior === -Infinity || rel <= 0) {
+            score[i] = -Infinity
+            bids[i] = 0
+            continue
+          }
+          score[i] = relevanceWeight * Math.log(rel) + prior
+          bids[i] = rel >= adRelevanceGate ? effectiveBid(market, p) : 0
+          adQuality[i] = rel * predictedCtr[p]
+        }
+        const adCount = gspAuction(bids, adQuality, n, positions.length, params.reserveCpc, params.cpcIncrement, scratch, winners, prices)
+        for (let j = 0; j < adCount; j++) ads[j] = candidates[winners[j]]
+        order = growInt32(order, k + adCount)
+        const got = topK(score, n, k + adCount, order)
+        for (let j = 0; j < got; j++) organic[j] = candidates[order[j]]
+        placePinned(slots, positions, ads, prices, adCount, organic, got)
+      },
+      observe() {
+        refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
+      },
+    }
+  },
+})
+
+/**
+ * The query-independent part of the organic score, recomputed once a round (the signals only
+ * change between rounds), and the ad CTR estimate (clicks + 1) / (impressions + 30).
+ */
+function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, priorScore: Float64Array, predictedCtr: Float64Array): void {
+  const { products, sellers } = market
+  for (let p = 0; p < products.count; p++) {
+    predictedCtr[p] = (products.clicks[p] + 1) / (products.impressions[p] + 30)
+    if (params.priceParity && products.priceElsewhere[p] < products.price[p] * (1 - params.parityTolerance)) {
+      priorScore[p] = -Infinity
+      continue
+    }
+    const conversion = (products.sales[p] - startingSales[p] + 1) / (products.clicks[p] + 10)
+    const rating = averageRating(products.reviews[p], products.ratingSum[p]) / 5
+    const local = sellers.origin[products.seller[p]] === 1
+    priorScore[p] =
+      params.velocityWeight * Math.log1p(products.salesVelocity[p]) +
+      params.conversionWeight * Math.log(conversion) +
+      params.ratingWeight * Math.log(rating) +
+      params.reviewWeight * Math.log1p(products.reviews[p]) +
+      params.repeatWeight * products.repeatRate[p] +
+      (local ? params.fastFulfilmentBonus : 0)
+  }
+}

@@ -1,0 +1,10 @@
+// Everything a plugin author needs, from one import.
+export { definePlugin } from './contract.ts'
+export type { MarketView, Plugin, PlatformRules, PluginContext, Ranker, ReadonlyColumn, RoundFeedback, Session } from './contract.ts'
+export { Slots } from './slots.ts'
+export { topK, fillByScore } from './topk.ts'
+export { gspAuction, auctionScratch } from './auction.ts'
+export { effectiveBid, placePinned } from './ads.ts'
+export { growFloat64, growInt32 } from './buffers.ts'
+export { amazonFulfilmentFee, amazonReferralRate, FLAT_REFERRAL_RATE } from './fees.ts'
+export { averageRating } from '../../datasets/catalog.ts'

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { definePlugin, growFloat64, growInt32, topK } from './kit/index.ts'
+
+/**
+ * Temu: price-first and fully managed. Sellers declare a supply price; the platform sets retail
+ * (declared × markup) and runs the store (seed 000, seed 004). Within an identical-product group
+ * only the cheapest declared offer is shown: the traffic of the same product depends on price
+ * (fact F4, seed 000). Eligible offers pass a relevance gate and are ranked by low price. The
+ * engine makes losing offers cut their declared price each round (priceFirst), which is how
+ * supply prices fall and traders are squeezed out by factories (fact F5, seed 000).
+ */
+const Params = z
+  .object({
+    /** Retail = declared supply price × markup; the platform keeps the difference (assumption). */
+    markup: z.number().min(1).default(1.5),
+    /** Minimum relevance to be shown at all (assumption). */
+    relevanceGate: z.number().min(0).max(1).default(0.3),
+    /** Weight of relevance against log price in the ranking score (small: price first). */
+    relevanceWeight: z.number().min(0).default(0.5),
+  })
+  .strict()
+
+export default definePlugin({
+  name: 'temu',
+  summary: 'Price-first managed marketplace: cheapest declared offer of each identical item takes its traffic, low price ranks first',
+  claims: ['000', '004', 'F4', 'F5'],
+  params: Params,
+  platform: (params) => ({ sessionKind: 'search', priceFirst: true, retailMarkup: params.markup, referralRate: () => 0, fulfilmentFee: () => 0 }),
+  create({ market, params, k }) {
+    const { products, categories } = market
+    // Per-session winner of each group, stamped so no clearing is needed between sessions.
+    const groupWinner = new Int32Array(market.groupCount)
+    const groupStamp = new Int32Array(market.groupCount)
+    let stamp = 0
+    let score = new Float64Array(1024)
+    let order = new Int32Array(k)
+    return {
+      rank(session, slots) {
+        const { n, candidates, relevance } = session
+        score = growFloat64(score, n)
+        order = growInt32(order, k)
+        stamp++
+        for (let i = 0; i < n; i++) {
+          if (relevance[i] < params.relevanceGate) continue
+          const p = candidates[i]
+          const g = products.group[p]
+          const held = groupWinner[g]
+          if (groupStamp[g] !== stamp || products.price[p] < products.price[held] || (products.price[p] === products.price[held] && p < held)) {
+            groupStamp[g] = stamp
+            groupWinner[g] = p
+          }
+        }
+        for (let i = 0; i < n; i++) {
+          const p = candidates[i]
+          const g = products.group[p]
+          const wins = relevance[i] >= params.relevanceGate && groupStamp[g] === stamp && groupWinner[g] === p
+          score[i] = wins ? params.relevanceWeight * relevance[i] - Math.log(products.price[p] / categories.refPrice[products.category[p]]) : -Infinity
+        }
+        const got = topK(score, n, k, order)
+        for (let j = 0; j < got; j++) slots.push(candidates[order[j]])
+      },
+    }
+  },
+})

@@ -1,0 +1,104 @@
+import { z } from 'zod'
+import { definePlugin, growFloat64, growInt32, placePinned, topK } from './kit/index.ts'
+
+/**
+ * TikTok Shop: an interest feed with staged traffic pools. Sessions are feed visits (no query).
+ * Every new item gets a first pool of views; when its pool is used up, an item whose engagement
+ * (clicks per view) beats the threshold is promoted to the next, larger pool; one that does not
+ * is retired to interest-only ranking. Interest match and the seller's content skill (video
+ * quality) drive the score. Every video is an opportunity and new sellers meet weak competition
+ * (fact F6, seed 002). Pool sizes follow practitioners' tiers (DESIGN.md: about 200–500, 3k–5k,
+ * 10k–20k, 100k+ views; promotion at about 10% like rate), scaled to this kit's traffic;
+ * TikTok itself names only the signal families (interactions, content, user information).
+ */
+const Params = z
+  .object({
+    /** Views of each pool tier as practitioners describe them (DESIGN.md). */
+    poolViews: z.array(z.number().positive()).min(1).default([200, 3000, 10000, 100000]),
+    /** Simulated views per real view: the simulated market has far less traffic (assumption). */
+    poolScale: z.number().positive().default(0.01),
+    /** Clicks per view needed to be promoted (assumption: the practitioners' 10% like rate, rescaled to this kit's click model). */
+    promoteAt: z.number().min(0).max(1).default(0.06),
+    /** Slots per feed page kept for items still in their first pool (assumption). */
+    freshSlots: z.number().int().min(0).default(5),
+    interestWeight: z.number().min(0).default(2),
+    contentWeight: z.number().min(0).default(1.5),
+    /** Log-score gained per tier climbed. */
+    tierBoost: z.number().min(0).default(0.8),
+    /** Log-score lost by items that failed a promotion. */
+    retiredPenalty: z.number().min(0).default(1.5),
+    /** Referral commission (assumption: TikTok Shop's common 8%). */
+    commissionRate: z.number().min(0).max(1).default(0.08),
+  })
+  .strict()
+
+export default definePlugin({
+  name: 'tiktok',
+  summary: 'Interest feed with staged traffic pools: every new item gets a first pool, engaging items are promoted',
+  claims: ['000', '002', 'F6'],
+  params: Params,
+  platform: (params) => ({ sessionKind: 'feed', referralRate: () => params.commissionRate, fulfilmentFee: () => 0 }),
+  create({ market, params, k }) {
+    const { products, sellers } = market
+    const quota = params.poolViews.map((v) => Math.max(1, Math.round(v * params.poolScale)))
+    const lastTier = quota.length - 1
+    const tier = new Uint8Array(products.count)
+    const views = new Float64Array(products.count)
+    const clicks = new Float64Array(products.count)
+    const retired = new Uint8Array(products.count)
+    const freshCount = Math.min(params.freshSlots, k)
+    // Fresh items are spread down the page: positions k/fresh apart, starting at the second slot.
+    const freshPositions = Array.from({ length: freshCount }, (_, j) => Math.min(k - 1, 1 + Math.floor((j * k) / freshCount)))
+    const zeroCpc = new Float64Array(freshCount)
+    let score = new Float64Array(1024)
+    let freshScore = new Float64Array(1024)
+    let order = new Int32Array(2 * k)
+    const freshOrder = new Int32Array(freshCount)
+    const fresh = new Int32Array(freshCount)
+    let main = new Int32Array(2 * k)
+    return {
+      rank(session, slots) {
+        const { n, candidates, relevance } = session
+        score = growFloat64(score, n)
+        freshScore = growFloat64(freshScore, n)
+        for (let i = 0; i < n; i++) {
+          const p = candidates[i]
+          const rel = relevance[i]
+          if (rel <= 0) {
+            score[i] = freshScore[i] = -Infinity
+            continue
+          }
+          const interest = params.interestWeight * Math.log(rel)
+          const inFirstPool = tier[p] === 0 && !retired[p] && views[p] < quota[0]
+          freshScore[i] = inFirstPool ? interest : -Infinity
+          score[i] =
+            interest +
+            params.contentWeight * sellers.contentSkill[products.seller[p]] +
+            params.tierBoost * tier[p] -
+            (retired[p] ? params.retiredPenalty : 0)
+        }
+        const freshGot = topK(freshScore, n, freshCount, freshOrder)
+        for (let j = 0; j < freshGot; j++) fresh[j] = candidates[freshOrder[j]]
+        order = growInt32(order, k + freshGot)
+        main = growInt32(main, k + freshGot)
+        const got = topK(score, n, k + freshGot, order)
+        for (let j = 0; j < got; j++) main[j] = candidates[order[j]]
+        placePinned(slots, freshPositions, fresh, zeroCpc, freshGot, main, got)
+        for (let j = 0; j < slots.count; j++) views[slots.products[j]]++
+      },
+      observe(feedback) {
+        for (let p = 0; p < products.count; p++) {
+          clicks[p] += feedback.clicks[p]
+          if (retired[p] || views[p] < quota[tier[p]]) continue
+          if (clicks[p] / views[p] >= params.promoteAt) {
+            if (tier[p] < lastTier) {
+              tier[p]++
+              views[p] = 0
+              clicks[p] = 0
+            }
+          } else retired[p] = 1
+        }
+      },
+    }
+  },
+})

@@ -1,0 +1,1 @@
+const x: number = 1; console.log("hello from ts", x, process.argv.slice(2))

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import { InputError, parseOrThrow } from '../datasets/errors.ts'
+import { CatalogParamsSchema } from '../datasets/params.ts'
+
+const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../seeds/scenarios')
+const share = z.number().min(0).max(1)
+
+/** The buyer model's coefficients (modelling assumptions; see bench/METRICS.md § model). */
+export const BuyerParamsSchema = z
+  .object({
+    /** Logit of the click probability of an examined slot: base + weights × signals. */
+    clickBase: z.number().default(-5),
+    clickRelevance: z.number().default(3),
+    clickRating: z.number().default(1.5),
+    clickPrice: z.number().default(1),
+    /** Feed sessions only: video quality (the seller's content skill) draws clicks. */
+    clickContent: z.number().default(1.5),
+    /** A perfect, fully relevant item is worth valueScale × the category reference price. */
+    valueScale: z.number().positive().default(1.6),
+    /** What not buying is worth, as a share of the reference price: the outside option of the choice. */
+    outsideValue: z.number().default(0.6),
+    /** Scale of the Gumbel taste noise in the choice, as a share of the reference price. */
+    choiceNoise: z.number().positive().default(0.25),
+    /** Cost of waiting one day, as a share of the reference price (× the buyer's delivery sensitivity). */
+    deliveryCostPerDay: z.number().min(0).default(0.012),
+  })
+  .strict()
+
+export const MarketParamsSchema = z
+  .object({
+    rounds: z.number().int().min(1).default(30),
+    sessionsPerRound: z.number().int().min(1).default(5000),
+    /** k: the positions a session sees. */
+    slots: z.number().int().min(1).max(200).default(20),
+    /** Feed candidate generation: products drawn per favourite category for one feed visit. */
+    feedPoolPerCategory: z.number().int().min(1).default(250),
+    /** Sales velocity keeps this share of itself each round, plus the round's orders. */
+    velocityDecay: share.default(0.85),
+    /** Chance that an order leaves a review. */
+    reviewRate: share.default(0.15),
+    /** A seller exits when its profit over the last exitWindow rounds is negative (after as many rounds in the market). */
+    exitWindow: z.number().int().min(1).default(10),
+    /** Fixed cost per store per round in dollars (staff, storage): what makes a seller without sales exit. */
+    overheadPerStore: z.number().min(0).default(0.25),
+    /** Relative step of bid adaptation between rounds. */
+    bidStep: share.default(0.1),
+    /** Relative step of a declared-price cut on price-first platforms. */
+    priceCutStep: share.default(0.05),
+    /** The lowest margin over unit cost each archetype accepts when cutting prices (factories go lowest: 000). */
+    minMargin: z
+      .object({ factory: z.number().min(0).default(0.05), trader: z.number().min(0).default(0.12), brand: z.number().min(0).default(0.3) })
+      .strict()
+      .prefault({}),
+    buyer: BuyerParamsSchema.prefault({}),
+  })
+  .strict()
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    /** Base seed: run seed i (0-based) uses seed + i. */
+    seed: z.number().int().min(0).default(1),
+    catalog: CatalogParamsSchema.prefault({}),
+    market: MarketParamsSchema.prefault({}),
+  })
+  .strict()
+
+export type Scenario = z.infer<typeof ScenarioSchema>
+export type MarketParams = z.infer<typeof MarketParamsSchema>
+export type BuyerParams = z.infer<typeof BuyerParamsSchema>
+
+export function presetNames(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort()
+}
+
+/** A preset name (seeds/scenarios/NAME.json) or a path to a user's scenario JSON file. */
+export function loadScenario(nameOrPath: string): Scenario {
+  const raw = readScenarioFile(resolveScenarioFile(nameOrPath), [])
+  return parseOrThrow(ScenarioSchema, raw, `scenario ${nameOrPath}`)
+}
+
+function resolveScenarioFile(nameOrPath: string): string {
+  const preset = resolve(SCENARIO_DIR, `${nameOrPath}.json`)
+  if (/^[a-z0-9-]+$/.test(nameOrPath) && existsSync(preset)) return preset
+  if (existsSync(nameOrPath)) return resolve(nameOrPath)
+  throw new InputError(`no scenario "${nameOrPath}": not a preset (${presetNames().join(', ')}) nor a file`)
+}
+
+/** Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's). */
+function readScenarioFile(file: string, chain: string[]): Record<string, unknown> {
+  if (chain.includes(file)) throw new InputError(`scenario ${file} extends itself through ${chain.join(' → ')}`)
+  const text = readFileSync(file, 'utf8')
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new InputError(`scenario ${file} is not valid JSON: ${(err as Error).message}`)
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`scenario ${file} must hold a JSON object`)
+  const { extends: base, ...own } = data as Record<string, unknown>
+  if (base === undefined) return own
+  if (typeof base !== 'string') throw new InputError(`scenario ${file}: "extends" must name a preset or a file`)
+  const baseFile = base.includes('/') ? resolve(dirname(file), base) : resolveScenarioFile(base)
+  return deepMerge(readScenarioFile(baseFile, [...chain, file]), own)
+}
+
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    const prior = out[key]
+    out[key] = isPlainObject(prior) && isPlainObject(value) ? deepMerge(prior, value) : value
+  }
+  return out
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}

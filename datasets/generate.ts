@@ -1,0 +1,226 @@
+import { BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import type { CatalogParams } from './params.ts'
+import { cumulative, drawIndex, lognormal, makeRng, normal, pareto, randomInt, uniform, zipfWeights, type Rng } from './rng.ts'
+import { indexByKey, noisyUnitVector } from './topics.ts'
+
+const ARCHETYPE_KEYS = ['factory', 'trader', 'brand'] as const
+/** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
+const COST_EFFICIENCY: Record<(typeof ARCHETYPE_KEYS)[number], [number, number]> = { factory: [0.7, 0.85], trader: [1.0, 1.2], brand: [0.9, 1.05] }
+/** Price over unit cost by archetype (modelling assumption: brands command a premium). */
+const MARKUP: Record<(typeof ARCHETYPE_KEYS)[number], [number, number]> = { factory: [1.5, 2.0], trader: [1.7, 2.3], brand: [2.1, 2.9] }
+/** Size tiers by rank of seller size: the top 5% are "giant trees", the bottom 75% "grass" (000). */
+const LARGE_SHARE = 0.05
+const MEDIUM_SHARE = 0.2
+/** Rounds of history the incumbents' starting sales stand for. */
+const HISTORY_ROUNDS = 20
+const REVIEW_RATE = 0.15
+
+/** The seeded synthetic marketplace of the design: sellers, products, buyers from one seed. */
+export function generateCatalog(params: CatalogParams, seed: number, rounds: number): Catalog {
+  const rng = makeRng(seed, 'catalog')
+  const categories = generateCategories(rng, params)
+  const { sellers, size } = generateSellers(rng, params, rounds)
+  const { products, groupCount } = generateProducts(rng, params, categories, sellers, size)
+  const buyers = generateBuyers(rng, params.buyers, categories)
+  return { categories, sellers, products, buyers, groupCount }
+}
+
+function generateCategories(rng: Rng, params: CatalogParams): Categories {
+  const n = params.categories
+  const centroid = new Float32Array(n * TOPIC_DIMS)
+  const refPrice = new Float64Array(n)
+  const baseBid = new Float64Array(n)
+  const department = new Uint8Array(n)
+  for (let c = 0; c < n; c++) {
+    noisyUnitVector(rng, centroid, c * TOPIC_DIMS, null, 0, 1)
+    refPrice[c] = lognormal(rng, params.medianPrice, 0.6)
+    baseBid[c] = Math.max(0.02, refPrice[c] * params.baseBidShare * lognormal(rng, 1, 0.3))
+    department[c] = c % DEPARTMENTS.length
+  }
+  const name = Array.from({ length: n }, (_, c) => `${DEPARTMENTS[department[c]]}-${String(c).padStart(3, '0')}`)
+  return { count: n, name, department, popularity: zipfWeights(n, params.categoryZipf), refPrice, baseBid, centroid, start: new Int32Array(n + 1), products: new Int32Array(0) }
+}
+
+function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sellers: Sellers; size: Float64Array } {
+  const n = params.sellers
+  const mix = cumulative(ARCHETYPE_KEYS.map((k) => params.archetypeMix[k]))
+  const s: Sellers = {
+    count: n,
+    id: Array.from({ length: n }, (_, i) => `s${i}`),
+    archetype: new Uint8Array(n),
+    origin: new Uint8Array(n),
+    deliveryDays: new Float64Array(n),
+    sizeTier: new Uint8Array(n),
+    joinRound: new Int32Array(n),
+    costEfficiency: new Float64Array(n),
+    adBudget: new Float64Array(n),
+    budgetLeft: new Float64Array(n),
+    bidLevel: new Float64Array(n),
+    adSkill: new Float64Array(n),
+    contentSkill: new Float64Array(n),
+    stores: new Int32Array(n),
+    active: new Uint8Array(n),
+  }
+  const size = new Float64Array(n)
+  const lastEntryRound = Math.max(1, Math.floor((rounds - 1) * params.entryHorizon))
+  for (let i = 0; i < n; i++) {
+    const a = drawIndex(rng, mix)
+    const key = ARCHETYPE_KEYS[a]
+    s.archetype[i] = a
+    const crossBorder = rng() < params.crossBorderShare[key]
+    s.origin[i] = crossBorder ? 0 : 1
+    const [lo, hi] = crossBorder ? params.crossBorderDeliveryDays : params.localDeliveryDays
+    s.deliveryDays[i] = Math.round(uniform(rng, lo, hi))
+    size[i] = pareto(rng, params.sellerSizeTail)
+    s.joinRound[i] = rounds > 1 && rng() < params.entrantShare ? 1 + randomInt(rng, lastEntryRound) : 0
+    s.costEfficiency[i] = uniform(rng, ...COST_EFFICIENCY[key])
+    s.adSkill[i] = Math.min(1, rng() + (key === 'brand' ? 0.2 : 0))
+    s.contentSkill[i] = rng()
+    s.bidLevel[i] = lognormal(rng, 1, 0.3)
+    s.active[i] = s.joinRound[i] === 0 ? 1 : 0
+    s.adBudget[i] = rng() < params.advertiserShare[key] ? 1 : 0 // scaled below, once stores are known
+  }
+  const bySize = Array.from({ length: n }, (_, i) => i).sort((a, b) => size[b] - size[a] || a - b)
+  bySize.forEach((seller, rank) => {
+    const tier = rank < Math.ceil(n * LARGE_SHARE) ? 2 : rank < Math.ceil(n * (LARGE_SHARE + MEDIUM_SHARE)) ? 1 : 0
+    s.sizeTier[seller] = tier
+    s.stores[seller] = tier === 2 ? 2 + randomInt(rng, 4) : tier === 1 ? 1 + randomInt(rng, 2) : 1
+    if (s.adBudget[seller] > 0) s.adBudget[seller] = lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5)
+  })
+  s.budgetLeft.set(s.adBudget)
+  return { sellers: s, size }
+}
+
+/** size: each seller's raw size weight; products are allotted in proportion to it. */
+function generateProducts(rng: Rng, params: CatalogParams, categories: Categories, sellers: Sellers, size: Float64Array): { products: Products; groupCount: number } {
+  const n = params.products
+  const counts = allocateProportionally(size, n)
+  const supply = cumulative(Array.from(categories.popularity, (w) => Math.pow(w, params.supplyFollowsDemand)))
+  const p: Products = {
+    count: n,
+    id: Array.from({ length: n }, (_, i) => `p${i}`),
+    seller: new Int32Array(n),
+    category: new Int32Array(n),
+    group: new Int32Array(n),
+    quality: new Float64Array(n),
+    unitCost: new Float64Array(n),
+    price: new Float64Array(n),
+    priceElsewhere: new Float64Array(n),
+    weightLb: new Float64Array(n),
+    repeatRate: new Float64Array(n),
+    topic: new Float32Array(n * TOPIC_DIMS),
+    reviews: new Float64Array(n),
+    ratingSum: new Float64Array(n),
+    sales: new Float64Array(n),
+    salesVelocity: new Float64Array(n),
+    impressions: new Float64Array(n),
+    clicks: new Float64Array(n),
+    exposure: new Float64Array(n),
+    bid: new Float64Array(n),
+    listed: new Uint8Array(n),
+  }
+  // Items (identical-product groups) are created on the fly; an item belongs to one category.
+  const groupsOfCategory: number[][] = Array.from({ length: categories.count }, () => [])
+  const groupCost: number[] = []
+  const groupQuality: number[] = []
+  const groupWeight: number[] = []
+  const groupRepeat: number[] = []
+  const groupTopic: number[] = []
+  const topicScratch = new Float32Array(TOPIC_DIMS)
+  let product = 0
+  for (let s = 0; s < sellers.count; s++) {
+    const key = ARCHETYPE_KEYS[sellers.archetype[s]]
+    const markup = uniform(rng, ...MARKUP[key])
+    const focal = Array.from({ length: 1 + sellers.sizeTier[s] + randomInt(rng, 2) }, () => drawIndex(rng, supply))
+    const incumbent = sellers.joinRound[s] === 0
+    for (let j = 0; j < counts[s]; j++, product++) {
+      const c = focal[randomInt(rng, focal.length)]
+      const existing = groupsOfCategory[c]
+      let g: number
+      if (existing.length > 0 && rng() < params.identicalOfferRate) {
+        g = existing[randomInt(rng, existing.length)]
+      } else {
+        g = groupCost.length
+        existing.push(g)
+        groupCost.push(categories.refPrice[c] * uniform(rng, 0.25, 0.45))
+        groupQuality.push(Math.min(1, Math.max(0.05, 0.6 + 0.18 * normal(rng))))
+        groupWeight.push(lognormal(rng, 0.8, 0.8))
+        groupRepeat.push(0.3 * rng())
+        noisyUnitVector(rng, topicScratch, 0, categories.centroid, c * TOPIC_DIMS, 0.6)
+        for (let d = 0; d < TOPIC_DIMS; d++) groupTopic.push(topicScratch[d])
+      }
+      p.seller[product] = s
+      p.category[product] = c
+      p.group[product] = g
+      p.quality[product] = groupQuality[g]
+      p.weightLb[product] = groupWeight[g]
+      p.repeatRate[product] = groupRepeat[g]
+      for (let d = 0; d < TOPIC_DIMS; d++) p.topic[product * TOPIC_DIMS + d] = groupTopic[g * TOPIC_DIMS + d]
+      p.unitCost[product] = groupCost[g] * sellers.costEfficiency[s]
+      p.price[product] = roundCents(p.unitCost[product] * markup * lognormal(rng, 1, 0.05))
+      p.priceElsewhere[product] = roundCents(p.price[product] * (1 + params.priceElsewhereSpread * normal(rng) + 0.05))
+      if (incumbent) {
+        const velocity = lognormal(rng, 0.3 * (1 + sellers.sizeTier[s]) * (0.5 + p.quality[product]), 1)
+        p.salesVelocity[product] = velocity
+        p.sales[product] = Math.round(velocity * HISTORY_ROUNDS * uniform(rng, 0.2, 1))
+        p.reviews[product] = Math.round(p.sales[product] * REVIEW_RATE)
+        p.ratingSum[product] = p.reviews[product] * Math.min(5, Math.max(1, 1 + 4 * p.quality[product] + 0.3 * normal(rng)))
+        p.listed[product] = 1
+      }
+      p.bid[product] = sellers.adBudget[s] > 0 ? sellers.bidLevel[s] * categories.baseBid[c] : 0
+    }
+  }
+  const byCategory = indexByKey(categories.count, p.category)
+  categories.start = byCategory.start
+  categories.products = byCategory.items
+  return { products: p, groupCount: groupCost.length }
+}
+
+function generateBuyers(rng: Rng, n: number, categories: Categories): Buyers {
+  const popularity = cumulative(categories.popularity)
+  const b: Buyers = {
+    count: n,
+    interest: new Float32Array(n * TOPIC_DIMS),
+    favourites: new Int32Array(n * BUYER_FAVOURITES),
+    priceSensitivity: new Float64Array(n),
+    deliverySensitivity: new Float64Array(n),
+  }
+  const mean = new Float32Array(TOPIC_DIMS)
+  for (let i = 0; i < n; i++) {
+    mean.fill(0)
+    for (let f = 0; f < BUYER_FAVOURITES; f++) {
+      const c = drawIndex(rng, popularity)
+      b.favourites[i * BUYER_FAVOURITES + f] = c
+      for (let d = 0; d < TOPIC_DIMS; d++) mean[d] += categories.centroid[c * TOPIC_DIMS + d]
+    }
+    noisyUnitVector(rng, b.interest, i * TOPIC_DIMS, mean, 0, 0.3)
+    b.priceSensitivity[i] = lognormal(rng, 1, 0.35)
+    b.deliverySensitivity[i] = lognormal(rng, 1, 0.5)
+  }
+  return b
+}
+
+/** Splits total into integer parts proportional to weights (largest remainder), each at least 1 when total allows. */
+export function allocateProportionally(weights: Float64Array, total: number): Int32Array {
+  const n = weights.length
+  const out = new Int32Array(n)
+  const floor = total >= n ? 1 : 0
+  const rest = total - floor * n
+  let sum = 0
+  for (let i = 0; i < n; i++) sum += weights[i]
+  const remainder = new Float64Array(n)
+  let given = 0
+  for (let i = 0; i < n; i++) {
+    const exact = (weights[i] / sum) * rest
+    out[i] = floor + Math.floor(exact)
+    remainder[i] = exact - Math.floor(exact)
+    given += Math.floor(exact)
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => remainder[b] - remainder[a] || a - b)
+  for (let j = 0; j < rest - given; j++) out[order[j]]++
+  return out
+}
+
+export function roundCents(x: number): number {
+  return Math.max(0.01, Math.round(x * 100) / 100)
+}

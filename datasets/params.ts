@@ -1,0 +1,50 @@
+import { z } from 'zod'
+
+const share = z.number().min(0).max(1)
+const byArchetype = (factory: number, trader: number, brand: number) =>
+  z.object({ factory: share.default(factory), trader: share.default(trader), brand: share.default(brand) }).strict().prefault({})
+
+/**
+ * Parameters of the synthetic catalog. Every default is a modelling assumption unless a
+ * comment cites a seed article (../shared/seeds/) — they shape a plausible marketplace,
+ * they are not measurements.
+ */
+export const CatalogParamsSchema = z
+  .object({
+    categories: z.number().int().min(1).default(100),
+    sellers: z.number().int().min(1).default(2000),
+    products: z.number().int().min(1).default(50000),
+    buyers: z.number().int().min(1).default(20000),
+    /** Zipf exponent of category popularity. */
+    categoryZipf: z.number().min(0).default(1),
+    /** Sellers pick categories in proportion to popularity^this: supply follows demand, sublinearly. */
+    supplyFollowsDemand: z.number().min(0).default(0.5),
+    /** Median of category reference prices in dollars. */
+    medianPrice: z.number().positive().default(25),
+    /** Share of sellers that join after round 0 (entrants). */
+    entrantShare: share.default(0.2),
+    /** Entrants join uniformly over the first this-fraction of the rounds. */
+    entryHorizon: share.default(0.7),
+    /** Seller archetype mix; normalised. Factories, traders and brands as in 000 and 004. */
+    archetypeMix: byArchetype(0.3, 0.5, 0.2),
+    /** Share of each archetype shipping cross-border rather than from a local warehouse. */
+    crossBorderShare: byArchetype(0.8, 0.6, 0.3),
+    /** Share of each archetype that advertises at all. */
+    advertiserShare: byArchetype(0.35, 0.5, 0.8),
+    /** Delivery days: local warehouse next day to 3 days, cross-border a week or more (000). */
+    localDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([1, 3]),
+    crossBorderDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([7, 15]),
+    /** Tail index of products per seller: smaller = fewer giant trees holding more of the catalog. */
+    sellerSizeTail: z.number().positive().default(1.1),
+    /** Probability that a new product is another seller's offer of an item already in the category. */
+    identicalOfferRate: share.default(0.45),
+    /** Spread of prices on other platforms around the own price (relative sd). */
+    priceElsewhereSpread: z.number().min(0).default(0.12),
+    /** Median ad budget per round in dollars of an advertising seller with one store. */
+    medianAdBudget: z.number().min(0).default(6),
+    /** Median base CPC bid as a share of the category reference price. */
+    baseBidShare: z.number().min(0).default(0.02),
+  })
+  .strict()
+
+export type CatalogParams = z.infer<typeof CatalogParamsSchema>
