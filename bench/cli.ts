@@ -1,1 +1,164 @@
-const x: number = 1; console.log("hello from ts", x, process.argv.slice(2))
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import cliProgress from 'cli-progress'
+import { loadRegistry, selectPlugins } from '../algorithms/kit/registry.ts'
+import { InputError } from '../datasets/errors.ts'
+import { PluginOutputError } from './engine.ts'
+import { SUMMARY_METRICS, THROUGHPUT_METRICS, ROUND_METRICS, SELLER_COLUMNS } from './metric-defs.ts'
+import { resolvePluginParams } from './params.ts'
+import { writeResultsFolder } from './results.ts'
+import { buildManifest, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
+import { loadScenario, presetNames } from './scenario.ts'
+import { formatTable, meanBy } from './table.ts'
+
+const EXIT_USAGE = 2
+const EXIT_FAILURE = 1
+const debug = process.argv.includes('--debug')
+
+function positiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1')
+  return n
+}
+function nonNegativeInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0')
+  return n
+}
+const collect = (value: string, previous: string[]) => [...previous, value]
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean)
+
+interface RunOptions {
+  algorithms?: string[]
+  scenario: string
+  seeds: number
+  rounds?: number
+  sessions?: number
+  param: string[]
+  plugin: string[]
+  catalog?: string
+  out?: string
+  benchTime: number
+  quiet?: boolean
+}
+
+async function runCommand(opts: RunOptions): Promise<void> {
+  const started = new Date()
+  const scenario = loadScenario(opts.scenario)
+  if (opts.rounds !== undefined) scenario.market.rounds = opts.rounds
+  if (opts.sessions !== undefined) scenario.market.sessionsPerRound = opts.sessions
+  const selected = selectPlugins(await loadRegistry(opts.plugin), opts.algorithms)
+  const params = resolvePluginParams(selected.map((s) => s.plugin), opts.param)
+  const config = {
+    scenario,
+    scenarioRef: opts.scenario,
+    plugins: selected.map(({ plugin, file }) => ({ plugin, params: params.get(plugin.name)!, source: file })),
+    seeds: seedList(scenario, opts.seeds),
+    catalogDir: opts.catalog,
+    benchTimeMs: opts.benchTime,
+  }
+  const out = opts.out ?? `results/${scenario.name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+
+  const showBar = !opts.quiet && process.stderr.isTTY === true
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {run} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+        cliProgress.Presets.shades_classic,
+      )
+    : null
+  const total = totalSessions(config)
+  bar?.start(total, 0, { run: `${config.plugins[0].plugin.name} seed ${config.seeds[0]}` })
+  let result: BenchmarkResult
+  try {
+    result = await runBenchmark({
+      ...config,
+      onProgress: bar ? (n) => bar.increment(n) : undefined,
+      onRunDone: bar
+        ? (algorithm, seed) => bar.update({ run: `done ${algorithm} seed ${seed}, measuring next` })
+        : undefined,
+    })
+  } finally {
+    bar?.stop()
+  }
+  const finished = new Date()
+  const manifest = buildManifest(config, process.argv.slice(2), {
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+  })
+  writeResultsFolder(out, resultFiles(result, manifest))
+
+  const throughput = meanBy(result.throughput, 'algorithm')
+  const rows = meanBy(result.summary, 'algorithm').map((row) => ({ ...row, ...throughput.find((t) => t.algorithm === row.algorithm) }))
+  const columns = ['algorithm', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
+  process.stdout.write(`${scenario.name}: ${config.plugins.length} algorithms × ${config.seeds.length} seed(s), means over seeds\n\n`)
+  process.stdout.write(formatTable(columns, rows) + '\n\n')
+  process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
+}
+
+async function listCommand(): Promise<void> {
+  const registry = await loadRegistry()
+  const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
+  for (const { plugin } of registry.values()) {
+    lines.push(`  ${plugin.name.padEnd(12)} ${plugin.summary}`)
+    const defaults = plugin.params.parse({}) as Record<string, unknown>
+    for (const [key, value] of Object.entries(defaults)) lines.push(`  ${''.padEnd(12)}   --param ${plugin.name}.${key}=${JSON.stringify(value)}`)
+  }
+  lines.push('', 'Scenarios (seeds/scenarios/*.json, or --scenario PATH):')
+  for (const name of presetNames()) lines.push(`  ${name.padEnd(13)} ${loadScenario(name).description}`)
+  const section = (title: string, defs: readonly { name: string; better: string; definition: string }[]) => {
+    lines.push('', title)
+    for (const d of defs) lines.push(`  ${d.name.padEnd(30)} [${d.better}] ${d.definition}`)
+  }
+  section('summary.csv metrics ([better] = which direction is an improvement; see bench/METRICS.md):', SUMMARY_METRICS)
+  section('throughput.csv:', THROUGHPUT_METRICS)
+  section('rounds.csv (per round):', ROUND_METRICS)
+  section('sellers.csv:', SELLER_COLUMNS)
+  process.stdout.write(lines.join('\n') + '\n')
+}
+
+export function buildProgram(): Command {
+  const program = new Command('bench')
+    .description('trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market')
+    .option('--debug', 'print stack traces on errors')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+  program
+    .command('run')
+    .description('run algorithms over a scenario and write a results folder')
+    .option('--algorithms <list>', 'comma-separated algorithm names (default: all)', list)
+    .option('--scenario <name|path>', `a preset (${presetNames().join(', ')}) or a scenario JSON file`, 'default')
+    .option('--seeds <n>', 'number of seeds, from the scenario seed upwards', positiveInt, 1)
+    .option('--rounds <n>', 'override the scenario rounds', positiveInt)
+    .option('--sessions <n>', 'override sessions per round', positiveInt)
+    .option('--param <algo.key=value>', 'set a plugin parameter (repeatable)', collect, [])
+    .option('--plugin <path>', 'load a plugin file (.ts or .js) beside the built-ins (repeatable)', collect, [])
+    .option('--catalog <dir>', 'use DIR/sellers.csv and DIR/products.csv instead of a generated catalog')
+    .option('--out <dir>', 'results folder (replaced if it exists; default results/SCENARIO-TIMESTAMP)')
+    .option('--bench-time <ms>', 'tinybench time budget per algorithm and seed for rank() throughput', nonNegativeInt, 300)
+    .option('--quiet', 'no progress bar')
+    .action(runCommand)
+  program.command('list').description('list algorithms, scenarios and metric definitions').action(listCommand)
+  program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
+  return program
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv)
+    return 0
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE
+    if (err instanceof InputError) {
+      process.stderr.write(`bench: ${err.message}\n`)
+      if (debug) process.stderr.write(`${err.stack}\n`)
+      return EXIT_USAGE
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${message}\n`)
+    if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`)
+    else process.stderr.write('(run again with --debug for a stack trace)\n')
+    return EXIT_FAILURE
+  }
+}
+
+process.exitCode = await main(process.argv)

@@ -65,6 +65,8 @@ export interface CapturedSession {
 
 export interface RunOutcome {
   sessions: number
+  /** Sessions with at least one candidate (the others show nothing). */
+  rankedSessions: number
   orders: number
   gmv: number
   adRevenue: number
@@ -108,7 +110,8 @@ export function runMarket(options: RunOptions): RunOutcome {
   return new MarketRun(options).run()
 }
 
-class MarketRun {
+/** One plugin's run over one market. `runMarket` drives it; the perf script times `runSession` alone. */
+export class MarketRun {
   private readonly m: Catalog
   private readonly p: MarketParams
   private readonly rules: PlatformRules
@@ -157,7 +160,7 @@ class MarketRun {
   private readonly out: Omit<RunOutcome, 'sellers' | 'activeAtEnd' | 'rounds' | 'elapsedMs' | 'captured' | 'ranker' | 'market'>
   private round: RoundTally | null = null
   private readonly rounds: RoundTally[] = []
-  private readonly captured: CapturedSession[] = []
+  readonly captured: CapturedSession[] = []
 
   constructor(options: RunOptions) {
     const { catalog: m, market: p, plugin } = options
@@ -201,7 +204,7 @@ class MarketRun {
 
     const column = () => new Float64Array(nS)
     this.sellers = { exposure: column(), impressions: column(), clicks: column(), orders: column(), revenue: column(), adSpend: column(), fees: column(), profit: column(), merit: column() }
-    this.out = { sessions: 0, orders: 0, gmv: 0, adRevenue: 0, commission: 0, fulfilmentFees: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, surplusSum: 0, ndcgSum: 0, deliveryDaysSum: 0 }
+    this.out = { sessions: 0, rankedSessions: 0, orders: 0, gmv: 0, adRevenue: 0, commission: 0, fulfilmentFees: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, surplusSum: 0, ndcgSum: 0, deliveryDaysSum: 0 }
     this.ranker = plugin.create({ market: m as unknown as MarketView, params: options.params, rng: makeRng(options.seed, `plugin:${plugin.name}`), k: this.k })
   }
 
@@ -230,7 +233,7 @@ class MarketRun {
     }
   }
 
-  private startRound(r: number): void {
+  startRound(r: number): void {
     const { sellers, products } = this.m
     for (let s = 0; s < sellers.count; s++) {
       if (sellers.joinRound[s] === r && r > 0) sellers.active[s] = 1
@@ -260,7 +263,7 @@ class MarketRun {
     }
   }
 
-  private runSession(r: number, capture: boolean): void {
+  runSession(r: number, capture: boolean): void {
     const m = this.m
     const rng = this.sessionRng
     // Both draws happen for every plugin so all plugins see the same sequence of visits.
@@ -275,6 +278,7 @@ class MarketRun {
     session.n = n
     this.out.sessions++
     if (n === 0) return
+    this.out.rankedSessions++
     if (capture) this.captured.push({ kind: session.kind, buyer, category: session.category, round: r, candidates: this.candidates.slice(0, n), relevance: this.relevance.slice(0, n) })
 
     const slots = this.slots

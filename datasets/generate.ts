@@ -80,13 +80,12 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
     s.active[i] = s.joinRound[i] === 0 ? 1 : 0
     s.adBudget[i] = rng() < params.advertiserShare[key] ? 1 : 0 // scaled below, once stores are known
   }
-  const bySize = Array.from({ length: n }, (_, i) => i).sort((a, b) => size[b] - size[a] || a - b)
-  bySize.forEach((seller, rank) => {
-    const tier = rank < Math.ceil(n * LARGE_SHARE) ? 2 : rank < Math.ceil(n * (LARGE_SHARE + MEDIUM_SHARE)) ? 1 : 0
-    s.sizeTier[seller] = tier
+  s.sizeTier.set(sizeTiers(size))
+  for (let seller = 0; seller < n; seller++) {
+    const tier = s.sizeTier[seller]
     s.stores[seller] = tier === 2 ? 2 + randomInt(rng, 4) : tier === 1 ? 1 + randomInt(rng, 2) : 1
     if (s.adBudget[seller] > 0) s.adBudget[seller] = lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5)
-  })
+  }
   s.budgetLeft.set(s.adBudget)
   return { sellers: s, size }
 }
@@ -176,7 +175,8 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
   return { products: p, groupCount: groupCost.length }
 }
 
-function generateBuyers(rng: Rng, n: number, categories: Categories): Buyers {
+/** Buyers with favourite categories drawn by popularity and interests near those categories. */
+export function generateBuyers(rng: Rng, n: number, categories: Categories): Buyers {
   const popularity = cumulative(categories.popularity)
   const b: Buyers = {
     count: n,
@@ -198,6 +198,17 @@ function generateBuyers(rng: Rng, n: number, categories: Categories): Buyers {
     b.deliverySensitivity[i] = lognormal(rng, 1, 0.5)
   }
   return b
+}
+
+/** Size tier by rank of size: the largest 5% are large (2), the next 20% medium (1), the rest small (0). */
+export function sizeTiers(size: ArrayLike<number>): Uint8Array {
+  const n = size.length
+  const tiers = new Uint8Array(n)
+  const bySize = Array.from({ length: n }, (_, i) => i).sort((a, b) => size[b] - size[a] || a - b)
+  bySize.forEach((seller, rank) => {
+    tiers[seller] = rank < Math.ceil(n * LARGE_SHARE) ? 2 : rank < Math.ceil(n * (LARGE_SHARE + MEDIUM_SHARE)) ? 1 : 0
+  })
+  return tiers
 }
 
 /** Splits total into integer parts proportional to weights (largest remainder), each at least 1 when total allows. */

@@ -8,3 +8,5 @@ export { effectiveBid, placePinned } from './ads.ts'
 export { growFloat64, growInt32 } from './buffers.ts'
 export { amazonFulfilmentFee, amazonReferralRate, FLAT_REFERRAL_RATE } from './fees.ts'
 export { averageRating } from '../../datasets/catalog.ts'
+// Plugin files outside this project import zod from here, so the kit and the plugin share one zod.
+export { z } from 'zod'

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { InputError, describeIssues } from '../../datasets/errors.ts'
@@ -24,11 +24,20 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
     mod = await import(pathToFileURL(file).href)
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
-    throw new InputError(`cannot load plugin ${path}: ${reason}`)
+    throw new InputError(`cannot load plugin ${path}: ${reason}${loadHint(reason)}`)
   }
   const parsed = PluginShape.safeParse(mod.default)
   if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts):\n${describeIssues(parsed.error, 'default')}`)
   return mod.default as Plugin
+}
+
+/** What usually fixes a plugin file that does not load. */
+function loadHint(reason: string): string {
+  if (/require\(\)? ES Module|ERR_REQUIRE/i.test(reason))
+    return '\n  A .ts file outside an ES-module package loads as CommonJS: name it .mts, or put a package.json with {"type": "module"} beside it.'
+  if (/Cannot find (package|module) 'zod'/.test(reason))
+    return "\n  Import zod from the kit so the plugin shares the kit's copy: import { z, definePlugin } from '<trafficbench>/algorithms/kit/index.ts'."
+  return ''
 }
 
 /** The built-in plugins: every .ts file directly in algorithms/, found by listing the folder. */
@@ -39,22 +48,27 @@ export function builtinPluginFiles(): string[] {
     .map((f) => join(ALGORITHMS_DIR, f))
 }
 
+export interface RegisteredPlugin {
+  plugin: Plugin
+  /** Where it was loaded from: relative to the project for built-ins, as given for --plugin files. */
+  file: string
+}
+
 /** Built-ins plus user files (--plugin); names must be unique. Ordered as found. */
-export async function loadRegistry(extraFiles: string[] = []): Promise<Map<string, Plugin>> {
-  const registry = new Map<string, Plugin>()
-  const origin = new Map<string, string>()
-  for (const file of [...builtinPluginFiles(), ...extraFiles]) {
-    const plugin = await loadPluginFile(file)
-    const seen = origin.get(plugin.name)
-    if (seen) throw new InputError(`two plugins are named "${plugin.name}": ${seen} and ${file}`)
-    origin.set(plugin.name, basename(file))
-    registry.set(plugin.name, plugin)
+export async function loadRegistry(extraFiles: string[] = []): Promise<Map<string, RegisteredPlugin>> {
+  const registry = new Map<string, RegisteredPlugin>()
+  const files = [...builtinPluginFiles().map((f) => relative(resolve(ALGORITHMS_DIR, '..'), f)), ...extraFiles]
+  for (const file of files) {
+    const plugin = await loadPluginFile(isAbsolute(file) || extraFiles.includes(file) ? file : resolve(ALGORITHMS_DIR, '..', file))
+    const seen = registry.get(plugin.name)
+    if (seen) throw new InputError(`two plugins are named "${plugin.name}": ${seen.file} and ${file}`)
+    registry.set(plugin.name, { plugin, file })
   }
   return registry
 }
 
 /** The plugins named on the command line, in that order; an unknown name lists the available ones. */
-export function selectPlugins(registry: Map<string, Plugin>, names: string[] | undefined): Plugin[] {
+export function selectPlugins(registry: Map<string, RegisteredPlugin>, names: string[] | undefined): RegisteredPlugin[] {
   if (!names || names.length === 0) return [...registry.values()]
   return names.map((name) => {
     const plugin = registry.get(name)

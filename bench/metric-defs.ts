@@ -1,0 +1,118 @@
+/**
+ * The one place where every number the kit reports is defined. bench/METRICS.md is rendered from
+ * this table (`npm run docs`; a test fails when it is stale), `bench list` prints it, and
+ * bench/summarize.ts computes each column as written here. `better` tells compare tools which way
+ * is an improvement: 'higher', 'lower' or 'neither' (a trade-off, no good direction).
+ */
+export type Direction = 'higher' | 'lower' | 'neither'
+export interface MetricDef {
+  name: string
+  side: 'keys' | 'sellers' | 'buyers' | 'platform' | 'speed' | 'round' | 'seller'
+  better: Direction
+  definition: string
+}
+
+const def = (name: string, side: MetricDef['side'], better: Direction, definition: string): MetricDef => ({ name, side, better, definition })
+
+export const KEY_COLUMNS = ['algorithm', 'scenario', 'seed'] as const
+
+/** summary.csv after the keys, in file order. Sums run over all n sellers of the scenario, zeros included. */
+export const SUMMARY_METRICS: readonly MetricDef[] = [
+  def('sellers_active', 'sellers', 'higher', 'Sellers in the market at the end of the last round (joined and not exited).'),
+  def('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0.'),
+  def('gini_revenue', 'sellers', 'lower', 'Gini coefficient (as gini_exposure) of seller revenue over the run.'),
+  def('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure.'),
+  def('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]; above 1,800 counts as highly concentrated.'),
+  def('new_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers whose join round is after round 0 (entrants).'),
+  def('small_seller_revenue_share', 'sellers', 'neither', 'Revenue share of sellers of the smallest size tier ("small").'),
+  def('zero_ad_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers that spent nothing on ads during the run.'),
+  def('exposure_merit_tvd', 'sellers', 'lower', 'Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers\' exposure and merit. Merit: in each session every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out; a seller\'s merit sums over its products and sessions. 0 = exposure exactly proportional to merit.'),
+  def('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and categories (pairs where both lists are empty are skipped); Δ = min(10, rounds − 1).'),
+  def('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end.'),
+  def('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv).'),
+  def('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).'),
+  def('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid.'),
+  def('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = refPrice × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = refPrice × deliveryCostPerDay × days.'),
+  def('ndcg_at_10', 'buyers', 'higher', 'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount 1/log2(r+1) at 1-based position r; IDCG from the session\'s best 10 candidates.'),
+  def('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border).'),
+  def('gmv', 'platform', 'higher', 'Gross merchandise value: Σ retail price over orders, in dollars.'),
+  def('ad_revenue', 'platform', 'neither', 'Σ CPC over sponsored clicks, in dollars.'),
+  def('commission_revenue', 'platform', 'neither', 'Σ referral commission over orders plus, on managed platforms, the retail markup the platform keeps (retail − declared price), in dollars.'),
+  def('take_rate', 'platform', 'neither', '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.'),
+  def('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).'),
+  def('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; 0 when there were no sponsored clicks.'),
+]
+
+/** throughput.csv after the keys: the only non-deterministic file. */
+export const THROUGHPUT_METRICS: readonly MetricDef[] = [
+  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics).'),
+  def('rank_ops_per_sec', 'speed', 'higher', 'rank() calls per second, measured with tinybench replaying sessions captured in the last round.'),
+  def('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
+  def('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),
+]
+
+/** rounds.csv after the keys and `round` (0-based); each is computed over that round only. */
+export const ROUND_METRICS: readonly MetricDef[] = [
+  def('gini_exposure', 'round', 'lower', 'Gini coefficient of seller exposure in the round (all sellers of the scenario).'),
+  def('new_seller_exposure_share', 'round', 'neither', 'Exposure share of entrant sellers in the round.'),
+  def('sponsored_impression_share', 'round', 'neither', 'Sponsored impressions / impressions in the round.'),
+  def('avg_cpc', 'round', 'neither', 'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.'),
+  def('gmv', 'round', 'higher', 'Σ retail price over the round\'s orders.'),
+  def('sellers_active', 'round', 'higher', 'Sellers active at the end of the round.'),
+  def('avg_price_paid', 'round', 'lower', 'GMV / orders in the round; 0 without orders.'),
+]
+
+/** sellers.csv after the keys: one row per seller of the scenario, totals over the run. */
+export const SELLER_COLUMNS: readonly MetricDef[] = [
+  def('seller_id', 'seller', 'neither', 'The seller\'s id (s0, s1, … when generated; as given in an imported catalog).'),
+  def('archetype', 'seller', 'neither', 'factory, trader or brand.'),
+  def('size_tier', 'seller', 'neither', 'small, medium or large (by catalog size: the top 5% are large, the next 20% medium).'),
+  def('join_round', 'seller', 'neither', 'Round in which the seller enters (0 = incumbent).'),
+  def('exposure', 'seller', 'neither', 'Σ examination weight 1/log2(r+1) over the seller\'s impressions at 1-based position r.'),
+  def('impressions', 'seller', 'neither', 'Times one of the seller\'s products was shown in a slot.'),
+  def('clicks', 'seller', 'neither', 'Clicks on the seller\'s products.'),
+  def('orders', 'seller', 'neither', 'Orders of the seller\'s products.'),
+  def('revenue', 'seller', 'neither', 'Σ declared price over orders: what the seller bills (equals retail unless the platform marks up).'),
+  def('ad_spend', 'seller', 'neither', 'Σ CPC paid for clicks on the seller\'s sponsored slots.'),
+  def('fees', 'seller', 'neither', 'Referral commission plus fulfilment fees paid.'),
+  def('profit', 'seller', 'neither', 'revenue − unit cost × orders − fees − ad_spend − overheadPerStore × stores per active round.'),
+  def('active_at_end', 'seller', 'neither', '1 if the seller is in the market at the end of the run, else 0.'),
+]
+
+export const SUMMARY_COLUMNS = [...KEY_COLUMNS, ...SUMMARY_METRICS.map((m) => m.name)]
+export const THROUGHPUT_COLUMNS = [...KEY_COLUMNS, ...THROUGHPUT_METRICS.map((m) => m.name)]
+export const ROUND_COLUMNS = [...KEY_COLUMNS, 'round', ...ROUND_METRICS.map((m) => m.name)]
+export const SELLER_FILE_COLUMNS = [...KEY_COLUMNS, ...SELLER_COLUMNS.map((m) => m.name)]
+
+/** The model behind the numbers, as formulas; rendered into METRICS.md after the column tables. */
+export const MODEL_NOTES = `## How the numbers arise
+
+**Examination.** A buyer examines the slot at 1-based position r with probability v(r) = 1/log2(r+1).
+Exposure counts the weight v(r) of every impression (the expected attention, not the draw).
+
+**Relevance.** Topic vectors are unit vectors in 8 dimensions. A search's query is
+normalise(category centroid + 0.5 × buyer interest); a feed uses the buyer's interest. Relevance of
+a candidate = max(0, cosine(product topic, query)).
+
+**Click.** An examined slot is clicked with probability σ(z), z = clickBase + clickRelevance × relevance
++ clickRating × (q̂_rating − 0.5) − clickPrice × ln(retail / refPrice) [+ clickContent × (contentSkill − 0.5)
+in feeds], where q̂_rating = (rating − 1)/4 and rating is the Bayesian average (Σ stars + 3.5 × 3)/(reviews + 3).
+
+**Purchase.** Among clicked items and an outside option the buyer takes the highest
+net = refPrice × valueScale × perceived × (0.5 + 0.5 relevance) − priceSensitivity × retail
+− deliverySensitivity × deliveryCostPerDay × refPrice × days + choiceNoise × refPrice × Gumbel,
+with perceived = ½ true quality + ½ q̂_rating; the outside option is refPrice × (outsideValue + choiceNoise × Gumbel).
+An order leaves a review with probability reviewRate, stars = clamp(round(1 + 4 × quality + 0.7 × N(0,1)), 1, 5).
+
+**Money.** Retail = declared price × retailMarkup (1 unless the platform is managed). Per order the
+platform takes referralRate × retail + (retail − declared) as commission and the fulfilment fee; a
+sponsored click costs its CPC. Seller profit per round = Σ (declared − referral − fulfilment − unit cost)
+− ad spend − overheadPerStore × stores.
+
+**Between rounds.** Sales velocity ← velocityDecay × velocity + orders. An advertiser multiplies its
+bid level by (1 + bidStep) when its ads earned more margin than they cost or won no click, else by
+(1 − bidStep) (bounded to [0.05, 8]). On price-first platforms every listed offer that is not the
+cheapest of its identical-product group cuts its declared price by priceCutStep, not below
+unit cost × (1 + minMargin of its archetype). A seller whose profit over the last exitWindow
+rounds is negative (and that has been in the market that long) exits. Entrants join on their round.
+`

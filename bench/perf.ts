@@ -1,0 +1,65 @@
+/**
+ * npm run perf: how fast is the engine's session loop next to the least work any ranker must do?
+ * Times, with tinybench, one engine session (retrieval, ranking, validation, buyer model, NDCG and
+ * merit) against a bare typed-array loop that scores the same candidates and selects the top k.
+ * Prints sessions/s of each and their ratio; no timing is asserted anywhere in the tests.
+ */
+import { Bench } from 'tinybench'
+import { loadRegistry } from '../algorithms/kit/registry.ts'
+import { topK } from '../algorithms/kit/topk.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { MarketRun } from './engine.ts'
+import { loadScenario } from './scenario.ts'
+
+const TIME_MS = Number(process.env.PERF_TIME_MS ?? 2000)
+const scenario = loadScenario(process.argv[2] ?? 'default')
+const catalog = generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
+const registry = await loadRegistry()
+const k = scenario.market.slots
+const market = { ...scenario.market, rounds: 1 }
+
+function engineFor(name: string): MarketRun {
+  const { plugin } = registry.get(name)!
+  const run = new MarketRun({ plugin, params: plugin.params.parse({}), market, catalog: structuredClone(catalog), seed: scenario.seed })
+  run.startRound(0)
+  return run
+}
+
+// The bare loop replays the exact candidate sets the engine retrieves (captured from the relevance run).
+const recorder = engineFor('relevance')
+for (let s = 0; s < 2000; s++) recorder.runSession(0, true)
+const sessions = recorder.captured
+const quality = catalog.products.quality
+const score = new Float64Array(Math.max(...sessions.map((s) => s.candidates.length)))
+const order = new Int32Array(k)
+let next = 0
+let sink = 0
+
+const bench = new Bench({ time: TIME_MS, warmupTime: 200 })
+bench.add('bare score + top-k', () => {
+  const { candidates, relevance } = sessions[next]
+  next = next + 1 === sessions.length ? 0 : next + 1
+  for (let i = 0; i < candidates.length; i++) score[i] = relevance[i] * quality[candidates[i]]
+  sink += topK(score, candidates.length, k, order)
+})
+const names = [...registry.keys()]
+for (const name of names) {
+  const run = engineFor(name)
+  bench.add(`engine session: ${name}`, () => run.runSession(0, false))
+}
+await bench.run()
+
+const rate = (name: string) => {
+  const r = bench.getTask(name)!.result
+  if (r.state !== 'completed') throw new Error(`${name}: ${r.state}`)
+  return r.throughput.mean
+}
+const bare = rate('bare score + top-k')
+console.log(`scenario ${scenario.name}: ${sessions.length} captured sessions, mean ${Math.round(sessions.reduce((t, s) => t + s.candidates.length, 0) / sessions.length)} candidates, k = ${k}\n`)
+console.log(`${'loop'.padEnd(30)} ${'sessions/s'.padStart(12)} ${'vs bare'.padStart(8)}`)
+console.log(`${'bare score + top-k'.padEnd(30)} ${bare.toFixed(0).padStart(12)} ${'1.00'.padStart(8)}`)
+for (const name of names) {
+  const r = rate(`engine session: ${name}`)
+  console.log(`${`engine session: ${name}`.padEnd(30)} ${r.toFixed(0).padStart(12)} ${(r / bare).toFixed(2).padStart(8)}`)
+}
+if (sink < 0) console.log(sink)

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Plugin } from '../algorithms/kit/contract.ts'
+import type { Catalog } from '../datasets/catalog.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { importCatalog } from '../datasets/import.ts'
+import { runMarket } from './engine.ts'
+import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from './metric-defs.ts'
+import { toCsv } from './results.ts'
+import type { Scenario } from './scenario.ts'
+import { roundRows, sellerRows, summaryRow, type Row } from './summarize.ts'
+import { throughputRow } from './throughput.ts'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+/** Sessions of the last round replayed by the throughput benchmark. */
+const CAPTURED_SESSIONS = 200
+
+export interface BenchmarkConfig {
+  scenario: Scenario
+  /** The --scenario argument as given (a preset name or a path). */
+  scenarioRef: string
+  plugins: { plugin: Plugin; params: Record<string, unknown>; source: string }[]
+  seeds: number[]
+  catalogDir?: string
+  /** tinybench's time budget per plugin and seed for rank() throughput, in ms (0 = skip). */
+  benchTimeMs: number
+  onProgress?: (sessions: number) => void
+  onRunDone?: (algorithm: string, seed: number) => void
+}
+
+export interface BenchmarkResult {
+  summary: Row[]
+  rounds: Row[]
+  sellers: Row[]
+  throughput: Row[]
+}
+
+export function seedList(scenario: Scenario, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => scenario.seed + i)
+}
+
+export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugins' | 'seeds'>): number {
+  return config.seeds.length * config.plugins.length * config.scenario.market.rounds * config.scenario.market.sessionsPerRound
+}
+
+/** Every plugin over every seed's market; each run starts from a fresh copy of the same catalog. */
+export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkResult> {
+  const { scenario } = config
+  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
+  for (const seed of config.seeds) {
+    const catalog: Catalog = config.catalogDir
+      ? importCatalog(config.catalogDir, scenario.catalog, seed)
+      : generateCatalog(scenario.catalog, seed, scenario.market.rounds)
+    for (const { plugin, params } of config.plugins) {
+      const outcome = runMarket({ plugin, params, market: scenario.market, catalog: structuredClone(catalog), seed, capture: CAPTURED_SESSIONS, onProgress: config.onProgress })
+      const keys = { algorithm: plugin.name, scenario: scenario.name, seed }
+      result.summary.push(summaryRow(keys, outcome, catalog))
+      result.rounds.push(...roundRows(keys, outcome, catalog))
+      result.sellers.push(...sellerRows(keys, outcome, catalog))
+      result.throughput.push(await throughputRow(keys, outcome, scenario.market.slots, config.benchTimeMs))
+      config.onRunDone?.(plugin.name, seed)
+    }
+  }
+  return result
+}
+
+/** The results folder's files, by name. */
+export function resultFiles(result: BenchmarkResult, manifest: object): Record<string, string> {
+  return {
+    'summary.csv': toCsv(SUMMARY_COLUMNS, result.summary),
+    'rounds.csv': toCsv(ROUND_COLUMNS, result.rounds),
+    'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),
+    'throughput.csv': toCsv(THROUGHPUT_COLUMNS, result.throughput),
+    'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
+  }
+}
+
+/** What produced a results folder. Only `timing` differs between two runs of the same command. */
+export function buildManifest(config: BenchmarkConfig, commandLine: string[], timing: { startedAt: string; finishedAt: string; durationMs: number }): object {
+  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'))
+  const versions: Record<string, string> = { node: process.version, trafficbench: pkg.version }
+  for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) {
+    try {
+      versions[dep] = JSON.parse(readFileSync(resolve(ROOT, 'node_modules', dep, 'package.json'), 'utf8')).version
+    } catch {
+      versions[dep] = 'unknown'
+    }
+  }
+  return {
+    command: ['bench', ...commandLine].join(' '),
+    scenario: { ref: config.scenarioRef, ...config.scenario },
+    seeds: config.seeds,
+    catalog: config.catalogDir ? { imported: config.catalogDir } : 'generated',
+    algorithms: config.plugins.map(({ plugin, params, source }) => ({ name: plugin.name, summary: plugin.summary, claims: plugin.claims, source, params })),
+    versions,
+    timing,
+  }
+}

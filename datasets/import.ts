@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ARCHETYPES, DEPARTMENTS, ORIGINS, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import { numberCell, readCsv, textCell } from './csv.ts'
+import { InputError } from './errors.ts'
+import { generateBuyers, sizeTiers } from './generate.ts'
+import type { CatalogParams } from './params.ts'
+import { makeRng, zipfWeights } from './rng.ts'
+import { indexByKey, noisyUnitVector } from './topics.ts'
+
+const share = z.number().min(0).max(1)
+
+/** sellers.csv: one row per seller. Only seller_id is required; blank or absent columns take the default. */
+export const SellerRowSchema = z.object({
+  seller_id: z.string().min(1),
+  archetype: textCell(z.enum(ARCHETYPES).default('trader')),
+  origin: textCell(z.enum(ORIGINS).default('local')),
+  /** Default: 2 for local, 10 for cross-border. */
+  delivery_days: numberCell(z.number().positive().optional()),
+  /** Default: by product count, as the generator does (top 5% large, next 20% medium). */
+  size_tier: textCell(z.enum(SIZE_TIERS).optional()),
+  join_round: numberCell(z.number().int().min(0).default(0)),
+  cost_efficiency: numberCell(z.number().positive().default(1)),
+  ad_budget: numberCell(z.number().min(0).default(0)),
+  ad_skill: numberCell(share.default(0.5)),
+  content_skill: numberCell(share.default(0.5)),
+  stores: numberCell(z.number().int().min(1).default(1)),
+})
+
+/** products.csv: one row per offer. product_id, seller_id, category and price are required. */
+export const ProductRowSchema = z.object({
+  product_id: z.string().min(1),
+  seller_id: z.string().min(1),
+  category: z.string().min(1),
+  price: numberCell(z.number().positive()),
+  /** Identical-product group: offers of the same item share it. Default: the product's own id. */
+  group: textCell(z.string().optional()),
+  /** Default: a department named in the category (e.g. "clothing-shirts"), else home. */
+  department: textCell(z.enum(DEPARTMENTS).optional()),
+  /** True quality in [0, 1]. Default: from the rating, (rating − 1) / 4, else 0.5. */
+  quality: numberCell(share.optional()),
+  /** Default: half the price. */
+  unit_cost: numberCell(z.number().positive().optional()),
+  /** Default: the same price (no parity issue). */
+  price_elsewhere: numberCell(z.number().positive().optional()),
+  weight_lb: numberCell(z.number().positive().default(1)),
+  repeat_rate: numberCell(share.default(0.1)),
+  reviews: numberCell(z.number().int().min(0).default(0)),
+  /** Average stars 1–5 of the reviews. */
+  rating: numberCell(z.number().min(1).max(5).optional()),
+  sales: numberCell(z.number().min(0).default(0)),
+})
+
+/**
+ * A real catalog from DIR/sellers.csv and DIR/products.csv. What CSV files do not carry (topic
+ * vectors, buyers, category popularity) is generated from the seed: categories are ranked by
+ * product count and given Zipf popularity with params.categoryZipf; items get topic vectors near
+ * their category's; buyers are generated as for a synthetic catalog.
+ */
+export function importCatalog(dir: string, params: CatalogParams, seed: number): Catalog {
+  for (const f of ['sellers.csv', 'products.csv']) if (!existsSync(join(dir, f))) throw new InputError(`--catalog ${dir}: no ${f} there (a catalog folder holds sellers.csv and products.csv)`)
+  const sellerRows = readCsv(join(dir, 'sellers.csv'), ['seller_id'], SellerRowSchema)
+  const productRows = readCsv(join(dir, 'products.csv'), ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema)
+  if (sellerRows.length === 0 || productRows.length === 0) throw new InputError(`--catalog ${dir}: sellers.csv and products.csv need at least one row each`)
+  const rng = makeRng(seed, 'catalog-import')
+
+  const sellerIndex = new Map<string, number>()
+  for (const { line, row } of sellerRows) {
+    if (sellerIndex.has(row.seller_id)) throw new InputError(`sellers.csv line ${line}, column seller_id: seller "${row.seller_id}" appears twice`)
+    sellerIndex.set(row.seller_id, sellerIndex.size)
+  }
+  const productSeen = new Set<string>()
+  const productCount = new Float64Array(sellerRows.length)
+  for (const { line, row } of productRows) {
+    if (productSeen.has(row.product_id)) throw new InputError(`products.csv line ${line}, column product_id: product "${row.product_id}" appears twice`)
+    productSeen.add(row.product_id)
+    const s = sellerIndex.get(row.seller_id)
+    if (s === undefined) throw new InputError(`products.csv line ${line}, column seller_id: seller "${row.seller_id}" is not in sellers.csv`)
+    productCount[s]++
+  }
+
+  // Categories, largest first, then by name: the rank decides popularity.
+  const sizeByName = new Map<string, number>()
+  for (const { row } of productRows) sizeByName.set(row.category, (sizeByName.get(row.category) ?? 0) + 1)
+  const names = [...sizeByName.keys()].sort((a, b) => sizeByName.get(b)! - sizeByName.get(a)! || (a < b ? -1 : 1))
+  const categoryIndex = new Map(names.map((n, i) => [n, i]))
+  const nC = names.length
+  const categories: Categories = {
+    count: nC,
+    name: names,
+    department: new Uint8Array(nC),
+    popularity: zipfWeights(nC, params.categoryZipf),
+    refPrice: new Float64Array(nC),
+    baseBid: new Float64Array(nC),
+    centroid: new Float32Array(nC * TOPIC_DIMS),
+    start: new Int32Array(nC + 1),
+    products: new Int32Array(0),
+  }
+  for (let c = 0; c < nC; c++) noisyUnitVector(rng, categories.centroid, c * TOPIC_DIMS, null, 0, 1)
+
+  const nS = sellerRows.length
+  const tiers = sizeTiers(productCount)
+  const sellers: Sellers = {
+    count: nS,
+    id: sellerRows.map((r) => r.row.seller_id),
+    archetype: Uint8Array.from(sellerRows, (r) => ARCHETYPES.indexOf(r.row.archetype)),
+    origin: Uint8Array.from(sellerRows, (r) => ORIGINS.indexOf(r.row.origin)),
+    deliveryDays: Float64Array.from(sellerRows, (r) => r.row.delivery_days ?? (r.row.origin === 'local' ? 2 : 10)),
+    sizeTier: Uint8Array.from(sellerRows, (r, i) => (r.row.size_tier ? SIZE_TIERS.indexOf(r.row.size_tier) : tiers[i])),
+    joinRound: Int32Array.from(sellerRows, (r) => r.row.join_round),
+    costEfficiency: Float64Array.from(sellerRows, (r) => r.row.cost_efficiency),
+    adBudget: Float64Array.from(sellerRows, (r) => r.row.ad_budget),
+    budgetLeft: Float64Array.from(sellerRows, (r) => r.row.ad_budget),
+    bidLevel: new Float64Array(nS).fill(1),
+    adSkill: Float64Array.from(sellerRows, (r) => r.row.ad_skill),
+    contentSkill: Float64Array.from(sellerRows, (r) => r.row.content_skill),
+    stores: Int32Array.from(sellerRows, (r) => r.row.stores),
+    active: Uint8Array.from(sellerRows, (r) => (r.row.join_round === 0 ? 1 : 0)),
+  }
+
+  const nP = productRows.length
+  const products: Products = {
+    count: nP,
+    id: productRows.map((r) => r.row.product_id),
+    seller: new Int32Array(nP),
+    category: new Int32Array(nP),
+    group: new Int32Array(nP),
+    quality: new Float64Array(nP),
+    unitCost: new Float64Array(nP),
+    price: new Float64Array(nP),
+    priceElsewhere: new Float64Array(nP),
+    weightLb: new Float64Array(nP),
+    repeatRate: new Float64Array(nP),
+    topic: new Float32Array(nP * TOPIC_DIMS),
+    reviews: new Float64Array(nP),
+    ratingSum: new Float64Array(nP),
+    sales: new Float64Array(nP),
+    salesVelocity: new Float64Array(nP),
+    impressions: new Float64Array(nP),
+    clicks: new Float64Array(nP),
+    exposure: new Float64Array(nP),
+    bid: new Float64Array(nP),
+    listed: new Uint8Array(nP),
+  }
+  const groupIndex = new Map<string, number>()
+  const groupTopic: Float32Array[] = []
+  const pricesByCategory: number[][] = Array.from({ length: nC }, () => [])
+  productRows.forEach(({ row }, p) => {
+    const s = sellerIndex.get(row.seller_id)!
+    const c = categoryIndex.get(row.category)!
+    const groupKey = `${row.category}\u0000${row.group ?? row.product_id}`
+    let g = groupIndex.get(groupKey)
+    if (g === undefined) {
+      g = groupIndex.size
+      groupIndex.set(groupKey, g)
+      const topic = new Float32Array(TOPIC_DIMS)
+      noisyUnitVector(rng, topic, 0, categories.centroid, c * TOPIC_DIMS, 0.6)
+      groupTopic.push(topic)
+    }
+    products.topic.set(groupTopic[g], p * TOPIC_DIMS)
+    products.seller[p] = s
+    products.category[p] = c
+    products.group[p] = g
+    products.price[p] = row.price
+    products.quality[p] = row.quality ?? (row.rating !== undefined ? (row.rating - 1) / 4 : 0.5)
+    products.unitCost[p] = row.unit_cost ?? row.price / 2
+    products.priceElsewhere[p] = row.price_elsewhere ?? row.price
+    products.weightLb[p] = row.weight_lb
+    products.repeatRate[p] = row.repeat_rate
+    products.reviews[p] = row.reviews
+    products.ratingSum[p] = row.rating !== undefined ? row.rating * row.reviews : 0
+    products.sales[p] = row.sales
+    // Starting velocity: the history spread over the generator's 20 rounds of history.
+    products.salesVelocity[p] = row.sales / 20
+    products.listed[p] = sellers.active[s]
+    pricesByCategory[c].push(row.price)
+    const named = row.department ?? DEPARTMENTS.find((d) => row.category.toLowerCase().includes(d)) ?? 'home'
+    categories.department[c] = DEPARTMENTS.indexOf(named)
+  })
+  for (let c = 0; c < nC; c++) {
+    const sorted = pricesByCategory[c].sort((a, b) => a - b)
+    categories.refPrice[c] = sorted[Math.floor(sorted.length / 2)]
+    categories.baseBid[c] = Math.max(0.02, categories.refPrice[c] * params.baseBidShare)
+  }
+  for (let p = 0; p < nP; p++) products.bid[p] = sellers.adBudget[products.seller[p]] > 0 ? categories.baseBid[products.category[p]] : 0
+  const byCategory = indexByKey(nC, products.category)
+  categories.start = byCategory.start
+  categories.products = byCategory.items
+  const buyers = generateBuyers(makeRng(seed, 'buyers-import'), params.buyers, categories)
+  return { categories, sellers, products, buyers, groupCount: groupIndex.size }
+}

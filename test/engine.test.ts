@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import { describe, expect, it } from 'vitest'
+import amazon from '../algorithms/amazon.ts'
+import relevance from '../algorithms/relevance.ts'
+import temu from '../algorithms/temu.ts'
+import { definePlugin, type Plugin } from '../algorithms/kit/contract.ts'
+import { Slots } from '../algorithms/kit/slots.ts'
+import { slotsError } from '../algorithms/kit/validate.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { PluginOutputError, examinationWeights, runMarket } from '../bench/engine.ts'
+import { loadScenario } from '../bench/scenario.ts'
+
+const scenario = loadScenario('small')
+const market = { ...scenario.market, rounds: 4, sessionsPerRound: 150 }
+const catalog = generateCatalog(scenario.catalog, 1, market.rounds)
+const run = (plugin: Plugin, params: Record<string, unknown> = {}) =>
+  runMarket({ plugin, params: plugin.params.parse(params), market, catalog: structuredClone(catalog), seed: 1 })
+
+describe('output validation', () => {
+  const mark = new Int32Array(10)
+  mark.set([5, 5, 5], 0) // products 0..2 are candidates of session stamp 5
+  const check = (products: number[], cpc: number[] = products.map(() => 0), k = 3) => {
+    const slots = new Slots(products.length)
+    products.forEach((p, i) => slots.push(p, cpc[i]))
+    const fresh = mark.slice()
+    return slotsError(slots, k, fresh, 5)
+  }
+  it('accepts a valid fill', () => expect(check([2, 0], [0.3, 0])).toBeNull())
+  it('rejects duplicates, non-candidates, out-of-range ids, bad CPCs and too many slots', () => {
+    expect(check([1, 1])).toMatch(/repeats product 1/)
+    expect(check([7])).toMatch(/not a candidate/)
+    expect(check([42])).toMatch(/not a product index/)
+    expect(check([-1])).toMatch(/not a product index/)
+    expect(check([0], [NaN])).toMatch(/CPC NaN/)
+    expect(check([0], [-1])).toMatch(/CPC -1/)
+    expect(check([0, 1, 2], undefined, 2)).toMatch(/at most k = 2/)
+  })
+  it('stops a run whose plugin breaks the contract, naming the plugin and the round', () => {
+    const cheat = definePlugin({
+      name: 'cheat',
+      summary: 'shows the first candidate twice',
+      claims: [],
+      params: z.object({}),
+      create: () => ({ rank: (s, slots) => void (slots.push(s.candidates[0]), slots.push(s.candidates[0])) }),
+    })
+    expect(() => run(cheat)).toThrowError(PluginOutputError)
+    expect(() => run(cheat)).toThrowError(/plugin "cheat" returned bad slots in round 0: slot 2 repeats product/)
+  })
+})
+
+describe('market engine', () => {
+  it('is deterministic: the same seed gives the same tallies', () => {
+    const a = run(amazon)
+    const b = run(amazon)
+    expect(b.sellers).toEqual(a.sellers)
+    expect(b.rounds.map((r) => r.gmv)).toEqual(a.rounds.map((r) => r.gmv))
+  })
+
+  it('keeps its books: exposure, impressions, orders and money add up', () => {
+    const o = run(amazon)
+    const exam = examinationWeights(market.slots)
+    const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0)
+    // Each impression adds its slot's examination weight: total exposure ≤ sessions × Σ weights.
+    expect(sum(o.sellers.exposure)).toBeLessThanOrEqual(o.sessions * sum(exam) + 1e-6)
+    expect(sum(o.sellers.impressions)).toBe(o.impressions)
+    expect(o.orders).toBeLessThanOrEqual(o.sessions)
+    expect(sum(o.sellers.orders)).toBe(o.orders)
+    expect(sum(o.sellers.adSpend)).toBeCloseTo(o.adRevenue, 6)
+    expect(o.sponsoredClicks).toBeGreaterThan(0)
+    // Amazon's referral and FBA fees are what sellers paid.
+    expect(sum(o.sellers.fees)).toBeCloseTo(o.commission + o.fulfilmentFees, 6)
+    expect(o.rounds).toHaveLength(market.rounds)
+  })
+
+  it('a plugin without ads sells no sponsored slots; the managed markup goes to the platform', () => {
+    const o = run(temu, { markup: 2 })
+    expect(o.sponsoredImpressions).toBe(0)
+    expect(o.adRevenue).toBe(0)
+    // Retail = 2 × declared and no referral fee: commission = GMV − seller revenue = GMV / 2.
+    const revenue = Array.from(o.sellers.revenue).reduce((a, b) => a + b, 0)
+    expect(o.commission).toBeCloseTo(o.gmv - revenue, 6)
+    expect(o.commission).toBeCloseTo(o.gmv / 2, 6)
+  })
+
+  it('lets entrants in on their join round and not before', () => {
+    const o = run(relevance)
+    const joined = Array.from(catalog.sellers.joinRound)
+    for (let r = 0; r < market.rounds; r++) {
+      const exposure = o.rounds[r].sellerExposure
+      joined.forEach((j, s) => {
+        if (j > r) expect(exposure[s]).toBe(0)
+      })
+    }
+  })
+})

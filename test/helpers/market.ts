@@ -1,0 +1,119 @@
+import { TOPIC_DIMS, type Catalog } from '../../datasets/catalog.ts'
+import { indexByKey } from '../../datasets/topics.ts'
+import type { Session } from '../../algorithms/kit/contract.ts'
+import { makeRng } from '../../datasets/rng.ts'
+import type { Plugin } from '../../algorithms/kit/contract.ts'
+import { Slots } from '../../algorithms/kit/slots.ts'
+
+export interface TinyProduct {
+  seller: number
+  category?: number
+  group?: number
+  price?: number
+  quality?: number
+  priceElsewhere?: number
+  weightLb?: number
+  bid?: number
+  sales?: number
+  salesVelocity?: number
+  reviews?: number
+  rating?: number
+  clicks?: number
+  impressions?: number
+}
+export interface TinySeller {
+  archetype?: number
+  origin?: number
+  adBudget?: number
+  contentSkill?: number
+  joinRound?: number
+}
+
+/** A hand-made market: every column a plugin may read, with plain defaults. */
+export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categories = 1): Catalog {
+  const nS = sellers.length
+  const nP = products.length
+  const f64 = (n: number, get: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => get(i))
+  const col = <K extends keyof TinyProduct>(key: K, fallback: number) => f64(nP, (i) => (products[i][key] as number | undefined) ?? fallback)
+  const category = Int32Array.from(products, (p) => p.category ?? 0)
+  const byCategory = indexByKey(categories, category)
+  const groups = Int32Array.from(products, (p, i) => p.group ?? i)
+  const topic = new Float32Array(nP * TOPIC_DIMS)
+  for (let i = 0; i < nP; i++) topic[i * TOPIC_DIMS] = 1
+  const centroid = new Float32Array(categories * TOPIC_DIMS)
+  for (let c = 0; c < categories; c++) centroid[c * TOPIC_DIMS] = 1
+  return {
+    categories: {
+      count: categories,
+      name: Array.from({ length: categories }, (_, c) => `home-${c}`),
+      department: new Uint8Array(categories).fill(2),
+      popularity: f64(categories, () => 1 / categories),
+      refPrice: f64(categories, () => 20),
+      baseBid: f64(categories, () => 0.5),
+      centroid,
+      start: byCategory.start,
+      products: byCategory.items,
+    },
+    sellers: {
+      count: nS,
+      id: sellers.map((_, i) => `s${i}`),
+      archetype: Uint8Array.from(sellers, (s) => s.archetype ?? 1),
+      origin: Uint8Array.from(sellers, (s) => s.origin ?? 1),
+      deliveryDays: f64(nS, (i) => (sellers[i].origin === 0 ? 10 : 2)),
+      sizeTier: new Uint8Array(nS),
+      joinRound: Int32Array.from(sellers, (s) => s.joinRound ?? 0),
+      costEfficiency: f64(nS, () => 1),
+      adBudget: f64(nS, (i) => sellers[i].adBudget ?? 0),
+      budgetLeft: f64(nS, (i) => sellers[i].adBudget ?? 0),
+      bidLevel: f64(nS, () => 1),
+      adSkill: f64(nS, () => 0.5),
+      contentSkill: f64(nS, (i) => sellers[i].contentSkill ?? 0.5),
+      stores: new Int32Array(nS).fill(1),
+      active: Uint8Array.from(sellers, (s) => ((s.joinRound ?? 0) === 0 ? 1 : 0)),
+    },
+    products: {
+      count: nP,
+      id: products.map((_, i) => `p${i}`),
+      seller: Int32Array.from(products, (p) => p.seller),
+      category,
+      group: groups,
+      quality: col('quality', 0.5),
+      unitCost: f64(nP, (i) => (products[i].price ?? 10) / 2),
+      price: col('price', 10),
+      priceElsewhere: f64(nP, (i) => products[i].priceElsewhere ?? products[i].price ?? 10),
+      weightLb: col('weightLb', 1),
+      repeatRate: f64(nP, () => 0.1),
+      topic,
+      reviews: col('reviews', 0),
+      ratingSum: f64(nP, (i) => (products[i].rating ?? 0) * (products[i].reviews ?? 0)),
+      sales: col('sales', 0),
+      salesVelocity: col('salesVelocity', 0),
+      impressions: col('impressions', 0),
+      clicks: col('clicks', 0),
+      exposure: new Float64Array(nP),
+      bid: col('bid', 0),
+      listed: Uint8Array.from(products, (p) => ((sellers[p.seller].joinRound ?? 0) === 0 ? 1 : 0)),
+    },
+    buyers: {
+      count: 1,
+      interest: Float32Array.from({ length: TOPIC_DIMS }, (_, d) => (d === 0 ? 1 : 0)),
+      favourites: new Int32Array(3),
+      priceSensitivity: new Float64Array([1]),
+      deliverySensitivity: new Float64Array([1]),
+    },
+    groupCount: Math.max(...groups) + 1,
+  }
+}
+
+/** A search session over the given candidates with the given relevances. */
+export function searchSession(candidates: number[], relevance: number[], k = 20, kind: 'search' | 'feed' = 'search'): Session {
+  return { round: 0, kind, buyer: 0, category: kind === 'search' ? 0 : -1, k, n: candidates.length, candidates: Int32Array.from(candidates), relevance: Float64Array.from(relevance) }
+}
+
+/** Creates the plugin's ranker on the market (default parameters unless given) and ranks one session. */
+export function rankOnce(plugin: Plugin, market: Catalog, session: Session, params: Record<string, unknown> = {}): { products: number[]; cpc: number[] } {
+  const ranker = plugin.create({ market, params: plugin.params.parse(params), rng: makeRng(1, 'test'), k: session.k })
+  const slots = new Slots(session.k)
+  ranker.rank(session, slots)
+  return { products: Array.from(slots.products.subarray(0, slots.count)), cpc: Array.from(slots.cpc.subarray(0, slots.count)) }
+}
