@@ -13,6 +13,8 @@ import type { MarketParams } from './scenario.ts'
 export const TOP_PER_CATEGORY = 10
 const NDCG_DEPTH = 10
 const ARCHETYPE_KEYS = ['factory', 'trader', 'brand'] as const
+/** Candidate keys: stamp × KEY_SPAN + candidate index (exact in a double for 2^29 sessions of 2^24 candidates). */
+const KEY_SPAN = 2 ** 24
 // collect() unrolls the relevance dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/engine.ts collect() assumes TOPIC_DIMS = 8')
 /** Bids never rise above this multiple of the category base bid (a seller's sanity cap; assumption). */
@@ -133,8 +135,21 @@ export class MarketRun {
   private readonly idealOrder = new Int32Array(NDCG_DEPTH)
   private readonly query = new Float64Array(TOPIC_DIMS)
   private readonly clickedSlot: Int32Array
-  private readonly mark: Int32Array
-  private readonly relevanceOf: Float64Array
+  /**
+   * Per product: stamp × KEY_SPAN + its index among the current session's candidates, so one
+   * write per candidate both marks it (for validation) and finds its relevance again.
+   */
+  private readonly candidateKey: Float64Array
+  /** Relevance of the product in each filled slot, looked up once after validation. */
+  private readonly slotRelevance: Float64Array
+  /**
+   * The listed products of each category, rebuilt when listings change (once a round), with their
+   * topic and quality copied alongside: retrieval then reads memory sequentially, without a branch.
+   */
+  private readonly listedStart: Int32Array
+  private readonly listedProducts: Int32Array
+  private readonly listedTopic: Float32Array
+  private readonly listedQuality: Float64Array
   private stamp = 0
   /** Sum of the current session's candidate gains. */
   private totalGain = 0
@@ -186,8 +201,12 @@ export class MarketRun {
     this.relevance = new Float64Array(maxCandidates)
     this.gains = new Float64Array(maxCandidates)
     this.clickedSlot = new Int32Array(this.k)
-    this.mark = new Int32Array(nP)
-    this.relevanceOf = new Float64Array(nP)
+    this.candidateKey = new Float64Array(nP)
+    this.slotRelevance = new Float64Array(this.k)
+    this.listedStart = new Int32Array(m.categories.count + 1)
+    this.listedProducts = new Int32Array(nP)
+    this.listedTopic = new Float32Array(nP * TOPIC_DIMS)
+    this.listedQuality = new Float64Array(nP)
     this.session = { round: 0, kind: this.rules.sessionKind, buyer: 0, category: -1, k: this.k, n: 0, candidates: this.candidates, relevance: this.relevance }
 
     this.roundImpressions = new Float64Array(nP)
@@ -239,7 +258,7 @@ export class MarketRun {
       if (sellers.joinRound[s] === r && r > 0) sellers.active[s] = 1
       sellers.budgetLeft[s] = sellers.active[s] ? sellers.adBudget[s] : 0
     }
-    for (let i = 0; i < products.count; i++) products.listed[i] = sellers.active[products.seller[i]]
+    this.syncListed()
     this.roundImpressions.fill(0)
     this.roundClicks.fill(0)
     this.roundOrders.fill(0)
@@ -284,11 +303,37 @@ export class MarketRun {
     const slots = this.slots
     slots.clear()
     this.ranker.rank(session, slots)
-    const problem = slotsError(slots, this.k, this.mark, this.stamp)
+    const problem = slotsError(slots, this.k, this.m.products.count, this.candidateIndexOf)
     if (problem) throw new PluginOutputError(`plugin "${this.pluginName}" returned bad slots in round ${r}: ${problem}`)
+    for (let i = 0; i < slots.count; i++) this.slotRelevance[i] = this.relevance[this.candidateIndexOf(slots.products[i])]
     const refPrice = m.categories.refPrice[session.kind === 'search' ? searched : m.buyers.favourites[buyer * BUYER_FAVOURITES]]
     this.buyerVisit(buyer, refPrice)
     this.scoreSession(n)
+  }
+
+  /** The product's index among this session's candidates, or -1. */
+  private readonly candidateIndexOf = (product: number): number => {
+    const index = this.candidateKey[product] - this.stamp * KEY_SPAN
+    return index >= 0 && index < KEY_SPAN ? index : -1
+  }
+
+  /** products.listed (what plugins read) from seller activity, and the compact listed index retrieval scans. */
+  private syncListed(): void {
+    const { products, sellers, categories } = this.m
+    for (let i = 0; i < products.count; i++) products.listed[i] = sellers.active[products.seller[i]]
+    let n = 0
+    for (let c = 0; c < categories.count; c++) {
+      this.listedStart[c] = n
+      for (let j = categories.start[c]; j < categories.start[c + 1]; j++) {
+        const p = categories.products[j]
+        if (!products.listed[p]) continue
+        this.listedProducts[n] = p
+        this.listedQuality[n] = products.quality[p]
+        this.listedTopic.set(products.topic.subarray(p * TOPIC_DIMS, (p + 1) * TOPIC_DIMS), n * TOPIC_DIMS)
+        n++
+      }
+    }
+    this.listedStart[categories.count] = n
   }
 
   /** Search: the listed products of the category, relevance = cosine to the query (category + the buyer's taste). */
@@ -332,39 +377,34 @@ export class MarketRun {
    * validation, and records each one's gain (relevance × true quality) for NDCG and merit.
    */
   private collect(category: number, n: number, windowOffset: number): number {
-    const { categories, products } = this.m
     const q = this.query
     const q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
-    const topic = products.topic
-    const listed = products.listed
-    const quality = products.quality
-    const catProducts = categories.products
+    const topic = this.listedTopic
+    const quality = this.listedQuality
+    const listedProducts = this.listedProducts
     const candidates = this.candidates
     const relevance = this.relevance
-    const relevanceOf = this.relevanceOf
     const gains = this.gains
-    const mark = this.mark
-    const stamp = this.stamp
+    const key = this.candidateKey
+    const keyBase = this.stamp * KEY_SPAN
     let totalGain = 0
-    const first = categories.start[category]
-    const size = categories.start[category + 1] - first
-    // A search takes the whole category; a feed window takes up to feedPoolPerCategory from a random start.
+    const first = this.listedStart[category]
+    const size = this.listedStart[category + 1] - first
+    // A search takes the whole category; a feed window takes up to feedPoolPerCategory from a random start, wrapping.
     const take = windowOffset < 0 ? size : Math.min(size, this.p.feedPoolPerCategory)
     const skip = windowOffset < 0 ? 0 : Math.floor(windowOffset * size)
     for (let t = 0; t < take; t++) {
       let j = first + skip + t
       if (j >= first + size) j -= size
-      const p = catProducts[j]
-      if (listed[p] === 0) continue
-      const o = p * 8 // TOPIC_DIMS, unrolled below
+      const o = j * 8 // TOPIC_DIMS, unrolled below
       const dot = topic[o] * q0 + topic[o + 1] * q1 + topic[o + 2] * q2 + topic[o + 3] * q3 + topic[o + 4] * q4 + topic[o + 5] * q5 + topic[o + 6] * q6 + topic[o + 7] * q7
       const rel = dot > 0 ? dot : 0
-      const gain = rel * quality[p]
+      const gain = rel * quality[j]
+      const p = listedProducts[j]
       candidates[n] = p
       relevance[n] = rel
       gains[n] = gain
-      relevanceOf[p] = rel
-      mark[p] = stamp
+      key[p] = keyBase + n
       totalGain += gain
       n++
     }
@@ -401,7 +441,7 @@ export class MarketRun {
       if (rng() >= w) continue
       const ref = categories.refPrice[products.category[p]]
       const ratingQ = (averageRating(products.reviews[p], products.ratingSum[p]) - 1) / 4
-      let z = bp.clickBase + bp.clickRelevance * this.relevanceOf[p] + bp.clickRating * (ratingQ - 0.5) - bp.clickPrice * Math.log((products.price[p] * markup) / ref)
+      let z = bp.clickBase + bp.clickRelevance * this.slotRelevance[r] + bp.clickRating * (ratingQ - 0.5) - bp.clickPrice * Math.log((products.price[p] * markup) / ref)
       if (feed) z += bp.clickContent * (sellers.contentSkill[seller] - 0.5)
       if (rng() >= 1 / (1 + Math.exp(-z))) continue
       this.roundClicks[p]++
@@ -428,7 +468,7 @@ export class MarketRun {
       const ratingQ = (averageRating(products.reviews[p], products.ratingSum[p]) - 1) / 4
       // Buyers judge quality half from the product page (true quality) and half from the rating.
       const perceived = 0.5 * products.quality[p] + 0.5 * ratingQ
-      const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * this.relevanceOf[p])
+      const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * this.slotRelevance[r])
       const net = value - priceWeight * products.price[p] * markup - deliveryCost * ref * sellers.deliveryDays[products.seller[p]] + bp.choiceNoise * ref * gumbel(rng)
       if (net > bestNet) {
         bestNet = net
@@ -436,10 +476,10 @@ export class MarketRun {
       }
     }
     if (bestSlot < 0) return
-    this.purchase(slots.products[bestSlot], slots.cpc[bestSlot] > 0, rng)
+    this.purchase(slots.products[bestSlot], this.slotRelevance[bestSlot], slots.cpc[bestSlot] > 0, rng)
   }
 
-  private purchase(p: number, viaAd: boolean, rng: Rng): void {
+  private purchase(p: number, relevance: number, viaAd: boolean, rng: Rng): void {
     const { products, sellers, categories } = this.m
     const seller = products.seller[p]
     const category = products.category[p]
@@ -462,7 +502,7 @@ export class MarketRun {
     this.roundProfit[seller] += margin
     if (viaAd) this.roundAdMargin[seller] += margin
     // Surplus uses true quality: what the buyer really gets, minus what they paid and waited.
-    const trueValue = ref * this.p.buyer.valueScale * products.quality[p] * (0.5 + 0.5 * this.relevanceOf[p])
+    const trueValue = ref * this.p.buyer.valueScale * products.quality[p] * (0.5 + 0.5 * relevance)
     this.out.surplusSum += trueValue - retail - this.p.buyer.deliveryCostPerDay * ref * days
     if (rng() < this.p.reviewRate) {
       const stars = Math.min(5, Math.max(1, Math.round(1 + 4 * products.quality[p] + 0.7 * normal(rng))))
@@ -483,7 +523,7 @@ export class MarketRun {
       sessionExposure += exam[r]
       if (r < NDCG_DEPTH) {
         const p = slots.products[r]
-        dcg += exam[r] * this.relevanceOf[p] * products.quality[p]
+        dcg += exam[r] * this.slotRelevance[r] * products.quality[p]
       }
     }
     const ideal = topK(gains, n, NDCG_DEPTH, this.idealOrder)
@@ -534,9 +574,9 @@ export class MarketRun {
       }
       if (sellers.adBudget[s] > 0) this.adaptBid(s)
     }
+    this.syncListed()
     for (let i = 0; i < products.count; i++) {
       const s = products.seller[i]
-      products.listed[i] = sellers.active[s]
       if (sellers.adBudget[s] > 0) products.bid[i] = sellers.bidLevel[s] * categories.baseBid[products.category[i]]
     }
     if (this.rules.priceFirst) this.cutPrices()

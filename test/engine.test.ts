@@ -17,13 +17,12 @@ const run = (plugin: Plugin, params: Record<string, unknown> = {}) =>
   runMarket({ plugin, params: plugin.params.parse(params), market, catalog: structuredClone(catalog), seed: 1 })
 
 describe('output validation', () => {
-  const mark = new Int32Array(10)
-  mark.set([5, 5, 5], 0) // products 0..2 are candidates of session stamp 5
+  // Ten products; 0, 1 and 2 are the session's candidates.
+  const candidateIndexOf = (p: number) => (p >= 0 && p <= 2 ? p : -1)
   const check = (products: number[], cpc: number[] = products.map(() => 0), k = 3) => {
     const slots = new Slots(products.length)
     products.forEach((p, i) => slots.push(p, cpc[i]))
-    const fresh = mark.slice()
-    return slotsError(slots, k, fresh, 5)
+    return slotsError(slots, k, 10, candidateIndexOf)
   }
   it('accepts a valid fill', () => expect(check([2, 0], [0.3, 0])).toBeNull())
   it('rejects duplicates, non-candidates, out-of-range ids, bad CPCs and too many slots', () => {
