@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { auctionScratch, averageRating, definePlugin, effectiveBid, growFloat64, growInt32, gspAuction, placePinned, topK } from './kit/index.ts'
+import { averageRating, definePlugin, effectiveBid, SponsoredPage } from './kit/index.ts'
 
 /**
  * AliExpress: paid "Direct Train" (P4P, pay per click) decides the top. Natural traffic is thin,
@@ -33,7 +33,6 @@ export default definePlugin({
   params: Params,
   platform: (params) => ({ sessionKind: 'search', referralRate: () => params.commissionRate, fulfilmentFee: () => 0 }),
   create({ market, params, k }) {
-    const positions = params.adPositions.map((p) => p - 1).filter((p) => p < k).sort((a, b) => a - b)
     const { products } = market
     // Query-independent parts, refreshed once a round: ad quality (CTR estimate × rating) and organic sales history.
     const adQualityPrior = new Float64Array(products.count)
@@ -45,39 +44,22 @@ export default definePlugin({
       }
     }
     refresh()
-    let bids = new Float64Array(1024)
-    let qualityScore = new Float64Array(1024)
-    let organicScore = new Float64Array(1024)
-    let order = new Int32Array(2 * k)
-    let scratch = auctionScratch(1024, positions.length)
-    const winners = new Int32Array(positions.length)
-    const prices = new Float64Array(positions.length)
-    const ads = new Int32Array(positions.length)
-    let organic = new Int32Array(2 * k)
+    const page = new SponsoredPage(k, params.adPositions, params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
-        bids = growFloat64(bids, n)
-        qualityScore = growFloat64(qualityScore, n)
-        organicScore = growFloat64(organicScore, n)
-        if (scratch.score.length < n) scratch = auctionScratch(n, positions.length)
+        const { organicScore, bids, adQuality } = page.prepare(n)
         const gate = params.adRelevanceGate
         for (let i = 0; i < n; i++) {
           const p = candidates[i]
           const rel = relevance[i]
           // Quality score: relevance × CTR estimate × rating, as P4P quality scores combine them.
           const passes = rel >= gate
-          qualityScore[i] = passes ? rel * adQualityPrior[p] : 0
+          adQuality[i] = passes ? rel * adQualityPrior[p] : 0
           bids[i] = passes ? effectiveBid(market, p) : 0
           organicScore[i] = rel > 0 ? Math.log(rel) + salesPrior[p] : -Infinity
         }
-        const adCount = gspAuction(bids, qualityScore, n, positions.length, params.reserveCpc, params.cpcIncrement, scratch, winners, prices)
-        for (let j = 0; j < adCount; j++) ads[j] = candidates[winners[j]]
-        order = growInt32(order, k + adCount)
-        organic = growInt32(organic, k + adCount)
-        const got = topK(organicScore, n, k + adCount, order)
-        for (let j = 0; j < got; j++) organic[j] = candidates[order[j]]
-        placePinned(slots, positions, ads, prices, adCount, organic, got)
+        page.fill(session, slots)
       },
       observe: refresh,
     }

@@ -1,18 +1,5 @@
 import { z } from 'zod'
-import {
-  amazonFulfilmentFee,
-  amazonReferralRate,
-  auctionScratch,
-  averageRating,
-  definePlugin,
-  effectiveBid,
-  growFloat64,
-  growInt32,
-  gspAuction,
-  placePinned,
-  topK,
-  type MarketView,
-} from './kit/index.ts'
+import { amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, effectiveBid, SponsoredPage, type MarketView } from './kit/index.ts'
 
 /**
  * Amazon: organic search plus Sponsored Products.
@@ -57,48 +44,30 @@ export default definePlugin({
   params: Params,
   platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee }),
   create({ market, params, k }) {
-    const positions = params.adPositions.map((p) => p - 1).filter((p) => p < k).sort((a, b) => a - b)
     const priorScore = new Float64Array(market.products.count)
     const predictedCtr = new Float64Array(market.products.count)
     const startingSales = Float64Array.from({ length: market.products.count }, (_, i) => market.products.sales[i])
     refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
-
-    let score = new Float64Array(1024)
-    let bids = new Float64Array(1024)
-    let adQuality = new Float64Array(1024)
-    let order = new Int32Array(2 * k)
-    let scratch = auctionScratch(1024, positions.length)
-    const winners = new Int32Array(positions.length)
-    const prices = new Float64Array(positions.length)
-    const ads = new Int32Array(positions.length)
-    const organic = new Int32Array(2 * k)
+    const page = new SponsoredPage(k, params.adPositions, params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
-        score = growFloat64(score, n)
-        bids = growFloat64(bids, n)
-        adQuality = growFloat64(adQuality, n)
-        if (scratch.score.length < n) scratch = auctionScratch(n, positions.length)
+        const { organicScore, bids, adQuality } = page.prepare(n)
         const { relevanceWeight, adRelevanceGate } = params
         for (let i = 0; i < n; i++) {
           const p = candidates[i]
           const prior = priorScore[p]
           const rel = relevance[i]
           if (prior === -Infinity || rel <= 0) {
-            score[i] = -Infinity
+            organicScore[i] = -Infinity
             bids[i] = 0
             continue
           }
-          score[i] = relevanceWeight * Math.log(rel) + prior
+          organicScore[i] = relevanceWeight * Math.log(rel) + prior
           bids[i] = rel >= adRelevanceGate ? effectiveBid(market, p) : 0
           adQuality[i] = rel * predictedCtr[p]
         }
-        const adCount = gspAuction(bids, adQuality, n, positions.length, params.reserveCpc, params.cpcIncrement, scratch, winners, prices)
-        for (let j = 0; j < adCount; j++) ads[j] = candidates[winners[j]]
-        order = growInt32(order, k + adCount)
-        const got = topK(score, n, k + adCount, order)
-        for (let j = 0; j < got; j++) organic[j] = candidates[order[j]]
-        placePinned(slots, positions, ads, prices, adCount, organic, got)
+        page.fill(session, slots)
       },
       observe() {
         refreshItemScores(market, params, startingSales, priorScore, predictedCtr)

@@ -61,20 +61,18 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const showBar = !opts.quiet && process.stderr.isTTY === true
   const bar = showBar
     ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {run} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+        { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}', etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       )
     : null
   const total = totalSessions(config)
-  bar?.start(total, 0, { run: `${config.plugins[0].plugin.name} seed ${config.seeds[0]}` })
+  bar?.start(total, 0, { stage: 'generating the market' })
   let result: BenchmarkResult
   try {
     result = await runBenchmark({
       ...config,
       onProgress: bar ? (n) => bar.increment(n) : undefined,
-      onRunDone: bar
-        ? (algorithm, seed) => bar.update({ run: `done ${algorithm} seed ${seed}, measuring next` })
-        : undefined,
+      onStage: bar ? (stage) => bar.update({ stage }) : undefined,
     })
   } finally {
     bar?.stop()

@@ -26,7 +26,8 @@ export interface BenchmarkConfig {
   /** tinybench's time budget per plugin and seed for rank() throughput, in ms (0 = skip). */
   benchTimeMs: number
   onProgress?: (sessions: number) => void
-  onRunDone?: (algorithm: string, seed: number) => void
+  /** What the benchmark is doing now, for a progress display ("amazon seed 2: simulating"). */
+  onStage?: (stage: string) => void
 }
 
 export interface BenchmarkResult {
@@ -53,13 +54,14 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
       ? importCatalog(config.catalogDir, scenario.catalog, seed)
       : generateCatalog(scenario.catalog, seed, scenario.market.rounds)
     for (const { plugin, params } of config.plugins) {
+      config.onStage?.(`${plugin.name} seed ${seed}: simulating`)
       const outcome = runMarket({ plugin, params, market: scenario.market, catalog: structuredClone(catalog), seed, capture: CAPTURED_SESSIONS, onProgress: config.onProgress })
       const keys = { algorithm: plugin.name, scenario: scenario.name, seed }
       result.summary.push(summaryRow(keys, outcome, catalog))
       result.rounds.push(...roundRows(keys, outcome, catalog))
       result.sellers.push(...sellerRows(keys, outcome, catalog))
+      config.onStage?.(`${plugin.name} seed ${seed}: measuring rank() throughput`)
       result.throughput.push(await throughputRow(keys, outcome, scenario.market.slots, config.benchTimeMs))
-      config.onRunDone?.(plugin.name, seed)
     }
   }
   return result
