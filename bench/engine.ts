@@ -1,5 +1,5 @@
 import type { Catalog } from '../datasets/catalog.ts'
-import { BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, averageRating } from '../datasets/catalog.ts'
+import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, averageRating } from '../datasets/catalog.ts'
 import { indexByKey } from '../datasets/topics.ts'
 import { cumulative, drawIndex, gumbel, makeRng, normal, type Rng } from '../datasets/rng.ts'
 import type { MarketView, PlatformRules, Plugin, Ranker, Session, SessionKind } from '../algorithms/kit/contract.ts'
@@ -12,7 +12,6 @@ import type { MarketParams } from './scenario.ts'
 /** How many products per category and round count as its "top" for rank persistence. */
 export const TOP_PER_CATEGORY = 10
 const NDCG_DEPTH = 10
-const ARCHETYPE_KEYS = ['factory', 'trader', 'brand'] as const
 /** Candidate keys: stamp × KEY_SPAN + candidate index (exact in a double for 2^29 sessions of 2^24 candidates). */
 const KEY_SPAN = 2 ** 24
 // collect() unrolls the relevance dot product for 8 topic dimensions.
@@ -37,8 +36,6 @@ export interface RoundTally {
   sponsoredImpressions: number
   /** Per category, the TOP_PER_CATEGORY product ids with the most exposure this round, -1 padded. */
   topProducts: Int32Array
-  /** Mean declared price of listed offers at the end of the round. */
-  meanDeclaredPrice: number
 }
 
 export interface SellerTally {
@@ -278,7 +275,6 @@ export class MarketRun {
       impressions: 0,
       sponsoredImpressions: 0,
       topProducts: new Int32Array(0),
-      meanDeclaredPrice: 0,
     }
   }
 
@@ -584,7 +580,6 @@ export class MarketRun {
     let active = 0
     for (let s = 0; s < sellers.count; s++) active += sellers.active[s]
     round.sellersActive = active
-    round.meanDeclaredPrice = this.meanListedPrice()
     this.out.orders += round.orders
     this.out.gmv += round.gmv
     this.out.adRevenue += round.adRevenue
@@ -626,22 +621,10 @@ export class MarketRun {
       for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
         const i = this.groupOffers[j]
         if (!products.listed[i] || products.price[i] <= cheapest) continue
-        const floor = products.unitCost[i] * (1 + minMargin[ARCHETYPE_KEYS[sellers.archetype[products.seller[i]]]])
+        const floor = products.unitCost[i] * (1 + minMargin[ARCHETYPES[sellers.archetype[products.seller[i]]]])
         products.price[i] = Math.max(floor, Math.min(products.price[i], Math.round(products.price[i] * (1 - step) * 100) / 100))
       }
     }
-  }
-
-  private meanListedPrice(): number {
-    const { products } = this.m
-    let sum = 0
-    let n = 0
-    for (let i = 0; i < products.count; i++) {
-      if (!products.listed[i]) continue
-      sum += products.price[i]
-      n++
-    }
-    return n > 0 ? sum / n : 0
   }
 
   private topProductsByCategory(): Int32Array {

@@ -1,13 +1,12 @@
-import { BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
 import type { CatalogParams } from './params.ts'
 import { cumulative, drawIndex, lognormal, makeRng, normal, pareto, randomInt, uniform, zipfWeights, type Rng } from './rng.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
 
-const ARCHETYPE_KEYS = ['factory', 'trader', 'brand'] as const
 /** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
-const COST_EFFICIENCY: Record<(typeof ARCHETYPE_KEYS)[number], [number, number]> = { factory: [0.7, 0.85], trader: [1.0, 1.2], brand: [0.9, 1.05] }
+const COST_EFFICIENCY: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [0.7, 0.85], trader: [1.0, 1.2], brand: [0.9, 1.05] }
 /** Price over unit cost by archetype (modelling assumption: brands command a premium). */
-const MARKUP: Record<(typeof ARCHETYPE_KEYS)[number], [number, number]> = { factory: [1.5, 2.0], trader: [1.7, 2.3], brand: [2.1, 2.9] }
+const MARKUP: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [1.5, 2.0], trader: [1.7, 2.3], brand: [2.1, 2.9] }
 /** Size tiers by rank of seller size: the top 5% are "giant trees", the bottom 75% "grass" (000). */
 const LARGE_SHARE = 0.05
 const MEDIUM_SHARE = 0.2
@@ -43,7 +42,7 @@ function generateCategories(rng: Rng, params: CatalogParams): Categories {
 
 function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sellers: Sellers; size: Float64Array } {
   const n = params.sellers
-  const mix = cumulative(ARCHETYPE_KEYS.map((k) => params.archetypeMix[k]))
+  const mix = cumulative(ARCHETYPES.map((k) => params.archetypeMix[k]))
   const s: Sellers = {
     count: n,
     id: Array.from({ length: n }, (_, i) => `s${i}`),
@@ -65,7 +64,7 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
   const lastEntryRound = Math.max(1, Math.floor((rounds - 1) * params.entryHorizon))
   for (let i = 0; i < n; i++) {
     const a = drawIndex(rng, mix)
-    const key = ARCHETYPE_KEYS[a]
+    const key = ARCHETYPES[a]
     s.archetype[i] = a
     const crossBorder = rng() < params.crossBorderShare[key]
     s.origin[i] = crossBorder ? 0 : 1
@@ -128,7 +127,7 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
   const topicScratch = new Float32Array(TOPIC_DIMS)
   let product = 0
   for (let s = 0; s < sellers.count; s++) {
-    const key = ARCHETYPE_KEYS[sellers.archetype[s]]
+    const key = ARCHETYPES[sellers.archetype[s]]
     const markup = uniform(rng, ...MARKUP[key])
     const focal = Array.from({ length: 1 + sellers.sizeTier[s] + randomInt(rng, 2) }, () => drawIndex(rng, supply))
     const incumbent = sellers.joinRound[s] === 0
