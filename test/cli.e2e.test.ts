@@ -130,6 +130,22 @@ export default definePlugin({
     expect(manifest.algorithms[0]).toMatchObject({ name: 'cheapest', source: file, params: { k: 3 } })
   })
 
+  it('loads a plain JavaScript plugin file', () => {
+    const file = join(work, 'first-candidates.mjs')
+    writeFileSync(
+      file,
+      `import { z } from '${join(ROOT, 'algorithms/kit/index.ts')}'
+export default { name: 'first', summary: 'the first k candidates', claims: [], params: z.object({}),
+  create: () => ({ rank(s, slots) { for (let i = 0; i < Math.min(s.k, s.n); i++) slots.push(s.candidates[i]) } }) }
+`,
+    )
+    const out = join(work, 'js-plugin')
+    const r = bench('run', '--scenario', 'small', '--rounds', '2', '--plugin', file, '--algorithms', 'first', '--out', out, '--bench-time', '10')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(readCsv(join(out, 'summary.csv'))[0].algorithm).toBe('first')
+  })
+
   it('runs on a catalog imported from CSV', () => {
     const out = join(work, 'imported')
     const r = bench('run', '--scenario', 'small', '--rounds', '3', '--catalog', join(ROOT, 'test/fixtures/catalog'), '--algorithms', 'amazon,temu', '--out', out, '--bench-time', '10')
