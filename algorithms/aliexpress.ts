@@ -12,6 +12,8 @@ import { averageRating, definePlugin, effectiveBid, SponsoredPage } from './kit/
 const Params = z
   .object({
     /** 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited). */
+    /** How many of adPositions carry ads (0 turns sponsored slots off). */
+    adSlots: z.number().int().min(0).default(10),
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 8, 12, 20]),
     /** Minimum CPC in dollars (assumption). */
     reserveCpc: z.number().min(0).default(0.05),
@@ -44,7 +46,7 @@ export default definePlugin({
       }
     }
     refresh()
-    const page = new SponsoredPage(k, params.adPositions, params.reserveCpc, params.cpcIncrement)
+    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session

@@ -14,6 +14,8 @@ import { amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, e
 const Params = z
   .object({
     /** 1-based positions of sponsored slots (assumption: two at the top, two further down the page). */
+    /** How many of adPositions carry ads (0 turns sponsored slots off). */
+    adSlots: z.number().int().min(0).default(4),
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 8, 14]),
     /** Minimum relevance for an ad to enter the auction (Amazon ads help: a minimum relevance bar). */
     adRelevanceGate: z.number().min(0).max(1).default(0.35),
@@ -48,7 +50,7 @@ export default definePlugin({
     const predictedCtr = new Float64Array(market.products.count)
     const startingSales = Float64Array.from({ length: market.products.count }, (_, i) => market.products.sales[i])
     refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
-    const page = new SponsoredPage(k, params.adPositions, params.reserveCpc, params.cpcIncrement)
+    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session

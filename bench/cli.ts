@@ -9,6 +9,8 @@ import { writeResultsFolder } from './results.ts'
 import { buildManifest, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
 import { loadScenario, presetNames } from './scenario.ts'
 import { formatTable, meanBy } from './table.ts'
+import { compareReports, evaluateGates, parseGates, readReport } from './compare.ts'
+import { FORMATS, describeFailures, formatComparison, type Format } from './compare-format.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
@@ -93,6 +95,26 @@ async function runCommand(opts: RunOptions): Promise<void> {
   process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
 }
 
+interface CompareOptions {
+  metrics?: string[]
+  format: string
+  failOn?: string
+}
+
+async function compareCommand(inputs: string[], opts: CompareOptions): Promise<void> {
+  if (inputs.length < 2) throw new InputError('compare needs at least two inputs: a baseline and one to compare with it (the same folder twice is allowed)')
+  if (!(FORMATS as readonly string[]).includes(opts.format)) throw new InputError(`--format ${opts.format}: expected one of ${FORMATS.join(', ')}`)
+  const gates = opts.failOn ? parseGates(opts.failOn) : []
+  const comparison = compareReports(inputs.map(readReport), opts.metrics)
+  const failures = evaluateGates(comparison, gates)
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR
+  process.stdout.write(formatComparison(comparison, opts.format as Format, colour))
+  if (failures.length) throw new GatesFailed(describeFailures(failures))
+}
+
+/** A --fail-on gate was broken: the comparison was printed; exit 1 with the broken gates on stderr. */
+class GatesFailed extends Error {}
+
 async function listCommand(): Promise<void> {
   const registry = await loadRegistry()
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
@@ -135,6 +157,14 @@ export function buildProgram(): Command {
     .option('--bench-time <ms>', 'tinybench time budget per algorithm and seed for rank() throughput', nonNegativeInt, 300)
     .option('--quiet', 'no progress bar')
     .action(runCommand)
+  program
+    .command('compare')
+    .description('compare result reports: per metric, mean and 95% CI per input, difference against the first (baseline), Welch t-test, verdict')
+    .argument('<inputs...>', 'results folders, or summary.csv / throughput.csv files; the first is the baseline')
+    .option('--metrics <list>', 'comma-separated metrics to compare (default: all)', list)
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('--fail-on <gates>', "exit 1 when a metric moves the wrong way past a limit with p < 0.05, e.g. 'gini_exposure:+0.02,sessions_per_sec:-10%'")
+    .action(compareCommand)
   program.command('list').description('list algorithms, scenarios and metric definitions').action(listCommand)
   program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
   return program
@@ -146,6 +176,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE
+    if (err instanceof GatesFailed) {
+      process.stderr.write(`${err.message}\n`)
+      return EXIT_FAILURE
+    }
     if (err instanceof InputError) {
       process.stderr.write(`bench: ${err.message}\n`)
       if (debug) process.stderr.write(`${err.stack}\n`)

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 import { InputError } from './errors.ts'
@@ -18,8 +17,9 @@ export const textCell = <T extends z.ZodType>(schema: T) => z.preprocess((v) => 
  * file, the line and the column: a missing required column lists the columns found; a bad cell
  * says what was expected.
  */
-export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { line: number; row: z.infer<S> }[] {
-  const name = basename(file)
+export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { columns: string[]; rows: { line: number; row: z.infer<S> }[] } {
+  // The path as given: two inputs are often both called summary.csv.
+  const name = file
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -33,10 +33,10 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
   } catch (err) {
     throw new InputError(`${name} is not valid CSV: ${(err as Error).message}`)
   }
-  const header = parse(text, { to_line: 1, bom: true, trim: true })[0] as string[]
+  const header = (parse(text, { to_line: 1, bom: true, trim: true, relax_column_count: true })[0] ?? []) as string[]
   const missing = required.filter((c) => !header.includes(c))
   if (missing.length) throw new InputError(`${name}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ${header.join(', ')})`)
-  return records.map(({ record, info }) => {
+  const rows = records.map(({ record, info }) => {
     const parsed = rowSchema.safeParse(record)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -44,6 +44,7 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
       const cell = column in record ? ` (value "${record[column]}")` : ''
       throw new InputError(`${name} line ${info.lines}, column ${column}${cell}: ${issue.message}`)
     }
-    return { line: info.lines, row: parsed.data }
+    return { line: info.lines, row: parsed.data as z.infer<S> }
   })
+  return { columns: header, rows }
 }

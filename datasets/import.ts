@@ -60,8 +60,8 @@ export const ProductRowSchema = z.object({
  */
 export function importCatalog(dir: string, params: CatalogParams, seed: number): Catalog {
   for (const f of ['sellers.csv', 'products.csv']) if (!existsSync(join(dir, f))) throw new InputError(`--catalog ${dir}: no ${f} there (a catalog folder holds sellers.csv and products.csv)`)
-  const sellerRows = readCsv(join(dir, 'sellers.csv'), ['seller_id'], SellerRowSchema)
-  const productRows = readCsv(join(dir, 'products.csv'), ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema)
+  const sellerRows = readCsv(join(dir, 'sellers.csv'), ['seller_id'], SellerRowSchema).rows
+  const productRows = readCsv(join(dir, 'products.csv'), ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema).rows
   if (sellerRows.length === 0 || productRows.length === 0) throw new InputError(`--catalog ${dir}: sellers.csv and products.csv need at least one row each`)
   const rng = makeRng(seed, 'catalog-import')
 

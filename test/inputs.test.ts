@@ -49,7 +49,7 @@ describe('--param', () => {
   })
   it('names the plugin, the key and the expected type', () => {
     expect(() => resolvePluginParams(plugins, ['temu.markup=cheap'])).toThrowError(/--param temu\.markup=cheap: temu's parameter markup: Invalid input: expected number, received string/)
-    expect(() => resolvePluginParams(plugins, ['amazon.bogus=1'])).toThrowError(/amazon has no parameter "bogus"; its parameters: adPositions, /)
+    expect(() => resolvePluginParams(plugins, ['amazon.bogus=1'])).toThrowError(/amazon has no parameter "bogus"; its parameters: adSlots, adPositions, /)
     expect(() => resolvePluginParams(plugins, ['tiktok.promoteAt=0.1'])).toThrowError(/"tiktok" is not among the algorithms of this run \(amazon, temu\)/)
     expect(() => resolvePluginParams(plugins, ['markup=2'])).toThrowError(/expected algorithm\.key=value/)
     expect(() => resolvePluginParams(plugins, ['temu.markup=0.5'])).toThrowError(/temu's parameter markup: Too small/)
