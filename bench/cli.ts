@@ -5,7 +5,9 @@ import { InputError } from '../datasets/errors.ts'
 import { PluginOutputError } from './engine.ts'
 import { SUMMARY_METRICS, THROUGHPUT_METRICS, ROUND_METRICS, SELLER_COLUMNS } from './metric-defs.ts'
 import { resolvePluginParams } from './params.ts'
-import { writeResultsFolder } from './results.ts'
+import { readResultsFolder, writeFileAtomic, writeResultsFolder } from './results.ts'
+import { renderReport } from './report.ts'
+import { join } from 'node:path'
 import { buildManifest, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
 import { loadScenario, presetNames } from './scenario.ts'
 import { formatTable, meanBy } from './table.ts'
@@ -92,7 +94,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const columns = ['algorithm', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
   process.stdout.write(`${scenario.name}: ${config.plugins.length} algorithms × ${config.seeds.length} seed(s), means over seeds\n\n`)
   process.stdout.write(formatTable(columns, rows) + '\n\n')
-  process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
+  process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
 }
 
 interface CompareOptions {
@@ -114,6 +116,15 @@ async function compareCommand(inputs: string[], opts: CompareOptions): Promise<v
 
 /** A --fail-on gate was broken: the comparison was printed; exit 1 with the broken gates on stderr. */
 class GatesFailed extends Error {}
+
+async function reportCommand(dir: string): Promise<void> {
+  const files = readResultsFolder(dir)
+  const missing = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'].filter((f) => !(f in files))
+  if (missing.length) throw new InputError(`${dir} is not a complete results folder: no ${missing.join(', ')}`)
+  const file = join(dir, 'report.html')
+  writeFileAtomic(file, renderReport(files))
+  process.stdout.write(`wrote ${file}\n`)
+}
 
 async function listCommand(): Promise<void> {
   const registry = await loadRegistry()
@@ -165,6 +176,7 @@ export function buildProgram(): Command {
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--fail-on <gates>', "exit 1 when a metric moves the wrong way past a limit with p < 0.05, e.g. 'gini_exposure:+0.02,sessions_per_sec:-10%'")
     .action(compareCommand)
+  program.command('report').description('rebuild report.html in a results folder from its CSV files').argument('<dir>', 'a results folder').action(reportCommand)
   program.command('list').description('list algorithms, scenarios and metric definitions').action(listCommand)
   program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
   return program

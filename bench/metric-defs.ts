@@ -60,6 +60,7 @@ export const ROUND_METRICS: readonly MetricDef[] = [
   def('gmv', 'round', 'higher', 'Σ retail price over the round\'s orders.'),
   def('sellers_active', 'round', 'higher', 'Sellers active at the end of the round.'),
   def('avg_price_paid', 'round', 'lower', 'GMV / orders in the round; 0 without orders.'),
+  def('small_seller_exposure_share', 'round', 'neither', 'Exposure share of sellers of the smallest size tier in the round.'),
 ]
 
 /** sellers.csv after the keys: one row per seller of the scenario, totals over the run. */

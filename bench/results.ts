@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import type { Row } from './summarize.ts'
@@ -47,5 +47,24 @@ export function writeResultsFolder(dir: string, files: Record<string, string>): 
   } finally {
     cleanup()
     process.removeListener('exit', cleanup)
+  }
+}
+
+/** The files of a results folder that reports are built from, by name (absent ones left out). */
+export function readResultsFolder(dir: string): Record<string, string> {
+  const names = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv', 'facts.csv', 'manifest.json']
+  const files: Record<string, string> = {}
+  for (const name of names) if (existsSync(resolve(dir, name))) files[name] = readFileSync(resolve(dir, name), 'utf8')
+  return files
+}
+
+/** Writes one file under a temporary name, then renames it into place. */
+export function writeFileAtomic(file: string, content: string): void {
+  const temp = `${file}.partial-${process.pid}`
+  try {
+    writeFileSync(temp, content)
+    renameSync(temp, file)
+  } finally {
+    rmSync(temp, { force: true })
   }
 }

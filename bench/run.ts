@@ -7,6 +7,7 @@ import { generateCatalog } from '../datasets/generate.ts'
 import { importCatalog } from '../datasets/import.ts'
 import { runMarket } from './engine.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from './metric-defs.ts'
+import { renderReport } from './report.ts'
 import { toCsv } from './results.ts'
 import type { Scenario } from './scenario.ts'
 import { roundRows, sellerRows, summaryRow, type Row } from './summarize.ts'
@@ -67,15 +68,16 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
   return result
 }
 
-/** The results folder's files, by name. */
+/** The results folder's files, by name; report.html is built from the others' text, as `bench report` does. */
 export function resultFiles(result: BenchmarkResult, manifest: object): Record<string, string> {
-  return {
+  const files: Record<string, string> = {
     'summary.csv': toCsv(SUMMARY_COLUMNS, result.summary),
     'rounds.csv': toCsv(ROUND_COLUMNS, result.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),
     'throughput.csv': toCsv(THROUGHPUT_COLUMNS, result.throughput),
     'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
   }
+  return { ...files, 'report.html': renderReport(files) }
 }
 
 /** What produced a results folder. Only `timing` differs between two runs of the same command. */

@@ -66,6 +66,7 @@ export function roundRows(keys: RowKeys, o: RunOutcome, catalog: Catalog): Row[]
     gmv: r.gmv,
     sellers_active: r.sellersActive,
     avg_price_paid: ratio(r.gmv, r.orders),
+    small_seller_exposure_share: shareOf(r.sellerExposure, (s) => sellers.sizeTier[s] === 0),
   }))
 }
 

@@ -32,12 +32,12 @@ describe('bench run on the small scenario (the real CLI)', () => {
     bench('run', '--scenario', 'small', '--seeds', '2', '--out', second, '--bench-time', '20')
   })
 
-  it('exits 0, prints a result table and writes the five files with the exact headers', () => {
+  it('exits 0, prints a result table and writes the result files with the exact headers', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/small: 6 algorithms × 2 seed\(s\)/)
     for (const a of ALGORITHMS) expect(run.stdout).toMatch(new RegExp(`^${a} `, 'm'))
-    expect(readdirSync(first).sort()).toEqual(['manifest.json', 'rounds.csv', 'sellers.csv', 'summary.csv', 'throughput.csv'])
+    expect(readdirSync(first).sort()).toEqual(['manifest.json', 'report.html', 'rounds.csv', 'sellers.csv', 'summary.csv', 'throughput.csv'])
     expect(header(join(first, 'summary.csv'))).toBe(SUMMARY_COLUMNS.join(','))
     expect(header(join(first, 'rounds.csv'))).toBe(ROUND_COLUMNS.join(','))
     expect(header(join(first, 'sellers.csv'))).toBe(SELLER_FILE_COLUMNS.join(','))
