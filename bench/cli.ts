@@ -4,13 +4,14 @@ import { loadRegistry, selectPlugins } from '../algorithms/kit/registry.ts'
 import { InputError } from '../datasets/errors.ts'
 import { PluginOutputError } from './engine.ts'
 import { SUMMARY_METRICS, THROUGHPUT_METRICS, ROUND_METRICS, SELLER_COLUMNS } from './metric-defs.ts'
-import { resolvePluginParams } from './params.ts'
+import { expandRuns } from './params.ts'
 import { readResultsFolder, writeFileAtomic, writeResultsFolder } from './results.ts'
 import { renderReport } from './report.ts'
 import { join } from 'node:path'
 import { buildManifest, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
 import { loadScenario, presetNames } from './scenario.ts'
 import { formatTable, meanBy } from './table.ts'
+import type { Row } from './summarize.ts'
 import { compareReports, evaluateGates, parseGates, readReport } from './compare.ts'
 import { FORMATS, describeFailures, formatComparison, type Format } from './compare-format.ts'
 
@@ -38,6 +39,7 @@ interface RunOptions {
   rounds?: number
   sessions?: number
   param: string[]
+  sweep: string[]
   plugin: string[]
   catalog?: string
   out?: string
@@ -51,11 +53,11 @@ async function runCommand(opts: RunOptions): Promise<void> {
   if (opts.rounds !== undefined) scenario.market.rounds = opts.rounds
   if (opts.sessions !== undefined) scenario.market.sessionsPerRound = opts.sessions
   const selected = selectPlugins(await loadRegistry(opts.plugin), opts.algorithms)
-  const params = resolvePluginParams(selected.map((s) => s.plugin), opts.param)
+  const source = new Map(selected.map((s) => [s.plugin.name, s.file]))
   const config = {
     scenario,
     scenarioRef: opts.scenario,
-    plugins: selected.map(({ plugin, file }) => ({ plugin, params: params.get(plugin.name)!, source: file })),
+    plugins: expandRuns(selected.map((s) => s.plugin), opts.param, opts.sweep).map((run) => ({ ...run, source: source.get(run.plugin.name)! })),
     seeds: seedList(scenario, opts.seeds),
     catalogDir: opts.catalog,
     benchTimeMs: opts.benchTime,
@@ -89,10 +91,11 @@ async function runCommand(opts: RunOptions): Promise<void> {
   })
   writeResultsFolder(out, resultFiles(result, manifest))
 
-  const throughput = meanBy(result.throughput, 'algorithm')
-  const rows = meanBy(result.summary, 'algorithm').map((row) => ({ ...row, ...throughput.find((t) => t.algorithm === row.algorithm) }))
-  const columns = ['algorithm', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
-  process.stdout.write(`${scenario.name}: ${config.plugins.length} algorithms × ${config.seeds.length} seed(s), means over seeds\n\n`)
+  const label = (r: Row) => ({ ...r, run: r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm })
+  const throughput = meanBy(result.throughput.map(label), 'run')
+  const rows = meanBy(result.summary.map(label), 'run').map((row) => ({ ...row, ...throughput.find((t) => t.run === row.run) }))
+  const columns = ['run', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
+  process.stdout.write(`${scenario.name}: ${config.plugins.length} runs × ${config.seeds.length} seed(s), means over seeds\n\n`)
   process.stdout.write(formatTable(columns, rows) + '\n\n')
   process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
 }
@@ -162,6 +165,7 @@ export function buildProgram(): Command {
     .option('--rounds <n>', 'override the scenario rounds', positiveInt)
     .option('--sessions <n>', 'override sessions per round', positiveInt)
     .option('--param <algo.key=value>', 'set a plugin parameter (repeatable)', collect, [])
+    .option('--sweep <algo.key=v1,v2>', "run each listed value as a variant; several sweeps of one plugin run their cartesian product (repeatable)", collect, [])
     .option('--plugin <path>', 'load a plugin file (.ts or .js) beside the built-ins (repeatable)', collect, [])
     .option('--catalog <dir>', 'use DIR/sellers.csv and DIR/products.csv instead of a generated catalog')
     .option('--out <dir>', 'results folder (replaced if it exists; default results/SCENARIO-TIMESTAMP)')

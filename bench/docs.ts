@@ -12,7 +12,8 @@ export function renderMetricsDoc(): string {
   return `# trafficbench metrics
 
 Generated from \`bench/metric-defs.ts\` by \`npm run docs\` — edit that file, not this one (a test
-checks they agree). Every CSV starts with the keys \`algorithm,scenario,seed\`. "better" says which
+checks they agree). Every CSV starts with the keys \`algorithm,variant,scenario,seed\`; \`variant\`
+names a \`--sweep\` combination (e.g. \`priceParity=false\`) and is empty without one. "better" says which
 direction is an improvement; \`neither\` marks a trade-off or a descriptive number.
 
 ## summary.csv — one row per algorithm × scenario × seed

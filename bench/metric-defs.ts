@@ -14,7 +14,8 @@ export interface MetricDef {
 
 const def = (name: string, side: MetricDef['side'], better: Direction, definition: string): MetricDef => ({ name, side, better, definition })
 
-export const KEY_COLUMNS = ['algorithm', 'scenario', 'seed'] as const
+/** Every result file starts with these; `variant` names a --sweep combination (empty without one). */
+export const KEY_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed'] as const
 
 /** summary.csv after the keys, in file order. Sums run over all n sellers of the scenario, zeros included. */
 export const SUMMARY_METRICS: readonly MetricDef[] = [

@@ -2,7 +2,23 @@ import type { z } from 'zod'
 import type { Plugin } from '../algorithms/kit/contract.ts'
 import { InputError } from '../datasets/errors.ts'
 
-/** A `--param` value: JSON when it parses (numbers, true/false, arrays), otherwise the plain string. */
+/** One parameter value asked for on the command line; `flag` is how it was written, for error messages. */
+interface Setting {
+  plugin: string
+  key: string
+  value: unknown
+  flag: string
+}
+
+/** One plugin configuration to run: its validated parameters and, for sweeps, the variant's name. */
+export interface PluginRun {
+  plugin: Plugin
+  params: Record<string, unknown>
+  /** e.g. "priceParity=false;markup=1.5"; empty when no sweep touches the plugin. */
+  variant: string
+}
+
+/** A value from the command line: JSON when it parses (numbers, true/false, arrays), otherwise the plain string. */
 function parseValue(raw: string): unknown {
   try {
     return JSON.parse(raw)
@@ -11,38 +27,74 @@ function parseValue(raw: string): unknown {
   }
 }
 
+/** Splits "1.2,1.5" or "[1,2],[3]" on the commas outside brackets. */
+function splitValues(list: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let current = ''
+  for (const ch of list) {
+    if (ch === '[' || ch === '{') depth++
+    if (ch === ']' || ch === '}') depth--
+    if (ch === ',' && depth === 0) {
+      parts.push(current)
+      current = ''
+    } else current += ch
+  }
+  parts.push(current)
+  return parts.map((p) => p.trim())
+}
+
+function parseFlag(option: '--param' | '--sweep', flag: string, plugins: Plugin[]): { plugin: Plugin; key: string; raw: string } {
+  const match = /^([a-z][a-z0-9-]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(flag)
+  if (!match) throw new InputError(`${option} ${flag}: expected algorithm.key=${option === '--sweep' ? 'v1,v2,…' : 'value'}, e.g. amazon.priceParity=${option === '--sweep' ? 'true,false' : 'false'}`)
+  const [, name, key, raw] = match
+  const plugin = plugins.find((p) => p.name === name)
+  if (!plugin) throw new InputError(`${option} ${flag}: "${name}" is not among the algorithms of this run (${plugins.map((p) => p.name).join(', ')})`)
+  const shape = plugin.params.shape as Record<string, z.ZodType>
+  if (!(key in shape)) {
+    const known = Object.keys(shape)
+    throw new InputError(`${option} ${flag}: ${name} has no parameter "${key}"; ${known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'}`)
+  }
+  return { plugin, key, raw }
+}
+
+/** Validates a plugin's settings against its schema (defaults filled in); errors name the flag, plugin, key and expected type. */
+function resolve(plugin: Plugin, settings: Setting[]): Record<string, unknown> {
+  const given = Object.fromEntries(settings.map((s) => [s.key, s.value]))
+  const result = plugin.params.safeParse(given)
+  if (result.success) return result.data as Record<string, unknown>
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '')
+    const flag = settings.find((s) => s.key === key)?.flag ?? `${plugin.name}.${key}`
+    return `${flag}: ${plugin.name}'s parameter ${issue.path.join('.')}: ${issue.message}`
+  })
+  throw new InputError(lines.join('\n'))
+}
+
 /**
- * Turns `--param algo.key=value` flags into each plugin's validated parameters (defaults filled in).
- * Errors name the flag, the plugin, the key and what the key expects.
+ * The runs asked for: each plugin once with its `--param` settings, or, when `--sweep` flags name
+ * it, once per combination of the swept values (their cartesian product), each a variant.
  */
-export function resolvePluginParams(plugins: Plugin[], flags: string[]): Map<string, Record<string, unknown>> {
-  const given = new Map<string, Record<string, unknown>>()
-  const raw = new Map<string, string>()
-  for (const flag of flags) {
-    const match = /^([a-z][a-z0-9-]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(flag)
-    if (!match) throw new InputError(`--param ${flag}: expected algorithm.key=value, e.g. amazon.priceParity=false`)
-    const [, name, key, value] = match
-    const plugin = plugins.find((p) => p.name === name)
-    if (!plugin) throw new InputError(`--param ${flag}: "${name}" is not among the algorithms of this run (${plugins.map((p) => p.name).join(', ')})`)
-    const shape = plugin.params.shape as Record<string, z.ZodType>
-    if (!(key in shape)) {
-      const known = Object.keys(shape)
-      throw new InputError(`--param ${flag}: ${name} has no parameter "${key}"; ${known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'}`)
-    }
-    given.set(name, { ...given.get(name), [key]: parseValue(value) })
-    raw.set(`${name}.${key}`, flag)
-  }
-  const resolved = new Map<string, Record<string, unknown>>()
-  for (const plugin of plugins) {
-    const result = plugin.params.safeParse(given.get(plugin.name) ?? {})
-    if (!result.success) {
-      const lines = result.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? '')
-        return `--param ${raw.get(`${plugin.name}.${key}`) ?? `${plugin.name}.${key}`}: ${plugin.name}'s parameter ${issue.path.join('.')}: ${issue.message}`
-      })
-      throw new InputError(lines.join('\n'))
-    }
-    resolved.set(plugin.name, result.data as Record<string, unknown>)
-  }
-  return resolved
+export function expandRuns(plugins: Plugin[], paramFlags: string[], sweepFlags: string[] = []): PluginRun[] {
+  const params: Setting[] = paramFlags.map((flag) => {
+    const { plugin, key, raw } = parseFlag('--param', flag, plugins)
+    return { plugin: plugin.name, key, value: parseValue(raw), flag: `--param ${flag}` }
+  })
+  const sweeps = sweepFlags.map((flag) => {
+    const { plugin, key, raw } = parseFlag('--sweep', flag, plugins)
+    const values = splitValues(raw)
+    if (raw.trim() === '' || values.some((v) => v === '')) throw new InputError(`--sweep ${flag}: expected a comma-separated list of values with none empty`)
+    return { plugin: plugin.name, key, values, flag }
+  })
+  return plugins.flatMap((plugin) => {
+    const own = params.filter((s) => s.plugin === plugin.name)
+    let combos: Setting[][] = [[]]
+    for (const sweep of sweeps.filter((s) => s.plugin === plugin.name))
+      combos = combos.flatMap((combo) => sweep.values.map((raw) => [...combo.filter((s) => s.key !== sweep.key), { plugin: plugin.name, key: sweep.key, value: parseValue(raw), flag: `--sweep ${sweep.flag} (value ${raw})` }]))
+    return combos.map((combo) => ({
+      plugin,
+      params: resolve(plugin, [...own.filter((s) => !combo.some((c) => c.key === s.key)), ...combo]),
+      variant: combo.map((s) => `${s.key}=${typeof s.value === 'string' ? s.value : JSON.stringify(s.value)}`).join(';'),
+    }))
+  })
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Plugin } from '../algorithms/kit/contract.ts'
 import type { Catalog } from '../datasets/catalog.ts'
 import { generateCatalog } from '../datasets/generate.ts'
 import { importCatalog } from '../datasets/import.ts'
 import { runMarket } from './engine.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from './metric-defs.ts'
+import type { PluginRun } from './params.ts'
 import { renderReport } from './report.ts'
 import { toCsv } from './results.ts'
 import type { Scenario } from './scenario.ts'
@@ -21,7 +21,7 @@ export interface BenchmarkConfig {
   scenario: Scenario
   /** The --scenario argument as given (a preset name or a path). */
   scenarioRef: string
-  plugins: { plugin: Plugin; params: Record<string, unknown>; source: string }[]
+  plugins: (PluginRun & { source: string })[]
   seeds: number[]
   catalogDir?: string
   /** tinybench's time budget per plugin and seed for rank() throughput, in ms (0 = skip). */
@@ -54,14 +54,15 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     const catalog: Catalog = config.catalogDir
       ? importCatalog(config.catalogDir, scenario.catalog, seed)
       : generateCatalog(scenario.catalog, seed, scenario.market.rounds)
-    for (const { plugin, params } of config.plugins) {
-      config.onStage?.(`${plugin.name} seed ${seed}: simulating`)
+    for (const { plugin, params, variant } of config.plugins) {
+      const label = `${plugin.name}${variant ? ` (${variant})` : ''} seed ${seed}`
+      config.onStage?.(`${label}: simulating`)
       const outcome = runMarket({ plugin, params, market: scenario.market, catalog: structuredClone(catalog), seed, capture: CAPTURED_SESSIONS, onProgress: config.onProgress })
-      const keys = { algorithm: plugin.name, scenario: scenario.name, seed }
+      const keys = { algorithm: plugin.name, variant, scenario: scenario.name, seed }
       result.summary.push(summaryRow(keys, outcome, catalog))
       result.rounds.push(...roundRows(keys, outcome, catalog))
       result.sellers.push(...sellerRows(keys, outcome, catalog))
-      config.onStage?.(`${plugin.name} seed ${seed}: measuring rank() throughput`)
+      config.onStage?.(`${label}: measuring rank() throughput`)
       result.throughput.push(await throughputRow(keys, outcome, scenario.market.slots, config.benchTimeMs))
     }
   }
@@ -96,7 +97,7 @@ export function buildManifest(config: BenchmarkConfig, commandLine: string[], ti
     scenario: { ref: config.scenarioRef, ...config.scenario },
     seeds: config.seeds,
     catalog: config.catalogDir ? { imported: config.catalogDir } : 'generated',
-    algorithms: config.plugins.map(({ plugin, params, source }) => ({ name: plugin.name, summary: plugin.summary, claims: plugin.claims, source, params })),
+    algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({ name: plugin.name, variant, summary: plugin.summary, claims: plugin.claims, source, params })),
     versions,
     timing,
   }

@@ -7,6 +7,7 @@ export const PERSISTENCE_DELTA = 10
 
 export interface RowKeys {
   algorithm: string
+  variant: string
   scenario: string
   seed: number
 }

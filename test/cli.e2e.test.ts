@@ -35,7 +35,7 @@ describe('bench run on the small scenario (the real CLI)', () => {
   it('exits 0, prints a result table and writes the result files with the exact headers', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/small: 6 algorithms × 2 seed\(s\)/)
+    expect(run.stdout).toMatch(/small: 6 runs × 2 seed\(s\)/)
     for (const a of ALGORITHMS) expect(run.stdout).toMatch(new RegExp(`^${a} `, 'm'))
     expect(readdirSync(first).sort()).toEqual(['manifest.json', 'report.html', 'rounds.csv', 'sellers.csv', 'summary.csv', 'throughput.csv'])
     expect(header(join(first, 'summary.csv'))).toBe(SUMMARY_COLUMNS.join(','))
@@ -144,6 +144,21 @@ export default { name: 'first', summary: 'the first k candidates', claims: [], p
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(readCsv(join(out, 'summary.csv'))[0].algorithm).toBe('first')
+  })
+
+  it('a sweep runs each combination as a variant, named in the column after algorithm', () => {
+    const out = join(work, 'sweep')
+    const r = bench('run', '--scenario', 'small', '--rounds', '3', '--algorithms', 'amazon,temu', '--sweep', 'amazon.priceParity=true,false', '--sweep', 'temu.markup=1.2,1.5', '--out', out, '--bench-time', '10')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(header(join(out, 'summary.csv')).startsWith('algorithm,variant,scenario,seed,')).toBe(true)
+    const rows = readCsv(join(out, 'summary.csv'))
+    expect(rows.map((x) => `${x.algorithm}/${x.variant}`)).toEqual(['amazon/priceParity=true', 'amazon/priceParity=false', 'temu/markup=1.2', 'temu/markup=1.5'])
+    expect(readCsv(join(out, 'throughput.csv')).map((x) => x.variant)).toEqual(['priceParity=true', 'priceParity=false', 'markup=1.2', 'markup=1.5'])
+    expect(r.stdout).toMatch(/^amazon \(priceParity=false\) /m)
+    const bad = bench('run', '--scenario', 'small', '--sweep', 'temu.markup=', '--out', join(work, 'bad-sweep'))
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--sweep temu\.markup=: expected a comma-separated list/)
   })
 
   it('runs on a catalog imported from CSV', () => {

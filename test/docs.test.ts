@@ -7,10 +7,10 @@ describe('metric definitions', () => {
   it('bench/METRICS.md is rendered from bench/metric-defs.ts (run npm run docs after editing it)', () => {
     expect(readFileSync(METRICS_DOC, 'utf8')).toBe(renderMetricsDoc())
   })
-  it('summary.csv and throughput.csv have the columns of DESIGN.md, in its order', () => {
+  it('summary.csv and throughput.csv have the columns of DESIGN.md, in its order, with the sweep variant after algorithm', () => {
     expect(SUMMARY_COLUMNS.join(',')).toBe(
-      'algorithm,scenario,seed,sellers_active,gini_exposure,gini_revenue,top10_exposure_share,hhi_revenue,new_seller_exposure_share,small_seller_revenue_share,zero_ad_seller_exposure_share,exposure_merit_tvd,rank_persistence,seller_survival_rate,median_seller_margin,conversion_rate,avg_price_paid,buyer_surplus,ndcg_at_10,avg_delivery_days,gmv,ad_revenue,commission_revenue,take_rate,sponsored_impression_share,avg_cpc',
+      'algorithm,variant,scenario,seed,sellers_active,gini_exposure,gini_revenue,top10_exposure_share,hhi_revenue,new_seller_exposure_share,small_seller_revenue_share,zero_ad_seller_exposure_share,exposure_merit_tvd,rank_persistence,seller_survival_rate,median_seller_margin,conversion_rate,avg_price_paid,buyer_surplus,ndcg_at_10,avg_delivery_days,gmv,ad_revenue,commission_revenue,take_rate,sponsored_impression_share,avg_cpc',
     )
-    expect(THROUGHPUT_COLUMNS.join(',')).toBe('algorithm,scenario,seed,sessions_per_sec,rank_ops_per_sec,rank_p50_us,rank_p99_us')
+    expect(THROUGHPUT_COLUMNS.join(',')).toBe('algorithm,variant,scenario,seed,sessions_per_sec,rank_ops_per_sec,rank_p50_us,rank_p99_us')
   })
 })

@@ -7,7 +7,7 @@ import temu from '../algorithms/temu.ts'
 import { InputError } from '../datasets/errors.ts'
 import { importCatalog } from '../datasets/import.ts'
 import { CatalogParamsSchema } from '../datasets/params.ts'
-import { resolvePluginParams } from '../bench/params.ts'
+import { expandRuns } from '../bench/params.ts'
 import { loadScenario, presetNames } from '../bench/scenario.ts'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/catalog')
@@ -40,19 +40,43 @@ describe('scenarios', () => {
   })
 })
 
-describe('--param', () => {
+describe('--param and --sweep', () => {
   const plugins = [amazon, temu]
+  const paramsOf = (runs: ReturnType<typeof expandRuns>, name: string) => runs.filter((r) => r.plugin.name === name)
   it('fills defaults and coerces values', () => {
-    const params = resolvePluginParams(plugins, ['amazon.priceParity=false', 'temu.markup=1.8', 'amazon.adPositions=[1,3]'])
-    expect(params.get('amazon')).toMatchObject({ priceParity: false, adPositions: [1, 3], reserveCpc: 0.02 })
-    expect(params.get('temu')).toMatchObject({ markup: 1.8 })
+    const runs = expandRuns(plugins, ['amazon.priceParity=false', 'temu.markup=1.8', 'amazon.adPositions=[1,3]'])
+    expect(runs.map((r) => [r.plugin.name, r.variant])).toEqual([['amazon', ''], ['temu', '']])
+    expect(runs[0].params).toMatchObject({ priceParity: false, adPositions: [1, 3], reserveCpc: 0.02 })
+    expect(runs[1].params).toMatchObject({ markup: 1.8 })
   })
   it('names the plugin, the key and the expected type', () => {
-    expect(() => resolvePluginParams(plugins, ['temu.markup=cheap'])).toThrowError(/--param temu\.markup=cheap: temu's parameter markup: Invalid input: expected number, received string/)
-    expect(() => resolvePluginParams(plugins, ['amazon.bogus=1'])).toThrowError(/amazon has no parameter "bogus"; its parameters: adSlots, adPositions, /)
-    expect(() => resolvePluginParams(plugins, ['tiktok.promoteAt=0.1'])).toThrowError(/"tiktok" is not among the algorithms of this run \(amazon, temu\)/)
-    expect(() => resolvePluginParams(plugins, ['markup=2'])).toThrowError(/expected algorithm\.key=value/)
-    expect(() => resolvePluginParams(plugins, ['temu.markup=0.5'])).toThrowError(/temu's parameter markup: Too small/)
+    expect(() => expandRuns(plugins, ['temu.markup=cheap'])).toThrowError(/--param temu\.markup=cheap: temu's parameter markup: Invalid input: expected number, received string/)
+    expect(() => expandRuns(plugins, ['amazon.bogus=1'])).toThrowError(/amazon has no parameter "bogus"; its parameters: adSlots, adPositions, /)
+    expect(() => expandRuns(plugins, ['tiktok.promoteAt=0.1'])).toThrowError(/"tiktok" is not among the algorithms of this run \(amazon, temu\)/)
+    expect(() => expandRuns(plugins, ['markup=2'])).toThrowError(/expected algorithm\.key=value/)
+    expect(() => expandRuns(plugins, ['temu.markup=0.5'])).toThrowError(/temu's parameter markup: Too small/)
+  })
+  it('expands sweeps into the cartesian product of each plugin\'s values, one variant each', () => {
+    const runs = expandRuns(plugins, ['amazon.reserveCpc=0.1'], ['amazon.priceParity=true,false', 'amazon.adSlots=0,2', 'temu.markup=1.2,1.5'])
+    const amazonRuns = paramsOf(runs, 'amazon')
+    expect(amazonRuns.map((r) => r.variant)).toEqual(['priceParity=true;adSlots=0', 'priceParity=true;adSlots=2', 'priceParity=false;adSlots=0', 'priceParity=false;adSlots=2'])
+    expect(amazonRuns.map((r) => [r.params.priceParity, r.params.adSlots, r.params.reserveCpc])).toEqual([
+      [true, 0, 0.1],
+      [true, 2, 0.1],
+      [false, 0, 0.1],
+      [false, 2, 0.1],
+    ])
+    expect(paramsOf(runs, 'temu').map((r) => [r.variant, r.params.markup])).toEqual([['markup=1.2', 1.2], ['markup=1.5', 1.5]])
+    // A sweep value wins over a --param of the same key; array values keep their commas.
+    expect(expandRuns([amazon], ['amazon.adSlots=4'], ['amazon.adSlots=1']).map((r) => r.params.adSlots)).toEqual([1])
+    expect(expandRuns([amazon], [], ['amazon.adPositions=[1,2],[3]']).map((r) => r.variant)).toEqual(['adPositions=[1,2]', 'adPositions=[3]'])
+  })
+  it('refuses an unknown plugin or parameter, a wrong type and an empty list', () => {
+    expect(() => expandRuns(plugins, [], ['ebay.x=1,2'])).toThrowError(/--sweep ebay\.x=1,2: "ebay" is not among the algorithms/)
+    expect(() => expandRuns(plugins, [], ['temu.markdown=1,2'])).toThrowError(/temu has no parameter "markdown"/)
+    expect(() => expandRuns(plugins, [], ['temu.markup=1.2,lots'])).toThrowError(/--sweep temu\.markup=1\.2,lots \(value lots\): temu's parameter markup: Invalid input: expected number, received string/)
+    expect(() => expandRuns(plugins, [], ['temu.markup='])).toThrowError(/expected a comma-separated list of values with none empty/)
+    expect(() => expandRuns(plugins, [], ['temu.markup=1.2,,1.5'])).toThrowError(/none empty/)
   })
 })
 
