@@ -16,6 +16,9 @@ const NDCG_DEPTH = 10
 const KEY_SPAN = 2 ** 24
 // collect() unrolls the relevance dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/engine.ts collect() assumes TOPIC_DIMS = 8')
+/** Amazon Haul's box: items under $20 and under 1 lb (seed 004; fact F11). */
+export const HAUL_MAX_PRICE = 20
+export const HAUL_MAX_WEIGHT_LB = 1
 /** Bids never rise above this multiple of the category base bid (a seller's sanity cap; assumption). */
 const MAX_BID_LEVEL = 8
 
@@ -36,6 +39,10 @@ export interface RoundTally {
   sponsoredImpressions: number
   /** Per category, the TOP_PER_CATEGORY product ids with the most exposure this round, -1 padded. */
   topProducts: Int32Array
+  /** Seller revenue by archetype (factory, trader, brand) this round. */
+  revenueByArchetype: Float64Array
+  /** Mean declared price of listed offers at the end of the round (after any price cuts). */
+  meanDeclaredPrice: number
 }
 
 export interface SellerTally {
@@ -77,6 +84,16 @@ export interface RunOutcome {
   surplusSum: number
   ndcgSum: number
   deliveryDaysSum: number
+  /** Mean declared price of listed offers before the first round. */
+  startMeanDeclaredPrice: number
+  /** Exposure of listings priced lower on another platform (retail > price elsewhere), and all exposure. */
+  flaggedExposure: number
+  exposure: number
+  /** Impressions of items outside Amazon Haul's box (retail ≥ $20 or weight ≥ 1 lb). */
+  outsideHaulBoxImpressions: number
+  /** Over rounds, in identical-product groups with ≥ 2 listed offers: exposure of the cheapest offer, and of the whole group. */
+  cheapestOfferExposure: number
+  contestedGroupExposure: number
   sellers: SellerTally
   activeAtEnd: Uint8Array
   rounds: RoundTally[]
@@ -220,7 +237,10 @@ export class MarketRun {
 
     const column = () => new Float64Array(nS)
     this.sellers = { exposure: column(), impressions: column(), clicks: column(), orders: column(), revenue: column(), adSpend: column(), fees: column(), profit: column(), merit: column() }
-    this.out = { sessions: 0, rankedSessions: 0, orders: 0, gmv: 0, adRevenue: 0, commission: 0, fulfilmentFees: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, surplusSum: 0, ndcgSum: 0, deliveryDaysSum: 0 }
+    this.out = {
+      sessions: 0, rankedSessions: 0, orders: 0, gmv: 0, adRevenue: 0, commission: 0, fulfilmentFees: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0,
+      surplusSum: 0, ndcgSum: 0, deliveryDaysSum: 0, startMeanDeclaredPrice: 0, flaggedExposure: 0, exposure: 0, outsideHaulBoxImpressions: 0, cheapestOfferExposure: 0, contestedGroupExposure: 0,
+    }
     this.ranker = plugin.create({ market: m as unknown as MarketView, params: options.params, rng: makeRng(options.seed, `plugin:${plugin.name}`), k: this.k })
   }
 
@@ -256,6 +276,7 @@ export class MarketRun {
       sellers.budgetLeft[s] = sellers.active[s] ? sellers.adBudget[s] : 0
     }
     this.syncListed()
+    if (r === 0) this.out.startMeanDeclaredPrice = this.meanListedPrice()
     this.roundImpressions.fill(0)
     this.roundClicks.fill(0)
     this.roundOrders.fill(0)
@@ -275,6 +296,8 @@ export class MarketRun {
       impressions: 0,
       sponsoredImpressions: 0,
       topProducts: new Int32Array(0),
+      revenueByArchetype: new Float64Array(ARCHETYPES.length),
+      meanDeclaredPrice: 0,
     }
   }
 
@@ -494,6 +517,7 @@ export class MarketRun {
     this.out.fulfilmentFees += fulfilment
     this.out.deliveryDaysSum += days
     this.sellers.revenue[seller] += declared
+    round.revenueByArchetype[sellers.archetype[seller]] += declared
     this.sellers.fees[seller] += referral + fulfilment
     this.roundProfit[seller] += margin
     if (viaAd) this.roundAdMargin[seller] += margin
@@ -551,6 +575,7 @@ export class MarketRun {
       this.sellers.orders[s] += orders
       this.sellers.merit[s] += this.roundMerit[i]
     }
+    this.tallyListingOutcomes()
     round.topProducts = this.topProductsByCategory()
     this.ranker.observe?.({ round: r, impressions: this.roundImpressions, clicks: this.roundClicks, orders: this.roundOrders, exposure: this.roundExposure, sellerAdSpend: this.roundAdSpend })
 
@@ -580,6 +605,7 @@ export class MarketRun {
     let active = 0
     for (let s = 0; s < sellers.count; s++) active += sellers.active[s]
     round.sellersActive = active
+    round.meanDeclaredPrice = this.meanListedPrice()
     this.out.orders += round.orders
     this.out.gmv += round.gmv
     this.out.adRevenue += round.adRevenue
@@ -625,6 +651,51 @@ export class MarketRun {
         products.price[i] = Math.max(floor, Math.min(products.price[i], Math.round(products.price[i] * (1 - step) * 100) / 100))
       }
     }
+  }
+
+  /**
+   * This round's exposure of listings cheaper elsewhere, impressions outside Haul's box, and how
+   * much of each contested identical-product group's exposure its cheapest offer took (prices as
+   * they stood during the round, before any cut).
+   */
+  private tallyListingOutcomes(): void {
+    const { products } = this.m
+    const markup = this.rules.retailMarkup
+    const out = this.out
+    for (let i = 0; i < products.count; i++) {
+      const e = this.roundExposure[i]
+      const retail = products.price[i] * markup
+      out.exposure += e
+      if (products.priceElsewhere[i] < retail) out.flaggedExposure += e
+      if (retail >= HAUL_MAX_PRICE || products.weightLb[i] >= HAUL_MAX_WEIGHT_LB) out.outsideHaulBoxImpressions += this.roundImpressions[i]
+    }
+    for (let g = 0; g + 1 < this.groupStart.length; g++) {
+      let offers = 0
+      let cheapest = -1
+      let groupExposure = 0
+      for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
+        const i = this.groupOffers[j]
+        if (!products.listed[i]) continue
+        offers++
+        groupExposure += this.roundExposure[i]
+        if (cheapest < 0 || products.price[i] < products.price[cheapest]) cheapest = i
+      }
+      if (offers < 2 || groupExposure === 0) continue
+      out.cheapestOfferExposure += this.roundExposure[cheapest]
+      out.contestedGroupExposure += groupExposure
+    }
+  }
+
+  private meanListedPrice(): number {
+    const { products } = this.m
+    let sum = 0
+    let n = 0
+    for (let i = 0; i < products.count; i++) {
+      if (!products.listed[i]) continue
+      sum += products.price[i]
+      n++
+    }
+    return n > 0 ? sum / n : 0
   }
 
   private topProductsByCategory(): Int32Array {

@@ -42,6 +42,15 @@ export const SUMMARY_METRICS: readonly MetricDef[] = [
   def('take_rate', 'platform', 'neither', '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.'),
   def('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).'),
   def('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; 0 when there were no sponsored clicks.'),
+  // Beyond DESIGN.md's list: the numbers the stylized facts (seeds/facts.json) are checked on.
+  def('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories.'),
+  def('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders.'),
+  def('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands.'),
+  def('factory_revenue_share_change', 'sellers', 'neither', 'Factories\' share of seller revenue in the last round minus their share in the first round (0 when a round has no revenue).'),
+  def('declared_price_change', 'sellers', 'neither', '(mean declared price of listed offers at the end of the last round − the same before the first round) / the latter.'),
+  def('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; 0 without such exposure.'),
+  def('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags).'),
+  def('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items at $20 or more, or 1 lb or more (outside Amazon Haul\'s box).'),
 ]
 
 /** throughput.csv after the keys: the only non-deterministic file. */

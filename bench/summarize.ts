@@ -16,6 +16,19 @@ export type Row = Record<string, string | number>
 /** summary.csv's row for one run, column for column as bench/metric-defs.ts defines them. */
 export function summaryRow(keys: RowKeys, o: RunOutcome, catalog: Catalog): Row {
   const { sellers } = catalog
+  const survival = (archetype: number) => {
+    let start = 0
+    let end = 0
+    for (let s = 0; s < sellers.count; s++) {
+      if (sellers.joinRound[s] !== 0 || sellers.archetype[s] !== archetype) continue
+      start++
+      end += o.activeAtEnd[s]
+    }
+    return ratio(end, start)
+  }
+  const factoryShare = (r: RunOutcome['rounds'][number]) => ratio(r.revenueByArchetype[0], sum(r.revenueByArchetype))
+  const first = o.rounds[0]
+  const last = o.rounds[o.rounds.length - 1]
   const exposure = o.sellers.exposure
   const revenue = o.sellers.revenue
   const margins: number[] = []
@@ -52,6 +65,14 @@ export function summaryRow(keys: RowKeys, o: RunOutcome, catalog: Catalog): Row 
     take_rate: ratio(o.commission + o.fulfilmentFees + o.adRevenue, o.gmv),
     sponsored_impression_share: ratio(o.sponsoredImpressions, o.impressions),
     avg_cpc: ratio(o.adRevenue, o.sponsoredClicks),
+    factory_survival_rate: survival(0),
+    trader_survival_rate: survival(1),
+    brand_survival_rate: survival(2),
+    factory_revenue_share_change: factoryShare(last) - factoryShare(first),
+    declared_price_change: ratio(last.meanDeclaredPrice - o.startMeanDeclaredPrice, o.startMeanDeclaredPrice),
+    cheapest_offer_exposure_share: ratio(o.cheapestOfferExposure, o.contestedGroupExposure),
+    flagged_listing_exposure_share: ratio(o.flaggedExposure, o.exposure),
+    outside_haul_box_impression_share: ratio(o.outsideHaulBoxImpressions, o.impressions),
   }
 }
 

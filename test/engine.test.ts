@@ -81,6 +81,23 @@ describe('market engine', () => {
     expect(o.commission).toBeCloseTo(o.gmv / 2, 6)
   })
 
+  it('tallies what the facts are checked on: group winners, flagged listings, price trend', () => {
+    const t = run(temu)
+    // Temu shows only a group's cheapest offer, so the cheapest takes all of a contested group's exposure.
+    expect(t.contestedGroupExposure).toBeGreaterThan(0)
+    expect(t.cheapestOfferExposure / t.contestedGroupExposure).toBeCloseTo(1, 9)
+    // Losing offers cut prices: the mean declared price falls.
+    expect(t.rounds.at(-1)!.meanDeclaredPrice).toBeLessThan(t.startMeanDeclaredPrice)
+    // Amazon with price parity never shows a listing priced lower elsewhere; without it, it does.
+    expect(run(amazon).flaggedExposure).toBe(0)
+    expect(run(amazon, { priceParity: false }).flaggedExposure).toBeGreaterThan(0)
+    // Outside price-first platforms no declared price changes (the listed mean moves only as sellers enter and exit).
+    const r = run(relevance)
+    expect(Array.from(r.market.products.price)).toEqual(Array.from(catalog.products.price))
+    const revenue = r.rounds.reduce((s, x) => s + x.revenueByArchetype.reduce((a, b) => a + b, 0), 0)
+    expect(revenue).toBeCloseTo(Array.from(r.sellers.revenue).reduce((a, b) => a + b, 0), 6)
+  })
+
   it('lets entrants in on their join round and not before', () => {
     const o = run(relevance)
     const joined = Array.from(catalog.sellers.joinRound)
