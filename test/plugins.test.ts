@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import aliexpress from '../algorithms/aliexpress.ts'
 import amazon from '../algorithms/amazon.ts'
+import amazonHaul from '../algorithms/amazon-haul.ts'
+import fairExposure from '../algorithms/fair-exposure.ts'
 import { auctionScratch, gspAuction } from '../algorithms/kit/auction.ts'
 import { placePinned } from '../algorithms/kit/ads.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
@@ -151,5 +153,33 @@ describe('plugins on hand-made markets', () => {
     ranker.observe!({ round: 0, impressions: new Float64Array(3), clicks, orders: new Float64Array(3), exposure: new Float64Array(3), sellerAdSpend: new Float64Array(3) })
     // Promoted item 0 now outranks the rest for the main slot.
     expect(show()[0]).toBe(0)
+  })
+
+  it('amazon-haul shows only items under $20 and under 1 lb, cheapest first', () => {
+    const m = tinyMarket([{}], [
+      { seller: 0, price: 12, weightLb: 0.5 },
+      { seller: 0, price: 25, weightLb: 0.3 }, // too expensive
+      { seller: 0, price: 5, weightLb: 1.5 }, // too heavy
+      { seller: 0, price: 8, weightLb: 0.9 },
+      { seller: 0, price: 19.99, weightLb: 0.99 },
+    ])
+    expect(rankOnce(amazonHaul, m, searchSession([0, 1, 2, 3, 4], [0.8, 0.8, 0.8, 0.8, 0.8])).products).toEqual([3, 0, 4])
+  })
+
+  it('fair-exposure gives the top slot to the product whose attention lags its merit most', () => {
+    const m = tinyMarket([{}, {}], [{ seller: 0, quality: 0.9 }, { seller: 1, quality: 0.9 }])
+    const ranker = fairExposure.create({ market: m, params: fairExposure.params.parse({}), rng: makeRng(1, 't'), k: 1 })
+    const slots = new Slots(1)
+    const session = searchSession([0, 1], [0.9, 0.9], 1)
+    const shown: number[] = []
+    for (let s = 0; s < 6; s++) {
+      slots.clear()
+      ranker.rank(session, slots)
+      shown.push(slots.products[0])
+    }
+    // Equal merit, one slot: the slot alternates, so attention stays equal over time.
+    expect(shown).toEqual([0, 1, 0, 1, 0, 1])
+    // Below the relevance bar nothing is owed and nothing is shown.
+    expect(rankOnce(fairExposure, m, searchSession([0, 1], [0.1, 0.2])).products).toEqual([])
   })
 })

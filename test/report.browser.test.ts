@@ -73,7 +73,7 @@ describe('report.html in headless Chromium', () => {
       expect(c.xTitle, c.id).not.toBe('')
       expect(c.yTitle, c.id).not.toBe('')
     }
-    expect(await page.locator('table').first().locator('tbody tr').count()).toBe(6)
+    expect(await page.locator('table').first().locator('tbody tr').count()).toBe(8)
     expect(errors).toEqual([])
     expect(requests).toEqual([`file://${file}`])
     await page.screenshot({ path: join(OUTPUT, 'report.png'), fullPage: true })

@@ -42,9 +42,10 @@ function loadHint(reason: string): string {
 
 /** The built-in plugins: every .ts file directly in algorithms/, found by listing the folder. */
 export function builtinPluginFiles(): string[] {
+  const stem = (f: string) => f.slice(0, -extname(f).length)
   return readdirSync(ALGORITHMS_DIR)
     .filter((f) => extname(f) === '.ts' && !f.endsWith('.d.ts'))
-    .sort()
+    .sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0)) // by name: amazon before amazon-haul
     .map((f) => join(ALGORITHMS_DIR, f))
 }
 

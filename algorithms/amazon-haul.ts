@@ -1,0 +1,46 @@
+import { amazonFulfilmentFee, amazonReferralRate, definePlugin, growFloat64, growInt32, topK, z } from './kit/index.ts'
+
+/**
+ * Amazon Haul: Amazon's discount storefront for generic items under $20 and under 1 lb, lowest
+ * price first (seed 004; fact F11). Items outside the box are never shown.
+ */
+const Params = z
+  .object({
+    /** Items must cost less than this, in dollars (seed 004). */
+    maxPrice: z.number().positive().default(20),
+    /** Items must weigh less than this, in pounds (seed 004). */
+    maxWeightLb: z.number().positive().default(1),
+    /** Minimum relevance to be shown (assumption). */
+    relevanceGate: z.number().min(0).max(1).default(0.3),
+    /** Weight of relevance against log price (small: low price first; assumption). */
+    relevanceWeight: z.number().min(0).default(0.5),
+  })
+  .strict()
+
+export default definePlugin({
+  name: 'amazon-haul',
+  summary: "Amazon's discount storefront: only items under $20 and 1 lb, low price first",
+  claims: ['004', 'F11'],
+  params: Params,
+  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee }),
+  create({ market, params, k }) {
+    const { products, categories } = market
+    let score = new Float64Array(1024)
+    let order = new Int32Array(k)
+    return {
+      rank(session, slots) {
+        const { n, candidates, relevance } = session
+        score = growFloat64(score, n)
+        order = growInt32(order, k)
+        for (let i = 0; i < n; i++) {
+          const p = candidates[i]
+          const price = products.price[p]
+          const inBox = price < params.maxPrice && products.weightLb[p] < params.maxWeightLb && relevance[i] >= params.relevanceGate
+          score[i] = inBox ? params.relevanceWeight * relevance[i] - Math.log(price / categories.refPrice[products.category[p]]) : -Infinity
+        }
+        const got = topK(score, n, k, order)
+        for (let j = 0; j < got; j++) slots.push(candidates[order[j]])
+      },
+    }
+  },
+})
