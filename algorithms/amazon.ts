@@ -4,8 +4,8 @@ import { amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, e
 /**
  * Amazon: organic search plus Sponsored Products.
  * Organic score (log-linear): relevance, sales velocity (the flywheel; long memory gives the
- * persistence of fact F1, seed 000), conversion, rating and review count, repeat purchase (store
- * exposure, rating and repurchase drive traffic: fact F14, seed 002), and a boost for fast
+ * persistence of fact F1, seed 000), conversion, rating and review count, repeat purchase and the
+ * store's standing (store exposure, rating and repurchase drive traffic: fact F14, seed 002), and a boost for fast
  * local fulfilment (next-day delivery: fact F12, seed 000). Listings priced lower on another
  * platform are suppressed (price parity: fact F10, seed 004).
  * Sponsored slots: GSP on bid × predicted CTR, behind a relevance bar and a $0.02 reserve
@@ -29,6 +29,8 @@ const Params = z
     ratingWeight: z.number().min(0).default(1.5),
     reviewWeight: z.number().min(0).default(0.15),
     repeatWeight: z.number().min(0).default(1),
+    /** Weight of the store's standing: log(1 + the seller's total sales / the average seller's) (F14, seed 002). */
+    storeWeight: z.number().min(0).default(0.3),
     /** Log-score bonus for items shipped from a local warehouse (fast fulfilment). */
     fastFulfilmentBonus: z.number().min(0).default(0.4),
     priceParity: z.boolean().default(true),
@@ -84,6 +86,13 @@ export default definePlugin({
  */
 function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, priorScore: Float64Array, predictedCtr: Float64Array): void {
   const { products, sellers } = market
+  const storeSales = new Float64Array(sellers.count)
+  let allSales = 0
+  for (let p = 0; p < products.count; p++) {
+    storeSales[products.seller[p]] += products.sales[p]
+    allSales += products.sales[p]
+  }
+  const averageStore = allSales / sellers.count || 1
   for (let p = 0; p < products.count; p++) {
     predictedCtr[p] = (products.clicks[p] + 1) / (products.impressions[p] + 30)
     if (params.priceParity && products.priceElsewhere[p] < products.price[p] * (1 - params.parityTolerance)) {
@@ -99,6 +108,7 @@ function refreshItemScores(market: MarketView, params: AmazonParams, startingSal
       params.ratingWeight * Math.log(rating) +
       params.reviewWeight * Math.log1p(products.reviews[p]) +
       params.repeatWeight * products.repeatRate[p] +
+      params.storeWeight * Math.log1p(storeSales[products.seller[p]] / averageStore) +
       (local ? params.fastFulfilmentBonus : 0)
   }
 }

@@ -13,11 +13,23 @@ import { loadScenario, presetNames } from './scenario.ts'
 import { formatTable, meanBy } from './table.ts'
 import type { Row } from './summarize.ts'
 import { compareReports, evaluateGates, parseGates, readReport } from './compare.ts'
+import { counts, loadFacts, runFacts } from './facts.ts'
+import { FACT_COLUMNS } from './metric-defs.ts'
+import { toCsv } from './results.ts'
 import { FORMATS, describeFailures, formatComparison, type Format } from './compare-format.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
 const debug = process.argv.includes('--debug')
+
+/** A progress bar on stderr, or null when stderr is not a terminal or --quiet was given. */
+function progressBar(quiet: boolean | undefined): cliProgress.SingleBar | null {
+  if (quiet || process.stderr.isTTY !== true) return null
+  return new cliProgress.SingleBar(
+    { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}', etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  )
+}
 
 function positiveInt(value: string): number {
   const n = Number(value)
@@ -64,13 +76,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   }
   const out = opts.out ?? `results/${scenario.name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
 
-  const showBar = !opts.quiet && process.stderr.isTTY === true
-  const bar = showBar
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}', etaBuffer: 50 },
-        cliProgress.Presets.shades_classic,
-      )
-    : null
+  const bar = progressBar(opts.quiet)
   const total = totalSessions(config)
   bar?.start(total, 0, { stage: 'generating the market' })
   let result: BenchmarkResult
@@ -129,6 +135,63 @@ async function reportCommand(dir: string): Promise<void> {
   process.stdout.write(`wrote ${file}\n`)
 }
 
+interface FactsOptions {
+  scenario: string
+  seeds: number
+  format: string
+  strict?: boolean
+  out?: string
+  benchTime: number
+  quiet?: boolean
+}
+
+async function factsCommand(opts: FactsOptions): Promise<void> {
+  const started = new Date()
+  if (!['table', 'csv', 'json'].includes(opts.format)) throw new InputError(`--format ${opts.format}: expected one of table, csv, json`)
+  const scenario = loadScenario(opts.scenario)
+  const registry = await loadRegistry()
+  const facts = loadFacts()
+  const bar = progressBar(opts.quiet)
+  const run = await runFacts({
+    facts,
+    scenario,
+    scenarioRef: opts.scenario,
+    seeds: opts.seeds,
+    plugins: new Map([...registry].map(([name, r]) => [name, r.plugin])),
+    sources: new Map([...registry].map(([name, r]) => [name, r.file])),
+    benchTimeMs: opts.benchTime,
+    onPlan: (total) => bar?.start(total, 0, { stage: 'starting' }),
+    onProgress: bar ? (n) => bar.increment(n) : undefined,
+    onStage: bar ? (stage) => bar.update({ stage }) : undefined,
+  }).finally(() => bar?.stop())
+  const rows = run.results.map((r) => ({
+    id: r.fact.id,
+    claim: r.fact.claim,
+    source: r.fact.source,
+    scope: r.fact.scope,
+    scenario: scenario.name,
+    seeds: opts.seeds,
+    holds: counts(r, scenario.name) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
+    measured: r.measured,
+  }))
+  const factsCsv = toCsv(FACT_COLUMNS, rows)
+  if (opts.format === 'csv') process.stdout.write(factsCsv)
+  else if (opts.format === 'json') process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+  else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: r.claim.length > 60 ? `${r.claim.slice(0, 57)}...` : r.claim }))) + '\n')
+  const finished = new Date()
+  const manifest = {
+    ...buildManifest(run.configs[0], process.argv.slice(2), { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() }),
+    facts: 'seeds/facts.json',
+    scenarios: run.configs.map((c) => c.scenario.name),
+  }
+  const out = opts.out ?? `results/facts-${scenario.name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+  writeResultsFolder(out, resultFiles(run.benchmark, manifest, { 'facts.csv': factsCsv }))
+  const failed = run.results.filter((r) => counts(r, scenario.name) && !r.holds)
+  const counted = run.results.filter((r) => counts(r, scenario.name)).length
+  process.stderr.write(`${counted - failed.length} of ${counted} facts hold on ${scenario.name} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''}); results and facts.csv in ${out}/\n`)
+  if (opts.strict && failed.length) throw new GatesFailed(`--strict: ${failed.map((r) => r.fact.id).join(', ')} do not hold`)
+}
+
 async function listCommand(): Promise<void> {
   const registry = await loadRegistry()
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
@@ -180,6 +243,17 @@ export function buildProgram(): Command {
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--fail-on <gates>', "exit 1 when a metric moves the wrong way past a limit with p < 0.05, e.g. 'gini_exposure:+0.02,sessions_per_sec:-10%'")
     .action(compareCommand)
+  program
+    .command('facts')
+    .description('check the stylized facts of seeds/facts.json on a scenario; writes a results folder with facts.csv')
+    .option('--scenario <name|path>', 'the scenario to check on', 'default')
+    .option('--seeds <n>', 'seeds to average over', positiveInt, 1)
+    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--strict', 'exit 1 when any fact (counted on this scenario) does not hold')
+    .option('--out <dir>', 'results folder (default results/facts-SCENARIO-TIMESTAMP)')
+    .option('--bench-time <ms>', 'tinybench time budget per run for rank() throughput', nonNegativeInt, 100)
+    .option('--quiet', 'no progress bar')
+    .action(factsCommand)
   program.command('report').description('rebuild report.html in a results folder from its CSV files').argument('<dir>', 'a results folder').action(reportCommand)
   program.command('list').description('list algorithms, scenarios and metric definitions').action(listCommand)
   program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))

@@ -127,3 +127,6 @@ cheapest of its identical-product group cuts its declared price by priceCutStep,
 unit cost × (1 + minMargin of its archetype). A seller whose profit over the last exitWindow
 rounds is negative (and that has been in the market that long) exits. Entrants join on their round.
 `
+
+/** facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. */
+export const FACT_COLUMNS = ['id', 'claim', 'source', 'scope', 'scenario', 'seeds', 'holds', 'measured'] as const

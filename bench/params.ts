@@ -94,7 +94,18 @@ export function expandRuns(plugins: Plugin[], paramFlags: string[], sweepFlags: 
     return combos.map((combo) => ({
       plugin,
       params: resolve(plugin, [...own.filter((s) => !combo.some((c) => c.key === s.key)), ...combo]),
-      variant: combo.map((s) => `${s.key}=${typeof s.value === 'string' ? s.value : JSON.stringify(s.value)}`).join(';'),
+      variant: variantName(combo.map((s) => [s.key, s.value])),
     }))
   })
+}
+
+/** A variant's name: its settings as key=value joined by ';' (strings bare, other values as JSON). */
+export function variantName(settings: [string, unknown][]): string {
+  return settings.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(';')
+}
+
+/** One plugin run with parameter overrides (validated, defaults filled), named as a sweep would name it. */
+export function pluginRun(plugin: Plugin, overrides: Record<string, unknown> = {}): PluginRun {
+  const settings = Object.entries(overrides).map(([key, value]) => ({ plugin: plugin.name, key, value, flag: `${plugin.name}.${key}` }))
+  return { plugin, params: resolve(plugin, settings), variant: variantName(Object.entries(overrides)) }
 }

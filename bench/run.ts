@@ -69,9 +69,10 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
   return result
 }
 
-/** The results folder's files, by name; report.html is built from the others' text, as `bench report` does. */
-export function resultFiles(result: BenchmarkResult, manifest: object): Record<string, string> {
+/** The results folder's files, by name; report.html is built from the others' text (and extra files such as facts.csv), as `bench report` does. */
+export function resultFiles(result: BenchmarkResult, manifest: object, extra: Record<string, string> = {}): Record<string, string> {
   const files: Record<string, string> = {
+    ...extra,
     'summary.csv': toCsv(SUMMARY_COLUMNS, result.summary),
     'rounds.csv': toCsv(ROUND_COLUMNS, result.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),

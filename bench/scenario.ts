@@ -93,8 +93,8 @@ function resolveScenarioFile(nameOrPath: string): string {
   throw new InputError(`no scenario "${nameOrPath}": not a preset (${presetNames().join(', ')}) nor a file`)
 }
 
-/** Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's). */
-function readScenarioFile(file: string, chain: string[]): Record<string, unknown> {
+/** Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's) unless follow is false. */
+function readScenarioFile(file: string, chain: string[], follow = true): Record<string, unknown> {
   if (chain.includes(file)) throw new InputError(`scenario ${file} extends itself through ${chain.join(' → ')}`)
   const text = readFileSync(file, 'utf8')
   let data: unknown
@@ -105,6 +105,7 @@ function readScenarioFile(file: string, chain: string[]): Record<string, unknown
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`scenario ${file} must hold a JSON object`)
   const { extends: base, ...own } = data as Record<string, unknown>
+  if (!follow) return data as Record<string, unknown>
   if (base === undefined) return own
   if (typeof base !== 'string') throw new InputError(`scenario ${file}: "extends" must name a preset or a file`)
   const baseFile = base.includes('/') ? resolve(dirname(file), base) : resolveScenarioFile(base)
@@ -122,4 +123,14 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * `base` with a preset's own settings laid over it (not what that preset extends): "+black-friday"
+ * on the small scenario is the small market at peak traffic with more advertisers.
+ */
+export function overlayScenario(base: Scenario, preset: string): Scenario {
+  const { extends: _ignored, name: _name, description: _description, ...overlay } = readScenarioFile(resolveScenarioFile(preset), [], false)
+  const merged = deepMerge(JSON.parse(JSON.stringify(base)), overlay)
+  return parseOrThrow(ScenarioSchema, { ...merged, name: `${base.name}+${preset}` }, `scenario ${base.name}+${preset}`)
 }

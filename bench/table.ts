@@ -13,12 +13,13 @@ export function meanBy(rows: readonly Row[], key: string): Row[] {
   })
 }
 
-/** A plain-text table for the terminal: numbers to 4 significant digits, right-aligned. */
+/** A plain-text table for the terminal: numbers to 4 significant digits and right-aligned, text left-aligned. */
 export function formatTable(columns: readonly string[], rows: readonly Row[]): string {
   const cell = (v: string | number | undefined) => (v === undefined ? '' : typeof v === 'number' ? formatShort(v) : v)
   const cells = rows.map((r) => columns.map((c) => cell(r[c])))
+  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'))
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)))
-  const line = (values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ')
+  const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd()
   return [line([...columns]), ...cells.map(line)].join('\n')
 }
 

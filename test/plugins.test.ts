@@ -12,7 +12,8 @@ import relevance from '../algorithms/relevance.ts'
 import temu from '../algorithms/temu.ts'
 import tiktok from '../algorithms/tiktok.ts'
 import { makeRng } from '../datasets/rng.ts'
-import { rankOnce, searchSession, tinyMarket } from './helpers/market.ts'
+import { rankOnce, searchSession } from '../bench/probes.ts'
+import { tinyMarket } from '../datasets/tiny.ts'
 
 describe('kit helpers', () => {
   it('topK returns the best k, best first, ties to the lower index, skipping -Infinity and NaN', () => {

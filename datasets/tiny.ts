@@ -1,9 +1,5 @@
-import { TOPIC_DIMS, type Catalog } from '../../datasets/catalog.ts'
-import { indexByKey } from '../../datasets/topics.ts'
-import type { Session } from '../../algorithms/kit/contract.ts'
-import { makeRng } from '../../datasets/rng.ts'
-import type { Plugin } from '../../algorithms/kit/contract.ts'
-import { Slots } from '../../algorithms/kit/slots.ts'
+import { TOPIC_DIMS, type Catalog } from './catalog.ts'
+import { indexByKey } from './topics.ts'
 
 export interface TinyProduct {
   seller: number
@@ -20,6 +16,7 @@ export interface TinyProduct {
   rating?: number
   clicks?: number
   impressions?: number
+  repeatRate?: number
 }
 export interface TinySeller {
   archetype?: number
@@ -29,7 +26,10 @@ export interface TinySeller {
   joinRound?: number
 }
 
-/** A hand-made market: every column a plugin may read, with plain defaults. */
+/**
+ * Hand-made markets for unit tests and for the facts' probes of plugin rules (bench/probes.ts):
+ * every column a plugin may read, with plain defaults.
+ */
 export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categories = 1): Catalog {
   const nS = sellers.length
   const nP = products.length
@@ -82,7 +82,7 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
       price: col('price', 10),
       priceElsewhere: f64(nP, (i) => products[i].priceElsewhere ?? products[i].price ?? 10),
       weightLb: col('weightLb', 1),
-      repeatRate: f64(nP, () => 0.1),
+      repeatRate: col('repeatRate', 0.1),
       topic,
       reviews: col('reviews', 0),
       ratingSum: f64(nP, (i) => (products[i].rating ?? 0) * (products[i].reviews ?? 0)),
@@ -103,17 +103,4 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
     },
     groupCount: Math.max(...groups) + 1,
   }
-}
-
-/** A search session over the given candidates with the given relevances. */
-export function searchSession(candidates: number[], relevance: number[], k = 20, kind: 'search' | 'feed' = 'search'): Session {
-  return { round: 0, kind, buyer: 0, category: kind === 'search' ? 0 : -1, k, n: candidates.length, candidates: Int32Array.from(candidates), relevance: Float64Array.from(relevance) }
-}
-
-/** Creates the plugin's ranker on the market (default parameters unless given) and ranks one session. */
-export function rankOnce(plugin: Plugin, market: Catalog, session: Session, params: Record<string, unknown> = {}): { products: number[]; cpc: number[] } {
-  const ranker = plugin.create({ market, params: plugin.params.parse(params), rng: makeRng(1, 'test'), k: session.k })
-  const slots = new Slots(session.k)
-  ranker.rank(session, slots)
-  return { products: Array.from(slots.products.subarray(0, slots.count)), cpc: Array.from(slots.cpc.subarray(0, slots.count)) }
 }

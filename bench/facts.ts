@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import type { Plugin } from '../algorithms/kit/contract.ts'
+import { InputError, parseOrThrow } from '../datasets/errors.ts'
+import { SUMMARY_METRICS } from './metric-defs.ts'
+import { pluginRun, type PluginRun } from './params.ts'
+import { PROBES } from './probes.ts'
+import { runBenchmark, seedList, type BenchmarkConfig, type BenchmarkResult } from './run.ts'
+import { overlayScenario, type Scenario } from './scenario.ts'
+import type { Row } from './summarize.ts'
+
+export const FACTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../seeds/facts.json')
+const metricNames = SUMMARY_METRICS.map((m) => m.name) as [string, ...string[]]
+
+/** A number from summary.csv: one algorithm (with parameter overrides, as a variant) in one scenario, mean over seeds. */
+const RefSchema = z
+  .object({
+    algorithm: z.string(),
+    metric: z.enum(metricNames),
+    /** Absent: the scenario `bench facts` runs; "+preset": that scenario with the preset's own settings laid over it. */
+    scenario: z.string().regex(/^\+[a-z0-9-]+$/).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+export type Ref = z.infer<typeof RefSchema>
+
+export type Check =
+  | { kind: 'extreme'; direction: 'highest' | 'lowest'; subject: Ref; among: Ref[] }
+  | { kind: 'compare'; left: Ref; op: '<' | '<=' | '>' | '>='; right: Ref | number }
+  | { kind: 'between'; ref: Ref; min: number; max: number }
+  | { kind: 'ratioBelow'; numerator: Ref; denominator: Ref; max: number }
+  | { kind: 'probe'; probe: string }
+  | { kind: 'all'; checks: Check[] }
+
+const CheckSchema: z.ZodType<Check> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('extreme'), direction: z.enum(['highest', 'lowest']), subject: RefSchema, among: z.array(RefSchema).min(1) }).strict(),
+    z.object({ kind: z.literal('compare'), left: RefSchema, op: z.enum(['<', '<=', '>', '>=']), right: z.union([RefSchema, z.number()]) }).strict(),
+    z.object({ kind: z.literal('between'), ref: RefSchema, min: z.number(), max: z.number() }).strict(),
+    z.object({ kind: z.literal('ratioBelow'), numerator: RefSchema, denominator: RefSchema, max: z.number() }).strict(),
+    z.object({ kind: z.literal('probe'), probe: z.enum(Object.keys(PROBES) as [string, ...string[]]) }).strict(),
+    z.object({ kind: z.literal('all'), checks: z.array(CheckSchema).min(1) }).strict(),
+  ]),
+)
+
+export const FactSchema = z
+  .object({
+    id: z.string().regex(/^F\d+$/),
+    claim: z.string().min(1),
+    /** The seed article it comes from (file number in ../shared/seeds/). */
+    source: z.string().regex(/^\d{3}$/),
+    /** 'base': a claim about the default scenario only; on other scenarios it is reported but not counted. */
+    scope: z.enum(['any', 'base']),
+    check: CheckSchema,
+  })
+  .strict()
+export type Fact = z.infer<typeof FactSchema>
+
+export function loadFacts(file = FACTS_FILE): Fact[] {
+  const data = JSON.parse(readFileSync(file, 'utf8'))
+  return parseOrThrow(z.object({ $comment: z.string().optional(), facts: z.array(FactSchema) }).strict(), data, file).facts
+}
+
+function refsOf(check: Check): Ref[] {
+  switch (check.kind) {
+    case 'extreme':
+      return [check.subject, ...check.among]
+    case 'compare':
+      return typeof check.right === 'number' ? [check.left] : [check.left, check.right]
+    case 'between':
+      return [check.ref]
+    case 'ratioBelow':
+      return [check.numerator, check.denominator]
+    case 'probe':
+      return []
+    case 'all':
+      return check.checks.flatMap(refsOf)
+  }
+}
+
+/** The runs the facts need, per scenario: each algorithm × parameter variant once. */
+export function plannedRuns(facts: Fact[], baseScenario: string, plugins: Map<string, Plugin>): Map<string, PluginRun[]> {
+  const plan = new Map<string, Map<string, PluginRun>>()
+  for (const ref of facts.flatMap((f) => refsOf(f.check))) {
+    const plugin = plugins.get(ref.algorithm)
+    if (!plugin) throw new InputError(`${FACTS_FILE}: a fact refers to algorithm "${ref.algorithm}", which is not registered`)
+    const run = pluginRun(plugin, ref.params)
+    const scenario = scenarioName(baseScenario, ref)
+    const runs = plan.get(scenario) ?? new Map<string, PluginRun>()
+    runs.set(`${run.plugin.name}\u0000${run.variant}`, run)
+    plan.set(scenario, runs)
+  }
+  return new Map([...plan].map(([scenario, runs]) => [scenario, [...runs.values()]]))
+}
+
+export interface FactResult {
+  fact: Fact
+  holds: boolean
+  /** Every number the check read, in words. */
+  measured: string
+}
+
+/** Evaluates the facts on summary rows (mean over seeds per algorithm × variant × scenario). */
+export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: string, plugins: Map<string, Plugin>): FactResult[] {
+  const value = (ref: Ref): number => {
+    const scenario = scenarioName(baseScenario, ref)
+    const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
+    const rows = summary.filter((r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario)
+    if (rows.length === 0) throw new Error(`no summary rows for ${describe(ref)}`)
+    return rows.reduce((s, r) => s + Number(r[ref.metric]), 0) / rows.length
+  }
+  const evaluate = (check: Check): { holds: boolean; measured: string[] } => {
+    switch (check.kind) {
+      case 'extreme': {
+        const mine = value(check.subject)
+        const others = check.among.map(value)
+        const holds = others.every((v) => (check.direction === 'highest' ? mine > v : mine < v))
+        const refs = [check.subject, ...check.among]
+        const oneMetric = refs.every((r) => r.metric === check.subject.metric)
+        const listed = refs.map((r, i) => `${oneMetric ? label(r) : describe(r)} ${fmt(i === 0 ? mine : others[i - 1])}`).join(', ')
+        return { holds, measured: [`${oneMetric ? `${check.subject.metric} ` : ''}(${check.direction} wanted first): ${listed}`] }
+      }
+      case 'compare': {
+        const left = value(check.left)
+        const right = typeof check.right === 'number' ? check.right : value(check.right)
+        const holds = check.op === '<' ? left < right : check.op === '<=' ? left <= right : check.op === '>' ? left > right : left >= right
+        const rightText = typeof check.right === 'number' ? fmt(right) : `${describe(check.right)} ${fmt(right)}`
+        return { holds, measured: [`${describe(check.left)} ${fmt(left)} ${check.op} ${rightText}`] }
+      }
+      case 'between': {
+        const v = value(check.ref)
+        return { holds: v >= check.min && v <= check.max, measured: [`${describe(check.ref)} ${fmt(v)} in [${check.min}, ${check.max}]`] }
+      }
+      case 'ratioBelow': {
+        const n = value(check.numerator)
+        const d = value(check.denominator)
+        const ratio = d === 0 ? (n === 0 ? 0 : Infinity) : n / d
+        return { holds: ratio < check.max, measured: [`${describe(check.numerator)} ${fmt(n)} / ${describe(check.denominator)} ${fmt(d)} = ${fmt(ratio)} < ${check.max}`] }
+      }
+      case 'probe': {
+        const r = PROBES[check.probe](plugins)
+        return { holds: r.holds, measured: [`${check.probe}: ${r.measured}`] }
+      }
+      case 'all': {
+        const parts = check.checks.map(evaluate)
+        return { holds: parts.every((p) => p.holds), measured: parts.flatMap((p) => p.measured.map((m) => `${p.holds ? '✓' : '✗'} ${m}`)) }
+      }
+    }
+  }
+  const label = (ref: Ref) => [ref.algorithm, ref.params ? `(${pluginRun(plugins.get(ref.algorithm)!, ref.params).variant})` : '', ref.scenario ? ` ${ref.scenario}` : ''].join('')
+  const describe = (ref: Ref) => `${label(ref)} ${ref.metric}`
+  return facts.map((fact) => {
+    const { holds, measured } = evaluate(fact.check)
+    return { fact, holds, measured: measured.join('; ') }
+  })
+}
+
+/** The scenario a ref reads: the base, or the base with a preset laid over it (named base+preset). */
+export function scenarioName(base: string, ref: Ref): string {
+  return ref.scenario ? `${base}${ref.scenario}` : base
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x)
+  return String(Number(x.toPrecision(4)))
+}
+
+export interface FactsRun {
+  results: FactResult[]
+  /** Every run's rows, all scenarios together: the results folder of `bench facts`. */
+  benchmark: BenchmarkResult
+  configs: BenchmarkConfig[]
+}
+
+/** Runs what the facts need on a scenario (and any overlays they ask for), then evaluates them on the summary rows. */
+export async function runFacts(options: {
+  facts: Fact[]
+  scenario: Scenario
+  scenarioRef: string
+  seeds: number
+  plugins: Map<string, Plugin>
+  sources: Map<string, string>
+  benchTimeMs: number
+  onPlan?: (totalSessions: number) => void
+  onProgress?: (sessions: number) => void
+  onStage?: (stage: string) => void
+}): Promise<FactsRun> {
+  const base = options.scenario
+  const configs: BenchmarkConfig[] = [...plannedRuns(options.facts, base.name, options.plugins)].map(([name, runs]) => {
+    const scenario = name === base.name ? base : overlayScenario(base, name.slice(base.name.length + 1))
+    return {
+      scenario,
+      scenarioRef: name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
+      plugins: runs.map((run) => ({ ...run, source: options.sources.get(run.plugin.name) ?? '' })),
+      seeds: seedList(scenario, options.seeds),
+      benchTimeMs: options.benchTimeMs,
+      onProgress: options.onProgress,
+      onStage: options.onStage,
+    }
+  })
+  options.onPlan?.(configs.reduce((t, c) => t + c.seeds.length * c.plugins.length * c.scenario.market.rounds * c.scenario.market.sessionsPerRound, 0))
+  const benchmark: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
+  for (const config of configs) {
+    const result = await runBenchmark(config)
+    for (const key of Object.keys(benchmark) as (keyof BenchmarkResult)[]) benchmark[key].push(...result[key])
+  }
+  return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins), benchmark, configs }
+}
+
+/** Whether a result counts toward --strict: 'base' facts count only on the default scenario. */
+export function counts(result: FactResult, scenarioName: string): boolean {
+  return result.fact.scope === 'any' || scenarioName === 'default'
+}
