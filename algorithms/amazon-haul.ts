@@ -1,4 +1,4 @@
-import { amazonFulfilmentFee, amazonReferralRate, definePlugin, growFloat64, growInt32, topK, z } from './kit/index.ts'
+import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, growFloat64, growInt32, topK, z } from './kit/index.ts'
 
 /**
  * Amazon Haul: Amazon's discount storefront for generic items under $20 and under 1 lb, lowest
@@ -22,7 +22,7 @@ export default definePlugin({
   summary: "Amazon's discount storefront: only items under $20 and 1 lb, low price first",
   claims: ['004', 'F11'],
   params: Params,
-  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee }),
+  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
   create({ market, params, k }) {
     const { products, categories } = market
     let score = new Float64Array(1024)

@@ -1,22 +1,23 @@
 import { z } from 'zod'
-import { amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, effectiveBid, SponsoredPage, type MarketView } from './kit/index.ts'
+import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, effectiveBid, SponsoredPage, type MarketView } from './kit/index.ts'
 
 /**
  * Amazon: organic search plus Sponsored Products.
  * Organic score (log-linear): relevance, sales velocity (the flywheel; long memory gives the
  * persistence of fact F1, seed 000), conversion, rating and review count, repeat purchase and the
- * store's standing (store exposure, rating and repurchase drive traffic: fact F14, seed 002), and a boost for fast
- * local fulfilment (next-day delivery: fact F12, seed 000). Listings priced lower on another
- * platform are suppressed (price parity: fact F10, seed 004).
+ * store's standing (store exposure, rating and repurchase drive traffic: fact F14, seed 002), and a
+ * boost for sellers with local stock. Amazon fulfils every order from its warehouses: fast delivery
+ * (F12, seed 000) and FBA fees that, with referral fees and ads, take about half of sellers' sales
+ * (F9, seed 000). Listings priced lower on another platform are suppressed (price parity: F10, seed 004).
  * Sponsored slots: GSP on bid × predicted CTR, behind a relevance bar and a $0.02 reserve
  * (Amazon's ads help, cited in DESIGN.md); the money and the skill both matter (F3, seed 000).
  */
 const Params = z
   .object({
-    /** 1-based positions of sponsored slots (assumption: two at the top, two further down the page). */
     /** How many of adPositions carry ads (0 turns sponsored slots off). */
-    adSlots: z.number().int().min(0).default(4),
-    adPositions: z.array(z.number().int().min(1)).default([1, 2, 8, 14]),
+    adSlots: z.number().int().min(0).default(6),
+    /** 1-based positions of sponsored slots (assumption: four at the top of search, two further down the page). */
+    adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 11, 16]),
     /** Minimum relevance for an ad to enter the auction (Amazon ads help: a minimum relevance bar). */
     adRelevanceGate: z.number().min(0).max(1).default(0.35),
     /** Minimum CPC in dollars (Amazon ads help: $0.02). */
@@ -24,14 +25,16 @@ const Params = z
     /** Added to the second-price charge (assumption: one cent, as in Alibaba's stated rule). */
     cpcIncrement: z.number().min(0).default(0.01),
     relevanceWeight: z.number().min(0).default(2),
-    velocityWeight: z.number().min(0).default(0.6),
+    velocityWeight: z.number().min(0).default(1.5),
+    /** Share of its sales velocity the flywheel keeps each round: a long memory, hence persistent ranks (F1; assumption). */
+    memory: z.number().min(0).max(1).default(0.95),
     conversionWeight: z.number().min(0).default(0.5),
     ratingWeight: z.number().min(0).default(1.5),
-    reviewWeight: z.number().min(0).default(0.15),
+    reviewWeight: z.number().min(0).default(0.3),
     repeatWeight: z.number().min(0).default(1),
     /** Weight of the store's standing: log(1 + the seller's total sales / the average seller's) (F14, seed 002). */
     storeWeight: z.number().min(0).default(0.3),
-    /** Log-score bonus for items shipped from a local warehouse (fast fulfilment). */
+    /** Log-score bonus for sellers with local stock (always in stock for Prime; assumption). */
     fastFulfilmentBonus: z.number().min(0).default(0.4),
     priceParity: z.boolean().default(true),
     /** A listing is suppressed when priced elsewhere below price × (1 − tolerance). */
@@ -46,12 +49,14 @@ export default definePlugin({
   summary: 'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; price parity',
   claims: ['000', '002', '004', 'F1', 'F3', 'F9', 'F10', 'F12', 'F13', 'F14'],
   params: Params,
-  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee }),
+  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
   create({ market, params, k }) {
     const priorScore = new Float64Array(market.products.count)
     const predictedCtr = new Float64Array(market.products.count)
     const startingSales = Float64Array.from({ length: market.products.count }, (_, i) => market.products.sales[i])
-    refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
+    // The flywheel's own memory of sales, starting from the market's velocity.
+    const velocity = Float64Array.from({ length: market.products.count }, (_, i) => market.products.salesVelocity[i])
+    refreshItemScores(market, params, startingSales, velocity, priorScore, predictedCtr)
     const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
@@ -73,8 +78,9 @@ export default definePlugin({
         }
         page.fill(session, slots)
       },
-      observe() {
-        refreshItemScores(market, params, startingSales, priorScore, predictedCtr)
+      observe(feedback) {
+        for (let p = 0; p < velocity.length; p++) velocity[p] = params.memory * velocity[p] + feedback.orders[p]
+        refreshItemScores(market, params, startingSales, velocity, priorScore, predictedCtr)
       },
     }
   },
@@ -82,9 +88,10 @@ export default definePlugin({
 
 /**
  * The query-independent part of the organic score, recomputed once a round (the signals only
- * change between rounds), and the ad CTR estimate (clicks + 1) / (impressions + 30).
+ * change between rounds), and the ad CTR estimate (clicks + 0.5) / (impressions + 50): an item
+ * without history is assumed to perform below average until it proves otherwise (assumption; F7).
  */
-function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, priorScore: Float64Array, predictedCtr: Float64Array): void {
+function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, velocity: Float64Array, priorScore: Float64Array, predictedCtr: Float64Array): void {
   const { products, sellers } = market
   const storeSales = new Float64Array(sellers.count)
   let allSales = 0
@@ -94,7 +101,7 @@ function refreshItemScores(market: MarketView, params: AmazonParams, startingSal
   }
   const averageStore = allSales / sellers.count || 1
   for (let p = 0; p < products.count; p++) {
-    predictedCtr[p] = (products.clicks[p] + 1) / (products.impressions[p] + 30)
+    predictedCtr[p] = (products.clicks[p] + 0.5) / (products.impressions[p] + 50)
     if (params.priceParity && products.priceElsewhere[p] < products.price[p] * (1 - params.parityTolerance)) {
       priorScore[p] = -Infinity
       continue
@@ -103,7 +110,7 @@ function refreshItemScores(market: MarketView, params: AmazonParams, startingSal
     const rating = averageRating(products.reviews[p], products.ratingSum[p]) / 5
     const local = sellers.origin[products.seller[p]] === 1
     priorScore[p] =
-      params.velocityWeight * Math.log1p(products.salesVelocity[p]) +
+      params.velocityWeight * Math.log1p(velocity[p]) +
       params.conversionWeight * Math.log(conversion) +
       params.ratingWeight * Math.log(rating) +
       params.reviewWeight * Math.log1p(products.reviews[p]) +

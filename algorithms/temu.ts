@@ -17,6 +17,8 @@ const Params = z
     relevanceGate: z.number().min(0).max(1).default(0.3),
     /** Weight of relevance against log price in the ranking score (small: price first). */
     relevanceWeight: z.number().min(0).default(0.5),
+    /** Fully managed logistics ship every order cross-border: a week or more (seed 000; 9 days is an assumption). */
+    deliveryDays: z.number().positive().default(9),
   })
   .strict()
 
@@ -25,7 +27,7 @@ export default definePlugin({
   summary: 'Price-first managed marketplace: cheapest declared offer of each identical item takes its traffic, low price ranks first',
   claims: ['000', '004', 'F4', 'F5'],
   params: Params,
-  platform: (params) => ({ sessionKind: 'search', priceFirst: true, retailMarkup: params.markup, referralRate: () => 0, fulfilmentFee: () => 0 }),
+  platform: (params) => ({ sessionKind: 'search', priceFirst: true, retailMarkup: params.markup, referralRate: () => 0, fulfilmentFee: () => 0, deliveryDays: () => params.deliveryDays }),
   create({ market, params, k }) {
     const { products, categories } = market
     // Per-session winner of each group, stamped so no clearing is needed between sessions.

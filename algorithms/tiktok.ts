@@ -16,15 +16,17 @@ const Params = z
     /** Views of each pool tier as practitioners describe them (DESIGN.md). */
     poolViews: z.array(z.number().positive()).min(1).default([200, 3000, 10000, 100000]),
     /** Simulated views per real view: the simulated market has far less traffic (assumption). */
-    poolScale: z.number().positive().default(0.01),
+    poolScale: z.number().positive().default(0.05),
     /** Clicks per view needed to be promoted (assumption: the practitioners' 10% like rate, rescaled to this kit's click model). */
     promoteAt: z.number().min(0).max(1).default(0.06),
     /** Slots per feed page kept for items still in their first pool (assumption). */
-    freshSlots: z.number().int().min(0).default(5),
+    freshSlots: z.number().int().min(0).default(8),
     interestWeight: z.number().min(0).default(2),
     contentWeight: z.number().min(0).default(1.5),
     /** Log-score gained per tier climbed. */
     tierBoost: z.number().min(0).default(0.8),
+    /** Rounds after which a promotion's boost has halved: the feed favours what is recent (assumption). */
+    boostHalfLife: z.number().positive().default(3),
     /** Log-score lost by items that failed a promotion. */
     retiredPenalty: z.number().min(0).default(1.5),
     /** Referral commission (assumption: TikTok Shop's common 8%). */
@@ -42,10 +44,20 @@ export default definePlugin({
     const { products, sellers } = market
     const quota = params.poolViews.map((v) => Math.max(1, Math.round(v * params.poolScale)))
     const lastTier = quota.length - 1
-    const tier = new Uint8Array(products.count)
+    // Incumbents' items are not new (assumption): those that sell start in the second pool, those
+    // that never sold have had their first pool. Only items listed during the run get a first pool.
+    const incumbent = (p: number) => sellers.joinRound[products.seller[p]] === 0
+    const tier = Uint8Array.from({ length: products.count }, (_, p) => (incumbent(p) && products.sales[p] > 0 && lastTier > 0 ? 1 : 0))
+    // The round each item reached its tier; its boost fades from then on.
+    const promotedAt = new Float64Array(products.count)
+    const boostNow = new Float64Array(products.count)
+    const refreshBoost = (round: number) => {
+      for (let p = 0; p < products.count; p++) boostNow[p] = params.tierBoost * tier[p] * Math.pow(0.5, (round - promotedAt[p]) / params.boostHalfLife)
+    }
+    refreshBoost(0)
     const views = new Float64Array(products.count)
     const clicks = new Float64Array(products.count)
-    const retired = new Uint8Array(products.count)
+    const retired = Uint8Array.from({ length: products.count }, (_, p) => (incumbent(p) && products.sales[p] === 0 ? 1 : 0))
     const freshCount = Math.min(params.freshSlots, k)
     // Fresh items are spread down the page: positions k/fresh apart, starting at the second slot.
     const freshPositions = Array.from({ length: freshCount }, (_, j) => Math.min(k - 1, 1 + Math.floor((j * k) / freshCount)))
@@ -74,7 +86,7 @@ export default definePlugin({
           score[i] =
             interest +
             params.contentWeight * sellers.contentSkill[products.seller[p]] +
-            params.tierBoost * tier[p] -
+            boostNow[p] -
             (retired[p] ? params.retiredPenalty : 0)
         }
         const freshGot = topK(freshScore, n, freshCount, freshOrder)
@@ -93,11 +105,13 @@ export default definePlugin({
           if (clicks[p] / views[p] >= params.promoteAt) {
             if (tier[p] < lastTier) {
               tier[p]++
+              promotedAt[p] = feedback.round + 1
               views[p] = 0
               clicks[p] = 0
             }
           } else retired[p] = 1
         }
+        refreshBoost(feedback.round + 1)
       },
     }
   },

@@ -241,6 +241,7 @@ export class MarketRun {
       sessions: 0, rankedSessions: 0, orders: 0, gmv: 0, adRevenue: 0, commission: 0, fulfilmentFees: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0,
       surplusSum: 0, ndcgSum: 0, deliveryDaysSum: 0, startMeanDeclaredPrice: 0, flaggedExposure: 0, exposure: 0, outsideHaulBoxImpressions: 0, cheapestOfferExposure: 0, contestedGroupExposure: 0,
     }
+    this.priceInFees()
     this.ranker = plugin.create({ market: m as unknown as MarketView, params: options.params, rng: makeRng(options.seed, `plugin:${plugin.name}`), k: this.k })
   }
 
@@ -270,11 +271,16 @@ export class MarketRun {
   }
 
   startRound(r: number): void {
-    const { sellers, products } = this.m
+    const { sellers } = this.m
+    let entered = false
     for (let s = 0; s < sellers.count; s++) {
-      if (sellers.joinRound[s] === r && r > 0) sellers.active[s] = 1
+      if (sellers.joinRound[s] === r && r > 0) {
+        sellers.active[s] = 1
+        entered = true
+      }
       sellers.budgetLeft[s] = sellers.active[s] ? sellers.adBudget[s] : 0
     }
+    if (entered && this.rules.priceFirst) this.undercutOnEntry(r)
     this.syncListed()
     if (r === 0) this.out.startMeanDeclaredPrice = this.meanListedPrice()
     this.roundImpressions.fill(0)
@@ -488,7 +494,9 @@ export class MarketRun {
       // Buyers judge quality half from the product page (true quality) and half from the rating.
       const perceived = 0.5 * products.quality[p] + 0.5 * ratingQ
       const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * this.slotRelevance[r])
-      const net = value - priceWeight * products.price[p] * markup - deliveryCost * ref * sellers.deliveryDays[products.seller[p]] + bp.choiceNoise * ref * gumbel(rng)
+      const seller = products.seller[p]
+      const days = this.rules.deliveryDays(sellers.deliveryDays[seller], sellers.origin[seller] === 1)
+      const net = value - priceWeight * products.price[p] * markup - deliveryCost * ref * days + bp.choiceNoise * ref * gumbel(rng)
       if (net > bestNet) {
         bestNet = net
         bestSlot = r
@@ -506,8 +514,9 @@ export class MarketRun {
     const declared = products.price[p]
     const retail = declared * this.rules.retailMarkup
     const referral = this.rules.referralRate(DEPARTMENTS[categories.department[category]], retail) * retail
-    const fulfilment = this.rules.fulfilmentFee(products.weightLb[p], sellers.origin[seller] === 1)
-    const days = sellers.deliveryDays[seller]
+    const local = sellers.origin[seller] === 1
+    const fulfilment = this.rules.fulfilmentFee(products.weightLb[p], local)
+    const days = this.rules.deliveryDays(sellers.deliveryDays[seller], local)
     const margin = declared - referral - fulfilment - products.unitCost[p]
     const round = this.round!
     this.roundOrders[p]++
@@ -617,16 +626,18 @@ export class MarketRun {
   }
 
   /**
-   * An advertiser raises its bid when its ads earned more margin than they cost, or when it
-   * won no clicks at all (it keeps trying to get seen), and lowers it when ads lost money.
-   * More bidders chasing the same slots thus push the clearing CPC up (fact F8, seed 000).
+   * An advertiser raises its bid when its ad spend stayed below (1 + adLossTolerance) × the margin
+   * its ads earned, and lowers it otherwise; one that won no click at all climbs back towards its
+   * normal level (1) but no further, as only returns justify outbidding others. Profitable bidders
+   * chasing the same slots thus push the clearing CPC up (F8, seed 000).
    */
   private adaptBid(s: number): void {
     const sellers = this.m.sellers
     const spend = this.roundAdSpend[s]
     const step = this.p.bidStep
-    const up = spend === 0 || this.roundAdMargin[s] > spend
-    sellers.bidLevel[s] = Math.min(MAX_BID_LEVEL, Math.max(0.05, sellers.bidLevel[s] * (up ? 1 + step : 1 - step)))
+    const level = sellers.bidLevel[s]
+    const next = spend === 0 ? (level < 1 ? Math.min(1, level * (1 + step)) : level) : level * (this.roundAdMargin[s] * (1 + this.p.adLossTolerance) > spend ? 1 + step : 1 - step)
+    sellers.bidLevel[s] = Math.min(MAX_BID_LEVEL, Math.max(0.05, next))
   }
 
   /**
@@ -635,9 +646,8 @@ export class MarketRun {
    * minimum margin). Factories, with lower costs and margins, can go lowest (fact F5, seed 000).
    */
   private cutPrices(): void {
-    const { products, sellers } = this.m
+    const { products } = this.m
     const step = this.p.priceCutStep
-    const minMargin = this.p.minMargin
     for (let g = 0; g + 1 < this.groupStart.length; g++) {
       let cheapest = Infinity
       for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
@@ -647,8 +657,7 @@ export class MarketRun {
       for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
         const i = this.groupOffers[j]
         if (!products.listed[i] || products.price[i] <= cheapest) continue
-        const floor = products.unitCost[i] * (1 + minMargin[ARCHETYPES[sellers.archetype[products.seller[i]]]])
-        products.price[i] = Math.max(floor, Math.min(products.price[i], Math.round(products.price[i] * (1 - step) * 100) / 100))
+        products.price[i] = Math.max(this.priceFloor(i), Math.min(products.price[i], Math.round(products.price[i] * (1 - step) * 100) / 100))
       }
     }
   }
@@ -683,6 +692,60 @@ export class MarketRun {
       if (offers < 2 || groupExposure === 0) continue
       out.cheapestOfferExposure += this.roundExposure[cheapest]
       out.contestedGroupExposure += groupExposure
+    }
+  }
+
+  /**
+   * Price-first platforms: a seller entering this round declares, for each offer, just under the
+   * cheapest offer already listed in its group (one priceCutStep below it), never under its own
+   * floor. Entrants come to win on price (seed 000: competitors pour in and supply prices fall).
+   */
+  private undercutOnEntry(r: number): void {
+    const { products, sellers } = this.m
+    const step = this.p.priceCutStep
+    for (let g = 0; g + 1 < this.groupStart.length; g++) {
+      let cheapest = Infinity
+      for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
+        const i = this.groupOffers[j]
+        if (products.listed[i] && products.price[i] < cheapest) cheapest = products.price[i]
+      }
+      if (cheapest === Infinity) continue
+      for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
+        const i = this.groupOffers[j]
+        if (sellers.joinRound[products.seller[i]] !== r) continue
+        const target = Math.round(cheapest * (1 - step) * 100) / 100
+        products.price[i] = Math.max(this.priceFloor(i), Math.min(products.price[i], target))
+      }
+    }
+  }
+
+  /**
+   * The lowest declared price an offer's seller accepts on this platform: what covers unit cost with
+   * its archetype's minimum margin plus the platform's fulfilment fee, after the referral fee:
+   * (unit cost × (1 + margin) + fulfilment) / (1 − referral rate at the current retail price).
+   */
+  private priceFloor(i: number): number {
+    const { products, sellers, categories } = this.m
+    const seller = products.seller[i]
+    const department = DEPARTMENTS[categories.department[products.category[i]]]
+    const referral = this.rules.referralRate(department, products.price[i] * this.rules.retailMarkup) * this.rules.retailMarkup
+    const cover = products.unitCost[i] * (1 + this.p.minMargin[ARCHETYPES[sellers.archetype[seller]]]) + this.rules.fulfilmentFee(products.weightLb[i], sellers.origin[seller] === 1)
+    return cover / Math.max(0.05, 1 - referral)
+  }
+
+  /**
+   * Sellers list no offer below its floor on this platform: they price in its fees (seed 000:
+   * Amazon's costs raise its prices). Done once, before the plugin first sees the market.
+   */
+  private priceInFees(): void {
+    const { products } = this.m
+    for (let i = 0; i < products.count; i++) {
+      const floor = this.priceFloor(i)
+      if (products.price[i] >= floor) continue
+      const raised = Math.ceil(floor * 100) / 100
+      // The seller's prices move together: its price on other platforms keeps its ratio to this one.
+      products.priceElsewhere[i] = Math.round(products.priceElsewhere[i] * (raised / products.price[i]) * 100) / 100
+      products.price[i] = raised
     }
   }
 

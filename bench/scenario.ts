@@ -42,16 +42,22 @@ export const MarketParamsSchema = z
     /** Chance that an order leaves a review. */
     reviewRate: share.default(0.15),
     /** A seller exits when its profit over the last exitWindow rounds is negative (after as many rounds in the market). */
-    exitWindow: z.number().int().min(1).default(10),
+    exitWindow: z.number().int().min(1).default(12),
     /** Fixed cost per store per round in dollars (staff, storage): what makes a seller without sales exit. */
-    overheadPerStore: z.number().min(0).default(0.25),
+    overheadPerStore: z.number().min(0).default(0.1),
     /** Relative step of bid adaptation between rounds. */
     bidStep: share.default(0.1),
+    /**
+     * Advertisers keep raising bids while ad spend stays below (1 + this) × the margin their ads
+     * earned: they pay for visibility beyond the direct return to feed their organic rank
+     * (assumption; seed 000 describes rising ad costs sellers cannot avoid).
+     */
+    adLossTolerance: z.number().min(0).default(0.5),
     /** Relative step of a declared-price cut on price-first platforms. */
     priceCutStep: share.default(0.05),
     /** The lowest margin over unit cost each archetype accepts when cutting prices (factories go lowest: 000). */
     minMargin: z
-      .object({ factory: z.number().min(0).default(0.05), trader: z.number().min(0).default(0.12), brand: z.number().min(0).default(0.3) })
+      .object({ factory: z.number().min(0).default(0.15), trader: z.number().min(0).default(0.25), brand: z.number().min(0).default(0.3) })
       .strict()
       .prefault({}),
     buyer: BuyerParamsSchema.prefault({}),

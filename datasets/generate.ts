@@ -5,8 +5,11 @@ import { indexByKey, noisyUnitVector } from './topics.ts'
 
 /** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
 const COST_EFFICIENCY: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [0.7, 0.85], trader: [1.0, 1.2], brand: [0.9, 1.05] }
-/** Price over unit cost by archetype (modelling assumption: brands command a premium). */
-const MARKUP: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [1.5, 2.0], trader: [1.7, 2.3], brand: [2.1, 2.9] }
+/**
+ * Starting price over unit cost by archetype (assumptions): brands command a premium; factories new
+ * to retail start at market prices like traders' and have the room to cut deeper (seed 000).
+ */
+const MARKUP: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [2.2, 2.9], trader: [1.7, 2.3], brand: [2.1, 2.9] }
 /** Size tiers by rank of seller size: the top 5% are "giant trees", the bottom 75% "grass" (000). */
 const LARGE_SHARE = 0.05
 const MEDIUM_SHARE = 0.2
@@ -83,7 +86,7 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
   for (let seller = 0; seller < n; seller++) {
     const tier = s.sizeTier[seller]
     s.stores[seller] = tier === 2 ? 2 + randomInt(rng, 4) : tier === 1 ? 1 + randomInt(rng, 2) : 1
-    if (s.adBudget[seller] > 0) s.adBudget[seller] = lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5)
+    if (s.adBudget[seller] > 0) s.adBudget[seller] = lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5) * (s.joinRound[seller] > 0 ? params.entrantBudgetFactor : 1)
   }
   s.budgetLeft.set(s.adBudget)
   return { sellers: s, size }
@@ -156,7 +159,7 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
       for (let d = 0; d < TOPIC_DIMS; d++) p.topic[product * TOPIC_DIMS + d] = groupTopic[g * TOPIC_DIMS + d]
       p.unitCost[product] = groupCost[g] * sellers.costEfficiency[s]
       p.price[product] = roundCents(p.unitCost[product] * markup * lognormal(rng, 1, 0.05))
-      p.priceElsewhere[product] = roundCents(p.price[product] * (1 + params.priceElsewhereSpread * normal(rng) + 0.05))
+      p.priceElsewhere[product] = roundCents(p.price[product] * (1 + params.priceElsewhereSpread * normal(rng) + params.priceElsewhereOffset))
       if (incumbent) {
         const velocity = lognormal(rng, 0.3 * (1 + sellers.sizeTier[s]) * (0.5 + p.quality[product]), 1)
         p.salesVelocity[product] = velocity

@@ -38,11 +38,14 @@ export const CatalogParamsSchema = z
     sellerSizeTail: z.number().positive().default(1.1),
     /** Probability that a new product is another seller's offer of an item already in the category. */
     identicalOfferRate: share.default(0.45),
-    /** Spread of prices on other platforms around the own price (relative sd). */
+    /** Prices on other platforms: own price × (1 + offset + spread × N(0,1)); the defaults make ~10% of listings cheaper elsewhere (assumption). */
     priceElsewhereSpread: z.number().min(0).default(0.12),
+    priceElsewhereOffset: z.number().default(0.15),
     /** Median ad budget per round in dollars of an advertising seller with one store. */
     medianAdBudget: z.number().min(0).default(6),
-    /** Median base CPC bid as a share of the category reference price. */
+    /** Entrants' ad budgets relative to incumbents' of the same size: new stores have less to spend (assumption). */
+    entrantBudgetFactor: z.number().min(0).default(0.5),
+    /** Median starting CPC bid as a share of the category reference price (about $0.50 at $25; bids then adapt). */
     baseBidShare: z.number().min(0).default(0.02),
   })
   .strict()

@@ -11,10 +11,9 @@ describe('fee schedules', () => {
     expect(amazonReferralRate('electronics', 10)).toBe(0.08)
     expect(amazonReferralRate('toys', 10)).toBe(0.15)
   })
-  it('FBA fees apply to local-warehouse sellers only and grow with weight', () => {
-    expect(amazonFulfilmentFee(2, false)).toBe(0)
-    expect(amazonFulfilmentFee(0.5, true)).toBe(3.5)
-    expect(amazonFulfilmentFee(2.5, true)).toBeCloseTo(3.5 + 0.6 * 2, 12)
+  it('FBA fees: $3.22 pick and pack, $1.00 per pound above half a pound, $0.50 storage', () => {
+    expect(amazonFulfilmentFee(0.5)).toBeCloseTo(3.72, 12)
+    expect(amazonFulfilmentFee(2.5)).toBeCloseTo(3.22 + 1 * 2 + 0.5, 12)
   })
   it('a plugin that declares nothing gets a neutral search marketplace', () => {
     const rules = platformRules(undefined)

@@ -133,13 +133,14 @@ describe('plugins on hand-made markets', () => {
   })
 
   it('tiktok gives new items a first pool and promotes the engaging ones', () => {
-    const sellers = [{ contentSkill: 0.9 }, { contentSkill: 0.9 }, { contentSkill: 0.1 }]
-    const m = tinyMarket(sellers, [{ seller: 0 }, { seller: 1 }, { seller: 2 }])
+    // Entrants' items are new (join round 1); an incumbent's item that never sold is not.
+    const sellers = [{ contentSkill: 0.9, joinRound: 1 }, { contentSkill: 0.9, joinRound: 1 }, { contentSkill: 0.1, joinRound: 1 }, { contentSkill: 0.9 }]
+    const m = tinyMarket(sellers, [{ seller: 0 }, { seller: 1 }, { seller: 2 }, { seller: 3 }])
     const plugin = tiktok
     const params = plugin.params.parse({ poolViews: [2, 100], poolScale: 1, freshSlots: 1, promoteAt: 0.5 })
     const ranker = plugin.create({ market: m, params, rng: makeRng(1, 't'), k: 2 })
     const slots = new Slots(2)
-    const session = searchSession([0, 1, 2], [0.5, 0.5, 0.9], 2, 'feed')
+    const session = searchSession([0, 1, 2, 3], [0.5, 0.5, 0.9, 0.5], 2, 'feed')
     const show = () => {
       slots.clear()
       ranker.rank(session, slots)
@@ -148,10 +149,11 @@ describe('plugins on hand-made markets', () => {
     // Round 0: each item in its first pool; the fresh slot rotates through them as pools fill.
     const shown = [show(), show(), show()].flat()
     expect(new Set(shown)).toEqual(new Set([0, 1, 2]))
+    expect(shown).not.toContain(3)
     // Item 0 engaged (clicks / views ≥ 0.5), items 1 and 2 did not.
     const views = [0, 1, 2].map((p) => shown.filter((x) => x === p).length)
-    const clicks = Float64Array.from([views[0], 0, 0])
-    ranker.observe!({ round: 0, impressions: new Float64Array(3), clicks, orders: new Float64Array(3), exposure: new Float64Array(3), sellerAdSpend: new Float64Array(3) })
+    const clicks = Float64Array.from([views[0], 0, 0, 0])
+    ranker.observe!({ round: 0, impressions: new Float64Array(4), clicks, orders: new Float64Array(4), exposure: new Float64Array(4), sellerAdSpend: new Float64Array(4) })
     // Promoted item 0 now outranks the rest for the main slot.
     expect(show()[0]).toBe(0)
   })

@@ -64,6 +64,8 @@ export interface PlatformRules {
   referralRate(department: Department, retailPrice: number): number
   /** Fulfilment fee in dollars per unit sold, charged to the seller. */
   fulfilmentFee(weightLb: number, localWarehouse: boolean): number
+  /** Days from order to delivery, given the seller's own delivery time (platform logistics may change it). */
+  deliveryDays(sellerDays: number, localWarehouse: boolean): number
 }
 
 export interface PluginContext<P> {

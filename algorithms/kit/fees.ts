@@ -11,6 +11,7 @@ export const DEFAULT_RULES: PlatformRules = {
   retailMarkup: 1,
   referralRate: () => FLAT_REFERRAL_RATE,
   fulfilmentFee: () => 0,
+  deliveryDays: (sellerDays) => sellerDays,
 }
 
 export function platformRules(declared: Partial<PlatformRules> | undefined): PlatformRules {
@@ -29,11 +30,14 @@ export function amazonReferralRate(department: Department, retailPrice: number):
 }
 
 /**
- * Fulfilment-by-Amazon fee per unit for sellers shipping from a local warehouse: a base fee plus a
- * per-pound charge (assumption, shaped like the public FBA table). Cross-border sellers ship
- * themselves: no fee, slower delivery.
+ * Fulfilment by Amazon per unit: a pick-and-pack fee of $3.22 plus $1.00 per pound above half a
+ * pound, and $0.50 of storage per unit sold (assumptions shaped like Amazon's public FBA and
+ * storage tables). Amazon fulfils every order (FBA), cross-border sellers included, as most
+ * Chinese sellers on Amazon ship their stock to its warehouses (seed 000).
  */
-export function amazonFulfilmentFee(weightLb: number, localWarehouse: boolean): number {
-  if (!localWarehouse) return 0
-  return 3.5 + 0.6 * Math.max(0, weightLb - 0.5)
+export function amazonFulfilmentFee(weightLb: number): number {
+  return 3.22 + 1 * Math.max(0, weightLb - 0.5) + 0.5
 }
+
+/** Amazon delivers from its own warehouses: next day to two days (seed 000, fact F12). */
+export const AMAZON_DELIVERY_DAYS = 2
