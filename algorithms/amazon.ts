@@ -52,11 +52,11 @@ export default definePlugin({
   platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
   create({ market, params, k }) {
     const priorScore = new Float64Array(market.products.count)
-    const predictedCtr = new Float64Array(market.products.count)
+    const predictedAdValue = new Float64Array(market.products.count)
     const startingSales = Float64Array.from({ length: market.products.count }, (_, i) => market.products.sales[i])
     // The flywheel's own memory of sales, starting from the market's velocity.
     const velocity = Float64Array.from({ length: market.products.count }, (_, i) => market.products.salesVelocity[i])
-    refreshItemScores(market, params, startingSales, velocity, priorScore, predictedCtr)
+    refreshItemScores(market, params, startingSales, velocity, priorScore, predictedAdValue)
     const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
     return {
       rank(session, slots) {
@@ -74,13 +74,13 @@ export default definePlugin({
           }
           organicScore[i] = relevanceWeight * Math.log(rel) + prior
           bids[i] = rel >= adRelevanceGate ? effectiveBid(market, p) : 0
-          adQuality[i] = rel * predictedCtr[p]
+          adQuality[i] = rel * predictedAdValue[p]
         }
         page.fill(session, slots)
       },
       observe(feedback) {
         for (let p = 0; p < velocity.length; p++) velocity[p] = params.memory * velocity[p] + feedback.orders[p]
-        refreshItemScores(market, params, startingSales, velocity, priorScore, predictedCtr)
+        refreshItemScores(market, params, startingSales, velocity, priorScore, predictedAdValue)
       },
     }
   },
@@ -88,10 +88,12 @@ export default definePlugin({
 
 /**
  * The query-independent part of the organic score, recomputed once a round (the signals only
- * change between rounds), and the ad CTR estimate (clicks + 0.5) / (impressions + 50): an item
- * without history is assumed to perform below average until it proves otherwise (assumption; F7).
+ * change between rounds), and the ad's predicted value per impression: CTR (clicks + 0.5) /
+ * (impressions + 50) × conversion (orders + 0.3) / (clicks + 10). An item without history is
+ * assumed to perform below average until it proves otherwise: paid traffic depends on a
+ * listing's record as well as its bid (assumption; F3 and F7, seed 000 and 002).
  */
-function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, velocity: Float64Array, priorScore: Float64Array, predictedCtr: Float64Array): void {
+function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, velocity: Float64Array, priorScore: Float64Array, predictedAdValue: Float64Array): void {
   const { products, sellers } = market
   const storeSales = new Float64Array(sellers.count)
   let allSales = 0
@@ -101,7 +103,8 @@ function refreshItemScores(market: MarketView, params: AmazonParams, startingSal
   }
   const averageStore = allSales / sellers.count || 1
   for (let p = 0; p < products.count; p++) {
-    predictedCtr[p] = (products.clicks[p] + 0.5) / (products.impressions[p] + 50)
+    const runOrders = products.sales[p] - startingSales[p]
+    predictedAdValue[p] = ((products.clicks[p] + 0.5) / (products.impressions[p] + 50)) * ((runOrders + 0.3) / (products.clicks[p] + 10))
     if (params.priceParity && products.priceElsewhere[p] < products.price[p] * (1 - params.parityTolerance)) {
       priorScore[p] = -Infinity
       continue

@@ -597,7 +597,8 @@ export class MarketRun {
       const profit = this.roundProfit[s] - this.roundAdSpend[s] - this.p.overheadPerStore * sellers.stores[s]
       this.sellers.profit[s] += profit
       this.profitHistory[s * window + (r % window)] = profit
-      if (r - sellers.joinRound[s] + 1 >= window) {
+      // Judged on its last min(window, age) rounds (the ring buffer is zero before joining), once it has been in for exitMinAge.
+      if (r - sellers.joinRound[s] + 1 >= this.p.exitMinAge) {
         let recent = 0
         for (let j = 0; j < window; j++) recent += this.profitHistory[s * window + j]
         if (recent < 0) sellers.active[s] = 0

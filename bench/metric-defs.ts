@@ -123,9 +123,12 @@ sponsored click costs its CPC. Seller profit per round = Σ (declared − referr
 **Between rounds.** Sales velocity ← velocityDecay × velocity + orders. An advertiser multiplies its
 bid level by (1 + bidStep) when its ads earned more margin than they cost or won no click, else by
 (1 − bidStep) (bounded to [0.05, 8]). On price-first platforms every listed offer that is not the
-cheapest of its identical-product group cuts its declared price by priceCutStep, not below
-unit cost × (1 + minMargin of its archetype). A seller whose profit over the last exitWindow
-rounds is negative (and that has been in the market that long) exits. Entrants join on their round.
+cheapest of its identical-product group cuts its declared price by priceCutStep, not below its floor
+(unit cost × (1 + minMargin of its archetype) + per-unit fees, over 1 − referral rate; sellers also
+raise any price below that floor before the run starts). Entrants join on their round; on
+price-first platforms they undercut their group's cheapest offer by one step, down to their floor.
+A seller that has been in the market exitMinAge rounds exits when its profit over its last
+min(exitWindow, age) rounds is negative.
 `
 
 /** facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. */

@@ -41,8 +41,10 @@ export const MarketParamsSchema = z
     velocityDecay: share.default(0.85),
     /** Chance that an order leaves a review. */
     reviewRate: share.default(0.15),
-    /** A seller exits when its profit over the last exitWindow rounds is negative (after as many rounds in the market). */
+    /** A seller exits when its profit over its last exitWindow rounds (or all its rounds, if fewer) is negative… */
     exitWindow: z.number().int().min(1).default(12),
+    /** …once it has been in the market this many rounds (the same as exitWindow by default: a full window of grace). */
+    exitMinAge: z.number().int().min(1).default(12),
     /** Fixed cost per store per round in dollars (staff, storage): what makes a seller without sales exit. */
     overheadPerStore: z.number().min(0).default(0.1),
     /** Relative step of bid adaptation between rounds. */

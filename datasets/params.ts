@@ -29,8 +29,8 @@ export const CatalogParamsSchema = z
     archetypeMix: byArchetype(0.3, 0.5, 0.2),
     /** Share of each archetype shipping cross-border rather than from a local warehouse. */
     crossBorderShare: byArchetype(0.8, 0.6, 0.3),
-    /** Share of each archetype that advertises at all. */
-    advertiserShare: byArchetype(0.35, 0.5, 0.8),
+    /** Share of each archetype that advertises at all: most do, as ads are hard to avoid on Amazon and AliExpress (seed 000). */
+    advertiserShare: byArchetype(0.6, 0.7, 0.9),
     /** Delivery days: local warehouse next day to 3 days, cross-border a week or more (000). */
     localDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([1, 3]),
     crossBorderDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([7, 15]),

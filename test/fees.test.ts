@@ -11,9 +11,9 @@ describe('fee schedules', () => {
     expect(amazonReferralRate('electronics', 10)).toBe(0.08)
     expect(amazonReferralRate('toys', 10)).toBe(0.15)
   })
-  it('FBA fees: $3.22 pick and pack, $1.00 per pound above half a pound, $0.50 storage', () => {
-    expect(amazonFulfilmentFee(0.5)).toBeCloseTo(3.72, 12)
-    expect(amazonFulfilmentFee(2.5)).toBeCloseTo(3.22 + 1 * 2 + 0.5, 12)
+  it('per-unit fees: FBA $3.22 + $1.00/lb above half a pound, $0.50 storage, $0.35 inbound placement, $0.99 per item', () => {
+    expect(amazonFulfilmentFee(0.5)).toBeCloseTo(5.06, 12)
+    expect(amazonFulfilmentFee(2.5)).toBeCloseTo(3.22 + 1 * 2 + 0.5 + 0.35 + 0.99, 12)
   })
   it('a plugin that declares nothing gets a neutral search marketplace', () => {
     const rules = platformRules(undefined)

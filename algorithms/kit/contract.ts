@@ -62,7 +62,7 @@ export interface PlatformRules {
   retailMarkup: number
   /** Referral commission as a share of the retail price. */
   referralRate(department: Department, retailPrice: number): number
-  /** Fulfilment fee in dollars per unit sold, charged to the seller. */
+  /** Fees in dollars per unit sold besides referral (fulfilment, storage, per-item selling fees), charged to the seller. */
   fulfilmentFee(weightLb: number, localWarehouse: boolean): number
   /** Days from order to delivery, given the seller's own delivery time (platform logistics may change it). */
   deliveryDays(sellerDays: number, localWarehouse: boolean): number

@@ -30,14 +30,20 @@ export function amazonReferralRate(department: Department, retailPrice: number):
 }
 
 /**
- * Fulfilment by Amazon per unit: a pick-and-pack fee of $3.22 plus $1.00 per pound above half a
- * pound, and $0.50 of storage per unit sold (assumptions shaped like Amazon's public FBA and
- * storage tables). Amazon fulfils every order (FBA), cross-border sellers included, as most
- * Chinese sellers on Amazon ship their stock to its warehouses (seed 000).
+ * Amazon's per-unit fees besides referral: Fulfilment by Amazon (a $3.22 pick-and-pack fee plus
+ * $1.00 per pound above half a pound, $0.50 of storage and a $0.35 inbound placement fee) and the
+ * Individual selling plan's $0.99 per item sold, the plan for sellers of under 40 units a month,
+ * as nearly all are in this scaled-down market (assumptions shaped like Amazon's public fee
+ * tables; the Professional plan's monthly fee is not modelled). Amazon fulfils every order (FBA),
+ * cross-border sellers included, as most Chinese sellers on Amazon ship their stock to its
+ * warehouses (seed 000).
  */
 export function amazonFulfilmentFee(weightLb: number): number {
-  return 3.22 + 1 * Math.max(0, weightLb - 0.5) + 0.5
+  return 3.22 + 1 * Math.max(0, weightLb - 0.5) + 0.5 + 0.35 + AMAZON_PER_ITEM_FEE
 }
+
+/** The Individual selling plan's fee per item sold. */
+export const AMAZON_PER_ITEM_FEE = 0.99
 
 /** Amazon delivers from its own warehouses: next day to two days (seed 000, fact F12). */
 export const AMAZON_DELIVERY_DAYS = 2
