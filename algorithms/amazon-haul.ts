@@ -1,4 +1,4 @@
-import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, growFloat64, growInt32, topK, z } from './kit/index.ts'
+import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, ScoredPage, z } from './kit/index.ts'
 
 /**
  * Amazon Haul: Amazon's discount storefront for generic items under $20 and under 1 lb, lowest
@@ -23,23 +23,20 @@ export default definePlugin({
   claims: ['004', 'F11'],
   params: Params,
   platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
-  create({ market, params, k }) {
+  create({ market, params }) {
     const { products, categories } = market
-    let score = new Float64Array(1024)
-    let order = new Int32Array(k)
+    const page = new ScoredPage()
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
-        score = growFloat64(score, n)
-        order = growInt32(order, k)
+        const score = page.prepare(n)
         for (let i = 0; i < n; i++) {
           const p = candidates[i]
           const price = products.price[p]
           const inBox = price < params.maxPrice && products.weightLb[p] < params.maxWeightLb && relevance[i] >= params.relevanceGate
           score[i] = inBox ? params.relevanceWeight * relevance[i] - Math.log(price / categories.refPrice[products.category[p]]) : -Infinity
         }
-        const got = topK(score, n, k, order)
-        for (let j = 0; j < got; j++) slots.push(candidates[order[j]])
+        page.fill(session, slots)
       },
     }
   },

@@ -1,4 +1,4 @@
-import { definePlugin, growFloat64, growInt32, topK, z } from './kit/index.ts'
+import { definePlugin, growFloat64, ScoredPage, z } from './kit/index.ts'
 
 /**
  * Reference fair ranker: amortized equity of attention (Biega, Gummadi & Weikum 2018; Singh &
@@ -29,14 +29,12 @@ export default definePlugin({
     const owed = new Float64Array(products.count)
     const received = new Float64Array(products.count)
     let merit = new Float64Array(1024)
-    let score = new Float64Array(1024)
-    let order = new Int32Array(k)
+    const page = new ScoredPage()
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
         merit = growFloat64(merit, n)
-        score = growFloat64(score, n)
-        order = growInt32(order, k)
+        const score = page.prepare(n)
         let total = 0
         for (let i = 0; i < n; i++) {
           merit[i] = relevance[i] >= params.minRelevance ? relevance[i] * products.quality[candidates[i]] : 0
@@ -49,12 +47,8 @@ export default definePlugin({
           owed[p] += due
           score[i] = merit[i] > 0 ? owed[p] - received[p] + params.presentWeight * due : -Infinity
         }
-        const got = topK(score, n, k, order)
-        for (let j = 0; j < got; j++) {
-          const p = candidates[order[j]]
-          slots.push(p)
-          received[p] += attention[j]
-        }
+        page.fill(session, slots)
+        for (let j = 0; j < slots.count; j++) received[slots.products[j]] += attention[j]
       },
     }
   },

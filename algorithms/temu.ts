@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { definePlugin, growFloat64, growInt32, topK } from './kit/index.ts'
+import { definePlugin, ScoredPage } from './kit/index.ts'
 
 /**
  * Temu: price-first and fully managed. Sellers declare a supply price; the platform sets retail
@@ -28,19 +28,17 @@ export default definePlugin({
   claims: ['000', '004', 'F4', 'F5'],
   params: Params,
   platform: (params) => ({ sessionKind: 'search', priceFirst: true, retailMarkup: params.markup, referralRate: () => 0, fulfilmentFee: () => 0, deliveryDays: () => params.deliveryDays }),
-  create({ market, params, k }) {
+  create({ market, params }) {
     const { products, categories } = market
     // Per-session winner of each group, stamped so no clearing is needed between sessions.
     const groupWinner = new Int32Array(market.groupCount)
     const groupStamp = new Int32Array(market.groupCount)
     let stamp = 0
-    let score = new Float64Array(1024)
-    let order = new Int32Array(k)
+    const page = new ScoredPage()
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
-        score = growFloat64(score, n)
-        order = growInt32(order, k)
+        const score = page.prepare(n)
         stamp++
         for (let i = 0; i < n; i++) {
           if (relevance[i] < params.relevanceGate) continue
@@ -58,8 +56,7 @@ export default definePlugin({
           const wins = relevance[i] >= params.relevanceGate && groupStamp[g] === stamp && groupWinner[g] === p
           score[i] = wins ? params.relevanceWeight * relevance[i] - Math.log(products.price[p] / categories.refPrice[products.category[p]]) : -Infinity
         }
-        const got = topK(score, n, k, order)
-        for (let j = 0; j < got; j++) slots.push(candidates[order[j]])
+        page.fill(session, slots)
       },
     }
   },

@@ -643,18 +643,14 @@ export class MarketRun {
 
   /**
    * Price-first platforms: within each identical-product group, every listed offer that is not the
-   * cheapest cuts its declared price by priceCutStep, down to unit cost × (1 + its archetype's
-   * minimum margin). Factories, with lower costs and margins, can go lowest (fact F5, seed 000).
+   * cheapest cuts its declared price by priceCutStep, down to its floor. Factories, with lower costs
+   * and margins, can go lowest (fact F5, seed 000).
    */
   private cutPrices(): void {
     const { products } = this.m
     const step = this.p.priceCutStep
     for (let g = 0; g + 1 < this.groupStart.length; g++) {
-      let cheapest = Infinity
-      for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
-        const i = this.groupOffers[j]
-        if (products.listed[i] && products.price[i] < cheapest) cheapest = products.price[i]
-      }
+      const cheapest = this.cheapestListedPrice(g)
       for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
         const i = this.groupOffers[j]
         if (!products.listed[i] || products.price[i] <= cheapest) continue
@@ -705,11 +701,7 @@ export class MarketRun {
     const { products, sellers } = this.m
     const step = this.p.priceCutStep
     for (let g = 0; g + 1 < this.groupStart.length; g++) {
-      let cheapest = Infinity
-      for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
-        const i = this.groupOffers[j]
-        if (products.listed[i] && products.price[i] < cheapest) cheapest = products.price[i]
-      }
+      const cheapest = this.cheapestListedPrice(g)
       if (cheapest === Infinity) continue
       for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
         const i = this.groupOffers[j]
@@ -718,6 +710,17 @@ export class MarketRun {
         products.price[i] = Math.max(this.priceFloor(i), Math.min(products.price[i], target))
       }
     }
+  }
+
+  /** The lowest declared price among a group's listed offers (Infinity when none is listed). */
+  private cheapestListedPrice(g: number): number {
+    const { products } = this.m
+    let cheapest = Infinity
+    for (let j = this.groupStart[g]; j < this.groupStart[g + 1]; j++) {
+      const i = this.groupOffers[j]
+      if (products.listed[i] && products.price[i] < cheapest) cheapest = products.price[i]
+    }
+    return cheapest
   }
 
   /**
