@@ -11,9 +11,9 @@ import { averageRating, definePlugin, effectiveBid, SponsoredPage } from './kit/
  */
 const Params = z
   .object({
-    /** 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited). */
     /** How many of adPositions carry ads (0 turns sponsored slots off). */
     adSlots: z.number().int().min(0).default(10),
+    /** 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited in DESIGN.md). */
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 8, 12, 20]),
     /** Minimum CPC in dollars (assumption). */
     reserveCpc: z.number().min(0).default(0.05),
@@ -21,7 +21,7 @@ const Params = z
     cpcIncrement: z.number().min(0).default(0.01),
     /** Relevance below which an ad's quality score is zero (assumption). */
     adRelevanceGate: z.number().min(0).max(1).default(0.2),
-    /** Weight of sales history in the organic fill (small: natural traffic is thin). */
+    /** Weight of sales history in the organic fill (assumption; small, as natural traffic is thin: seed 000). */
     salesWeight: z.number().min(0).default(0.3),
     /** Commission on retail price (assumption: AliExpress's common 8%). */
     commissionRate: z.number().min(0).max(1).default(0.08),

@@ -24,6 +24,11 @@ const Params = z
     reserveCpc: z.number().min(0).default(0.02),
     /** Added to the second-price charge (assumption: one cent, as in Alibaba's stated rule). */
     cpcIncrement: z.number().min(0).default(0.01),
+    /**
+     * Weights of the organic log-score: relevance, the sales flywheel, conversion, rating, review
+     * count, repeat purchase. Amazon names these signals (seed 002, F14) but not their weights:
+     * the values are assumptions, calibrated so that F1 and F7 hold.
+     */
     relevanceWeight: z.number().min(0).default(2),
     velocityWeight: z.number().min(0).default(1.5),
     /** Share of its sales velocity the flywheel keeps each round: a long memory, hence persistent ranks (F1; assumption). */
@@ -36,8 +41,9 @@ const Params = z
     storeWeight: z.number().min(0).default(0.3),
     /** Log-score bonus for sellers with local stock (always in stock for Prime; assumption). */
     fastFulfilmentBonus: z.number().min(0).default(0.4),
+    /** Suppress listings priced lower on another platform (seed 004, F10). */
     priceParity: z.boolean().default(true),
-    /** A listing is suppressed when priced elsewhere below price × (1 − tolerance). */
+    /** A listing is suppressed when priced elsewhere below price × (1 − tolerance) (assumption: any lower price). */
     parityTolerance: z.number().min(0).max(1).default(0),
   })
   .strict()
@@ -47,7 +53,7 @@ type AmazonParams = z.infer<typeof Params>
 export default definePlugin({
   name: 'amazon',
   summary: 'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; price parity',
-  claims: ['000', '002', '004', 'F1', 'F3', 'F9', 'F10', 'F12', 'F13', 'F14'],
+  claims: ['000', '002', '004', 'F1', 'F3', 'F7', 'F8', 'F9', 'F10', 'F12', 'F13', 'F14'],
   params: Params,
   platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
   create({ market, params, k }) {

@@ -21,6 +21,7 @@ const Params = z
     promoteAt: z.number().min(0).max(1).default(0.06),
     /** Slots per feed page kept for items still in their first pool (assumption). */
     freshSlots: z.number().int().min(0).default(8),
+    /** Weights of interest match and content skill in the log-score (TikTok names the signal families, not weights: assumptions). */
     interestWeight: z.number().min(0).default(2),
     contentWeight: z.number().min(0).default(1.5),
     /** Log-score gained per tier climbed. */
