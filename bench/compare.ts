@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { numberCell, readCsv, textCell } from '../datasets/csv.ts'
 import { InputError } from '../datasets/errors.ts'
