@@ -1,4 +1,4 @@
-import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, ScoredPage, z } from './kit/index.ts'
+import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, ScoredPage, z } from './kit/index.ts'
 
 /**
  * Amazon Haul: Amazon's discount storefront for generic items under $20 and under 1 lb, lowest
@@ -7,9 +7,9 @@ import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePl
 const Params = z
   .object({
     /** Items must cost less than this, in dollars (seed 004). */
-    maxPrice: z.number().positive().default(20),
+    maxPrice: z.number().positive().default(HAUL_MAX_PRICE),
     /** Items must weigh less than this, in pounds (seed 004). */
-    maxWeightLb: z.number().positive().default(1),
+    maxWeightLb: z.number().positive().default(HAUL_MAX_WEIGHT_LB),
     /** Minimum relevance to be shown (assumption). */
     relevanceGate: z.number().min(0).max(1).default(0.3),
     /** Weight of relevance against log price (small: low price first; assumption). */

@@ -1,4 +1,4 @@
-import { definePlugin, growFloat64, ScoredPage, z } from './kit/index.ts'
+import { definePlugin, examinationWeights, growFloat64, ScoredPage, z } from './kit/index.ts'
 
 /**
  * Reference fair ranker: amortized equity of attention (Biega, Gummadi & Weikum 2018; Singh &
@@ -23,8 +23,8 @@ export default definePlugin({
   params: Params,
   create({ market, params, k }) {
     const { products } = market
-    // The attention a position receives: the engine's examination model, 1 / log2(r + 1).
-    const attention = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2))
+    // The attention a position receives: the engine's examination model.
+    const attention = examinationWeights(k)
     const sessionAttention = attention.reduce((a, b) => a + b, 0)
     const owed = new Float64Array(products.count)
     const received = new Float64Array(products.count)

@@ -8,7 +8,7 @@ import { expandRuns } from './params.ts'
 import { readResultsFolder, writeFileAtomic, writeResultsFolder } from './results.ts'
 import { renderReport } from './report.ts'
 import { join } from 'node:path'
-import { buildManifest, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
+import { buildManifest, defaultResultsDir, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from './run.ts'
 import { loadScenario, presetNames } from './scenario.ts'
 import { formatTable, meanBy } from './table.ts'
 import type { Row } from './summarize.ts'
@@ -74,7 +74,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
     catalogDir: opts.catalog,
     benchTimeMs: opts.benchTime,
   }
-  const out = opts.out ?? `results/${scenario.name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+  const out = opts.out ?? defaultResultsDir(scenario.name, started)
 
   const bar = progressBar(opts.quiet)
   const total = totalSessions(config)
@@ -89,12 +89,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   } finally {
     bar?.stop()
   }
-  const finished = new Date()
-  const manifest = buildManifest(config, process.argv.slice(2), {
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-  })
+  const manifest = buildManifest(config, process.argv.slice(2), started)
   writeResultsFolder(out, resultFiles(result, manifest))
 
   const label = (r: Row) => ({ ...r, run: r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm })
@@ -103,7 +98,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const columns = ['run', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
   process.stdout.write(`${scenario.name}: ${config.plugins.length} runs × ${config.seeds.length} seed(s), means over seeds\n\n`)
   process.stdout.write(formatTable(columns, rows) + '\n\n')
-  process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html); ${((finished.getTime() - started.getTime()) / 1000).toFixed(1)} s\n`)
+  process.stdout.write(`Results in ${out}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html); ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s\n`)
 }
 
 interface CompareOptions {
@@ -178,13 +173,12 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
   if (opts.format === 'csv') process.stdout.write(factsCsv)
   else if (opts.format === 'json') process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
   else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: r.claim.length > 60 ? `${r.claim.slice(0, 57)}...` : r.claim }))) + '\n')
-  const finished = new Date()
   const manifest = {
-    ...buildManifest(run.configs[0], process.argv.slice(2), { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() }),
+    ...buildManifest(run.configs[0], process.argv.slice(2), started),
     facts: 'seeds/facts.json',
     scenarios: run.configs.map((c) => c.scenario.name),
   }
-  const out = opts.out ?? `results/facts-${scenario.name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+  const out = opts.out ?? defaultResultsDir(`facts-${scenario.name}`, started)
   writeResultsFolder(out, resultFiles(run.benchmark, manifest, { 'facts.csv': factsCsv }))
   const failed = run.results.filter((r) => counts(r, scenario.name) && !r.holds)
   const counted = run.results.filter((r) => counts(r, scenario.name)).length

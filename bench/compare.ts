@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { numberCell, readCsv, textCell } from '../datasets/csv.ts'
 import { InputError } from '../datasets/errors.ts'
 import { SUMMARY_METRICS, THROUGHPUT_METRICS, type Direction } from './metric-defs.ts'
-import { estimate, welchTTest, type Estimate } from './stats.ts'
+import { estimate, mean, welchTTest, type Estimate } from './stats.ts'
 
 /** A difference counts as significant below this two-sided p-value. */
 export const ALPHA = 0.05
@@ -124,10 +124,6 @@ export function compareReports(reports: Report[], selected?: string[]): Comparis
     }
   }
   return { labels: reports.map((r) => r.label), rows, notes }
-}
-
-function mean(x: number[]): number {
-  return x.reduce((a, b) => a + b, 0) / x.length
 }
 
 export function verdictOf(diff: number, p: number, better: Direction): Verdict {

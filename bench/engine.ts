@@ -3,7 +3,8 @@ import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, averageRating } 
 import { indexByKey } from '../datasets/topics.ts'
 import { cumulative, drawIndex, gumbel, makeRng, normal, type Rng } from '../datasets/rng.ts'
 import type { MarketView, PlatformRules, Plugin, Ranker, Session, SessionKind } from '../algorithms/kit/contract.ts'
-import { platformRules } from '../algorithms/kit/fees.ts'
+import { examinationWeights } from '../algorithms/kit/attention.ts'
+import { HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, platformRules } from '../algorithms/kit/fees.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { topK } from '../algorithms/kit/topk.ts'
 import { slotsError } from '../algorithms/kit/validate.ts'
@@ -16,16 +17,10 @@ const NDCG_DEPTH = 10
 const KEY_SPAN = 2 ** 24
 // collect() unrolls the relevance dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/engine.ts collect() assumes TOPIC_DIMS = 8')
-/** Amazon Haul's box: items under $20 and under 1 lb (seed 004; fact F11). */
-export const HAUL_MAX_PRICE = 20
-export const HAUL_MAX_WEIGHT_LB = 1
 /** Bids never rise above this multiple of the category base bid (a seller's sanity cap; assumption). */
 const MAX_BID_LEVEL = 8
 
-/** Position bias: the chance a buyer examines slot r (1-based) is 1 / log2(r + 1). */
-export function examinationWeights(k: number): Float64Array {
-  return Float64Array.from({ length: k }, (_, i) => 1 / Math.log2(i + 2))
-}
+export { examinationWeights }
 
 /** Raw tallies of one round; metrics are computed from them afterwards (bench/summarize.ts). */
 export interface RoundTally {
@@ -149,6 +144,8 @@ export class MarketRun {
   private readonly idealOrder = new Int32Array(NDCG_DEPTH)
   private readonly query = new Float64Array(TOPIC_DIMS)
   private readonly clickedSlot: Int32Array
+  /** The rating quality (rating − 1) / 4 of each clicked slot, as the click model saw it. */
+  private readonly clickedRating: Float64Array
   /**
    * Per product: stamp × KEY_SPAN + its index among the current session's candidates, so one
    * write per candidate both marks it (for validation) and finds its relevance again.
@@ -215,6 +212,7 @@ export class MarketRun {
     this.relevance = new Float64Array(maxCandidates)
     this.gains = new Float64Array(maxCandidates)
     this.clickedSlot = new Int32Array(this.k)
+    this.clickedRating = new Float64Array(this.k)
     this.candidateKey = new Float64Array(nP)
     this.slotRelevance = new Float64Array(this.k)
     this.listedStart = new Int32Array(m.categories.count + 1)
@@ -477,6 +475,7 @@ export class MarketRun {
         round.adRevenue += cpc
         round.sponsoredClicks++
       }
+      this.clickedRating[clicked] = ratingQ
       this.clickedSlot[clicked++] = r
     }
     if (clicked === 0) return
@@ -490,9 +489,8 @@ export class MarketRun {
       const r = this.clickedSlot[i]
       const p = slots.products[r]
       const ref = categories.refPrice[products.category[p]]
-      const ratingQ = (averageRating(products.reviews[p], products.ratingSum[p]) - 1) / 4
       // Buyers judge quality half from the product page (true quality) and half from the rating.
-      const perceived = 0.5 * products.quality[p] + 0.5 * ratingQ
+      const perceived = 0.5 * products.quality[p] + 0.5 * this.clickedRating[i]
       const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * this.slotRelevance[r])
       const seller = products.seller[p]
       const days = this.rules.deliveryDays(sellers.deliveryDays[seller], sellers.origin[seller] === 1)

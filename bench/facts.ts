@@ -7,7 +7,7 @@ import { InputError, parseOrThrow } from '../datasets/errors.ts'
 import { SUMMARY_METRICS } from './metric-defs.ts'
 import { pluginRun, type PluginRun } from './params.ts'
 import { PROBES } from './probes.ts'
-import { runBenchmark, seedList, type BenchmarkConfig, type BenchmarkResult } from './run.ts'
+import { runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from './run.ts'
 import { overlayScenario, type Scenario } from './scenario.ts'
 import type { Row } from './summarize.ts'
 
@@ -200,7 +200,7 @@ export async function runFacts(options: {
       onStage: options.onStage,
     }
   })
-  options.onPlan?.(configs.reduce((t, c) => t + c.seeds.length * c.plugins.length * c.scenario.market.rounds * c.scenario.market.sessionsPerRound, 0))
+  options.onPlan?.(configs.reduce((t, c) => t + totalSessions(c), 0))
   const benchmark: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
   for (const config of configs) {
     const result = await runBenchmark(config)

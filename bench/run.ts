@@ -82,8 +82,15 @@ export function resultFiles(result: BenchmarkResult, manifest: object, extra: Re
   return { ...files, 'report.html': renderReport(files) }
 }
 
-/** What produced a results folder. Only `timing` differs between two runs of the same command. */
-export function buildManifest(config: BenchmarkConfig, commandLine: string[], timing: { startedAt: string; finishedAt: string; durationMs: number }): object {
+/** A results folder's default name: results/NAME-YYYYMMDD-HHMMSS (UTC). */
+export function defaultResultsDir(name: string, started: Date): string {
+  return `results/${name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
+}
+
+/** What produced a results folder. Only `timing` (from `started` to now) differs between two runs of the same command. */
+export function buildManifest(config: BenchmarkConfig, commandLine: string[], started: Date): object {
+  const finished = new Date()
+  const timing = { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() }
   const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'))
   const versions: Record<string, string> = { node: process.version, trafficbench: pkg.version }
   for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) {

@@ -45,5 +45,9 @@ export function amazonFulfilmentFee(weightLb: number): number {
 /** The Individual selling plan's fee per item sold. */
 export const AMAZON_PER_ITEM_FEE = 0.99
 
+/** Amazon Haul's box: items under $20 and under 1 lb (seed 004; fact F11). */
+export const HAUL_MAX_PRICE = 20
+export const HAUL_MAX_WEIGHT_LB = 1
+
 /** Amazon delivers from its own warehouses: next day to two days (seed 000, fact F12). */
 export const AMAZON_DELIVERY_DAYS = 2

@@ -24,20 +24,3 @@ export function topK(scores: ReadonlyColumn, n: number, k: number, out: Int32Arr
   }
   return size
 }
-
-/** Fills the remaining slots with candidates in score order, skipping ones already shown. */
-export function fillByScore(
-  scores: ReadonlyColumn,
-  candidates: Int32Array,
-  n: number,
-  slots: { count: number; capacity: number; has(p: number): boolean; push(p: number, cpc?: number): boolean },
-  scratch: Int32Array,
-): void {
-  // Ask for enough to cover products already placed in sponsored slots.
-  const want = Math.min(scratch.length, slots.capacity)
-  const got = topK(scores, n, want, scratch)
-  for (let i = 0; i < got && slots.count < slots.capacity; i++) {
-    const product = candidates[scratch[i]]
-    if (!slots.has(product)) slots.push(product)
-  }
-}
