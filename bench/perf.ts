@@ -8,8 +8,8 @@ import { Bench } from 'tinybench'
 import { loadRegistry } from '../algorithms/kit/registry.ts'
 import { topK } from '../algorithms/kit/topk.ts'
 import { generateCatalog } from '../datasets/generate.ts'
-import { MarketRun } from './engine.ts'
-import { loadScenario } from './scenario.ts'
+import { MarketRun } from './market/engine.ts'
+import { loadScenario } from './runner/scenario.ts'
 
 const TIME_MS = Number(process.env.PERF_TIME_MS ?? 2000)
 const scenario = loadScenario(process.argv[2] ?? 'default')

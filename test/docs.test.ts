@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { METRICS_DOC, renderMetricsDoc } from '../bench/docs.ts'
-import { SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../bench/metric-defs.ts'
+import { METRICS_DOC, renderMetricsDoc } from '../bench/metrics/docs.ts'
+import { SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../bench/metrics/definitions.ts'
 
 describe('metric definitions', () => {
-  it('bench/METRICS.md is rendered from bench/metric-defs.ts (run npm run docs after editing it)', () => {
+  it('bench/METRICS.md is rendered from bench/metrics/definitions.ts (run npm run docs after editing it)', () => {
     expect(readFileSync(METRICS_DOC, 'utf8')).toBe(renderMetricsDoc())
   })
   it('summary.csv and throughput.csv have the columns of DESIGN.md, in its order, with the sweep variant after algorithm and the facts\' columns after', () => {

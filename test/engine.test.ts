@@ -7,8 +7,8 @@ import { definePlugin, type Plugin } from '../algorithms/kit/contract.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { slotsError } from '../algorithms/kit/validate.ts'
 import { generateCatalog } from '../datasets/generate.ts'
-import { PluginOutputError, examinationWeights, runMarket } from '../bench/engine.ts'
-import { loadScenario } from '../bench/scenario.ts'
+import { PluginOutputError, examinationWeights, runMarket } from '../bench/market/engine.ts'
+import { loadScenario } from '../bench/runner/scenario.ts'
 
 const scenario = loadScenario('small')
 const market = { ...scenario.market, rounds: 4, sessionsPerRound: 150 }

@@ -6,9 +6,9 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadRegistry } from '../algorithms/kit/registry.ts'
 import type { Plugin } from '../algorithms/kit/contract.ts'
-import { evaluateFacts, loadFacts, plannedRuns, type Fact } from '../bench/facts.ts'
-import { loadScenario, overlayScenario } from '../bench/scenario.ts'
-import type { Row } from '../bench/summarize.ts'
+import { evaluateFacts, loadFacts, plannedRuns, type Fact } from '../bench/facts/facts.ts'
+import { loadScenario, overlayScenario } from '../bench/runner/scenario.ts'
+import type { Row } from '../bench/metrics/summarize.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-facts-'))

@@ -7,8 +7,8 @@ import temu from '../algorithms/temu.ts'
 import { InputError } from '../datasets/errors.ts'
 import { importCatalog } from '../datasets/import.ts'
 import { CatalogParamsSchema } from '../datasets/params.ts'
-import { expandRuns } from '../bench/params.ts'
-import { loadScenario, presetNames } from '../bench/scenario.ts'
+import { expandRuns } from '../bench/runner/params.ts'
+import { loadScenario, presetNames } from '../bench/runner/scenario.ts'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/catalog')
 const tmp = () => mkdtempSync(join(tmpdir(), 'trafficbench-'))

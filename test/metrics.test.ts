@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { gini, hhi, jaccard, median, rankPersistence, ratio, shareOf, topShare, totalVariationDistance } from '../bench/metrics.ts'
+import { gini, hhi, jaccard, median, rankPersistence, ratio, shareOf, topShare, totalVariationDistance } from '../bench/metrics/functions.ts'
 
 describe('metrics against values worked out by hand', () => {
   it('gini', () => {

@@ -12,7 +12,7 @@ import relevance from '../algorithms/relevance.ts'
 import temu from '../algorithms/temu.ts'
 import tiktok from '../algorithms/tiktok.ts'
 import { makeRng } from '../datasets/rng.ts'
-import { rankOnce, searchSession } from '../bench/probes.ts'
+import { rankOnce, searchSession } from '../bench/facts/probes.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 
 describe('kit helpers', () => {

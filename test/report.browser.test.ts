@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lorenzCurve } from '../bench/report.ts'
+import { lorenzCurve } from '../bench/report/html.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 // Screenshots and the run they show are kept for people to look at (git-ignored).

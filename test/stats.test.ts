@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compareReports, evaluateGates, parseGates, verdictOf, type Report } from '../bench/compare.ts'
-import { estimate, incompleteBeta, logGamma, mean, sampleVariance, studentTQuantile, studentTTwoSided, welchTTest } from '../bench/stats.ts'
+import { compareReports, evaluateGates, parseGates, verdictOf, type Report } from '../bench/report/compare.ts'
+import { estimate, incompleteBeta, logGamma, mean, sampleVariance, studentTQuantile, studentTTwoSided, welchTTest } from '../bench/report/stats.ts'
 
 describe('statistics against values worked out by hand', () => {
   it('mean and sample variance', () => {

@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import type { Plugin } from '../algorithms/kit/contract.ts'
-import { InputError, parseOrThrow } from '../datasets/errors.ts'
-import { SUMMARY_METRICS } from './metric-defs.ts'
-import { pluginRun, type PluginRun } from './params.ts'
+import type { Plugin } from '../../algorithms/kit/contract.ts'
+import { InputError, parseOrThrow } from '../../datasets/errors.ts'
+import { SUMMARY_METRICS } from '../metrics/definitions.ts'
+import { pluginRun, type PluginRun } from '../runner/params.ts'
 import { PROBES } from './probes.ts'
-import { runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from './run.ts'
-import { overlayScenario, type Scenario } from './scenario.ts'
-import type { Row } from './summarize.ts'
+import { runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
+import { overlayScenario, type Scenario } from '../runner/scenario.ts'
+import type { Row } from '../metrics/summarize.ts'
 
-export const FACTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../seeds/facts.json')
+export const FACTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../seeds/facts.json')
 const metricNames = SUMMARY_METRICS.map((m) => m.name) as [string, ...string[]]
 
 /** A number from summary.csv: one algorithm (with parameter overrides, as a variant) in one scenario, mean over seeds. */

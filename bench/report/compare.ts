@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { numberCell, readCsv, textCell } from '../datasets/csv.ts'
-import { InputError } from '../datasets/errors.ts'
-import { SUMMARY_METRICS, THROUGHPUT_METRICS, type Direction } from './metric-defs.ts'
+import { numberCell, readCsv, textCell } from '../../datasets/csv.ts'
+import { InputError } from '../../datasets/errors.ts'
+import { SUMMARY_METRICS, THROUGHPUT_METRICS, type Direction } from '../metrics/definitions.ts'
 import { estimate, mean, welchTTest, type Estimate } from './stats.ts'
 
 /** A difference counts as significant below this two-sided p-value. */

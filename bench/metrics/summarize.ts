@@ -1,6 +1,6 @@
-import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../datasets/catalog.ts'
-import { TOP_PER_CATEGORY, type RunOutcome } from './engine.ts'
-import { gini, hhi, median, rankPersistence, ratio, shareOf, sum, topShare, totalVariationDistance } from './metrics.ts'
+import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../../datasets/catalog.ts'
+import { TOP_PER_CATEGORY, type RunOutcome } from '../market/engine.ts'
+import { gini, hhi, median, rankPersistence, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
 
 /** The Δ of rank_persistence (METRICS.md). */
 export const PERSISTENCE_DELTA = 10
@@ -13,7 +13,7 @@ export interface RowKeys {
 }
 export type Row = Record<string, string | number>
 
-/** summary.csv's row for one run, column for column as bench/metric-defs.ts defines them. */
+/** summary.csv's row for one run, column for column as bench/metrics/definitions.ts defines them. */
 export function summaryRow(keys: RowKeys, o: RunOutcome, catalog: Catalog): Row {
   const { sellers } = catalog
   const survival = (archetype: number) => {

@@ -1,17 +1,17 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MODEL_NOTES, ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS, type MetricDef } from './metric-defs.ts'
+import { MODEL_NOTES, ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS, type MetricDef } from './definitions.ts'
 
-export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), 'METRICS.md')
+export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../METRICS.md')
 
-/** METRICS.md, rendered from bench/metric-defs.ts: the single definition of every reported number. */
+/** METRICS.md, rendered from bench/metrics/definitions.ts: the single definition of every reported number. */
 export function renderMetricsDoc(): string {
   const table = (defs: readonly MetricDef[]) =>
     ['| column | better | definition |', '| --- | --- | --- |', ...defs.map((d) => `| \`${d.name}\` | ${d.better} | ${d.definition.replace(/\|/g, '\\|')} |`)].join('\n')
   return `# trafficbench metrics
 
-Generated from \`bench/metric-defs.ts\` by \`npm run docs\` — edit that file, not this one (a test
+Generated from \`bench/metrics/definitions.ts\` by \`npm run docs\` — edit that file, not this one (a test
 checks they agree). Every CSV starts with the keys \`algorithm,variant,scenario,seed\`; \`variant\`
 names a \`--sweep\` combination (e.g. \`priceParity=false\`) and is empty without one. "better" says which
 direction is an improvement; \`neither\` marks a trade-off or a descriptive number.

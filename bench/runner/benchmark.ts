@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Catalog } from '../datasets/catalog.ts'
-import { generateCatalog } from '../datasets/generate.ts'
-import { importCatalog } from '../datasets/import.ts'
-import { runMarket } from './engine.ts'
-import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from './metric-defs.ts'
+import type { Catalog } from '../../datasets/catalog.ts'
+import { generateCatalog } from '../../datasets/generate.ts'
+import { importCatalog } from '../../datasets/import.ts'
+import { runMarket } from '../market/engine.ts'
+import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
 import type { PluginRun } from './params.ts'
-import { renderReport } from './report.ts'
+import { renderReport } from '../report/html.ts'
 import { toCsv } from './results.ts'
 import type { Scenario } from './scenario.ts'
-import { roundRows, sellerRows, summaryRow, type Row } from './summarize.ts'
+import { roundRows, sellerRows, summaryRow, type Row } from '../metrics/summarize.ts'
 import { throughputRow } from './throughput.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** Sessions of the last round replayed by the throughput benchmark. */
 const CAPTURED_SESSIONS = 200
 

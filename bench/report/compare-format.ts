@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import { ALPHA, describeKey, type Comparison, type GateFailure, type Verdict } from './compare.ts'
-import { formatNumber } from './results.ts'
+import { formatNumber } from '../runner/results.ts'
 
 export const FORMATS = ['table', 'md', 'csv', 'json'] as const
 export type Format = (typeof FORMATS)[number]

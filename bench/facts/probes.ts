@@ -1,9 +1,9 @@
-import type { Plugin, Session } from '../algorithms/kit/contract.ts'
-import { amazonReferralRate } from '../algorithms/kit/fees.ts'
-import { Slots } from '../algorithms/kit/slots.ts'
-import type { Catalog } from '../datasets/catalog.ts'
-import { makeRng } from '../datasets/rng.ts'
-import { tinyMarket, type TinyProduct } from '../datasets/tiny.ts'
+import type { Plugin, Session } from '../../algorithms/kit/contract.ts'
+import { amazonReferralRate } from '../../algorithms/kit/fees.ts'
+import { Slots } from '../../algorithms/kit/slots.ts'
+import type { Catalog } from '../../datasets/catalog.ts'
+import { makeRng } from '../../datasets/rng.ts'
+import { tinyMarket, type TinyProduct } from '../../datasets/tiny.ts'
 
 /** A search session over the given candidates with the given relevances. */
 export function searchSession(candidates: number[], relevance: number[], k = 20, kind: 'search' | 'feed' = 'search'): Session {

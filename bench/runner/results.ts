@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
-import type { Row } from './summarize.ts'
+import type { Row } from '../metrics/summarize.ts'
 
 /**
  * A number as it appears in the CSV files: integers as they are, others to 8 significant digits

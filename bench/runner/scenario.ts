@@ -2,10 +2,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { InputError, parseOrThrow } from '../datasets/errors.ts'
-import { CatalogParamsSchema } from '../datasets/params.ts'
+import { InputError, parseOrThrow } from '../../datasets/errors.ts'
+import { CatalogParamsSchema } from '../../datasets/params.ts'
 
-const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../seeds/scenarios')
+const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../seeds/scenarios')
 const share = z.number().min(0).max(1)
 
 /** The buyer model's coefficients (modelling assumptions; see bench/METRICS.md § model). */

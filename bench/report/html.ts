@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from './metric-defs.ts'
+import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
 
 /**
  * report.html: one self-contained page (Chart.js and the data inlined, no network requests) built

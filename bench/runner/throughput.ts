@@ -1,8 +1,8 @@
 import { Bench } from 'tinybench'
-import type { Session } from '../algorithms/kit/contract.ts'
-import { Slots } from '../algorithms/kit/slots.ts'
-import type { RunOutcome } from './engine.ts'
-import type { Row, RowKeys } from './summarize.ts'
+import type { Session } from '../../algorithms/kit/contract.ts'
+import { Slots } from '../../algorithms/kit/slots.ts'
+import type { RunOutcome } from '../market/engine.ts'
+import type { Row, RowKeys } from '../metrics/summarize.ts'
 
 /**
  * throughput.csv's row for one run: sessions/s of the whole simulation, and rank() speed measured

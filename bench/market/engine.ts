@@ -1,14 +1,14 @@
-import type { Catalog } from '../datasets/catalog.ts'
-import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, averageRating } from '../datasets/catalog.ts'
-import { indexByKey } from '../datasets/topics.ts'
-import { cumulative, drawIndex, gumbel, makeRng, normal, type Rng } from '../datasets/rng.ts'
-import type { MarketView, PlatformRules, Plugin, Ranker, Session, SessionKind } from '../algorithms/kit/contract.ts'
-import { examinationWeights } from '../algorithms/kit/attention.ts'
-import { HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, platformRules } from '../algorithms/kit/fees.ts'
-import { Slots } from '../algorithms/kit/slots.ts'
-import { topK } from '../algorithms/kit/topk.ts'
-import { slotsError } from '../algorithms/kit/validate.ts'
-import type { MarketParams } from './scenario.ts'
+import type { Catalog } from '../../datasets/catalog.ts'
+import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, averageRating } from '../../datasets/catalog.ts'
+import { indexByKey } from '../../datasets/topics.ts'
+import { cumulative, drawIndex, gumbel, makeRng, normal, type Rng } from '../../datasets/rng.ts'
+import type { MarketView, PlatformRules, Plugin, Ranker, Session, SessionKind } from '../../algorithms/kit/contract.ts'
+import { examinationWeights } from '../../algorithms/kit/attention.ts'
+import { HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, platformRules } from '../../algorithms/kit/fees.ts'
+import { Slots } from '../../algorithms/kit/slots.ts'
+import { topK } from '../../algorithms/kit/topk.ts'
+import { slotsError } from '../../algorithms/kit/validate.ts'
+import type { MarketParams } from '../runner/scenario.ts'
 
 /** How many products per category and round count as its "top" for rank persistence. */
 export const TOP_PER_CATEGORY = 10
@@ -16,7 +16,7 @@ const NDCG_DEPTH = 10
 /** Candidate keys: stamp × KEY_SPAN + candidate index (exact in a double for 2^29 sessions of 2^24 candidates). */
 const KEY_SPAN = 2 ** 24
 // collect() unrolls the relevance dot product for 8 topic dimensions.
-if (TOPIC_DIMS !== 8) throw new Error('bench/engine.ts collect() assumes TOPIC_DIMS = 8')
+if (TOPIC_DIMS !== 8) throw new Error('bench/market/engine.ts collect() assumes TOPIC_DIMS = 8')
 /** Bids never rise above this multiple of the category base bid (a seller's sanity cap; assumption). */
 const MAX_BID_LEVEL = 8
 

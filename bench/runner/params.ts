@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import type { Plugin } from '../algorithms/kit/contract.ts'
-import { InputError } from '../datasets/errors.ts'
+import type { Plugin } from '../../algorithms/kit/contract.ts'
+import { InputError } from '../../datasets/errors.ts'
 
 /** One parameter value asked for on the command line; `flag` is how it was written, for error messages. */
 interface Setting {

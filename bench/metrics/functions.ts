@@ -1,6 +1,6 @@
 /**
  * The kit's metrics as pure functions over plain arrays. Each is defined, with its formula, in
- * bench/metric-defs.ts (rendered to bench/METRICS.md); the functions follow those definitions.
+ * bench/metrics/definitions.ts (rendered to bench/METRICS.md); the functions follow those definitions.
  */
 
 export function sum(x: ArrayLike<number>): number {

@@ -1,4 +1,4 @@
-import type { Row } from './summarize.ts'
+import type { Row } from '../metrics/summarize.ts'
 
 /** Rows grouped by a key column, in first-seen order, numeric columns averaged (means over seeds). */
 export function meanBy(rows: readonly Row[], key: string): Row[] {

@@ -1,0 +1,31 @@
+import { InvalidArgumentError } from 'commander'
+import cliProgress from 'cli-progress'
+
+/** A --fail-on gate or --strict check was broken: the output was printed; exit 1 with the message on stderr. */
+export class GatesFailed extends Error {}
+
+/** A progress bar on stderr, or null when stderr is not a terminal or --quiet was given. */
+export function progressBar(quiet: boolean | undefined): cliProgress.SingleBar | null {
+  if (quiet || process.stderr.isTTY !== true) return null
+  return new cliProgress.SingleBar(
+    { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}', etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  )
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1')
+  return n
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0')
+  return n
+}
+
+/** For repeatable options: each occurrence appended. */
+export const collect = (value: string, previous: string[]) => [...previous, value]
+/** A comma-separated list, blanks dropped. */
+export const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean)
