@@ -6,7 +6,7 @@ import { registerList } from './commands/list.ts'
 import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
-import { PluginOutputError } from './market/engine.ts'
+import { PluginOutputError } from './market/types.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1

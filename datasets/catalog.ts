@@ -1,7 +1,7 @@
 /**
  * The columnar marketplace: every entity is a set of parallel typed arrays indexed by a dense id.
- * The generator and the CSV importer both produce a Catalog; the engine clones it per run and
- * mutates the dynamic columns (price, reviews, sales, bids, activity) round after round.
+ * The generator and the CSV importer both produce a Catalog; each run forks it (forkCatalog) and
+ * mutates its own copies of the dynamic columns (price, reviews, sales, bids, activity).
  */
 export const ARCHETYPES = ['factory', 'trader', 'brand'] as const
 export const ORIGINS = ['cross-border', 'local'] as const
@@ -56,37 +56,98 @@ export interface Sellers {
   active: Uint8Array
 }
 
+/** Ids by index: a plain string array (imported) or generated on demand (PrefixedIds). */
+export interface IdList {
+  readonly length: number
+  at(index: number): string | undefined
+}
+
+/** Generated ids "p0", "p1", …: computed when asked for, so a million products keep no strings. */
+export class PrefixedIds implements IdList {
+  constructor(
+    private readonly prefix: string,
+    readonly length: number,
+  ) {}
+  at(index: number): string | undefined {
+    return index >= 0 && index < this.length ? `${this.prefix}${index}` : undefined
+  }
+}
+
+/**
+ * Product columns, each in the narrowest typed array that holds it: counts in Int32, quantities
+ * that are neither money nor accumulated exposure in Float32, money and exposure in Float64.
+ */
 export interface Products {
   count: number
-  id: string[]
+  id: IdList
   seller: Int32Array
   category: Int32Array
   /** Identical-product group: the same item offered by several sellers. */
   group: Int32Array
-  quality: Float64Array
-  unitCost: Float64Array
+  quality: Float32Array
+  unitCost: Float32Array
   /** The seller's declared price (on managed platforms the platform marks it up to retail). */
   price: Float64Array
   priceElsewhere: Float64Array
-  weightLb: Float64Array
+  weightLb: Float32Array
   /** Share of buyers who buy again; a known item property, used by amazon's organic score. */
-  repeatRate: Float64Array
+  repeatRate: Float32Array
   /** Unit topic vector per product, row-major count × TOPIC_DIMS. */
   topic: Float32Array
-  reviews: Float64Array
-  ratingSum: Float64Array
+  reviews: Int32Array
+  ratingSum: Float32Array
   /** Cumulative orders (starting history included). */
-  sales: Float64Array
+  sales: Int32Array
   /** Exponentially decayed orders per round. */
-  salesVelocity: Float64Array
+  salesVelocity: Float32Array
   /** Cumulative impressions, clicks and exposure during the run (start at 0). */
-  impressions: Float64Array
-  clicks: Float64Array
+  impressions: Int32Array
+  clicks: Int32Array
   exposure: Float64Array
   /** Current CPC bid in dollars (0 = not advertised). */
-  bid: Float64Array
+  bid: Float32Array
   /** 1 when the product can be shown: its seller is active. */
   listed: Uint8Array
+}
+
+/** Zeroed product columns for n products (ids given). */
+export function emptyProducts(n: number, id: IdList): Products {
+  return {
+    count: n,
+    id,
+    seller: new Int32Array(n),
+    category: new Int32Array(n),
+    group: new Int32Array(n),
+    quality: new Float32Array(n),
+    unitCost: new Float32Array(n),
+    price: new Float64Array(n),
+    priceElsewhere: new Float64Array(n),
+    weightLb: new Float32Array(n),
+    repeatRate: new Float32Array(n),
+    topic: new Float32Array(n * TOPIC_DIMS),
+    reviews: new Int32Array(n),
+    ratingSum: new Float32Array(n),
+    sales: new Int32Array(n),
+    salesVelocity: new Float32Array(n),
+    impressions: new Int32Array(n),
+    clicks: new Int32Array(n),
+    exposure: new Float64Array(n),
+    bid: new Float32Array(n),
+    listed: new Uint8Array(n),
+  }
+}
+
+/** The product and seller columns a run writes; every other column is shared, read-only, with the catalog. */
+const RUN_PRODUCT_COLUMNS = ['price', 'priceElsewhere', 'reviews', 'ratingSum', 'sales', 'salesVelocity', 'impressions', 'clicks', 'exposure', 'bid', 'listed'] as const
+const RUN_SELLER_COLUMNS = ['budgetLeft', 'bidLevel', 'active'] as const
+
+/** A run's own market: fresh copies of the columns the run writes, the catalog's own arrays for the rest. */
+export function forkCatalog(c: Catalog): Catalog {
+  const products = { ...c.products }
+  for (const key of RUN_PRODUCT_COLUMNS) (products as Record<string, unknown>)[key] = c.products[key].slice()
+  const sellers = { ...c.sellers }
+  for (const key of RUN_SELLER_COLUMNS) (sellers as Record<string, unknown>)[key] = c.sellers[key].slice()
+  return { ...c, products, sellers }
 }
 
 export interface Buyers {

@@ -1,4 +1,4 @@
-import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, emptyProducts, PrefixedIds, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
 import type { CatalogParams } from './params.ts'
 import { cumulative, drawIndex, lognormal, makeRng, normal, pareto, randomInt, uniform, zipfWeights, type Rng } from './rng.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
@@ -92,89 +92,76 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
   return { sellers: s, size }
 }
 
-/** size: each seller's raw size weight; products are allotted in proportion to it. */
+/**
+ * size: each seller's raw size weight; products are allotted in proportion to it. Products are
+ * numbered category by category (each category's products contiguous, sellers in order within it),
+ * so that retrieval reads a category's columns sequentially. Two passes: the first draws each
+ * product's category, the second everything else, written straight into the columns.
+ */
 function generateProducts(rng: Rng, params: CatalogParams, categories: Categories, sellers: Sellers, size: Float64Array): { products: Products; groupCount: number } {
   const n = params.products
   const counts = allocateProportionally(size, n)
   const supply = cumulative(Array.from(categories.popularity, (w) => Math.pow(w, params.supplyFollowsDemand)))
-  const p: Products = {
-    count: n,
-    id: Array.from({ length: n }, (_, i) => `p${i}`),
-    seller: new Int32Array(n),
-    category: new Int32Array(n),
-    group: new Int32Array(n),
-    quality: new Float64Array(n),
-    unitCost: new Float64Array(n),
-    price: new Float64Array(n),
-    priceElsewhere: new Float64Array(n),
-    weightLb: new Float64Array(n),
-    repeatRate: new Float64Array(n),
-    topic: new Float32Array(n * TOPIC_DIMS),
-    reviews: new Float64Array(n),
-    ratingSum: new Float64Array(n),
-    sales: new Float64Array(n),
-    salesVelocity: new Float64Array(n),
-    impressions: new Float64Array(n),
-    clicks: new Float64Array(n),
-    exposure: new Float64Array(n),
-    bid: new Float64Array(n),
-    listed: new Uint8Array(n),
-  }
-  // Items (identical-product groups) are created on the fly; an item belongs to one category.
-  const groupsOfCategory: number[][] = Array.from({ length: categories.count }, () => [])
-  const groupCost: number[] = []
-  const groupQuality: number[] = []
-  const groupWeight: number[] = []
-  const groupRepeat: number[] = []
-  const groupTopic: number[] = []
-  const topicScratch = new Float32Array(TOPIC_DIMS)
-  let product = 0
-  for (let s = 0; s < sellers.count; s++) {
-    const key = ARCHETYPES[sellers.archetype[s]]
-    const markup = uniform(rng, ...MARKUP[key])
+  // Pass 1, in seller order: each product's category, then its place in category order.
+  const categoryOf = new Int32Array(n)
+  const markups = new Float64Array(sellers.count)
+  for (let s = 0, product = 0; s < sellers.count; s++) {
+    markups[s] = uniform(rng, ...MARKUP[ARCHETYPES[sellers.archetype[s]]])
     const focal = Array.from({ length: 1 + sellers.sizeTier[s] + randomInt(rng, 2) }, () => drawIndex(rng, supply))
+    for (let j = 0; j < counts[s]; j++) categoryOf[product++] = focal[randomInt(rng, focal.length)]
+  }
+  const { start } = indexByKey(categories.count, categoryOf)
+  const place = start.slice(0, categories.count)
+  categories.start = start
+  categories.products = Int32Array.from({ length: n }, (_, i) => i)
+
+  // Pass 2, in seller order again. An identical-product group's attributes are its first offer's.
+  const p = emptyProducts(n, new PrefixedIds('p', n))
+  const groupsOfCategory: number[][] = Array.from({ length: categories.count }, () => [])
+  const groupFirst: number[] = []
+  const groupCost: number[] = []
+  for (let s = 0, drawn = 0; s < sellers.count; s++) {
     const incumbent = sellers.joinRound[s] === 0
-    for (let j = 0; j < counts[s]; j++, product++) {
-      const c = focal[randomInt(rng, focal.length)]
+    for (let j = 0; j < counts[s]; j++, drawn++) {
+      const c = categoryOf[drawn]
+      const i = place[c]++
       const existing = groupsOfCategory[c]
       let g: number
       if (existing.length > 0 && rng() < params.identicalOfferRate) {
         g = existing[randomInt(rng, existing.length)]
+        const first = groupFirst[g]
+        p.quality[i] = p.quality[first]
+        p.weightLb[i] = p.weightLb[first]
+        p.repeatRate[i] = p.repeatRate[first]
+        p.topic.copyWithin(i * TOPIC_DIMS, first * TOPIC_DIMS, (first + 1) * TOPIC_DIMS)
       } else {
-        g = groupCost.length
+        g = groupFirst.length
         existing.push(g)
+        groupFirst.push(i)
         groupCost.push(categories.refPrice[c] * uniform(rng, 0.25, 0.45))
-        groupQuality.push(Math.min(1, Math.max(0.05, 0.6 + 0.18 * normal(rng))))
-        groupWeight.push(lognormal(rng, 0.8, 0.8))
-        groupRepeat.push(0.3 * rng())
-        noisyUnitVector(rng, topicScratch, 0, categories.centroid, c * TOPIC_DIMS, 0.6)
-        for (let d = 0; d < TOPIC_DIMS; d++) groupTopic.push(topicScratch[d])
+        p.quality[i] = Math.min(1, Math.max(0.05, 0.6 + 0.18 * normal(rng)))
+        p.weightLb[i] = lognormal(rng, 0.8, 0.8)
+        p.repeatRate[i] = 0.3 * rng()
+        noisyUnitVector(rng, p.topic, i * TOPIC_DIMS, categories.centroid, c * TOPIC_DIMS, 0.6)
       }
-      p.seller[product] = s
-      p.category[product] = c
-      p.group[product] = g
-      p.quality[product] = groupQuality[g]
-      p.weightLb[product] = groupWeight[g]
-      p.repeatRate[product] = groupRepeat[g]
-      for (let d = 0; d < TOPIC_DIMS; d++) p.topic[product * TOPIC_DIMS + d] = groupTopic[g * TOPIC_DIMS + d]
-      p.unitCost[product] = groupCost[g] * sellers.costEfficiency[s]
-      p.price[product] = roundCents(p.unitCost[product] * markup * lognormal(rng, 1, 0.05))
-      p.priceElsewhere[product] = roundCents(p.price[product] * (1 + params.priceElsewhereSpread * normal(rng) + params.priceElsewhereOffset))
+      p.seller[i] = s
+      p.category[i] = c
+      p.group[i] = g
+      p.unitCost[i] = groupCost[g] * sellers.costEfficiency[s]
+      p.price[i] = roundCents(p.unitCost[i] * markups[s] * lognormal(rng, 1, 0.05))
+      p.priceElsewhere[i] = roundCents(p.price[i] * (1 + params.priceElsewhereSpread * normal(rng) + params.priceElsewhereOffset))
       if (incumbent) {
-        const velocity = lognormal(rng, 0.3 * (1 + sellers.sizeTier[s]) * (0.5 + p.quality[product]), 1)
-        p.salesVelocity[product] = velocity
-        p.sales[product] = Math.round(velocity * HISTORY_ROUNDS * uniform(rng, 0.2, 1))
-        p.reviews[product] = Math.round(p.sales[product] * REVIEW_RATE)
-        p.ratingSum[product] = p.reviews[product] * Math.min(5, Math.max(1, 1 + 4 * p.quality[product] + 0.3 * normal(rng)))
-        p.listed[product] = 1
+        const velocity = lognormal(rng, 0.3 * (1 + sellers.sizeTier[s]) * (0.5 + p.quality[i]), 1)
+        p.salesVelocity[i] = velocity
+        p.sales[i] = Math.round(velocity * HISTORY_ROUNDS * uniform(rng, 0.2, 1))
+        p.reviews[i] = Math.round(p.sales[i] * REVIEW_RATE)
+        p.ratingSum[i] = p.reviews[i] * Math.min(5, Math.max(1, 1 + 4 * p.quality[i] + 0.3 * normal(rng)))
+        p.listed[i] = 1
       }
-      p.bid[product] = sellers.adBudget[s] > 0 ? sellers.bidLevel[s] * categories.baseBid[c] : 0
+      p.bid[i] = sellers.adBudget[s] > 0 ? sellers.bidLevel[s] * categories.baseBid[c] : 0
     }
   }
-  const byCategory = indexByKey(categories.count, p.category)
-  categories.start = byCategory.start
-  categories.products = byCategory.items
-  return { products: p, groupCount: groupCost.length }
+  return { products: p, groupCount: groupFirst.length }
 }
 
 /** Buyers with favourite categories drawn by popularity and interests near those categories. */

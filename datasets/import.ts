@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ARCHETYPES, DEPARTMENTS, ORIGINS, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import { ARCHETYPES, DEPARTMENTS, emptyProducts, ORIGINS, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Sellers } from './catalog.ts'
 import { numberCell, readCsv, textCell } from './csv.ts'
 import { InputError } from './errors.ts'
 import { generateBuyers, sizeTiers } from './generate.ts'
@@ -49,7 +49,7 @@ export const ProductRowSchema = z.object({
   reviews: numberCell(z.number().int().min(0).default(0)),
   /** Average stars 1–5 of the reviews. */
   rating: numberCell(z.number().min(1).max(5).optional()),
-  sales: numberCell(z.number().min(0).default(0)),
+  sales: numberCell(z.number().int().min(0).default(0)),
 })
 
 /**
@@ -120,29 +120,7 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   }
 
   const nP = productRows.length
-  const products: Products = {
-    count: nP,
-    id: productRows.map((r) => r.row.product_id),
-    seller: new Int32Array(nP),
-    category: new Int32Array(nP),
-    group: new Int32Array(nP),
-    quality: new Float64Array(nP),
-    unitCost: new Float64Array(nP),
-    price: new Float64Array(nP),
-    priceElsewhere: new Float64Array(nP),
-    weightLb: new Float64Array(nP),
-    repeatRate: new Float64Array(nP),
-    topic: new Float32Array(nP * TOPIC_DIMS),
-    reviews: new Float64Array(nP),
-    ratingSum: new Float64Array(nP),
-    sales: new Float64Array(nP),
-    salesVelocity: new Float64Array(nP),
-    impressions: new Float64Array(nP),
-    clicks: new Float64Array(nP),
-    exposure: new Float64Array(nP),
-    bid: new Float64Array(nP),
-    listed: new Uint8Array(nP),
-  }
+  const products = emptyProducts(nP, productRows.map((r) => r.row.product_id))
   const groupIndex = new Map<string, number>()
   const groupTopic: Float32Array[] = []
   const pricesByCategory: number[][] = Array.from({ length: nC }, () => [])

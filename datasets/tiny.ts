@@ -1,4 +1,4 @@
-import { TOPIC_DIMS, type Catalog } from './catalog.ts'
+import { emptyProducts, TOPIC_DIMS, type Catalog, type Products } from './catalog.ts'
 import { indexByKey } from './topics.ts'
 
 export interface TinyProduct {
@@ -34,7 +34,6 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
   const nS = sellers.length
   const nP = products.length
   const f64 = (n: number, get: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => get(i))
-  const col = <K extends keyof TinyProduct>(key: K, fallback: number) => f64(nP, (i) => (products[i][key] as number | undefined) ?? fallback)
   const category = Int32Array.from(products, (p) => p.category ?? 0)
   const byCategory = indexByKey(categories, category)
   const groups = Int32Array.from(products, (p, i) => p.group ?? i)
@@ -71,29 +70,7 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
       stores: new Int32Array(nS).fill(1),
       active: Uint8Array.from(sellers, (s) => ((s.joinRound ?? 0) === 0 ? 1 : 0)),
     },
-    products: {
-      count: nP,
-      id: products.map((_, i) => `p${i}`),
-      seller: Int32Array.from(products, (p) => p.seller),
-      category,
-      group: groups,
-      quality: col('quality', 0.5),
-      unitCost: f64(nP, (i) => (products[i].price ?? 10) / 2),
-      price: col('price', 10),
-      priceElsewhere: f64(nP, (i) => products[i].priceElsewhere ?? products[i].price ?? 10),
-      weightLb: col('weightLb', 1),
-      repeatRate: col('repeatRate', 0.1),
-      topic,
-      reviews: col('reviews', 0),
-      ratingSum: f64(nP, (i) => (products[i].rating ?? 0) * (products[i].reviews ?? 0)),
-      sales: col('sales', 0),
-      salesVelocity: col('salesVelocity', 0),
-      impressions: col('impressions', 0),
-      clicks: col('clicks', 0),
-      exposure: new Float64Array(nP),
-      bid: col('bid', 0),
-      listed: Uint8Array.from(products, (p) => ((sellers[p.seller].joinRound ?? 0) === 0 ? 1 : 0)),
-    },
+    products: tinyProducts(products, sellers, category, groups, topic),
     buyers: {
       count: 1,
       interest: Float32Array.from({ length: TOPIC_DIMS }, (_, d) => (d === 0 ? 1 : 0)),
@@ -103,4 +80,29 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
     },
     groupCount: Math.max(...groups) + 1,
   }
+}
+
+function tinyProducts(products: TinyProduct[], sellers: TinySeller[], category: Int32Array, groups: Int32Array, topic: Float32Array): Products {
+  const p = emptyProducts(products.length, products.map((_, i) => `p${i}`))
+  products.forEach((t, i) => {
+    p.seller[i] = t.seller
+    p.category[i] = category[i]
+    p.group[i] = groups[i]
+    p.quality[i] = t.quality ?? 0.5
+    p.price[i] = t.price ?? 10
+    p.unitCost[i] = p.price[i] / 2
+    p.priceElsewhere[i] = t.priceElsewhere ?? p.price[i]
+    p.weightLb[i] = t.weightLb ?? 1
+    p.repeatRate[i] = t.repeatRate ?? 0.1
+    p.reviews[i] = t.reviews ?? 0
+    p.ratingSum[i] = (t.rating ?? 0) * p.reviews[i]
+    p.sales[i] = t.sales ?? 0
+    p.salesVelocity[i] = t.salesVelocity ?? 0
+    p.impressions[i] = t.impressions ?? 0
+    p.clicks[i] = t.clicks ?? 0
+    p.bid[i] = t.bid ?? 0
+    p.listed[i] = (sellers[t.seller].joinRound ?? 0) === 0 ? 1 : 0
+  })
+  p.topic.set(topic)
+  return p
 }

@@ -7,14 +7,25 @@ import { definePlugin, type Plugin } from '../algorithms/kit/contract.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { slotsError } from '../algorithms/kit/validate.ts'
 import { generateCatalog } from '../datasets/generate.ts'
-import { PluginOutputError, examinationWeights, runMarket } from '../bench/market/engine.ts'
+import { examinationWeights } from '../algorithms/kit/attention.ts'
+import { runMarket } from '../bench/market/run.ts'
+import { PluginOutputError, defineCollector } from '../bench/market/types.ts'
+import { listingOutcomes } from '../bench/metrics/collectors/listing-outcomes.ts'
+import { marketTrends } from '../bench/metrics/collectors/market-trends.ts'
+import { roundHistory } from '../bench/metrics/collectors/rounds.ts'
+import { sellerTotals } from '../bench/metrics/collectors/sellers.ts'
+import { collectorsFor, SUMMARY_METRICS, type SummaryMetric } from '../bench/metrics/definitions.ts'
+import { summaryRow } from '../bench/metrics/summarize.ts'
 import { loadScenario } from '../bench/runner/scenario.ts'
 
 const scenario = loadScenario('small')
 const market = { ...scenario.market, rounds: 4, sessionsPerRound: 150 }
 const catalog = generateCatalog(scenario.catalog, 1, market.rounds)
-const run = (plugin: Plugin, params: Record<string, unknown> = {}) =>
-  runMarket({ plugin, params: plugin.params.parse(params), market, catalog: structuredClone(catalog), seed: 1 })
+const run = (plugin: Plugin, params: Record<string, unknown> = {}) => {
+  const o = runMarket({ plugin, params: plugin.params.parse(params), market, catalog, seed: 1, collectors: collectorsFor() })
+  return { ...o, ...o.totals, sellers: o.collected.get(sellerTotals), rounds: o.collected.get(roundHistory), listings: o.collected.get(listingOutcomes), trends: o.collected.get(marketTrends) }
+}
+const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0)
 
 describe('output validation', () => {
   // Ten products; 0, 1 and 2 are the session's candidates.
@@ -52,13 +63,12 @@ describe('market engine', () => {
     const a = run(amazon)
     const b = run(amazon)
     expect(b.sellers).toEqual(a.sellers)
-    expect(b.rounds.map((r) => r.gmv)).toEqual(a.rounds.map((r) => r.gmv))
+    expect(b.rounds.map((r) => r.totals.gmv)).toEqual(a.rounds.map((r) => r.totals.gmv))
   })
 
   it('keeps its books: exposure, impressions, orders and money add up', () => {
     const o = run(amazon)
     const exam = examinationWeights(market.slots)
-    const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0)
     // Each impression adds its slot's examination weight: total exposure ≤ sessions × Σ weights.
     expect(sum(o.sellers.exposure)).toBeLessThanOrEqual(o.sessions * sum(exam) + 1e-6)
     expect(sum(o.sellers.impressions)).toBe(o.impressions)
@@ -76,7 +86,7 @@ describe('market engine', () => {
     expect(o.sponsoredImpressions).toBe(0)
     expect(o.adRevenue).toBe(0)
     // Retail = 2 × declared and no referral fee: commission = GMV − seller revenue = GMV / 2.
-    const revenue = Array.from(o.sellers.revenue).reduce((a, b) => a + b, 0)
+    const revenue = sum(o.sellers.revenue)
     expect(o.commission).toBeCloseTo(o.gmv - revenue, 6)
     expect(o.commission).toBeCloseTo(o.gmv / 2, 6)
   })
@@ -84,18 +94,20 @@ describe('market engine', () => {
   it('tallies what the facts are checked on: group winners, flagged listings, price trend', () => {
     const t = run(temu)
     // Temu shows only a group's cheapest offer, so the cheapest takes all of a contested group's exposure.
-    expect(t.contestedGroupExposure).toBeGreaterThan(0)
-    expect(t.cheapestOfferExposure / t.contestedGroupExposure).toBeCloseTo(1, 9)
+    expect(t.listings.contestedGroupExposure).toBeGreaterThan(0)
+    expect(t.listings.cheapestOfferExposure / t.listings.contestedGroupExposure).toBeCloseTo(1, 9)
     // Losing offers cut prices: the mean declared price falls.
-    expect(t.rounds.at(-1)!.meanDeclaredPrice).toBeLessThan(t.startMeanDeclaredPrice)
+    expect(t.trends.endMeanPrice).toBeLessThan(t.trends.startMeanPrice)
     // Amazon with price parity never shows a listing priced lower elsewhere; without it, it does.
-    expect(run(amazon).flaggedExposure).toBe(0)
-    expect(run(amazon, { priceParity: false }).flaggedExposure).toBeGreaterThan(0)
+    expect(run(amazon).listings.flaggedExposure).toBe(0)
+    expect(run(amazon, { priceParity: false }).listings.flaggedExposure).toBeGreaterThan(0)
     // Outside price-first platforms no declared price changes (the listed mean moves only as sellers enter and exit).
     const r = run(relevance)
     expect(Array.from(r.market.products.price)).toEqual(Array.from(catalog.products.price))
-    const revenue = r.rounds.reduce((s, x) => s + x.revenueByArchetype.reduce((a, b) => a + b, 0), 0)
-    expect(revenue).toBeCloseTo(Array.from(r.sellers.revenue).reduce((a, b) => a + b, 0), 6)
+    // The catalog itself is never written: the run works on its own fork.
+    expect(r.market.products.price).not.toBe(catalog.products.price)
+    expect(r.market.products.quality).toBe(catalog.products.quality)
+    expect(sum(r.sellers.revenue)).toBeCloseTo(r.gmv, 6)
   })
 
   it('lets entrants in on their join round and not before', () => {
@@ -107,5 +119,35 @@ describe('market engine', () => {
         if (j > r) expect(exposure[s]).toBe(0)
       })
     }
+  })
+})
+
+describe('collectors', () => {
+  it('a new metric is a collector and a definition: the engine is not touched', () => {
+    // Clicks on the first slot, counted per session from the outcome the engine hands every collector.
+    const topSlotClicks = defineCollector<{ clicks: number }>({
+      name: 'top-slot-clicks',
+      create: () => {
+        const out = { clicks: 0 }
+        return { session: (o) => void (out.clicks += o.count > 0 ? o.clicked[0] : 0), result: () => out }
+      },
+    })
+    const topSlotShare: SummaryMetric = {
+      name: 'top_slot_click_share',
+      side: 'buyers',
+      better: 'neither',
+      definition: 'Clicks on the first slot / all clicks.',
+      uses: [topSlotClicks],
+      value: (r) => r.get(topSlotClicks).clicks / sum(r.get(sellerTotals).clicks),
+    }
+    const metrics = [...SUMMARY_METRICS, topSlotShare]
+    const o = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor(metrics) })
+    const row = summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, o, catalog, metrics)
+    expect(row.top_slot_click_share).toBeGreaterThan(0.05)
+    expect(row.top_slot_click_share).toBeLessThan(1)
+    // Without the metric its collector does not run at all.
+    const plain = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor() })
+    expect(() => plain.collected.get(topSlotClicks)).toThrow(/did not run/)
+    expect(summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, plain, catalog).gini_exposure).toBe(row.gini_exposure)
   })
 })

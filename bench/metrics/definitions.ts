@@ -1,7 +1,21 @@
+import type { Catalog } from '../../datasets/catalog.ts'
+import type { CollectorDef, RunOutcome } from '../market/types.ts'
+import { listingOutcomes } from './collectors/listing-outcomes.ts'
+import { marketTrends } from './collectors/market-trends.ts'
+import { orderOutcomes } from './collectors/orders.ts'
+import { TOP_PER_CATEGORY, topProducts } from './collectors/persistence.ts'
+import { rankingQuality } from './collectors/ranking-quality.ts'
+import { roundHistory, type RoundRecord } from './collectors/rounds.ts'
+import { sellerTotals } from './collectors/sellers.ts'
+import { gini, hhi, median, rankPersistence, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
+
+/** The Δ of rank_persistence. */
+export const PERSISTENCE_DELTA = 10
+
 /**
  * The one place where every number the kit reports is defined. bench/METRICS.md is rendered from
  * this table (`npm run docs`; a test fails when it is stale), `bench list` prints it, and
- * bench/summarize.ts computes each column as written here. `better` tells compare tools which way
+ * each column's value function computes it as written here, from what its collectors gathered. `better` tells compare tools which way
  * is an improvement: 'higher', 'lower' or 'neither' (a trade-off, no good direction).
  */
 export type Direction = 'higher' | 'lower' | 'neither'
@@ -12,65 +26,147 @@ export interface MetricDef {
   definition: string
 }
 
+/** A summary.csv metric: its definition, the collectors it reads, and its value computed as the definition says. */
+export interface SummaryMetric extends MetricDef {
+  uses: readonly CollectorDef[]
+  value(run: RunResult): number
+}
+
+/** A rounds.csv metric, computed from one round's record. */
+export interface RoundMetric extends MetricDef {
+  value(round: RoundRecord, catalog: Catalog): number
+}
+
+/** What a summary metric reads: the run's outcome, its catalog, and (through get) what its collectors gathered. */
+export interface RunResult {
+  outcome: RunOutcome
+  catalog: Catalog
+  get<R>(collector: CollectorDef<R>): R
+}
+
 const def = (name: string, side: MetricDef['side'], better: Direction, definition: string): MetricDef => ({ name, side, better, definition })
+const metric = (name: string, side: MetricDef['side'], better: Direction, definition: string, uses: readonly CollectorDef[], value: (run: RunResult) => number): SummaryMetric => ({ name, side, better, definition, uses, value })
+const roundMetric = (name: string, better: Direction, definition: string, value: RoundMetric['value']): RoundMetric => ({ name, side: 'round', better, definition, value })
+
+// Shorthands for the value functions below.
+const exposure = (r: RunResult) => r.get(sellerTotals).exposure
+const revenue = (r: RunResult) => r.get(sellerTotals).revenue
+const joinedLate = (r: RunResult) => (s: number) => r.catalog.sellers.joinRound[s] > 0
+const survival = (r: RunResult, archetype?: number) => {
+  const { sellers } = r.catalog
+  let start = 0
+  let end = 0
+  for (let s = 0; s < sellers.count; s++) {
+    if (sellers.joinRound[s] !== 0 || (archetype !== undefined && sellers.archetype[s] !== archetype)) continue
+    start++
+    end += r.outcome.activeAtEnd[s]
+  }
+  return ratio(end, start)
+}
+const factoryShare = (revenueByArchetype: Float64Array) => ratio(revenueByArchetype[0], sum(revenueByArchetype))
 
 /** Every result file starts with these; `variant` names a --sweep combination (empty without one). */
 export const KEY_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed'] as const
 
 /** summary.csv after the keys, in file order. Sums run over all n sellers of the scenario, zeros included. */
-export const SUMMARY_METRICS: readonly MetricDef[] = [
-  def('sellers_active', 'sellers', 'higher', 'Sellers in the market at the end of the last round (joined and not exited).'),
-  def('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0.'),
-  def('gini_revenue', 'sellers', 'lower', 'Gini coefficient (as gini_exposure) of seller revenue over the run.'),
-  def('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure.'),
-  def('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]; above 1,800 counts as highly concentrated.'),
-  def('new_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers whose join round is after round 0 (entrants).'),
-  def('small_seller_revenue_share', 'sellers', 'neither', 'Revenue share of sellers of the smallest size tier ("small").'),
-  def('zero_ad_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers that spent nothing on ads during the run.'),
-  def('exposure_merit_tvd', 'sellers', 'lower', 'Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers\' exposure and merit. Merit: in each session every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out; a seller\'s merit sums over its products and sessions. 0 = exposure exactly proportional to merit.'),
-  def('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and categories (pairs where both lists are empty are skipped); Δ = min(10, rounds − 1).'),
-  def('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end.'),
-  def('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv).'),
-  def('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).'),
-  def('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid.'),
-  def('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = refPrice × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = refPrice × deliveryCostPerDay × days.'),
-  def('ndcg_at_10', 'buyers', 'higher', 'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount 1/log2(r+1) at 1-based position r; IDCG from the session\'s best 10 candidates.'),
-  def('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border).'),
-  def('gmv', 'platform', 'higher', 'Gross merchandise value: Σ retail price over orders, in dollars.'),
-  def('ad_revenue', 'platform', 'neither', 'Σ CPC over sponsored clicks, in dollars.'),
-  def('commission_revenue', 'platform', 'neither', 'Σ referral commission over orders plus, on managed platforms, the retail markup the platform keeps (retail − declared price), in dollars.'),
-  def('take_rate', 'platform', 'neither', '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.'),
-  def('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).'),
-  def('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; 0 when there were no sponsored clicks.'),
+export const SUMMARY_METRICS: readonly SummaryMetric[] = [
+  metric('sellers_active', 'sellers', 'higher', 'Sellers in the market at the end of the last round (joined and not exited).',
+    [], (r) => sum(r.outcome.activeAtEnd)),
+  metric('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0.',
+    [sellerTotals], (r) => gini(exposure(r))),
+  metric('gini_revenue', 'sellers', 'lower', 'Gini coefficient (as gini_exposure) of seller revenue over the run.',
+    [sellerTotals], (r) => gini(revenue(r))),
+  metric('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure.',
+    [sellerTotals], (r) => topShare(exposure(r), 0.1)),
+  metric('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]; above 1,800 counts as highly concentrated.',
+    [sellerTotals], (r) => hhi(revenue(r))),
+  metric('new_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers whose join round is after round 0 (entrants).',
+    [sellerTotals], (r) => shareOf(exposure(r), joinedLate(r))),
+  metric('small_seller_revenue_share', 'sellers', 'neither', 'Revenue share of sellers of the smallest size tier ("small").',
+    [sellerTotals], (r) => shareOf(revenue(r), (s) => r.catalog.sellers.sizeTier[s] === 0)),
+  metric('zero_ad_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers that spent nothing on ads during the run.',
+    [sellerTotals], (r) => shareOf(exposure(r), (s) => r.get(sellerTotals).adSpend[s] === 0)),
+  metric('exposure_merit_tvd', 'sellers', 'lower', 'Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers\' exposure and merit. Merit: in each session every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out; a seller\'s merit sums over its products and sessions. 0 = exposure exactly proportional to merit.',
+    [sellerTotals, rankingQuality], (r) => totalVariationDistance(exposure(r), r.get(rankingQuality).merit)),
+  metric('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and categories (pairs where both lists are empty are skipped); Δ = min(10, rounds − 1).',
+    [topProducts], (r) => rankPersistence(r.get(topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA)),
+  metric('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end.',
+    [], (r) => survival(r)),
+  metric('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv).',
+    [sellerTotals], (r) => {
+    const { profit } = r.get(sellerTotals)
+    const margins: number[] = []
+    revenue(r).forEach((x, s) => x > 0 && margins.push(profit[s] / x))
+    return median(margins)
+  }),
+  metric('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).',
+    [], (r) => ratio(r.outcome.totals.orders, r.outcome.totals.sessions)),
+  metric('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid.',
+    [], (r) => ratio(r.outcome.totals.gmv, r.outcome.totals.orders)),
+  metric('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = refPrice × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = refPrice × deliveryCostPerDay × days.',
+    [orderOutcomes], (r) => ratio(r.get(orderOutcomes).surplusSum, r.outcome.totals.sessions)),
+  metric('ndcg_at_10', 'buyers', 'higher', 'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount 1/log2(r+1) at 1-based position r; IDCG from the session\'s best 10 candidates.',
+    [rankingQuality], (r) => ratio(r.get(rankingQuality).ndcgSum, r.outcome.totals.rankedSessions)),
+  metric('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border).',
+    [orderOutcomes], (r) => ratio(r.get(orderOutcomes).deliveryDaysSum, r.outcome.totals.orders)),
+  metric('gmv', 'platform', 'higher', 'Gross merchandise value: Σ retail price over orders, in dollars.',
+    [], (r) => r.outcome.totals.gmv),
+  metric('ad_revenue', 'platform', 'neither', 'Σ CPC over sponsored clicks, in dollars.',
+    [], (r) => r.outcome.totals.adRevenue),
+  metric('commission_revenue', 'platform', 'neither', 'Σ referral commission over orders plus, on managed platforms, the retail markup the platform keeps (retail − declared price), in dollars.',
+    [], (r) => r.outcome.totals.commission),
+  metric('take_rate', 'platform', 'neither', '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.',
+    [], ({ outcome: { totals: t } }) => ratio(t.commission + t.fulfilmentFees + t.adRevenue, t.gmv)),
+  metric('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).',
+    [], (r) => ratio(r.outcome.totals.sponsoredImpressions, r.outcome.totals.impressions)),
+  metric('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; 0 when there were no sponsored clicks.',
+    [], (r) => ratio(r.outcome.totals.adRevenue, r.outcome.totals.sponsoredClicks)),
   // Beyond DESIGN.md's list: the numbers the stylized facts (seeds/facts.json) are checked on.
-  def('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories.'),
-  def('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders.'),
-  def('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands.'),
-  def('factory_revenue_share_change', 'sellers', 'neither', 'Factories\' share of seller revenue in the last round minus their share in the first round (0 when a round has no revenue).'),
-  def('declared_price_change', 'sellers', 'neither', '(mean declared price of listed offers at the end of the last round − the same before the first round) / the latter.'),
-  def('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; 0 without such exposure.'),
-  def('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags).'),
-  def('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items at $20 or more, or 1 lb or more (outside Amazon Haul\'s box).'),
+  metric('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories.',
+    [], (r) => survival(r, 0)),
+  metric('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders.',
+    [], (r) => survival(r, 1)),
+  metric('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands.',
+    [], (r) => survival(r, 2)),
+  metric('factory_revenue_share_change', 'sellers', 'neither', 'Factories\' share of seller revenue in the last round minus their share in the first round (0 when a round has no revenue).',
+    [marketTrends], (r) => factoryShare(r.get(marketTrends).lastRoundRevenue) - factoryShare(r.get(marketTrends).firstRoundRevenue)),
+  metric('declared_price_change', 'sellers', 'neither', '(mean declared price of listed offers at the end of the last round − the same before the first round) / the latter.',
+    [marketTrends], (r) => ratio(r.get(marketTrends).endMeanPrice - r.get(marketTrends).startMeanPrice, r.get(marketTrends).startMeanPrice)),
+  metric('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; 0 without such exposure.',
+    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).cheapestOfferExposure, r.get(listingOutcomes).contestedGroupExposure)),
+  metric('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags).',
+    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).flaggedExposure, r.get(listingOutcomes).exposure)),
+  metric('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items at $20 or more, or 1 lb or more (outside Amazon Haul\'s box).',
+    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).outsideHaulBoxImpressions, r.outcome.totals.impressions)),
 ]
 
 /** throughput.csv after the keys: the only non-deterministic file. */
 export const THROUGHPUT_METRICS: readonly MetricDef[] = [
-  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics).'),
+  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics), timed after a warm-up of 2,000 sessions on a throwaway copy of the market so JIT compilation is not counted. Empty when --bench-time is 0 (nothing measured).'),
   def('rank_ops_per_sec', 'speed', 'higher', 'rank() calls per second, measured with tinybench replaying sessions captured in the last round.'),
   def('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
   def('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),
+  def('peak_memory_mb', 'speed', 'lower', 'Peak of the V8 heap plus ArrayBuffers (typed arrays), sampled at the end of each round of the run, in MiB (2^20 bytes). In a process running one cell at a time it is that cell\'s peak.'),
 ]
 
 /** rounds.csv after the keys and `round` (0-based); each is computed over that round only. */
-export const ROUND_METRICS: readonly MetricDef[] = [
-  def('gini_exposure', 'round', 'lower', 'Gini coefficient of seller exposure in the round (all sellers of the scenario).'),
-  def('new_seller_exposure_share', 'round', 'neither', 'Exposure share of entrant sellers in the round.'),
-  def('sponsored_impression_share', 'round', 'neither', 'Sponsored impressions / impressions in the round.'),
-  def('avg_cpc', 'round', 'neither', 'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.'),
-  def('gmv', 'round', 'higher', 'Σ retail price over the round\'s orders.'),
-  def('sellers_active', 'round', 'higher', 'Sellers active at the end of the round.'),
-  def('avg_price_paid', 'round', 'lower', 'GMV / orders in the round; 0 without orders.'),
-  def('small_seller_exposure_share', 'round', 'neither', 'Exposure share of sellers of the smallest size tier in the round.'),
+export const ROUND_METRICS: readonly RoundMetric[] = [
+  roundMetric('gini_exposure', 'lower', 'Gini coefficient of seller exposure in the round (all sellers of the scenario).',
+    (r) => gini(r.sellerExposure)),
+  roundMetric('new_seller_exposure_share', 'neither', 'Exposure share of entrant sellers in the round.',
+    (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.joinRound[s] > 0)),
+  roundMetric('sponsored_impression_share', 'neither', 'Sponsored impressions / impressions in the round.',
+    (r) => ratio(r.totals.sponsoredImpressions, r.totals.impressions)),
+  roundMetric('avg_cpc', 'neither', 'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.',
+    (r) => ratio(r.totals.adRevenue, r.totals.sponsoredClicks)),
+  roundMetric('gmv', 'higher', 'Σ retail price over the round\'s orders.',
+    (r) => r.totals.gmv),
+  roundMetric('sellers_active', 'higher', 'Sellers active at the end of the round.',
+    (r) => r.sellersActive),
+  roundMetric('avg_price_paid', 'lower', 'GMV / orders in the round; 0 without orders.',
+    (r) => ratio(r.totals.gmv, r.totals.orders)),
+  roundMetric('small_seller_exposure_share', 'neither', 'Exposure share of sellers of the smallest size tier in the round.',
+    (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.sizeTier[s] === 0)),
 ]
 
 /** sellers.csv after the keys: one row per seller of the scenario, totals over the run. */
@@ -89,6 +185,13 @@ export const SELLER_COLUMNS: readonly MetricDef[] = [
   def('profit', 'seller', 'neither', 'revenue − unit cost × orders − fees − ad_spend − overheadPerStore × stores per active round.'),
   def('active_at_end', 'seller', 'neither', '1 if the seller is in the market at the end of the run, else 0.'),
 ]
+
+/** The collectors a set of summary metrics reads, plus those that rounds.csv and sellers.csv need. */
+export function collectorsFor(metrics: readonly SummaryMetric[] = SUMMARY_METRICS): CollectorDef[] {
+  return [...new Set([...metrics.flatMap((m) => m.uses), ...FILE_COLLECTORS])]
+}
+/** rounds.csv reads the round history, sellers.csv the seller totals. */
+const FILE_COLLECTORS: readonly CollectorDef[] = [roundHistory, sellerTotals]
 
 export const SUMMARY_COLUMNS = [...KEY_COLUMNS, ...SUMMARY_METRICS.map((m) => m.name)]
 export const THROUGHPUT_COLUMNS = [...KEY_COLUMNS, ...THROUGHPUT_METRICS.map((m) => m.name)]

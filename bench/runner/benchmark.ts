@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import type { Catalog } from '../../datasets/catalog.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
-import { runMarket } from '../market/engine.ts'
+import { runMarket } from '../market/run.ts'
+import { collectorsFor } from '../metrics/definitions.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
 import type { PluginRun } from './params.ts'
 import { renderReport } from '../report/html.ts'
@@ -16,6 +17,8 @@ import { throughputRow } from './throughput.ts'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** Sessions of the last round replayed by the throughput benchmark. */
 const CAPTURED_SESSIONS = 200
+/** Sessions simulated on a throwaway copy before each timed run: JIT warm-up stays out of sessions_per_sec (assumption: enough for V8 to optimise the hot path). */
+const WARMUP_SESSIONS = 2000
 
 export interface BenchmarkConfig {
   scenario: Scenario
@@ -50,6 +53,7 @@ export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugin
 export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkResult> {
   const { scenario } = config
   const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
+  const collectors = collectorsFor()
   for (const seed of config.seeds) {
     const catalog: Catalog = config.catalogDir
       ? importCatalog(config.catalogDir, scenario.catalog, seed)
@@ -57,7 +61,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     for (const { plugin, params, variant } of config.plugins) {
       const label = `${plugin.name}${variant ? ` (${variant})` : ''} seed ${seed}`
       config.onStage?.(`${label}: simulating`)
-      const outcome = runMarket({ plugin, params, market: scenario.market, catalog: structuredClone(catalog), seed, capture: CAPTURED_SESSIONS, onProgress: config.onProgress })
+      const outcome = runMarket({ plugin, params, market: scenario.market, catalog, seed, collectors, capture: CAPTURED_SESSIONS, warmupSessions: config.benchTimeMs > 0 ? WARMUP_SESSIONS : 0, onProgress: config.onProgress })
       const keys = { algorithm: plugin.name, variant, scenario: scenario.name, seed }
       result.summary.push(summaryRow(keys, outcome, catalog))
       result.rounds.push(...roundRows(keys, outcome, catalog))

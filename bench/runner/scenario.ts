@@ -37,6 +37,15 @@ export const MarketParamsSchema = z
     slots: z.number().int().min(1).max(200).default(20),
     /** Feed candidate generation: products drawn per favourite category for one feed visit. */
     feedPoolPerCategory: z.number().int().min(1).default(250),
+    /**
+     * Candidate generation (bench/market/retrieval.ts): at most maxCandidates (R) per session; a
+     * category with more listed products gives each of `segments` buyer segments its own R best
+     * (assumptions: R near today's typical category size, so results barely move; 16 segments).
+     */
+    retrieval: z
+      .object({ maxCandidates: z.number().int().min(1).max(65535).default(1000), segments: z.number().int().min(1).max(255).default(16) })
+      .strict()
+      .prefault({}),
     /** Sales velocity keeps this share of itself each round, plus the round's orders. */
     velocityDecay: share.default(0.85),
     /** Chance that an order leaves a review. */

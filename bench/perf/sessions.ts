@@ -1,15 +1,15 @@
 /**
- * npm run perf: how fast is the engine's session loop next to the least work any ranker must do?
- * Times, with tinybench, one engine session (retrieval, ranking, validation, buyer model, NDCG and
- * merit) against a bare typed-array loop that scores the same candidates and selects the top k.
- * Prints sessions/s of each and their ratio; no timing is asserted anywhere in the tests.
+ * npm run perf, part 1: one engine session (retrieval, ranking, validation, buyer, ledger,
+ * collectors) against a bare typed-array kernel that scores the same candidates and selects the
+ * top k — the least work any ranker must do. tinybench, warm-up included; nothing is asserted.
  */
 import { Bench } from 'tinybench'
-import { loadRegistry } from '../algorithms/kit/registry.ts'
-import { topK } from '../algorithms/kit/topk.ts'
-import { generateCatalog } from '../datasets/generate.ts'
-import { MarketRun } from './market/engine.ts'
-import { loadScenario } from './runner/scenario.ts'
+import { loadRegistry } from '../../algorithms/kit/registry.ts'
+import { topK } from '../../algorithms/kit/topk.ts'
+import { generateCatalog } from '../../datasets/generate.ts'
+import { MarketRun } from '../market/run.ts'
+import { collectorsFor } from '../metrics/definitions.ts'
+import { loadScenario } from '../runner/scenario.ts'
 
 const TIME_MS = Number(process.env.PERF_TIME_MS ?? 2000)
 const scenario = loadScenario(process.argv[2] ?? 'default')
@@ -17,25 +17,25 @@ const catalog = generateCatalog(scenario.catalog, scenario.seed, scenario.market
 const registry = await loadRegistry()
 const k = scenario.market.slots
 const market = { ...scenario.market, rounds: 1 }
+const collectors = collectorsFor()
 
 function engineFor(name: string): MarketRun {
   const { plugin } = registry.get(name)!
-  const run = new MarketRun({ plugin, params: plugin.params.parse({}), market, catalog: structuredClone(catalog), seed: scenario.seed })
+  const run = new MarketRun({ plugin, params: plugin.params.parse({}), market, catalog, seed: scenario.seed, collectors })
   run.startRound(0)
   return run
 }
 
-// The bare loop replays the exact candidate sets the engine retrieves (captured from the relevance run).
-const recorder = engineFor('relevance')
-for (let s = 0; s < 2000; s++) recorder.runSession(0, true)
-const sessions = recorder.captured
+// The bare kernel replays the exact candidate sets the engine retrieves (captured from the relevance run).
+const { plugin: relevance } = registry.get('relevance')!
+const sessions = new MarketRun({ plugin: relevance, params: {}, market, catalog, seed: scenario.seed, collectors, capture: 2000 }).run().captured
 const quality = catalog.products.quality
 const score = new Float64Array(Math.max(...sessions.map((s) => s.candidates.length)))
 const order = new Int32Array(k)
 let next = 0
 let sink = 0
 
-const bench = new Bench({ time: TIME_MS, warmupTime: 200 })
+const bench = new Bench({ time: TIME_MS, warmupTime: 300 })
 bench.add('bare score + top-k', () => {
   const { candidates, relevance } = sessions[next]
   next = next + 1 === sessions.length ? 0 : next + 1
