@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { numberCell, readCsv, textCell } from '../../datasets/csv.ts'
 import { describeIssues, InputError } from '../../datasets/errors.ts'
@@ -156,6 +156,3 @@ export function firstDifference(a: Manifest, b: Manifest): { what: string; a: st
   if (!sameConfiguration(seeds(a), seeds(b))) return { what: 'seeds', a: seeds(a).join(','), b: seeds(b).join(',') }
   return null
 }
-
-/** A short name for an input in notes: its folder or file name. */
-export const shortName = (input: ResultInput) => basename(input.label) || input.label
