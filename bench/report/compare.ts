@@ -1,6 +1,6 @@
 import { InputError } from '../../datasets/errors.ts'
 import { SUMMARY_METRICS, THROUGHPUT_METRICS, type Direction } from '../metrics/definitions.ts'
-import { describeRow, firstDifference, sameConfiguration, type ResultGroup, type ResultInput } from './inputs.ts'
+import { describeRow, firstDifference, runName, sameConfiguration, type ResultGroup, type ResultInput } from './inputs.ts'
 import { ALPHA, confidenceInterval, detectableDifference, estimate, holmAdjust, mean, pairedTTest, seedsNeeded, welchTTest, type DifferenceTest, type Estimate } from './stats.ts'
 
 const DIRECTIONS = new Map<string, Direction>([...SUMMARY_METRICS, ...THROUGHPUT_METRICS].map((m) => [m.name, m.better]))
@@ -159,7 +159,7 @@ function compareRow(pair: Pair, metric: string, link: { config: Config; pairable
   const side = (x: Pair['base'], v: number[]): Side => ({ input: x.input, algorithm: x.group.algorithm, variant: x.group.variant, scenario: x.group.scenario, estimate: v.length ? estimate(v) : null })
   const test = paired ? pairedTTest(av, bv) : welchTTest(av, bv)
   const baseMean = mean(av)
-  const row: ComparisonRow = {
+  return {
     baseline: side(pair.base, av),
     candidate: side(pair.cand, bv),
     metric,
@@ -172,14 +172,13 @@ function compareRow(pair: Pair, metric: string, link: { config: Config; pairable
     verdict: !av.length || !bv.length ? 'no values' : 'too few seeds',
     unpairedSeeds: paired ? a.size + b.size - 2 * shared.length : 0,
   }
-  return row
 }
 
 export const letter = (i: number) => String.fromCharCode(65 + i)
 
 /** "B:amazon vs A:amazon / small"; the input letters when the comparison has several inputs. */
 export function describePair(row: Pick<ComparisonRow, 'baseline' | 'candidate'>, lettered: boolean, withScenario = true): string {
-  const name = (s: Side) => `${lettered ? `${letter(s.input)}:` : ''}${s.variant ? `${s.algorithm} (${s.variant})` : s.algorithm}`
+  const name = (s: Side) => `${lettered ? `${letter(s.input)}:` : ''}${runName(s)}`
   return `${name(row.candidate)} vs ${name(row.baseline)}${withScenario ? ` / ${row.candidate.scenario}` : ''}`
 }
 

@@ -108,9 +108,10 @@ export function readInput(arg: string): ResultInput {
   return input
 }
 
-export function describeRow(g: Pick<ResultGroup, 'algorithm' | 'variant' | 'scenario'>): string {
-  return [g.variant ? `${g.algorithm} (${g.variant})` : g.algorithm, g.scenario].join(' / ')
-}
+/** "amazon (adSlots=0)": an algorithm with its sweep variant when it has one. */
+export const runName = (g: Pick<ResultGroup, 'algorithm' | 'variant'>) => (g.variant ? `${g.algorithm} (${g.variant})` : g.algorithm)
+
+export const describeRow = (g: Pick<ResultGroup, 'algorithm' | 'variant' | 'scenario'>) => `${runName(g)} / ${g.scenario}`
 
 /** JSON with object keys sorted, so that two equal configurations print equally. */
 function canonical(v: unknown): string {
