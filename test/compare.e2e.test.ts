@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
@@ -12,99 +12,193 @@ const bench = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
-const base = join(work, 'base')
-const noAds = join(work, 'no-ads')
-const run = ['run', '--scenario', 'small', '--seeds', '8', '--algorithms', 'amazon,relevance', '--bench-time', '10', '--quiet']
+const folder = (name: string) => join(work, name)
+const run = ['run', '--scenario', 'small', '--seeds', '3', '--algorithms', 'amazon,relevance', '--bench-time', '0', '--quiet']
+const baseSummary = () => join(folder('base'), 'summary.csv')
 
-/** A copy of a summary.csv with one column changed on every row. */
-function plant(from: string, to: string, column: string, change: (v: string) => string): void {
-  const rows: Record<string, string>[] = parse(readFileSync(from, 'utf8'), { columns: true })
+type Row = Record<string, string>
+const readRows = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true })
+/** A copy of a summary.csv with its rows changed (and filtered) by `edit`, in a folder of its own without manifest.json. */
+function copy(name: string, edit: (r: Row, i: number) => Row | null): string {
+  const rows = readRows(baseSummary())
   const columns = Object.keys(rows[0])
-  writeFileSync(to, stringify([columns, ...rows.map((r) => columns.map((c) => (c === column ? change(r[c]) : r[c])))]))
+  mkdirSync(folder(name), { recursive: true })
+  const file = join(folder(name), 'summary.csv')
+  const kept = rows.map((r, i) => edit({ ...r }, i)).filter((r): r is Row => r !== null)
+  writeFileSync(file, stringify([columns, ...kept.map((r) => columns.map((c) => r[c]))]))
+  return file
 }
+const json = (r: { stdout: string }) => JSON.parse(r.stdout)
 
 beforeAll(() => {
-  expect(bench(...run, '--out', base).code).toBe(0)
-  expect(bench(...run, '--param', 'amazon.adSlots=0', '--out', noAds).code).toBe(0)
+  for (const [name, extra] of [
+    ['base', []],
+    ['sweep', ['--sweep', 'amazon.adSlots=0']],
+    ['param', ['--param', 'amazon.adSlots=0']],
+    ['rounds6', ['--rounds', '6']],
+  ] as const) {
+    const r = bench(...run, ...extra, '--out', folder(name))
+    expect(r.code, r.stderr).toBe(0)
+  }
 })
 
 describe('bench compare', () => {
-  it('a folder against itself: no significant change anywhere, exit 0 even with --fail-on', () => {
-    const r = bench('compare', base, base, '--fail-on', 'gini_exposure:+0.02,sessions_per_sec:-10%')
-    expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/A = .*base \(baseline\)/)
-    const verdicts = r.stdout.split('\n').filter((l) => /^(amazon|relevance) /.test(l))
-    expect(verdicts.length).toBeGreaterThan(40)
-    for (const line of verdicts) expect(line).toMatch(/no significant change$/)
+  it('a folder against itself: identical on every seed, gates pass, exit 0', () => {
+    const r = bench('compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure:+0.02,sessions_per_sec:-10%')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^A = .*base\nB = .*base\n/)
+    const lines = r.stdout.split('\n').filter((l) => /^B:(amazon|relevance) /.test(l))
+    expect(lines.length).toBeGreaterThan(60)
+    for (const line of lines) expect(line).toMatch(/paired 3 .* no significant change +identical on every seed$/)
+    expect(r.stderr).toMatch(/^fail-on gini_exposure:\+0\.02: pass — 2 rows within \+0\.02/m)
+    expect(r.stderr).toMatch(/^fail-on sessions_per_sec:-10%: pass/m)
   })
 
-  it('flags the metrics a parameter change moves: amazon without ad slots', () => {
-    const r = bench('compare', base, noAds, '--format', 'json')
-    expect(r.code).toBe(0)
-    const { rows } = JSON.parse(r.stdout)
-    const verdict = (algorithm: string, metric: string) => rows.find((x: { algorithm: string; metric: string }) => x.algorithm === algorithm && x.metric === metric).inputs[1]
-    for (const metric of ['sponsored_impression_share', 'ad_revenue']) {
-      expect(verdict('amazon', metric).verdict).toBe('changed')
-      expect(verdict('amazon', metric).p).toBeLessThan(0.05)
-      expect(verdict('amazon', metric).relDiff).toBe(-1)
-    }
-    // relevance does not sell ads and did not change.
-    expect(verdict('relevance', 'gmv').verdict).toBe('no significant change')
-  })
-
-  it('a planted regression (gini_exposure +0.05 on every seed) fails the gate with exit 1', () => {
-    const planted = join(work, 'planted-summary.csv')
-    plant(join(base, 'summary.csv'), planted, 'gini_exposure', (v) => String(Number(v) + 0.05))
-    const r = bench('compare', join(base, 'summary.csv'), planted, '--fail-on', 'gini_exposure:+0.02', '--metrics', 'gini_exposure')
+  it('a planted regression (gini_exposure +0.05 on every seed of a 3-seed copy) fails the gate with exit 1', () => {
+    const planted = copy('planted', (r) => ({ ...r, gini_exposure: String(Number(r.gini_exposure) + 0.05) }))
+    const r = bench('compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.02', '--format', 'json')
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/gini_exposure +lower .* worse/)
-    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: amazon \/ small gini_exposure moved 0\.05/)
+    expect(r.stderr).toMatch(/^fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon \/ small: Δ \+0\.05 \[\+0\.05, \+0\.05\], all beyond \+0\.02$/m)
+    expect(r.stderr).toMatch(/compare: gates 1 failed/)
+    const out = json(r)
+    expect(out.gates).toEqual([expect.objectContaining({ spec: 'gini_exposure:+0.02', status: 'fail' })])
+    const gini = out.rows.filter((x: { metric: string }) => x.metric === 'gini_exposure')
+    expect(gini.map((x: { test: string; verdict: string; config: string }) => [x.test, x.verdict, x.config])).toEqual([
+      ['paired t', 'worse', 'unchecked'],
+      ['paired t', 'worse', 'unchecked'],
+    ])
+    expect(out.notes.join('\n')).toMatch(/planted\/summary\.csv has no manifest\.json: its configuration is unchecked/)
     // The same move within a looser limit passes.
-    expect(bench('compare', join(base, 'summary.csv'), planted, '--fail-on', 'gini_exposure:+0.1').code).toBe(0)
+    expect(bench('compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.1').code).toBe(0)
   })
 
-  it('writes markdown, CSV and JSON', () => {
-    const md = bench('compare', base, noAds, '--format', 'md', '--metrics', 'ad_revenue')
-    expect(md.stdout).toMatch(/^\| algorithm \| scenario \| metric \| better \| A mean ± 95% CI/m)
-    const csv: Record<string, string>[] = parse(bench('compare', base, noAds, '--format', 'csv', '--metrics', 'ad_revenue').stdout, { columns: true })
-    expect(csv).toHaveLength(4) // 2 algorithms × 2 inputs
-    expect(Object.keys(csv[0])).toEqual(['algorithm', 'variant', 'scenario', 'metric', 'better', 'input', 'label', 'n', 'mean', 'ci_low', 'ci_high', 'diff', 'rel_diff', 'p_value', 'verdict'])
-    expect(csv.find((r) => r.algorithm === 'amazon' && r.input === 'B')!.verdict).toBe('changed')
+  it('a gate whose interval straddles the limit is inconclusive: exit 1 unless --allow-inconclusive', () => {
+    // Per-seed changes +0.05, −0.03, +0.04: mean +0.02, far too noisy at 3 seeds to place against +0.02.
+    const noisy = copy('noisy', (r) => ({ ...r, gini_exposure: String(Number(r.gini_exposure) + [0.05, -0.03, 0.04][Number(r.seed) - 1]) }))
+    const r = bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--metrics', 'gini_exposure')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: inconclusive — .* includes \+0\.02; more seeds would narrow it/)
+    expect(r.stderr).toMatch(/--allow-inconclusive lets those pass/)
+    expect(bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--allow-inconclusive').code).toBe(0)
+    // One seed is too few for any test: inconclusive too.
+    const single = copy('single', (r) => (r.seed === '1' ? r : null))
+    const one = bench('compare', single, single, '--fail-on', 'gini_exposure:+0.02')
+    expect(one.code).toBe(1)
+    expect(one.stderr).toMatch(/inconclusive — .*too few seeds for a test/)
   })
 
-  it('lists columns present in one input but not another', () => {
-    const fewer = join(work, 'fewer.csv')
-    const rows: Record<string, string>[] = parse(readFileSync(join(base, 'summary.csv'), 'utf8'), { columns: true })
-    const columns = Object.keys(rows[0]).filter((c) => c !== 'hhi_revenue')
-    writeFileSync(fewer, stringify([columns, ...rows.map((r) => columns.map((c) => r[c]))]))
-    const r = bench('compare', join(base, 'summary.csv'), fewer)
-    expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/note: .*fewer\.csv lacks column hhi_revenue \(present in .*summary\.csv\)/)
+  it('inputs with no matching rows and a gate exit 1 saying why', () => {
+    const amazon = copy('amazon-only', (r) => (r.algorithm === 'amazon' ? r : null))
+    const relevance = copy('relevance-only', (r) => (r.algorithm === 'relevance' ? r : null))
+    const r = bench('compare', amazon, relevance, '--fail-on', 'gini_exposure:+0.02')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/note: .*relevance-only\/summary\.csv has no counterpart for amazon \/ small of .*amazon-only\/summary\.csv/)
+    expect(r.stdout).toMatch(/note: no rows matched: nothing was compared/)
+    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — matched no rows/)
+  })
+
+  it('--baseline relevance on one folder: a paired verdict for every other algorithm', () => {
+    const r = bench('compare', folder('base'), '--baseline', 'relevance', '--format', 'json')
+    expect(r.code, r.stderr).toBe(0)
+    const { rows, baseline } = json(r)
+    expect(baseline).toBe('relevance')
+    expect(rows.length).toBeGreaterThan(30)
+    for (const row of rows) {
+      expect(row.baseline).toMatchObject({ algorithm: 'relevance', input: 'A', n: 3 })
+      expect(row.candidate).toMatchObject({ algorithm: 'amazon', input: 'A' })
+      expect(row.test).toBe('paired t')
+      expect(row.config).toBe('same')
+      expect(['better', 'worse', 'changed', 'no significant change']).toContain(row.verdict)
+      if (row.verdict === 'no significant change') expect(row.detectableDiff).toBeGreaterThanOrEqual(0)
+    }
+    // amazon sells ads, relevance does not: certain with any number of seeds.
+    expect(rows.find((x: { metric: string }) => x.metric === 'sponsored_impression_share').verdict).toBe('changed')
+  })
+
+  it('a one-value --sweep run and a --param run with the same parameters compare as the same configuration', () => {
+    const r = bench('compare', folder('sweep'), folder('param'), '--format', 'json')
+    expect(r.code, r.stderr).toBe(0)
+    const { rows, notes } = json(r)
+    expect(notes).toEqual([])
+    const amazon = rows.filter((x: { candidate: { algorithm: string } }) => x.candidate.algorithm === 'amazon')
+    expect(amazon.length).toBeGreaterThan(30)
+    for (const row of amazon) {
+      expect(row.baseline.variant).toBe('adSlots=0')
+      expect(row.candidate.variant).toBe('')
+      expect(row.test).toBe('paired t')
+      // Throughput is measured, not simulated: only it may differ.
+      if (!['sessions_per_sec', 'rank_ops_per_sec', 'rank_p50_us', 'rank_p99_us'].includes(row.metric)) expect(row.diff, row.metric).toBe(0)
+    }
+    // And against the default amazon the change shows, paired across folders.
+    const ads = json(bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue', '--format', 'json')).rows
+    expect(ads.find((x: { candidate: { algorithm: string } }) => x.candidate.algorithm === 'amazon')).toMatchObject({ test: 'paired t', verdict: 'changed', relDiff: -1 })
+  })
+
+  it('runs of different scenario configurations are refused with exit 2 naming the difference, unless --allow-mismatch', () => {
+    const r = bench('compare', folder('base'), folder('rounds6'))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^bench: .*base and .*rounds6 are not comparable: scenario\.market\.rounds is 12 in .*base but 6 in .*rounds6 \(pass --allow-mismatch to compare them anyway\)\n$/)
+    expect(r.stdout).toBe('')
+    const allowed = bench('compare', folder('base'), folder('rounds6'), '--allow-mismatch', '--format', 'json')
+    expect(allowed.code).toBe(0)
+    const out = json(allowed)
+    expect(out.rows.every((x: { config: string; test: string | null }) => x.config === 'differs' && (x.test === 'Welch t' || x.test === null))).toBe(true)
+    expect(out.notes[0]).toMatch(/^MISMATCH \(--allow-mismatch\): scenario\.market\.rounds/)
+  })
+
+  it('a results folder computed from a log is compared unpaired, never refused; empty cells are missing values', () => {
+    const log = copy('log', (r) => (r.algorithm === 'amazon' ? { ...r, ndcg_at_10: '', gmv: r.seed === '1' ? '' : r.gmv } : null))
+    writeFileSync(join(folder('log'), 'manifest.json'), JSON.stringify({ kind: 'log', versions: { trafficbench: '0.1.0' } }))
+    const r = bench('compare', folder('base'), log, '--metrics', 'gini_exposure,gmv,ndcg_at_10', '--format', 'json')
+    expect(r.code, r.stderr).toBe(0)
+    const { rows, notes, inputs } = json(r)
+    expect(inputs[1].kind).toBe('log')
+    const get = (metric: string) => rows.find((x: { metric: string }) => x.metric === metric)
+    expect(get('gini_exposure')).toMatchObject({ config: 'log', test: 'Welch t' })
+    expect(get('gmv').candidate.n).toBe(2)
+    expect(get('ndcg_at_10')).toMatchObject({ verdict: 'no values', test: null })
+    expect(notes.join('\n')).toMatch(/was computed from a log .* unpaired \(Welch\)/)
+    expect(notes).toContain('no values to compare for ndcg_at_10')
+  })
+
+  it('writes table, markdown, CSV and JSON with the test and adjusted p of every row', () => {
+    const table = bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue,gini_exposure')
+    expect(table.stdout).toMatch(/^compared +scenario +metric +better +baseline ± 95% CI +candidate ± 95% CI +Δ \[95% CI\] +Δ% +test +p +p_holm +verdict +next$/m)
+    expect(table.stdout).toMatch(/p_holm: Holm-adjusted over the 4 tests; verdicts use p_holm < 0\.05/)
+    const md = bench('compare', folder('base'), folder('param'), '--format', 'md', '--metrics', 'ad_revenue')
+    expect(md.stdout).toMatch(/^\| compared \| scenario \| metric \| better \| baseline ± 95% CI/m)
+    const csv: Row[] = parse(bench('compare', folder('base'), folder('param'), '--format', 'csv', '--metrics', 'ad_revenue').stdout, { columns: true })
+    expect(csv).toHaveLength(2)
+    expect(Object.keys(csv[0])).toEqual(['baseline_input', 'baseline_algorithm', 'baseline_variant', 'candidate_input', 'candidate_algorithm', 'candidate_variant', 'scenario', 'metric', 'better', 'config', 'test', 'baseline_n', 'baseline_mean', 'candidate_n', 'candidate_mean', 'diff', 'ci_low', 'ci_high', 'rel_diff', 'p_value', 'p_holm', 'verdict', 'detectable_diff', 'seeds_needed'])
+    expect(csv.find((r) => r.candidate_algorithm === 'amazon')).toMatchObject({ test: 'paired t', verdict: 'changed', rel_diff: '-1' })
   })
 
   const malformed: [string, (file: string) => void, RegExp][] = [
     ['a missing column', (f) => writeFileSync(f, 'algorithm,scenario,gini_exposure\namazon,small,0.5\n'), /bad\.csv: missing column seed \(columns found: algorithm, scenario, gini_exposure\)/],
-    ['text in a number column', (f) => plant(join(base, 'summary.csv'), f, 'gini_exposure', (v) => (v.startsWith('0.7') ? 'high' : v)), /bad\.csv line \d+, column gini_exposure \(value "high"\): Invalid input: expected number, received string/],
+    ['text in a number column', (f) => writeFileSync(f, readFileSync(baseSummary(), 'utf8').replace(/,0\.8\d+,/, ',high,')), /bad\.csv line 2, column \w+ \(value "high"\): Invalid input: expected number, received string/],
     ['an empty file', (f) => writeFileSync(f, ''), /bad\.csv is empty/],
-    ['a file that is not CSV', (f) => writeFileSync(f, readFileSync(join(base, 'manifest.json'))), /bad\.csv is not valid CSV|bad\.csv: missing columns/],
+    ['a file that is not CSV', (f) => writeFileSync(f, readFileSync(join(folder('base'), 'manifest.json'))), /bad\.csv is not valid CSV|bad\.csv: missing columns/],
   ]
   for (const [what, make, message] of malformed) {
     it(`${what}: a clear error and exit 2`, () => {
       const file = join(work, 'bad.csv')
       make(file)
-      const r = bench('compare', base, file)
+      const r = bench('compare', folder('base'), file)
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /)
     })
   }
 
-  it('refuses a missing input, an unknown metric and a bad gate with exit 2', () => {
-    expect(bench('compare', base, join(work, 'nowhere')).stderr).toMatch(/nowhere: no such file or folder/)
-    expect(bench('compare', base, base, '--metrics', 'gini').stderr).toMatch(/--metrics: no column gini in the inputs/)
-    const gate = bench('compare', base, base, '--fail-on', 'gini_exposure>0.1')
+  it('refuses a missing input, an unknown metric or baseline and a bad gate with exit 2', () => {
+    expect(bench('compare', folder('base'), join(work, 'nowhere')).stderr).toMatch(/nowhere: no such file or folder/)
+    expect(bench('compare', folder('base'), folder('base'), '--metrics', 'gini').stderr).toMatch(/--metrics: no column gini in the inputs/)
+    expect(bench('compare', folder('base'), '--baseline', 'tiktok').stderr).toMatch(/--baseline tiktok: no rows of tiktok in the inputs \(algorithms: amazon, relevance\)/)
+    const gate = bench('compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure>0.1')
     expect(gate.code).toBe(2)
     expect(gate.stderr).toMatch(/--fail-on gini_exposure>0\.1: expected metric:\+limit/)
-    expect(bench('compare', base).code).toBe(2)
+    const one = bench('compare', folder('base'))
+    expect(one.code).toBe(2)
+    expect(one.stderr).toMatch(/compare needs at least two inputs .* or one with --baseline ALGO/)
   })
 })

@@ -1,15 +1,25 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lorenzCurve } from '../bench/report/html.ts'
+import { lorenzCurve, reportData } from '../bench/report/html.ts'
+import { readResultsFolder } from '../bench/runner/results.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 // Screenshots and the run they show are kept for people to look at (git-ignored).
 const OUTPUT = join(ROOT, 'test-output')
 const RESULTS = join(OUTPUT, 'report-run')
 const CHROMIUM = '/usr/bin/chromium'
+const bench = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { encoding: 'utf8' })
+
+/** A copy of a results CSV with every row also present under a second scenario name (as the facts run writes default and default+black-friday). */
+const withSecondScenario = (csv: string, scenario: string) => {
+  const lines = csv.trimEnd().split('\r\n')
+  const column = lines[0].split(',').indexOf('scenario')
+  const renamed = lines.slice(1).map((l) => l.split(',').map((v, i) => (i === column ? scenario : v)).join(','))
+  return [...lines, ...renamed].join('\r\n') + '\r\n'
+}
 
 describe('lorenz curve', () => {
   it('is the diagonal for equal values and hugs the axis when one holds all', () => {
@@ -26,7 +36,7 @@ describe('report.html in headless Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`)
     rmSync(RESULTS, { recursive: true, force: true })
     mkdirSync(OUTPUT, { recursive: true })
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'run', '--scenario', 'small', '--seeds', '2', '--out', RESULTS, '--bench-time', '20', '--quiet'], { encoding: 'utf8' })
+    const run = bench('run', '--scenario', 'small', '--seeds', '2', '--out', RESULTS, '--bench-time', '20', '--quiet')
     expect(run.status, run.stderr).toBe(0)
     // The flags keep Chromium from reaching for the network this machine does not have.
     browser = await chromium.launch({
@@ -57,6 +67,9 @@ describe('report.html in headless Chromium', () => {
         charts: Object.values(Chart.instances).map((c) => ({
           id: c.canvas.id as string,
           points: c.data.datasets.reduce((s: number, d: { data: unknown[] }) => s + d.data.length, 0) as number,
+          bands: c.data.datasets.filter((d: { band?: boolean }) => d.band).length as number,
+          // Error bars: points whose interval has width (2 seeds give one).
+          whiskers: c.data.datasets.flatMap((d: { data: unknown[] }) => d.data).filter((p: any) => p && ((p.yMax ?? 0) > (p.yMin ?? 0) || (p.xMax ?? 0) > (p.xMin ?? 0))).length as number,
           drawn: c.getSortedVisibleDatasetMetas().reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
           xTitle: c.options.scales.x.title.text as string,
           yTitle: c.options.scales.y.title.text as string,
@@ -64,7 +77,7 @@ describe('report.html in headless Chromium', () => {
       }
     })
     expect(charts.charts.map((c) => c.id).sort()).toEqual(
-      ['cpc', 'gmv', 'lorenz-exposure', 'new-seller-share', 'rank-latency', 'side-buyers', 'side-platform', 'side-sellers', 'small-seller-share', 'throughput'],
+      ['cpc', 'gmv', 'lorenz-exposure', 'new-seller-share', 'rank-latency', 'side-buyers', 'side-platform', 'side-sellers', 'small-seller-share', 'throughput', 'tradeoff'],
     )
     expect(charts.charts).toHaveLength(charts.canvases)
     for (const c of charts.charts) {
@@ -73,6 +86,12 @@ describe('report.html in headless Chromium', () => {
       expect(c.xTitle, c.id).not.toBe('')
       expect(c.yTitle, c.id).not.toBe('')
     }
+    const byId = Object.fromEntries(charts.charts.map((c) => [c.id, c]))
+    // Uncertainty across seeds: bands on the lines, whiskers on the bars and on both axes of the trade-off points.
+    for (const id of ['lorenz-exposure', 'new-seller-share', 'small-seller-share', 'gmv']) expect(byId[id].bands, id).toBe(16) // 8 algorithms × (low, high)
+    for (const id of ['side-sellers', 'side-buyers', 'side-platform', 'throughput']) expect(byId[id].whiskers, id).toBeGreaterThan(0)
+    expect(byId.tradeoff.points).toBe(8)
+    expect(byId.tradeoff.whiskers).toBe(8)
     expect(await page.locator('table').first().locator('tbody tr').count()).toBe(8)
     expect(errors).toEqual([])
     expect(requests).toEqual([`file://${file}`])
@@ -80,14 +99,58 @@ describe('report.html in headless Chromium', () => {
     await page.close()
   })
 
-  it('bench report rebuilds the page from the CSVs, with the facts table when facts.csv is there', async () => {
-    writeFileSync(join(RESULTS, 'facts.csv'), 'id,claim,holds\nF1,an example fact,yes\n')
-    const rebuilt = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'report', RESULTS], { encoding: 'utf8' })
+  it('bench report rebuilds the page from the CSVs: the facts table, and each scenario apart as a facts run writes them', async () => {
+    const facts = join(OUTPUT, 'report-facts')
+    rmSync(facts, { recursive: true, force: true })
+    cpSync(RESULTS, facts, { recursive: true })
+    for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv']) writeFileSync(join(facts, file), withSecondScenario(readFileSync(join(RESULTS, file), 'utf8'), 'small+black-friday'))
+    writeFileSync(join(facts, 'facts.csv'), 'id,claim,holds\nF1,an example fact,yes\n')
+    const rebuilt = bench('report', facts)
     expect(rebuilt.status, rebuilt.stderr).toBe(0)
-    const { page, errors } = await open(join(RESULTS, 'report.html'))
+    const data = reportData(readResultsFolder(facts))
+    expect(data.summary.tables.map((t) => [t.scenario, t.rows.length])).toEqual([
+      ['small', 8],
+      ['small+black-friday', 8],
+    ])
+    expect(data.series).toContain('amazon [small+black-friday]')
+    const { page, errors } = await open(join(facts, 'report.html'))
     await expect(page.getByRole('heading', { name: 'Stylized facts' }).count()).resolves.toBe(1)
     expect(await page.locator('td', { hasText: 'an example fact' }).count()).toBe(1)
+    for (const scenario of ['small', 'small+black-friday']) expect(await page.getByRole('heading', { name: `scenario ${scenario}`, exact: true }).count()).toBe(1)
     expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('bench compare --html writes a self-contained comparison page: forest plots with CIs, gates, every row', async () => {
+    const planted = join(OUTPUT, 'planted-summary.csv')
+    writeFileSync(planted, readFileSync(join(RESULTS, 'summary.csv'), 'utf8').replace(/^(amazon,,small,\d+,\d+,)([\d.]+)/gm, (_, keys, gini) => `${keys}${Number(gini) + 0.05}`))
+    const file = join(OUTPUT, 'compare.html')
+    const r = bench('compare', RESULTS, planted, '--metrics', 'gini_exposure,gmv,conversion_rate,ad_revenue', '--fail-on', 'gini_exposure:+0.02', '--html', file)
+    expect(r.status, r.stderr).toBe(1) // the gate fails; the page is written all the same
+    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon/)
+    const { page, errors, requests } = await open(file)
+    const charts = await page.evaluate(() => {
+      const Chart = (window as unknown as { Chart: { instances: Record<string, any> } }).Chart
+      return Object.values(Chart.instances).map((c) => ({
+        id: c.canvas.id as string,
+        labels: c.data.labels as string[],
+        bars: c.getSortedVisibleDatasetMetas().reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
+        whiskers: c.data.datasets[0].data.filter((p: { xMin: number; xMax: number }) => p.xMax >= p.xMin).length as number,
+      }))
+    })
+    // One forest plot per compared pair (8 algorithms), a bar per metric with a relative difference.
+    expect(charts).toHaveLength(8)
+    for (const c of charts) {
+      expect(c.bars, c.id).toBe(c.labels.length)
+      expect(c.whiskers, c.id).toBe(c.labels.length)
+    }
+    expect(charts.find((c) => c.id === 'pair-0')!.labels).toContain('gini_exposure')
+    expect(await page.locator('tr.fail td', { hasText: 'gini_exposure:+0.02' }).count()).toBe(1)
+    expect(await page.locator('tr.worse td', { hasText: 'gini_exposure' }).count()).toBe(1) // amazon's planted +0.05, paired, Holm-adjusted
+    expect(await page.getByRole('heading', { name: 'All rows' }).locator('xpath=following-sibling::table[1]').locator('tbody tr').count()).toBe(32) // 8 × 4 metrics
+    expect(errors).toEqual([])
+    expect(requests).toEqual([`file://${file}`])
+    await page.screenshot({ path: join(OUTPUT, 'compare.png'), fullPage: true })
     await page.close()
   })
 })

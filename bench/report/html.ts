@@ -1,25 +1,19 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
+import { escapeHtml, figure, page, PALETTE, table, type ChartSpec } from './page.ts'
+import { estimate, type Estimate } from './stats.ts'
 
 /**
- * report.html: one self-contained page (Chart.js and the data inlined, no network requests) built
- * from a results folder's files. `bench run` writes it; `bench report DIR` rebuilds it.
+ * report.html: one self-contained page built from a results folder's files. `bench run` writes it;
+ * `bench report DIR` rebuilds it. Every per-algorithm value is a mean over seeds with its 95%
+ * confidence interval (bars, bands or whiskers); a folder holding several scenarios (the facts run:
+ * `default` and `default+black-friday`) shows each separately.
  */
 
 type CsvRow = Record<string, string>
 const LORENZ_POINTS = 100
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf']
-
-// chart.js's exports map hides dist/; its UMD build sits beside the main entry.
-const chartJs = () => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8')
-
-/** The name a run is shown under: the algorithm, and its sweep variant when there is one. */
-function seriesName(row: CsvRow): string {
-  return row.variant ? `${row.algorithm} (${row.variant})` : row.algorithm
-}
+/** The trade-off plot: fairness to sellers against the platform's sales, one point per algorithm/variant. */
+const TRADE_OFF = { x: 'gini_exposure', y: 'gmv' }
 
 function groupBy(rows: CsvRow[], key: (r: CsvRow) => string): Map<string, CsvRow[]> {
   const groups = new Map<string, CsvRow[]>()
@@ -27,7 +21,11 @@ function groupBy(rows: CsvRow[], key: (r: CsvRow) => string): Map<string, CsvRow
   return groups
 }
 
-const meanOf = (rows: CsvRow[], column: string) => rows.reduce((s, r) => s + Number(r[column]), 0) / rows.length
+/** The seeds' values of a column; an empty cell is a value the row does not have. */
+const valuesOf = (rows: CsvRow[], column: string) => rows.filter((r) => r[column] !== undefined && r[column] !== '').map((r) => Number(r[column]))
+const estimateOf = (rows: CsvRow[], column: string): Estimate => estimate(valuesOf(rows, column))
+/** {y, yMin, yMax}: the mean and its 95% CI (no whisker with one seed). */
+const withInterval = (e: Estimate) => (Number.isNaN(e.halfWidth) ? { y: e.mean, yMin: e.mean, yMax: e.mean } : { y: e.mean, yMin: e.mean - e.halfWidth, yMax: e.mean + e.halfWidth })
 
 /**
  * Lorenz curve: the share of the total held by the least-endowed x share of the population, at
@@ -48,16 +46,11 @@ export function lorenzCurve(values: number[]): { x: number; y: number }[] {
   })
 }
 
-interface ChartSpec {
-  id: string
-  title: string
-  type: 'line' | 'bar'
-  xLabel: string
-  yLabel: string
-  /** Line charts: x values are numbers; bar charts: labels name the groups. */
-  labels?: string[]
-  datasets: { label: string; data: (number | { x: number; y: number })[]; colour: string; dashed?: boolean }[]
-  note: string
+/** A line from per-seed curves that share their x: the mean at each x and its 95% band. */
+function meanCurve(curves: { x: number; y: number }[][]) {
+  const at = curves[0]?.map((p, i) => ({ x: p.x, e: estimate(curves.map((c) => c[i].y)) })) ?? []
+  const band = at.every((p) => !Number.isNaN(p.e.halfWidth)) ? at.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth })) : undefined
+  return { data: at.map((p) => ({ x: p.x, y: p.e.mean })), band }
 }
 
 /** The charts and tables of the report, as plain data. */
@@ -68,13 +61,17 @@ export function reportData(files: Record<string, string>) {
   const sellers = read('sellers.csv')
   const throughput = read('throughput.csv')
   const facts = read('facts.csv')
+  const scenarios = [...new Set(summary.map((r) => r.scenario))]
+  // The algorithm, its sweep variant when there is one, and its scenario when the folder holds several.
+  const seriesName = (row: CsvRow) => (row.variant ? `${row.algorithm} (${row.variant})` : row.algorithm) + (scenarios.length > 1 ? ` [${row.scenario}]` : '')
   const series = [...groupBy(summary, seriesName).keys()]
   // One colour per series, the same in every chart.
   const colour = (name: string) => PALETTE[Math.max(0, series.indexOf(name)) % PALETTE.length]
+  const perSeed = (rows: CsvRow[]) => [...groupBy(rows, (r) => r.seed).values()]
   const charts: ChartSpec[] = []
 
-  // Sellers: how unequal is exposure? Pooled over the seeds' markets.
-  const bySeries = groupBy(sellers, seriesName)
+  // Sellers: how unequal is exposure? One curve per seed's market, averaged.
+  const sellersBySeries = groupBy(sellers, seriesName)
   charts.push({
     id: 'lorenz-exposure',
     title: 'Lorenz curves of seller exposure',
@@ -83,25 +80,24 @@ export function reportData(files: Record<string, string>) {
     yLabel: 'share of all exposure',
     datasets: [
       { label: 'perfect equality', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], colour: '#999', dashed: true },
-      ...series.map((s) => ({ label: s, colour: colour(s), data: lorenzCurve((bySeries.get(s) ?? []).map((r) => Number(r.exposure))) })),
+      ...series.map((s) => ({ label: s, colour: colour(s), ...meanCurve(perSeed(sellersBySeries.get(s) ?? []).map((rows) => lorenzCurve(valuesOf(rows, 'exposure')))) })),
     ],
-    note: 'The further below the diagonal, the more exposure goes to few sellers (gini_exposure is twice the area between).',
+    note: 'The further below the diagonal, the more exposure goes to few sellers (gini_exposure is twice the area between). Mean of the seeds\' curves; the band is its 95% CI.',
   })
 
-  const overRounds = (column: string) =>
-    series.map((s) => {
-      const byRound = groupBy(
-        rounds.filter((r) => seriesName(r) === s),
-        (r) => r.round,
-      )
-      return { label: s, colour: colour(s), data: [...byRound.entries()].map(([round, rows]) => ({ x: Number(round), y: meanOf(rows, column) })) }
-    })
+  const roundsBySeries = groupBy(rounds, seriesName)
   /** dropFlat: leave out series that are 0 throughout (e.g. CPC of platforms without ads). */
   const roundChart = (id: string, column: string, title: string, yLabel: string, dropFlat = false) => {
     const def = ROUND_METRICS.find((m) => m.name === column)
-    const datasets = overRounds(column).filter((d) => !dropFlat || d.data.some((p) => p.y !== 0))
+    const datasets = series
+      .map((s) => {
+        const byRound = [...groupBy(roundsBySeries.get(s) ?? [], (r) => r.round).entries()].map(([round, rows]) => ({ x: Number(round), e: estimateOf(rows, column) }))
+        const band = byRound.every((p) => !Number.isNaN(p.e.halfWidth)) ? byRound.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth })) : undefined
+        return { label: s, colour: colour(s), data: byRound.map((p) => ({ x: p.x, y: p.e.mean })), band }
+      })
+      .filter((d) => !dropFlat || d.data.some((p) => p.y !== 0))
     const omitted = dropFlat && datasets.length < series.length ? ' Platforms without sponsored clicks are left out.' : ''
-    charts.push({ id, title, type: 'line', xLabel: 'round (day)', yLabel, datasets, note: `${column}: ${def?.definition ?? ''} Mean over seeds.${omitted}` })
+    charts.push({ id, title, type: 'line', xLabel: 'round (day)', yLabel, datasets, note: `${column}: ${def?.definition ?? ''} Mean over seeds; the band is its 95% CI.${omitted}` })
   }
   roundChart('new-seller-share', 'new_seller_exposure_share', 'Exposure share of new sellers (entrants), by round', 'share of exposure (0–1)')
   roundChart('small-seller-share', 'small_seller_exposure_share', 'Exposure share of small sellers, by round', 'share of exposure (0–1)')
@@ -109,8 +105,8 @@ export function reportData(files: Record<string, string>) {
   roundChart('gmv', 'gmv', 'GMV, by round', 'dollars')
 
   // The three sides: each a bar chart of share-valued metrics, one bar per series.
+  const summaryBySeries = groupBy(summary, seriesName)
   const sideChart = (id: string, title: string, metrics: string[]) => {
-    const bySeriesSummary = groupBy(summary, seriesName)
     charts.push({
       id,
       title,
@@ -118,16 +114,30 @@ export function reportData(files: Record<string, string>) {
       xLabel: 'metric',
       yLabel: 'value (0–1), mean over seeds',
       labels: metrics,
-      datasets: series.map((s) => ({ label: s, colour: colour(s), data: metrics.map((m) => meanOf(bySeriesSummary.get(s)!, m)) })),
-      note: metrics.map((m) => `${m}: ${SUMMARY_METRICS.find((d) => d.name === m)?.definition}`).join(' '),
+      datasets: series.map((s) => ({ label: s, colour: colour(s), data: metrics.map((m) => withInterval(estimateOf(summaryBySeries.get(s)!, m))) })),
+      note: `Whiskers: 95% CI across seeds. ${metrics.map((m) => `${m}: ${SUMMARY_METRICS.find((d) => d.name === m)?.definition}`).join(' ')}`,
     })
   }
   sideChart('side-sellers', 'Sellers', ['gini_exposure', 'top10_exposure_share', 'new_seller_exposure_share', 'small_seller_revenue_share', 'seller_survival_rate'])
   sideChart('side-buyers', 'Buyers', ['conversion_rate', 'ndcg_at_10'])
   sideChart('side-platform', 'Platform', ['take_rate', 'sponsored_impression_share', 'zero_ad_seller_exposure_share'])
 
-  const byThroughput = groupBy(throughput, seriesName)
-  const speedSeries = [...byThroughput.keys()]
+  // Trade-off: each algorithm/variant a point with whiskers both ways (as ann-benchmarks plots recall against speed).
+  charts.push({
+    id: 'tradeoff',
+    title: `Trade-off: ${TRADE_OFF.x} against ${TRADE_OFF.y}`,
+    type: 'scatter',
+    xLabel: `${TRADE_OFF.x} (lower is fairer to sellers)`,
+    yLabel: `${TRADE_OFF.y} (dollars, higher is more sales)`,
+    datasets: series.map((s) => {
+      const [x, y] = [TRADE_OFF.x, TRADE_OFF.y].map((m) => withInterval(estimateOf(summaryBySeries.get(s)!, m)))
+      return { label: s, colour: colour(s), data: [{ x: x.y, xMin: x.yMin, xMax: x.yMax, ...y }] }
+    }),
+    note: 'One point per algorithm/variant: the mean over seeds, whiskers the 95% CI on each axis. Up and to the left is better on both; points on the upper-left frontier are the efficient trade-offs.',
+  })
+
+  const throughputBySeries = groupBy(throughput, seriesName)
+  const speedSeries = [...throughputBySeries.keys()]
   charts.push({
     id: 'throughput',
     title: 'Simulation speed per plugin',
@@ -135,8 +145,8 @@ export function reportData(files: Record<string, string>) {
     xLabel: 'plugin',
     yLabel: 'sessions per second',
     labels: speedSeries,
-    datasets: [{ label: 'sessions_per_sec', colour: PALETTE[0], data: speedSeries.map((s) => meanOf(byThroughput.get(s)!, 'sessions_per_sec')) }],
-    note: 'Whole-engine sessions per second of wall time (not deterministic; machine-dependent).',
+    datasets: [{ label: 'sessions_per_sec', colour: PALETTE[0], data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, 'sessions_per_sec'))) }],
+    note: 'Whole-engine sessions per second of wall time (not deterministic; machine-dependent). Whiskers: 95% CI across seeds.',
   })
   charts.push({
     id: 'rank-latency',
@@ -145,78 +155,44 @@ export function reportData(files: Record<string, string>) {
     xLabel: 'plugin',
     yLabel: 'microseconds per rank() call',
     labels: speedSeries,
-    datasets: ['rank_p50_us', 'rank_p99_us'].map((m, i) => ({ label: m, colour: PALETTE[i], data: speedSeries.map((s) => meanOf(byThroughput.get(s)!, m)) })),
-    note: 'Measured with tinybench replaying sessions of the last round.',
+    datasets: ['rank_p50_us', 'rank_p99_us'].map((m, i) => ({ label: m, colour: PALETTE[i], data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, m))) })),
+    note: 'Measured with tinybench replaying sessions of the last round. Whiskers: 95% CI across seeds.',
   })
 
   const columns = [...SUMMARY_METRICS, ...THROUGHPUT_METRICS].map((m) => m.name)
-  const table = series.map((s) => {
-    const rows = groupBy(summary, seriesName).get(s)!
-    const speed = byThroughput.get(s)
-    return { name: s, seeds: rows.length, values: columns.map((c) => (c in rows[0] ? meanOf(rows, c) : speed && c in speed[0] ? meanOf(speed, c) : NaN)) }
-  })
-  const scenario = summary[0]?.scenario ?? ''
-  return { scenario, series, charts, summary: { columns, rows: table }, facts: facts.length ? { columns: Object.keys(facts[0]), rows: facts.map((f) => Object.values(f)) } : null }
+  const tables = scenarios.map((scenario) => ({
+    scenario,
+    rows: series
+      .filter((s) => summaryBySeries.get(s)![0].scenario === scenario)
+      .map((s) => {
+        const rows = summaryBySeries.get(s)!
+        const speed = throughputBySeries.get(s)
+        const source = (c: string) => (c in rows[0] ? rows : speed && c in speed[0] ? speed : [])
+        return { name: s, seeds: rows.length, values: columns.map((c) => estimateOf(source(c), c).mean) }
+      }),
+  }))
+  return { scenarios, series, charts, summary: { columns, tables }, facts: facts.length ? { columns: Object.keys(facts[0]), rows: facts.map((f) => Object.values(f)) } : null }
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-// JSON inside <script>: no "</script>" can close the element early.
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
+const number = (x: number) => (Number.isNaN(x) ? '–' : Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(4))))
 
 export function renderReport(files: Record<string, string>): string {
   const data = reportData(files)
   const manifest = files['manifest.json'] ? JSON.parse(files['manifest.json']) : null
-  const number = (x: number) => (Number.isNaN(x) ? '–' : Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(4))))
-  const summaryTable = `<table><thead><tr><th>algorithm</th><th>seeds</th>${data.summary.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${data.summary.rows
-    .map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${r.seeds}</td>${r.values.map((v) => `<td>${number(v)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`
-  const factsTable = data.facts
-    ? `<h2>Stylized facts</h2><table><thead><tr>${data.facts.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${data.facts.rows
-        .map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`)
-        .join('')}</tbody></table>`
-    : ''
-  const figure = (c: ChartSpec) => `<figure><h3>${escapeHtml(c.title)}</h3><div class="chart"><canvas id="${c.id}"></canvas></div><figcaption>${escapeHtml(c.note)}</figcaption></figure>`
-  const section = (title: string, ids: string[]) => `<h2>${title}</h2><div class="grid">${data.charts.filter((c) => ids.includes(c.id)).map(figure).join('')}</div>`
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>trafficbench report: ${escapeHtml(data.scenario)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:16px 24px;color:#222}
-h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:0 0 6px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
-figure{margin:0;padding:12px;border:1px solid #e3e3e3;border-radius:6px;background:#fff}
-.chart{position:relative;height:320px}figcaption{color:#555;font-size:12px;margin-top:6px}
-table{border-collapse:collapse;font-size:12px;display:block;overflow-x:auto}th,td{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}th{background:#f5f5f5}.meta{color:#555}
-</style></head><body>
-<h1>trafficbench report — scenario ${escapeHtml(data.scenario)}</h1>
-<p class="meta">${manifest ? `Command: <code>${escapeHtml(manifest.command)}</code>; seeds ${escapeHtml(JSON.stringify(manifest.seeds))}. ` : ''}Values are means over seeds; definitions in bench/METRICS.md.</p>
-<h2>Summary</h2>${summaryTable}
+  const scenarios = data.scenarios.join(', ')
+  const summaryTables = data.summary.tables
+    .map((t) => `<h3>scenario ${escapeHtml(t.scenario)}</h3>${table(['algorithm', 'seeds', ...data.summary.columns], t.rows.map((r) => [r.name, String(r.seeds), ...r.values.map(number)]))}`)
+    .join('')
+  const factsTable = data.facts ? `<h2>Stylized facts</h2>${table(data.facts.columns, data.facts.rows)}` : ''
+  const section = (title: string, ids: string[]) => `<h2>${title}</h2><div class="grid">${data.charts.filter((c) => ids.includes(c.id)).map((c) => figure(c)).join('')}</div>`
+  const commandLine = manifest?.command ? `Command: <code>${escapeHtml(String(manifest.command))}</code>; seeds ${escapeHtml(JSON.stringify(manifest.seeds))}. ` : ''
+  const body = `<h1>trafficbench report — scenario${data.scenarios.length > 1 ? 's' : ''} ${escapeHtml(scenarios)}</h1>
+<p class="meta">${commandLine}Values are means over seeds; bars, bands and whiskers are 95% confidence intervals across seeds; definitions in bench/METRICS.md.</p>
+<h2>Summary</h2>${summaryTables}
 ${section('Sellers: who gets exposure', ['lorenz-exposure', 'new-seller-share', 'small-seller-share'])}
-${section('Three sides: sellers, buyers, platform', ['side-sellers', 'side-buyers', 'side-platform'])}
+${section('Three sides: sellers, buyers, platform', ['side-sellers', 'side-buyers', 'side-platform', 'tradeoff'])}
 ${section('Platform money over time', ['cpc', 'gmv'])}
 ${section('Speed', ['throughput', 'rank-latency'])}
-${factsTable}
-<script>${chartJs()}</script>
-<script>
-const CHARTS = ${scriptJson(data.charts)};
-Chart.defaults.animation = false;
-for (const spec of CHARTS) {
-  const line = spec.type === 'line';
-  const datasets = spec.datasets.map((d) => ({ label: d.label, data: d.data, borderColor: d.colour, backgroundColor: d.colour, borderDash: d.dashed ? [6, 4] : [], pointRadius: 0, borderWidth: 2 }));
-  const axis = (text, extra) => Object.assign({ title: { display: true, text } }, extra || {});
-  new Chart(document.getElementById(spec.id), {
-    type: spec.type,
-    data: line ? { datasets } : { labels: spec.labels, datasets },
-    options: {
-      maintainAspectRatio: false,
-      parsing: line ? { xAxisKey: 'x', yAxisKey: 'y' } : undefined,
-      scales: { x: axis(spec.xLabel, line ? { type: 'linear' } : {}), y: axis(spec.yLabel, { beginAtZero: true }) },
-      plugins: { legend: { position: 'bottom' } },
-    },
-  });
-}
-</script>
-</body></html>
-`
+${factsTable}`
+  return page(`trafficbench report: ${scenarios}`, body, data.charts)
 }

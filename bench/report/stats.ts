@@ -1,7 +1,16 @@
+import tCdf from '@stdlib/stats-base-dists-t-cdf'
+import tQuantile from '@stdlib/stats-base-dists-t-quantile'
+import padjust from '@stdlib/stats-padjust'
+
 /**
- * Statistics for comparing result reports, seeds being the samples. Pure functions; formulas in
- * bench/METRICS.md § comparing runs.
+ * Statistics for comparing result reports, seeds being the samples. Pure functions; the
+ * distributions come from stdlib. Formulas in README.md § "Compare result reports".
  */
+
+/** Significance level of every two-sided test and 1 − the level of every confidence interval. */
+export const ALPHA = 0.05
+/** Power at which the detectable difference and the seeds needed are worked out. */
+export const POWER = 0.8
 
 export function mean(x: readonly number[]): number {
   return x.length === 0 ? NaN : x.reduce((a, b) => a + b, 0) / x.length
@@ -14,62 +23,13 @@ export function sampleVariance(x: readonly number[]): number {
   return x.reduce((s, v) => s + (v - m) * (v - m), 0) / (x.length - 1)
 }
 
-/** ln Γ(z) for z > 0 (Lanczos approximation, g = 7, 9 terms; ~15 significant digits). */
-export function logGamma(z: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
-  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z)
-  z -= 1
-  let x = c[0]
-  for (let i = 1; i < 9; i++) x += c[i] / (z + i)
-  const t = z + 7.5
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x)
-}
-
-/** Regularized incomplete beta I_x(a, b), by its continued fraction (modified Lentz). */
-export function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0
-  if (x >= 1) return 1
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x))
-  // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a)
-  const tiny = 1e-300
-  let c = 1
-  let d = 1 - ((a + b) * x) / (a + 1)
-  d = 1 / (Math.abs(d) < tiny ? tiny : d)
-  let f = d
-  for (let m = 1; m <= 300; m++) {
-    for (const even of [true, false]) {
-      const num = even ? (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)) : -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))
-      d = 1 + num * d
-      d = 1 / (Math.abs(d) < tiny ? tiny : d)
-      c = 1 + num / c
-      if (Math.abs(c) < tiny) c = tiny
-      f *= c * d
-    }
-    if (Math.abs(c * d - 1) < 1e-15) break
-  }
-  return (front * f) / a
-}
-
 /** Two-sided tail probability P(|T| ≥ |t|) of Student's t with df degrees of freedom (df may be fractional). */
 export function studentTTwoSided(t: number, df: number): number {
-  if (!Number.isFinite(t)) return 0
-  return incompleteBeta(df / (df + t * t), df / 2, 0.5)
+  return 2 * tCdf(-Math.abs(t), df)
 }
 
-/** The t with P(T ≤ t) = p for Student's t with df degrees of freedom (p in (0.5, 1)), by bisection. */
-export function studentTQuantile(p: number, df: number): number {
-  const tail = 2 * (1 - p)
-  let lo = 0
-  let hi = 1
-  while (studentTTwoSided(hi, df) > tail) hi *= 2
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2
-    if (studentTTwoSided(mid, df) > tail) lo = mid
-    else hi = mid
-  }
-  return (lo + hi) / 2
-}
+/** The t with P(T ≤ t) = p for Student's t with df degrees of freedom. */
+export const studentTQuantile = (p: number, df: number): number => tQuantile(p, df)
 
 export interface Estimate {
   n: number
@@ -78,33 +38,105 @@ export interface Estimate {
   halfWidth: number
 }
 
-export function estimate(x: readonly number[], level = 0.95): Estimate {
+export function estimate(x: readonly number[]): Estimate {
   const n = x.length
-  const halfWidth = n < 2 ? NaN : studentTQuantile(1 - (1 - level) / 2, n - 1) * Math.sqrt(sampleVariance(x) / n)
-  return { n, mean: mean(x), halfWidth }
+  return { n, mean: mean(x), halfWidth: n < 2 ? NaN : studentTQuantile(1 - ALPHA / 2, n - 1) * Math.sqrt(sampleVariance(x) / n) }
 }
 
-export interface WelchResult {
-  t: number
+/** A test of the difference B − A of two sets of seeds' values. */
+export interface DifferenceTest {
+  test: 'paired t' | 'Welch t'
+  /** Mean difference B − A. */
+  diff: number
+  /** Standard error of diff and the degrees of freedom of its t distribution. */
+  se: number
   df: number
-  /** Two-sided p-value; NaN when either sample has fewer than two values. */
+  /** Two-sided p-value of diff = 0. */
   p: number
+  /** The standard deviations behind se: of the per-seed differences (paired), or of each side (Welch). */
+  spread: { paired: number } | { a: number; b: number }
+}
+
+/** A test whose standard error is 0 is exact: p = 1 when nothing differs, 0 otherwise. */
+function tTest(test: DifferenceTest['test'], diff: number, se: number, df: number, spread: DifferenceTest['spread']): DifferenceTest {
+  return { test, diff, se, df, p: se === 0 ? (diff === 0 ? 1 : 0) : studentTTwoSided(diff / se, df), spread }
 }
 
 /**
- * Welch's unequal-variance t-test of mean(a) − mean(b):
- *   t = (m_a − m_b) / √(s_a²/n_a + s_b²/n_b),
- *   df = (s_a²/n_a + s_b²/n_b)² / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1)).
- * When both samples have zero variance the difference is exact: p = 1 if the means are equal, else 0.
+ * Paired t-test on per-seed differences d_i = b_i − a_i (same seeds, same markets):
+ * t = mean(d) / (s_d / √n), df = n − 1. Null when fewer than two pairs.
  */
-export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult {
-  if (a.length < 2 || b.length < 2) return { t: NaN, df: NaN, p: NaN }
+export function pairedTTest(a: readonly number[], b: readonly number[]): DifferenceTest | null {
+  if (a.length !== b.length) throw new Error('pairedTTest: the samples must be pairs')
+  if (a.length < 2) return null
+  const d = b.map((v, i) => v - a[i])
+  const sd = Math.sqrt(sampleVariance(d))
+  return tTest('paired t', mean(d), sd / Math.sqrt(d.length), d.length - 1, { paired: sd })
+}
+
+/**
+ * Welch's unequal-variance t-test of mean(b) − mean(a):
+ *   se² = s_a²/n_a + s_b²/n_b,  df = se⁴ / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1)).
+ * Null when either sample has fewer than two values.
+ */
+export function welchTTest(a: readonly number[], b: readonly number[]): DifferenceTest | null {
+  if (a.length < 2 || b.length < 2) return null
   const va = sampleVariance(a) / a.length
   const vb = sampleVariance(b) / b.length
-  const diff = mean(a) - mean(b)
   const se2 = va + vb
-  if (se2 === 0) return diff === 0 ? { t: 0, df: a.length + b.length - 2, p: 1 } : { t: diff > 0 ? Infinity : -Infinity, df: a.length + b.length - 2, p: 0 }
-  const t = diff / Math.sqrt(se2)
-  const df = (se2 * se2) / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1))
-  return { t, df, p: studentTTwoSided(t, df) }
+  const df = se2 === 0 ? a.length + b.length - 2 : (se2 * se2) / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1))
+  return tTest('Welch t', mean(b) - mean(a), Math.sqrt(se2), df, { a: Math.sqrt(sampleVariance(a)), b: Math.sqrt(sampleVariance(b)) })
+}
+
+/** The (1 − alpha) confidence interval of the difference: diff ± t(1 − alpha/2, df) × se. */
+export function confidenceInterval(t: DifferenceTest, alpha = ALPHA): [number, number] {
+  const half = t.se === 0 ? 0 : studentTQuantile(1 - alpha / 2, t.df) * t.se
+  return [t.diff - half, t.diff + half]
+}
+
+/** (t(1 − α/2, df) + t(power, df)) × se: the shift a two-sided t-test at level alpha detects with probability POWER. */
+const detectableAt = (se: number, df: number, alpha: number) => (studentTQuantile(1 - alpha / 2, df) + studentTQuantile(POWER, df)) * se
+
+/** The smallest true difference the test's seeds detect with 80% power at level alpha (the usual t approximation). */
+export function detectableDifference(t: DifferenceTest, alpha = ALPHA): number {
+  return detectableAt(t.se, t.df, alpha)
+}
+
+/** Seeds are not searched beyond this: more says "impractical", not a number to plan with. */
+export const MAX_SEEDS = 10_000
+
+/**
+ * The seeds (per side) that would detect |diff| with 80% power at level alpha, holding the observed
+ * spread: the smallest n with detectableDifference(n) ≤ |diff|. Paired: se = s_d/√n, df = n − 1;
+ * Welch: se = √((s_a² + s_b²)/n), df = (n − 1)(s_a² + s_b²)² / (s_a⁴ + s_b⁴). Infinity when diff = 0
+ * or more than MAX_SEEDS would be needed.
+ */
+export function seedsNeeded(t: Pick<DifferenceTest, 'diff' | 'spread'>, alpha = ALPHA): number {
+  const { diff, spread } = t
+  if (diff === 0) return Infinity
+  const at = (n: number) => {
+    if ('paired' in spread) return detectableAt(spread.paired / Math.sqrt(n), n - 1, alpha)
+    const sum = spread.a ** 2 + spread.b ** 2
+    if (sum === 0) return 0
+    return detectableAt(Math.sqrt(sum / n), ((n - 1) * sum * sum) / (spread.a ** 4 + spread.b ** 4), alpha)
+  }
+  // detectable(n) falls as n grows: bisect between 2 and MAX_SEEDS.
+  if (at(MAX_SEEDS) > Math.abs(diff)) return Infinity
+  let lo = 1
+  let hi = MAX_SEEDS
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (at(mid) <= Math.abs(diff)) hi = mid
+    else lo = mid
+  }
+  return hi
+}
+
+/**
+ * Holm's step-down adjustment (Holm 1979) of a family of p-values: the i-th smallest of m becomes
+ * max over j ≤ i of min(1, (m − j + 1) p_(j)). Rejecting where the adjusted value is < α keeps the
+ * chance of any false rejection in the family at most α.
+ */
+export function holmAdjust(p: readonly number[]): number[] {
+  return p.length === 0 ? [] : padjust([...p], 'holm')
 }
