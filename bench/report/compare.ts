@@ -27,7 +27,7 @@ const ResultRow = z
     seed: numberCell(z.number().int()),
     variant: textCell(z.string().default('')),
   })
-  .catchall(numberCell(z.number()))
+  .catchall(numberCell(z.number().optional())) // blank: a metric the input cannot define (bench metrics on a log)
 
 /** A results folder (its summary.csv and, if present, throughput.csv) or one of those CSV files. */
 export function readReport(arg: string): Report {

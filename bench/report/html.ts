@@ -27,7 +27,8 @@ function groupBy(rows: CsvRow[], key: (r: CsvRow) => string): Map<string, CsvRow
   return groups
 }
 
-const meanOf = (rows: CsvRow[], column: string) => rows.reduce((s, r) => s + Number(r[column]), 0) / rows.length
+// Blank cells are metrics an input cannot define (bench metrics on a log): left out, NaN (shown as –) when all are blank.
+const meanOf = (rows: CsvRow[], column: string) => ((v) => v.reduce((s, x) => s + Number(x), 0) / v.length)(rows.map((r) => r[column]).filter((x) => x !== '' && x !== undefined))
 
 /**
  * Lorenz curve: the share of the total held by the least-endowed x share of the population, at
