@@ -31,7 +31,7 @@ const work = mkdtempSync(join(tmpdir(), 'trafficbench-log-routes-'))
 const SEED = 7
 const ROUNDS = 12
 /** Busy rounds, and every third round a quiet one: with one or two sessions per category, exposures tie at the top-10 boundary. */
-const sessionsIn = (round: number) => (round % 3 === 2 ? 40 : 600)
+const sessionsIn = (round: number): number => (round % 3 === 2 ? 40 : 600)
 const SESSIONS = Array.from({ length: ROUNDS }, (_, r) => sessionsIn(r)).reduce((a, b) => a + b)
 const K = 20
 /** A managed platform's markup: the log records retail = declared × MARKUP, sellers.csv revenue is declared. */
