@@ -85,6 +85,7 @@ function handParquet(file: string, change?: (rows: Record<string, string>[]) => 
       ...['product_id', 'seller_id', 'category', 'query_id'].map((c) => ({ name: c, data: rows.map((r) => r[c] || null), type: 'STRING' as const })),
       ...['sponsored', 'clicked', 'purchased'].map((c) => ({ name: c, data: rows.map((r) => r[c] === '1'), type: 'BOOLEAN' as const })),
       ...['price', 'cpc', 'relevance'].map((c) => ({ name: c, data: num(c), type: 'DOUBLE' as const })),
+      { name: 'user_agent', data: rows.map(() => 'not read'), type: 'STRING' }, // an extra column is ignored
     ],
     rowGroupSize: 4,
   })

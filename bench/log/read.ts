@@ -3,9 +3,10 @@ import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import { parse } from 'csv-parse'
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet'
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type ColumnData } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { InputError } from '../../datasets/errors.ts'
+import { LOG_COLUMN_NAMES } from './format.ts'
 
 export type LogFormat = 'csv' | 'csv.gz' | 'parquet'
 
@@ -120,24 +121,35 @@ class ParquetSource implements LogSource {
     } catch (err) {
       throw new InputError(`${this.file} is not a readable Parquet file: ${(err as Error).message}`)
     }
-    const columns = parquetSchema(metadata).children.map((c) => c.element.name)
-    visitor.header(columns)
+    const all = parquetSchema(metadata).children.map((c) => c.element.name)
+    visitor.header(all)
+    // Only the log's own columns are decoded (the others' cells stay undefined): a warehouse export often carries many more.
+    const columns = all.filter((c) => LOG_COLUMN_NAMES.includes(c))
+    const position = columns.map((c) => all.indexOf(c))
     let start = 0
     for (let g = 0; g < metadata.row_groups.length; g++) {
       const end = start + Number(metadata.row_groups[g].num_rows)
       this.group = g
       this.groupStart = start
       this.rowInGroup = 0
-      let rows: unknown[][] = []
+      // Column by column (no row objects from the reader), one row group at a time: memory is
+      // bounded by the largest row group, not the file.
+      const chunks: ColumnData[][] = columns.map(() => [])
       try {
-        // One row group at a time: memory is bounded by the largest row group, not the file.
-        await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, compressors, onComplete: (r) => (rows = r) })
+        await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, compressors, onChunk: (c) => chunks[columns.indexOf(c.columnName)].push(c) })
       } catch (err) {
         throw new InputError(`${this.file} row group ${g}: cannot decode: ${(err as Error).message}`)
       }
-      for (let i = 0; i < rows.length; i++) {
-        this.rowInGroup = i
-        visitor.row(rows[i])
+      const cells: unknown[] = new Array(all.length)
+      const at = new Int32Array(columns.length)
+      for (let row = start; row < end; row++) {
+        this.rowInGroup = row - start
+        for (let c = 0; c < columns.length; c++) {
+          let chunk = chunks[c][at[c]]
+          while (chunk && row >= chunk.rowEnd) chunk = chunks[c][++at[c]]
+          cells[position[c]] = chunk && row >= chunk.rowStart ? chunk.columnData[row - chunk.rowStart] : undefined
+        }
+        visitor.row(cells)
       }
       start = end
     }
