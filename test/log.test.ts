@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { parse } from 'csv-parse/sync'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { describe, expect, it } from 'vitest'
+import { LOG_COLUMNS } from '../bench/log/format.ts'
 import { measureLog } from '../bench/log/measure.ts'
 import { LOG_ROUNDS, LOG_SELLERS, LOG_SUMMARY } from '../bench/log/metrics.ts'
 import { naturalKey } from '../bench/log/tally.ts'
@@ -238,6 +239,12 @@ describe('the log metric table', () => {
     expect(Object.keys(LOG_SUMMARY).sort()).toEqual(SUMMARY_METRICS.map((m) => m.name).sort())
     expect(Object.keys(LOG_ROUNDS).sort()).toEqual(ROUND_METRICS.map((m) => m.name).sort())
     expect(Object.keys(LOG_SELLERS).sort()).toEqual(SELLER_COLUMNS.map((m) => m.name).sort())
+  })
+
+  it('the README\'s format table names every log column', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## Measure your own traffic'), readme.indexOf('## Speed'))
+    for (const c of LOG_COLUMNS) expect(section, c.name).toContain(`\`${c.name}\``)
   })
 
   it('orders ids naturally, as a generated catalog numbers them', () => {
