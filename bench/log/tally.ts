@@ -191,8 +191,8 @@ export class LogTally implements RowVisitor {
     this.sessionShown++
 
     const round = this.current!
-    const s = this.sellerOf(r.seller_id!, 'seller_id')
-    const p = this.productOf(r.product_id!, s, r.category)
+    const p = this.productOf(r.product_id!, r.seller_id!, r.category)
+    const s = this.productSeller[p]
     const w = this.weights.at(r.position)
     if (this.productSeenRound[p] !== this.round) {
       this.productSeenRound[p] = this.round
@@ -285,16 +285,17 @@ export class LogTally implements RowVisitor {
   }
 
   /** The product's index; its seller and category must agree with what earlier rows or --products said. */
-  private productOf(id: string, seller: number, category: string | undefined): number {
+  private productOf(id: string, sellerId: string, category: string | undefined): number {
     if (category === undefined && this.categoryFromLog && !this.products?.category)
       throw this.fail('category', undefined, "blank, but when the column is present (and --products gives no category) every impression row needs the product's category")
     let p = this.productIndex.get(id)
     if (p === undefined) {
       if (this.productsClosed) throw this.fail('product_id', id, `product "${id}" is not in ${this.products!.file}`)
-      p = this.addProduct(id, seller, -1)
+      p = this.addProduct(id, this.sellerOf(sellerId, 'seller_id'), -1)
     }
     const source = this.productsClosed ? this.products!.file : 'an earlier row'
-    if (this.productSeller[p] !== seller) throw this.fail('seller_id', this.sellerIds[seller], `product "${id}" belongs to seller "${this.sellerIds[this.productSeller[p]]}" (${source})`)
+    // A known product's seller is checked by comparing ids: no second lookup per row.
+    if (this.sellerIds[this.productSeller[p]] !== sellerId) throw this.fail('seller_id', sellerId, `product "${id}" belongs to seller "${this.sellerIds[this.productSeller[p]]}" (${source})`)
     const known = this.productCategory[p]
     if (category !== undefined) {
       const given = this.categoryIndex.get(category)
