@@ -23,8 +23,12 @@ import { ImpressionLogWriter, type SessionOutcome } from './write.ts'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const K = 20
 const ROUNDS = 30
-// Prints the process's peak resident set size (kB) on exit: the child's own figure, not the parent's.
-const PEAK_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss_kb="+process.resourceUsage().maxRSS+"\\n"))'
+/**
+ * Makes the child print its peak resident set size (kB) on exit. Linux's VmHWM belongs to the
+ * process image, so unlike getrusage's maxrss (kept across exec) it does not include this parent.
+ */
+const PEAK_RSS =
+  'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>{let kb=process.resourceUsage().maxRSS;try{kb=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1])}catch{}process.stderr.write("peak_rss_kb="+kb+"\\n")})'
 
 /** Seeded sessions until `rows` impression rows are written; every 50th session shows nothing. */
 function writeLog(file: string, catalog: Catalog, rows: number): { sessions: number; columns: Record<string, unknown[]> } {
@@ -73,7 +77,7 @@ function measure(args: string[]): { seconds: number; peakMb: number; ok: boolean
   const started = performance.now()
   const r = spawnSync(process.execPath, ['--import', PEAK_RSS, join(ROOT, 'bin/bench.js'), 'metrics', ...args], { cwd: ROOT, encoding: 'utf8' })
   const seconds = (performance.now() - started) / 1000
-  const kb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN)
+  const kb = Number(/peak_rss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN)
   return { seconds, peakMb: kb / 1024, ok: r.status === 0, stderr: r.stderr }
 }
 
