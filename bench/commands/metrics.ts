@@ -1,19 +1,11 @@
 import type { Command } from 'commander'
 import { POSITION_BIAS_MODELS } from '../log/format.ts'
-import { measureLog } from '../log/measure.ts'
+import { measureLog, type LogMetricsOptions } from '../log/measure.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
 import { toCsv, writeResultsFolder } from '../runner/results.ts'
 
-interface MetricsOptions {
-  log: string
-  sellers?: string
-  sellersRun?: string
-  products?: string
-  name?: string
-  positionBias: string
-  out: string
-}
+type MetricsOptions = LogMetricsOptions & { out: string }
 
 async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const started = new Date()

@@ -24,14 +24,19 @@ export function naturalKey(id: string): string {
 
 const ONE_EMPTY_ROW = 'a session that showed nothing has exactly one row, with a blank position; this session has other rows'
 
-export interface RoundTotals {
-  round: number
+/** What a round and the whole log count. */
+export interface Counts {
   impressions: number
   sponsoredImpressions: number
   sponsoredClicks: number
   adRevenue: number
   orders: number
   gmv: number
+}
+const COUNTS = ['impressions', 'sponsoredImpressions', 'sponsoredClicks', 'adRevenue', 'orders', 'gmv'] as const
+
+export interface RoundTotals extends Counts {
+  round: number
   /** The sellers exposed in the round and their exposure; every other seller had none. */
   exposedSellers: Int32Array
   sellerExposure: Float64Array
@@ -52,19 +57,13 @@ export interface SellerTotals {
   adSpend: Float64Array
 }
 
-export interface LogTotals {
+export interface LogTotals extends Counts {
   rows: number
   sessions: number
   /** Sessions with at least one impression. */
   shownSessions: number
   /** Σ over shown sessions of DCG@10 / IDCG@10 (0 when the log has no relevance). */
   ndcgSum: number
-  impressions: number
-  sponsoredImpressions: number
-  sponsoredClicks: number
-  adRevenue: number
-  orders: number
-  gmv: number
   rounds: RoundTotals[]
   sellers: SellerTotals
   products: number
@@ -358,7 +357,7 @@ export class LogTally implements RowVisitor {
       this.roundAdSpend[s] = 0
     }
     round.topProducts = this.topProducts()
-    for (const key of ['impressions', 'sponsoredImpressions', 'sponsoredClicks', 'adRevenue', 'orders', 'gmv'] as const) this.totals[key] += round[key]
+    for (const key of COUNTS) this.totals[key] += round[key]
     this.rounds.push(round)
     this.touchedSellers = []
     this.touchedProducts = []
