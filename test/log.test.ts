@@ -155,6 +155,14 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
     expect(m.empty.find((e) => e.column === 'seller_survival_rate')?.reason).toBe('needs join_round in --sellers and active_at_end in --sellers')
   })
 
+  it('counts a session id reused in another round as a new session (ids numbered per day)', async () => {
+    const file = join(work, 'per-day.csv')
+    writeFileSync(file, readFileSync(LOG, 'utf8').replaceAll('s3,1,', 's1,1,'))
+    const reused = await measureLog({ log: file, sellers: SELLERS, positionBias: 'log2', name: 'my-shop' })
+    const original = await measureLog({ log: LOG, sellers: SELLERS, positionBias: 'log2', name: 'my-shop' })
+    expect(reused.summary).toEqual({ ...original.summary, scenario: 'per-day' })
+  })
+
   it('takes the position bias as an option', async () => {
     const none = await measureLog({ log: LOG, sellers: SELLERS, positionBias: 'none' })
     expect(none.sellers.map((s) => s.exposure)).toEqual([2, 2, 1, 0]) // exposure = impressions

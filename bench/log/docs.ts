@@ -28,9 +28,9 @@ ${format.join('\n')}
 
 **How the numbers are read from it.**
 - Exposure of an impression at position r is its position weight (\`--position-bias\`): ${Object.entries(POSITION_BIAS_MODELS).map(([k, v]) => `\`${k}\` = ${v}`).join(', ')}, or a list of weights.
-- Sessions are the runs of consecutive rows with one \`session_id\`; a session that showed nothing is one
+- Sessions are the runs of consecutive rows with one \`round\` and \`session_id\`; a session that showed nothing is one
   row with a blank position and counts in conversion_rate's denominator (orders / sessions). A
-  session_id that comes back after other sessions is an error (checked over the last ${RECENT_SESSIONS.toLocaleString('en')} sessions).
+  session_id that comes back in its round after other sessions is an error (checked over the round's last ${RECENT_SESSIONS.toLocaleString('en')} sessions).
 - Sellers: shares, Gini and the top 10% run over the sellers of \`--sellers\` (all of them, zeros
   included), else over the sellers the log or \`--products\` names. A log seller missing from \`--sellers\` is an error.
 - Revenue is the retail price the log records (\`price\` on purchased rows). The simulator's sellers.csv

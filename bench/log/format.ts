@@ -16,7 +16,7 @@ export interface LogColumn {
 }
 
 export const LOG_COLUMNS: readonly LogColumn[] = [
-  { name: 'session_id', required: true, definition: 'A buyer visit (text). The rows of one session are consecutive and share its round.' },
+  { name: 'session_id', required: true, definition: 'A buyer visit (text), unique within its round; the rows of one session are consecutive.' },
   { name: 'round', required: true, definition: 'Period index, 0-based (a day: 0, 1, …); rows are in non-decreasing round order.' },
   { name: 'position', required: true, definition: '1-based slot position; blank on the one row of a session that showed nothing.' },
   { name: 'product_id', required: true, definition: 'The product shown (blank on an empty session\'s row).' },

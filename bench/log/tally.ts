@@ -119,8 +119,10 @@ export class LogTally implements RowVisitor {
   private positionSession = new Int32Array(64).fill(-1)
   private readonly gains: number[] = []
   private dcg = 0
+  /** The current round's last RECENT_SESSIONS session ids, as a set and a ring in arrival order. */
   private readonly recent = new Set<string>()
-  private readonly recentOrder: string[] = []
+  private readonly recentRing: (string | undefined)[] = new Array(RECENT_SESSIONS)
+  private recentAt = 0
 
   private readonly totals = { rows: 0, sessions: 0, shownSessions: 0, ndcgSum: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, adRevenue: 0, orders: 0, gmv: 0 }
   private readonly rounds: RoundTotals[] = []
@@ -166,17 +168,18 @@ export class LogTally implements RowVisitor {
     this.add(parsed.data)
   }
 
+  /** A session is a run of consecutive rows with one round and session_id (ids may be reused in another round). */
   private add(r: ImpressionRow): void {
-    if (r.session_id !== this.sessionId) {
+    if (r.session_id !== this.sessionId || r.round !== this.round) {
       if (this.sessionId !== null) this.endSession()
-      if (this.recent.has(r.session_id)) throw this.fail('session_id', r.session_id, 'this session had rows earlier, before other sessions: the rows of one session must be consecutive (sort by round, session_id)')
       if (r.round !== this.round) {
         if (r.round < this.round) throw this.fail('round', r.round, `rows must be in round order, but round ${this.round} came before`)
         if (this.current) this.endRound()
         this.startRound(r.round)
       }
+      if (this.recent.has(r.session_id)) throw this.fail('session_id', r.session_id, 'this session had rows earlier in the round, before other sessions: the rows of one session must be consecutive (sort by round, session_id)')
       this.sessionId = r.session_id
-    } else if (r.round !== this.round) throw this.fail('round', r.round, `session "${r.session_id}" was in round ${this.round} on its earlier rows`)
+    }
 
     if (r.position === undefined) {
       if (this.sessionShown > 0 || this.sessionEmpty) throw this.fail('position', undefined, ONE_EMPTY_ROW)
@@ -318,6 +321,8 @@ export class LogTally implements RowVisitor {
 
   private startRound(round: number): void {
     this.round = round
+    this.recent.clear()
+    this.recentRing.fill(undefined)
     this.current = {
       round, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, adRevenue: 0, orders: 0, gmv: 0,
       exposedSellers: new Int32Array(0), sellerExposure: new Float64Array(0),
@@ -336,9 +341,11 @@ export class LogTally implements RowVisitor {
         if (idcg > 0) this.totals.ndcgSum += this.dcg / idcg
       }
     }
+    const dropped = this.recentRing[this.recentAt]
+    if (dropped !== undefined) this.recent.delete(dropped)
+    this.recentRing[this.recentAt] = this.sessionId!
+    this.recentAt = (this.recentAt + 1) % RECENT_SESSIONS
     this.recent.add(this.sessionId!)
-    this.recentOrder.push(this.sessionId!)
-    if (this.recentOrder.length > RECENT_SESSIONS) this.recent.delete(this.recentOrder.shift()!)
     this.sessionShown = 0
     this.sessionEmpty = false
     this.gains.length = 0
