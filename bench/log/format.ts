@@ -104,7 +104,7 @@ export class PositionWeights {
     if (spec === 'reciprocal') return new PositionWeights(spec, (k) => Float64Array.from({ length: k }, (_, i) => 1 / (i + 1)), false)
     if (spec === 'none') return new PositionWeights(spec, (k) => new Float64Array(k).fill(1), false)
     const list = spec.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)))
-    if (list.length < 1 || list.some((w) => !Number.isFinite(w) || w < 0))
+    if (list.some((w) => !Number.isFinite(w) || w < 0))
       throw new InputError(`--position-bias ${spec}: expected ${Object.keys(POSITION_BIAS_MODELS).join(', ')} or a comma-separated list of weights ≥ 0 for positions 1, 2, …`)
     const weights = Float64Array.from(list)
     const w = new PositionWeights(spec, () => weights, true)
