@@ -3,6 +3,7 @@ import { InputError } from '../datasets/errors.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
 import { registerList } from './commands/list.ts'
+import { registerMetrics } from './commands/metrics.ts'
 import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList]) register(program)
+  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics]) register(program)
   program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
   return program
 }

@@ -6,7 +6,7 @@ import { readResultsFolder, writeFileAtomic } from '../runner/results.ts'
 
 async function reportCommand(dir: string): Promise<void> {
   const files = readResultsFolder(dir)
-  const missing = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'].filter((f) => !(f in files))
+  const missing = ['summary.csv', 'rounds.csv', 'sellers.csv'].filter((f) => !(f in files))
   if (missing.length) throw new InputError(`${dir} is not a complete results folder: no ${missing.join(', ')}`)
   const file = join(dir, 'report.html')
   writeFileAtomic(file, renderReport(files))

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { renderLogSection } from '../log/docs.ts'
 import { MODEL_NOTES, ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS, type MetricDef } from './definitions.ts'
 
 export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../METRICS.md')
@@ -34,7 +35,8 @@ ${table(ROUND_METRICS)}
 
 ${table(SELLER_COLUMNS)}
 
-${MODEL_NOTES}`
+${MODEL_NOTES}
+${renderLogSection()}`
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
