@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { InputError } from '../datasets/errors.ts'
 import { registerCompare } from './commands/compare.ts'
@@ -7,19 +8,27 @@ import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { PluginOutputError } from './market/engine.ts'
+import { OutputError } from './runner/out-dir.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
 const debug = process.argv.includes('--debug')
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
+/** A usage error on one line: commander's message (and its "Did you mean" hint) with where to look. */
+const oneLineErrors = {
+  outputError: (message: string, write: (s: string) => void) => write(`bench: ${message.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+}
 
 export function buildProgram(): Command {
   const program = new Command('bench')
     .description('trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market')
+    .version(version, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput(oneLineErrors)
   for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList]) register(program)
-  program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
+  program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
   return program
 }
 
@@ -33,10 +42,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`)
       return EXIT_FAILURE
     }
-    if (err instanceof InputError) {
+    if (err instanceof InputError || err instanceof OutputError) {
       process.stderr.write(`bench: ${err.message}\n`)
       if (debug) process.stderr.write(`${err.stack}\n`)
-      return EXIT_USAGE
+      return err instanceof InputError ? EXIT_USAGE : EXIT_FAILURE
     }
     const message = err instanceof Error ? err.message : String(err)
     process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${message}\n`)
