@@ -15,9 +15,11 @@ const EXIT_FAILURE = 1
 const debug = process.argv.includes('--debug')
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
-/** A usage error on one line: commander's message (and its "Did you mean" hint) with where to look. */
+/** Every error is reported on one line of stderr (a stack trace only with --debug). */
+const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, ' ')
+/** Commander's usage errors (and their "Did you mean" hints) likewise, with where to look. */
 const oneLineErrors = {
-  outputError: (message: string, write: (s: string) => void) => write(`bench: ${message.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+  outputError: (message: string, write: (s: string) => void) => write(`bench: ${oneLine(message).replace(/^error: /, '')} (see --help)\n`),
 }
 
 export function buildProgram(): Command {
@@ -43,14 +45,13 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_FAILURE
     }
     if (err instanceof InputError || err instanceof OutputError) {
-      process.stderr.write(`bench: ${err.message}\n`)
+      process.stderr.write(`bench: ${oneLine(err.message)}\n`)
       if (debug) process.stderr.write(`${err.stack}\n`)
       return err instanceof InputError ? EXIT_USAGE : EXIT_FAILURE
     }
     const message = err instanceof Error ? err.message : String(err)
-    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${message}\n`)
+    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${oneLine(message)}${debug ? '' : ' (run again with --debug for a stack trace)'}\n`)
     if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`)
-    else process.stderr.write('(run again with --debug for a stack trace)\n')
     return EXIT_FAILURE
   }
 }

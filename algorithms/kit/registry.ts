@@ -27,7 +27,7 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
     throw new InputError(`cannot load plugin ${path}: ${reason}${loadHint(reason)}`)
   }
   const parsed = PluginShape.safeParse(mod.default)
-  if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts):\n${describeIssues(parsed.error, 'default')}`)
+  if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ${describeIssues(parsed.error, 'default')}`)
   return mod.default as Plugin
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
 import { loadRegistry, selectPlugins } from '../../algorithms/kit/registry.ts'
+import { InputError } from '../../datasets/errors.ts'
+import { PluginOutputError } from '../market/engine.ts'
 import type { Row } from '../metrics/summarize.ts'
 import { formatTable, meanBy } from '../report/table.ts'
 import { buildManifest, defaultResultsDir, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from '../runner/benchmark.ts'
@@ -45,12 +47,22 @@ async function runCommand(opts: RunOptions): Promise<void> {
   let result: BenchmarkResult
   try {
     const bar = progressBar(opts.quiet)
-    bar?.start(totalSessions(config), 0, { stage: 'generating the market' })
+    let stage = 'generating the market'
+    bar?.start(totalSessions(config), 0, { stage })
     result = await runBenchmark({
       ...config,
       onProgress: bar ? (n) => bar.increment(n) : undefined,
-      onStage: bar ? (stage) => bar.update({ stage }) : undefined,
-    }).finally(() => bar?.stop())
+      onStage: (now) => {
+        stage = now
+        bar?.update({ stage })
+      },
+    })
+      .catch((err) => {
+        // A plugin's own exception says nothing of which plugin threw: name the run it came from.
+        if (err instanceof Error && !(err instanceof InputError) && !(err instanceof PluginOutputError)) err.message = `${stage}: ${err.message}`
+        throw err
+      })
+      .finally(() => bar?.stop())
     out.write(resultFiles(result, buildManifest(config, process.argv.slice(2), started)))
   } finally {
     out.release()

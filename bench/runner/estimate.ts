@@ -155,7 +155,7 @@ export function duration(seconds: number): string {
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
   if (seconds < 48 * 3600) return `${(seconds / 3600).toPrecision(2)} h`
   if (seconds < 730 * 86400) return `${Math.round(seconds / 86400)} days`
-  return `${(seconds / (365 * 86400)).toPrecision(2)} years`
+  return `${Math.round(seconds / (365 * 86400)).toLocaleString('en-US')} years`
 }
 
 /** Data rows of a CSV file (its line count less the header), read in chunks: an imported catalog's size before it is parsed. */

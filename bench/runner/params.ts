@@ -68,7 +68,7 @@ function resolve(plugin: Plugin, settings: Setting[]): Record<string, unknown> {
     const flag = settings.find((s) => s.key === key)?.flag ?? `${plugin.name}.${key}`
     return `${flag}: ${plugin.name}'s parameter ${issue.path.join('.')}: ${issue.message}`
   })
-  throw new InputError(lines.join('\n'))
+  throw new InputError(lines.join('; '))
 }
 
 /** More plugin configurations than this in one run is a typo in a sweep, not a plan. */
