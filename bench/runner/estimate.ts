@@ -48,23 +48,6 @@ export const COSTS = {
   outputBytesPerRun: 800,
 } as const
 
-/** A scenario's plan in numbers; an imported catalog (--catalog DIR) counts its CSV rows. */
-export function planSize(scenario: Scenario, plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string }): PlanSize {
-  const rows = (file: string, otherwise: number) => (plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise)
-  const { catalog, market } = scenario
-  return {
-    products: rows('products.csv', catalog.products),
-    sellers: rows('sellers.csv', catalog.sellers),
-    buyers: catalog.buyers,
-    categories: catalog.categories,
-    rounds: market.rounds,
-    sessionsPerRound: market.sessionsPerRound,
-    runs: plan.runs,
-    seeds: plan.seeds,
-    benchTimeMs: plan.benchTimeMs,
-  }
-}
-
 /** Runs estimated longer than this get their estimate printed on stderr before they start. */
 export const LONG_RUN_SECONDS = 120
 
@@ -88,6 +71,26 @@ export interface Estimate {
   heapBytes: number
   seconds: number
   outputBytes: number
+}
+
+/**
+ * A scenario's plan in numbers. An imported catalog (--catalog DIR) counts its CSV rows; its
+ * categories are only known once read, so the scenario's count stands in.
+ */
+export function planSize(scenario: Scenario, plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string }): PlanSize {
+  const rows = (file: string, otherwise: number) => (plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise)
+  const { catalog, market } = scenario
+  return {
+    products: rows('products.csv', catalog.products),
+    sellers: rows('sellers.csv', catalog.sellers),
+    buyers: catalog.buyers,
+    categories: catalog.categories,
+    rounds: market.rounds,
+    sessionsPerRound: market.sessionsPerRound,
+    runs: plan.runs,
+    seeds: plan.seeds,
+    benchTimeMs: plan.benchTimeMs,
+  }
 }
 
 /** One run's cost, or several scenarios' run one after the other into one results folder (`bench facts`). */
