@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { InputError } from '../datasets/errors.ts'
 import { registerCompare } from './commands/compare.ts'
@@ -8,19 +9,29 @@ import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { PluginOutputError } from './market/types.ts'
+import { OutputError } from './runner/out-dir.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
 const debug = process.argv.includes('--debug')
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
+/** Every error is reported on one line of stderr (a stack trace only with --debug). */
+const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, ' ')
+/** Commander's usage errors (and their "Did you mean" hints) likewise, with where to look. */
+const oneLineErrors = {
+  outputError: (message: string, write: (s: string) => void) => write(`bench: ${oneLine(message).replace(/^error: /, '')} (see --help)\n`),
+}
 
 export function buildProgram(): Command {
   const program = new Command('bench')
     .description('trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market')
+    .version(version, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput(oneLineErrors)
   for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics]) register(program)
-  program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)').option('--debug', 'print stack traces on errors'))
+  program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
   return program
 }
 
@@ -34,15 +45,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`)
       return EXIT_FAILURE
     }
-    if (err instanceof InputError) {
-      process.stderr.write(`bench: ${err.message}\n`)
+    if (err instanceof InputError || err instanceof OutputError) {
+      process.stderr.write(`bench: ${oneLine(err.message)}\n`)
       if (debug) process.stderr.write(`${err.stack}\n`)
-      return EXIT_USAGE
+      return err instanceof InputError ? EXIT_USAGE : EXIT_FAILURE
     }
     const message = err instanceof Error ? err.message : String(err)
-    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${message}\n`)
+    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${oneLine(message)}${debug ? '' : ' (run again with --debug for a stack trace)'}\n`)
     if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`)
-    else process.stderr.write('(run again with --debug for a stack trace)\n')
     return EXIT_FAILURE
   }
 }

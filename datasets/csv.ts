@@ -13,9 +13,15 @@ export const numberCell = <T extends z.ZodType>(schema: T) =>
 export const textCell = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema)
 
 /**
+ * A cell as it was before the kit escaped it for spreadsheets (bench/runner/results.ts csvText):
+ * exactly one leading `'` removed. A spreadsheet's own export marks text the same way.
+ */
+export const unescapeCell = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell)
+
+/**
  * Reads a CSV file with a header row and validates every record with rowSchema. Errors name the
  * file, the line and the column: a missing required column lists the columns found; a bad cell
- * says what was expected.
+ * says what was expected. Cells are unescaped (unescapeCell) before validation.
  */
 export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { columns: string[]; rows: { line: number; row: z.infer<S> }[] } {
   // The path as given: two inputs are often both called summary.csv.
@@ -36,7 +42,8 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
   const header = (parse(text, { to_line: 1, bom: true, trim: true, relax_column_count: true })[0] ?? []) as string[]
   const missing = required.filter((c) => !header.includes(c))
   if (missing.length) throw new InputError(`${name}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ${header.join(', ')})`)
-  const rows = records.map(({ record, info }) => {
+  const rows = records.map(({ record: raw, info }) => {
+    const record = Object.fromEntries(Object.entries(raw).map(([column, cell]) => [column, unescapeCell(cell)]))
     const parsed = rowSchema.safeParse(record)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]

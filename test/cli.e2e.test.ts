@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -255,5 +255,96 @@ describe('bench list', () => {
     expect(r.stdout).toMatch(/black-friday/)
     expect(r.stdout).toMatch(/gini_exposure +\[lower\] Gini coefficient/)
     expect(r.stdout).toMatch(/rank_p99_us/)
+  })
+})
+
+describe('CLI conventions', () => {
+  it('--version prints the version of package.json', () => {
+    const r = bench('--version')
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version)
+  })
+  it('run --format json prints the table as JSON, list --format json the listing', () => {
+    const out = join(work, 'json')
+    const r = bench('run', '--scenario', 'small', '--rounds', '2', '--algorithms', 'relevance,temu', '--sweep', 'temu.markup=1.2,1.5', '--bench-time', '0', '--format', 'json', '--out', out)
+    expect(r.stderr).toBe('')
+    const printed = JSON.parse(r.stdout)
+    expect(printed).toMatchObject({ scenario: 'small', runs: 3, seeds: [1], results: out })
+    expect(printed.rows.map((x: { algorithm: string; variant: string }) => `${x.algorithm}/${x.variant}`)).toEqual(['relevance/', 'temu/markup=1.2', 'temu/markup=1.5'])
+    const summary = readCsv(join(out, 'summary.csv'))
+    expect(printed.rows[0].gini_exposure).toBeCloseTo(Number(summary[0].gini_exposure), 6)
+    const listed = JSON.parse(bench('list', '--format', 'json').stdout)
+    expect(listed.algorithms.map((a: { name: string }) => a.name)).toEqual(ALGORITHMS)
+    expect(listed.algorithms.find((a: { name: string }) => a.name === 'amazon').params.priceParity).toBe(true)
+    expect(listed.scenarios.map((s: { name: string }) => s.name)).toEqual(['black-friday', 'default', 'small'])
+    expect(listed.metrics.summary.map((m: { name: string }) => m.name)).toEqual(SUMMARY_COLUMNS.slice(4))
+  })
+  it('the default results folder is results/NAME-TIMESTAMP under the working directory', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'trafficbench-cwd-'))
+    const r = spawnSync(process.execPath, [BIN, 'run', '--scenario', 'small', '--rounds', '2', '--sessions', '50', '--bench-time', '0', '--algorithms', 'relevance'], { cwd, encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(readdirSync(cwd)).toEqual(['results'])
+    expect(readdirSync(join(cwd, 'results'))).toEqual([expect.stringMatching(/^small-\d{8}-\d{6}$/)])
+  })
+})
+
+describe('spreadsheet-safe CSV (OWASP CSV injection)', () => {
+  const ids = ['=HYPERLINK("http://x","y")', '+1', '@x', '-x', '\tx']
+  it('seller ids that a spreadsheet would run are written with a leading quote and read back unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trafficbench-formula-'))
+    writeFileSync(join(dir, 'sellers.csv'), ['seller_id', ...ids.map((id) => `"${id.replace(/"/g, '""')}"`)].join('\n') + '\n')
+    writeFileSync(join(dir, 'products.csv'), ['product_id,seller_id,category,price', ...ids.map((id, i) => `p${i},"${id.replace(/"/g, '""')}",toys,${5 + i}`)].join('\n') + '\n')
+    const out = join(dir, 'out')
+    const r = bench('run', '--scenario', 'small', '--rounds', '2', '--catalog', dir, '--algorithms', 'relevance', '--bench-time', '0', '--out', out)
+    expect(r.stderr).toBe('')
+    const cells = parse(readFileSync(join(out, 'sellers.csv'), 'utf8')) as string[][]
+    for (const row of cells) for (const cell of row) expect(cell, cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/)
+    expect(readCsv(join(out, 'sellers.csv')).map((s) => s.seller_id)).toEqual(ids.map((id) => `'${id}`))
+    // The kit's own reader takes the quote off again: the catalog importer reads its own sellers.csv back.
+    const again = join(dir, 'again')
+    writeFileSync(join(out, 'products.csv'), readFileSync(join(dir, 'products.csv')))
+    expect(bench('run', '--scenario', 'small', '--rounds', '2', '--catalog', out, '--algorithms', 'relevance', '--bench-time', '0', '--out', again).stderr).toBe('')
+    expect(readFileSync(join(again, 'sellers.csv'), 'utf8')).toBe(readFileSync(join(out, 'sellers.csv'), 'utf8'))
+  })
+  it('compare reads escaped text cells back unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trafficbench-formula-'))
+    writeFileSync(join(dir, 'summary.csv'), "algorithm,variant,scenario,seed,gmv\r\nrelevance,'=cmd,'+x,1,5\r\nrelevance,'=cmd,'+x,2,7\r\n")
+    const r = bench('compare', join(dir, 'summary.csv'), join(dir, 'summary.csv'), '--format', 'json')
+    expect(r.stderr).toBe('')
+    const row = JSON.parse(r.stdout).rows[0]
+    expect(row.baseline).toMatchObject({ algorithm: 'relevance', variant: '=cmd', scenario: '+x' })
+    expect(row.metric).toBe('gmv')
+  })
+})
+
+describe('two runs, one --out', () => {
+  const started = (file: string) => new Promise<void>((done) => {
+    const poll = setInterval(() => existsSync(file) && (clearInterval(poll), done()), 50)
+  })
+  const slow = (out: string) => spawn(process.execPath, [BIN, 'run', '--scenario', 'small', '--rounds', '3', '--sessions', '100000', '--algorithms', 'relevance', '--bench-time', '0', '--out', out])
+  const ended = (child: ReturnType<typeof spawn>) => new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+
+  it('the second fails at once naming the first; the first completes', async () => {
+    const out = join(work, 'shared')
+    const first = slow(out)
+    await started(`${out}.lock`)
+    const second = bench('run', '--scenario', 'small', '--rounds', '2', '--algorithms', 'relevance', '--out', out)
+    expect(second.code).toBe(2)
+    expect(second.stderr).toBe(`bench: --out ${out}: another run (pid ${first.pid}, since ${JSON.parse(readFileSync(`${out}.lock`, 'utf8')).startedAt}) is writing this folder; wait for it or choose another --out (if no such run exists, delete ${out}.lock)\n`)
+    expect(await ended(first)).toBe(0)
+    expect(readdirSync(work).filter((f) => f.startsWith('shared'))).toEqual(['shared'])
+  })
+  it('a run killed mid-way leaves no folder; the next run takes its lock over', async () => {
+    const out = join(work, 'killed')
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const victim = slow(out)
+      await started(`${out}.lock`)
+      victim.kill(signal)
+      await ended(victim)
+      expect(readdirSync(work).filter((f) => f.startsWith('killed'))).toEqual(['killed.lock'])
+    }
+    const next = bench('run', '--scenario', 'small', '--rounds', '2', '--algorithms', 'relevance', '--bench-time', '0', '--out', out)
+    expect(next.stderr).toBe('')
+    expect(readdirSync(work).filter((f) => f.startsWith('killed'))).toEqual(['killed'])
   })
 })

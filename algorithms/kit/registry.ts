@@ -27,7 +27,7 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
     throw new InputError(`cannot load plugin ${path}: ${reason}${loadHint(reason)}`)
   }
   const parsed = PluginShape.safeParse(mod.default)
-  if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts):\n${describeIssues(parsed.error, 'default')}`)
+  if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ${describeIssues(parsed.error, 'default')}`)
   return mod.default as Plugin
 }
 
@@ -68,9 +68,12 @@ export async function loadRegistry(extraFiles: string[] = []): Promise<Map<strin
   return registry
 }
 
-/** The plugins named on the command line, in that order; an unknown name lists the available ones. */
+/** The plugins named on the command line, in that order (all when none is named); an unknown or repeated name is refused. */
 export function selectPlugins(registry: Map<string, RegisteredPlugin>, names: string[] | undefined): RegisteredPlugin[] {
-  if (!names || names.length === 0) return [...registry.values()]
+  if (names === undefined) return [...registry.values()]
+  if (names.length === 0) throw new InputError('--algorithms: no algorithm named; leave the flag out to run them all')
+  const twice = names.find((name, i) => names.indexOf(name) !== i)
+  if (twice) throw new InputError(`--algorithms: "${twice}" is named twice; each algorithm runs once (use --sweep for variants)`)
   return names.map((name) => {
     const plugin = registry.get(name)
     if (!plugin) throw new InputError(`unknown algorithm "${name}"; available: ${[...registry.keys()].join(', ')}`)

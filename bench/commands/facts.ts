@@ -1,18 +1,19 @@
 import type { Command } from 'commander'
 import { loadRegistry } from '../../algorithms/kit/registry.ts'
-import { InputError } from '../../datasets/errors.ts'
-import { counts, loadFacts, runFacts } from '../facts/facts.ts'
+import { counts, loadFacts, plannedRuns, runFacts } from '../facts/facts.ts'
 import { FACT_COLUMNS } from '../metrics/definitions.ts'
 import { formatTable } from '../report/table.ts'
 import { buildManifest, defaultResultsDir, resultFiles } from '../runner/benchmark.ts'
-import { toCsv, writeResultsFolder } from '../runner/results.ts'
-import { loadScenario } from '../runner/scenario.ts'
-import { GatesFailed, nonNegativeInt, positiveInt, progressBar } from './options.ts'
+import { checkPlan, estimatePlan, planSize } from '../runner/estimate.ts'
+import { claimResultsFolder } from '../runner/out-dir.ts'
+import { toCsv } from '../runner/results.ts'
+import { loadScenario, overlayScenario } from '../runner/scenario.ts'
+import { GatesFailed, formatOption, nonNegativeInt, positiveInt, progressBar } from './options.ts'
 
 interface FactsOptions {
   scenario: string
   seeds: number
-  format: string
+  format: 'table' | 'csv' | 'json'
   strict?: boolean
   out?: string
   benchTime: number
@@ -21,47 +22,61 @@ interface FactsOptions {
 
 async function factsCommand(opts: FactsOptions): Promise<void> {
   const started = new Date()
-  if (!['table', 'csv', 'json'].includes(opts.format)) throw new InputError(`--format ${opts.format}: expected one of table, csv, json`)
   const scenario = loadScenario(opts.scenario)
   const registry = await loadRegistry()
   const facts = loadFacts()
-  const bar = progressBar(opts.quiet)
-  const run = await runFacts({
-    facts,
-    scenario,
-    scenarioRef: opts.scenario,
-    seeds: opts.seeds,
-    plugins: new Map([...registry].map(([name, r]) => [name, r.plugin])),
-    sources: new Map([...registry].map(([name, r]) => [name, r.file])),
-    benchTimeMs: opts.benchTime,
-    onPlan: (total) => bar?.start(total, 0, { stage: 'starting' }),
-    onProgress: bar ? (n) => bar.increment(n) : undefined,
-    onStage: bar ? (stage) => bar.update({ stage }) : undefined,
-  }).finally(() => bar?.stop())
-  const rows = run.results.map((r) => ({
-    id: r.fact.id,
-    claim: r.fact.claim,
-    source: r.fact.source,
-    scope: r.fact.scope,
-    scenario: scenario.name,
-    seeds: opts.seeds,
-    holds: counts(r, scenario.name) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
-    measured: r.measured,
-  }))
-  const factsCsv = toCsv(FACT_COLUMNS, rows)
+  const plugins = new Map([...registry].map(([name, r]) => [name, r.plugin]))
+  // The scenarios the facts need (the base and overlays such as +black-friday), sized before anything runs.
+  const plans = [...plannedRuns(facts, scenario.name, plugins)].map(([name, runs]) =>
+    planSize(name === scenario.name ? scenario : overlayScenario(scenario, name.slice(scenario.name.length + 1)), { runs: runs.length, seeds: opts.seeds, benchTimeMs: opts.benchTime }),
+  )
+  const estimate = estimatePlan(plans)
+  const notice = checkPlan(estimate)
+  const out = claimResultsFolder(opts.out ?? defaultResultsDir(`facts-${scenario.name}`, started), estimate.outputBytes)
+  if (notice) process.stderr.write(`${notice}\n`)
+  let run: Awaited<ReturnType<typeof runFacts>>
+  let rows: Record<string, string | number>[]
+  let factsCsv: string
+  try {
+    const bar = progressBar(opts.quiet)
+    run = await runFacts({
+      facts,
+      scenario,
+      scenarioRef: opts.scenario,
+      seeds: opts.seeds,
+      plugins,
+      sources: new Map([...registry].map(([name, r]) => [name, r.file])),
+      benchTimeMs: opts.benchTime,
+      onPlan: (total) => bar?.start(total, 0, { stage: 'starting' }),
+      onProgress: bar ? (n) => bar.increment(n) : undefined,
+      onStage: bar ? (stage) => bar.update({ stage }) : undefined,
+    }).finally(() => bar?.stop())
+    rows = run.results.map((r) => ({
+      id: r.fact.id,
+      claim: r.fact.claim,
+      source: r.fact.source,
+      scope: r.fact.scope,
+      scenario: scenario.name,
+      seeds: opts.seeds,
+      holds: counts(r, scenario.name) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
+      measured: r.measured,
+    }))
+    const manifest = {
+      ...buildManifest(run.configs[0], process.argv.slice(2), started),
+      facts: 'seeds/facts.json',
+      scenarios: run.configs.map((c) => c.scenario.name),
+    }
+    factsCsv = toCsv(FACT_COLUMNS, rows)
+    out.write(resultFiles(run.benchmark, manifest, { 'facts.csv': factsCsv }))
+  } finally {
+    out.release()
+  }
   if (opts.format === 'csv') process.stdout.write(factsCsv)
   else if (opts.format === 'json') process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
-  else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: r.claim.length > 60 ? `${r.claim.slice(0, 57)}...` : r.claim }))) + '\n')
-  const manifest = {
-    ...buildManifest(run.configs[0], process.argv.slice(2), started),
-    facts: 'seeds/facts.json',
-    scenarios: run.configs.map((c) => c.scenario.name),
-  }
-  const out = opts.out ?? defaultResultsDir(`facts-${scenario.name}`, started)
-  writeResultsFolder(out, resultFiles(run.benchmark, manifest, { 'facts.csv': factsCsv }))
+  else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: String(r.claim).length > 60 ? `${String(r.claim).slice(0, 57)}...` : r.claim }))) + '\n')
   const failed = run.results.filter((r) => counts(r, scenario.name) && !r.holds)
   const counted = run.results.filter((r) => counts(r, scenario.name)).length
-  process.stderr.write(`${counted - failed.length} of ${counted} facts hold on ${scenario.name} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''}); results and facts.csv in ${out}/\n`)
+  process.stderr.write(`${counted - failed.length} of ${counted} facts hold on ${scenario.name} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''}); results and facts.csv in ${out.path}/\n`)
   if (opts.strict && failed.length) throw new GatesFailed(`--strict: ${failed.map((r) => r.fact.id).join(', ')} do not hold`)
 }
 
@@ -71,9 +86,9 @@ export function registerFacts(program: Command): void {
     .description('check the stylized facts of seeds/facts.json on a scenario; writes a results folder with facts.csv')
     .option('--scenario <name|path>', 'the scenario to check on', 'default')
     .option('--seeds <n>', 'seeds to average over', positiveInt, 1)
-    .option('--format <format>', 'table, csv or json', 'table')
+    .addOption(formatOption('table', 'csv', 'json'))
     .option('--strict', 'exit 1 when any fact (counted on this scenario) does not hold')
-    .option('--out <dir>', 'results folder (default results/facts-SCENARIO-TIMESTAMP)')
+    .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); default results/facts-SCENARIO-TIMESTAMP')
     .option('--bench-time <ms>', 'tinybench time budget per run for rank() throughput', nonNegativeInt, 100)
     .option('--quiet', 'no progress bar')
     .action(factsCommand)

@@ -3,18 +3,29 @@ import { POSITION_BIAS_MODELS } from '../log/format.ts'
 import { measureLog, type LogMetricsOptions } from '../log/measure.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
-import { toCsv, writeResultsFolder } from '../runner/results.ts'
+import { claimResultsFolder } from '../runner/out-dir.ts'
+import { toCsv } from '../runner/results.ts'
+import { readFileSync, statSync } from 'node:fs'
 
 type MetricsOptions = LogMetricsOptions & { out: string }
 
 async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const started = new Date()
-  const m = await measureLog(opts)
+  // Claimed before reading: a bad --out is refused at once. The folder is a few times smaller than the log (assumption).
+  const target = claimResultsFolder(opts.out, statSync(opts.log, { throwIfNoEntry: false })?.size ?? 0)
+  let m: Awaited<ReturnType<typeof measureLog>>
+  try {
+    m = await measureLog(opts)
+  } catch (err) {
+    target.release()
+    throw err
+  }
   const emptyBy = (file: string) => Object.fromEntries(m.empty.filter((e) => e.file === file).map((e) => [e.column, e.reason]))
   const finished = new Date()
   const manifest = {
     kind: 'log',
     command: ['bench', ...process.argv.slice(2)].join(' '),
+    versions: { node: process.version, trafficbench: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
     keys: m.keys,
     seeds: [m.keys.seed],
     read: m.read,
@@ -27,7 +38,7 @@ async function metricsCommand(opts: MetricsOptions): Promise<void> {
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, m.sellers),
     'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
   }
-  writeResultsFolder(opts.out, { ...files, 'report.html': renderReport(files) })
+  target.write({ ...files, 'report.html': renderReport(files) })
 
   const log = m.read.log as { rows: number; sessions: number; rounds: number[]; sellers: number; format: string }
   const lines = [`${opts.log} (${log.format}): ${log.rows} rows, ${log.sessions} sessions, ${log.rounds.length} rounds, ${log.sellers} sellers`]

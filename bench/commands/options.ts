@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
 
 /** A --fail-on gate or --strict check was broken: the output was printed; exit 1 with the message on stderr. */
@@ -27,5 +27,13 @@ export function nonNegativeInt(value: string): number {
 
 /** For repeatable options: each occurrence appended. */
 export const collect = (value: string, previous: string[]) => [...previous, value]
-/** A comma-separated list, blanks dropped. */
-export const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean)
+/** A comma-separated list; an empty entry (`a,,b`, `,`) is refused rather than dropped. */
+export function list(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim())
+  if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of names, none empty')
+  return items
+}
+
+/** `--format <format>`: one of the given names, the first the default. */
+export const formatOption = (...formats: [string, ...string[]]) =>
+  new Option('--format <format>', `output format: ${formats.join(' or ')}`).choices(formats).default(formats[0])

@@ -201,10 +201,10 @@ export async function runFacts(options: {
     }
   })
   options.onPlan?.(configs.reduce((t, c) => t + totalSessions(c), 0))
-  const benchmark: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
+  const benchmark: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {} }
   for (const config of configs) {
     const result = await runBenchmark(config)
-    for (const key of Object.keys(benchmark) as (keyof BenchmarkResult)[]) benchmark[key].push(...result[key])
+    for (const key of ['summary', 'rounds', 'sellers', 'throughput'] as const) benchmark[key].push(...result[key])
   }
   return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins), benchmark, configs }
 }

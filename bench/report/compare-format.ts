@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { formatNumber } from '../runner/results.ts'
+import { csvText, formatNumber } from '../runner/results.ts'
 import { describePair, letter, type Comparison, type ComparisonRow, type Verdict } from './compare.ts'
 import type { GateResult } from './gates.ts'
 import { ALPHA, MAX_SEEDS, POWER } from './stats.ts'
@@ -112,7 +112,7 @@ function asCsv(c: Comparison): string {
   const header = ['baseline_input', 'baseline_algorithm', 'baseline_variant', 'candidate_input', 'candidate_algorithm', 'candidate_variant', 'scenario', 'metric', 'better', 'config', 'test', 'baseline_n', 'baseline_mean', 'candidate_n', 'candidate_mean', 'diff', 'ci_low', 'ci_high', 'rel_diff', 'p_value', 'p_holm', 'verdict', 'detectable_diff', 'seeds_needed']
   const records = c.rows.map((r) => {
     const [b, k] = [r.baseline, r.candidate]
-    return [letter(b.input), b.algorithm, b.variant, letter(k.input), k.algorithm, k.variant, k.scenario, r.metric, r.better, r.config, r.test?.test ?? '', String(b.estimate?.n ?? 0), num(b.estimate?.mean), String(k.estimate?.n ?? 0), num(k.estimate?.mean), num(r.test?.diff), num(r.ci?.[0]), num(r.ci?.[1]), num(r.relDiff), num(r.test?.p), num(r.pAdjusted), r.verdict, num(r.detectable), num(r.seedsNeeded)]
+    return [letter(b.input), csvText(b.algorithm), csvText(b.variant), letter(k.input), csvText(k.algorithm), csvText(k.variant), csvText(k.scenario), r.metric, r.better, r.config, r.test?.test ?? '', String(b.estimate?.n ?? 0), num(b.estimate?.mean), String(k.estimate?.n ?? 0), num(k.estimate?.mean), num(r.test?.diff), num(r.ci?.[0]), num(r.ci?.[1]), num(r.relDiff), num(r.test?.p), num(r.pAdjusted), r.verdict, num(r.detectable), num(r.seedsNeeded)]
   })
   return stringify([header, ...records], { record_delimiter: '\r\n' })
 }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Catalog } from '../../datasets/catalog.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
+import { ImpressionLogWriter, impressionLogName } from '../log/write.ts'
 import { runMarket } from '../market/run.ts'
+import { defineCollector } from '../market/types.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
 import type { PluginRun } from './params.ts'
@@ -32,6 +34,8 @@ export interface BenchmarkConfig {
   onProgress?: (sessions: number) => void
   /** What the benchmark is doing now, for a progress display ("amazon seed 2: simulating"). */
   onStage?: (stage: string) => void
+  /** Write each run's impression log (bench/log/write.ts) into this folder. */
+  logDir?: string
 }
 
 export interface BenchmarkResult {
@@ -39,6 +43,8 @@ export interface BenchmarkResult {
   rounds: Row[]
   sellers: Row[]
   throughput: Row[]
+  /** Impression logs written, by file name → path (with logDir). */
+  logs: Record<string, string>
 }
 
 export function seedList(scenario: Scenario, count: number): number[] {
@@ -49,10 +55,15 @@ export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugin
   return config.seeds.length * config.plugins.length * config.scenario.market.rounds * config.scenario.market.sessionsPerRound
 }
 
+/** A collector that hands every session to an impression log writer. */
+function impressionLog(log: ImpressionLogWriter) {
+  return defineCollector<null>({ name: 'impression-log', create: () => ({ session: (o) => log.write(o), result: () => null }) })
+}
+
 /** Every plugin over every seed's market; each run starts from a fresh copy of the same catalog. */
 export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkResult> {
   const { scenario } = config
-  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [] }
+  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {} }
   const collectors = collectorsFor()
   for (const seed of config.seeds) {
     const catalog: Catalog = config.catalogDir
@@ -61,7 +72,20 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     for (const { plugin, params, variant } of config.plugins) {
       const label = `${plugin.name}${variant ? ` (${variant})` : ''} seed ${seed}`
       config.onStage?.(`${label}: simulating`)
-      const outcome = runMarket({ plugin, params, market: scenario.market, catalog, seed, collectors, capture: CAPTURED_SESSIONS, warmupSessions: config.benchTimeMs > 0 ? WARMUP_SESSIONS : 0, onProgress: config.onProgress })
+      const name = impressionLogName(plugin.name, variant, seed)
+      const log = config.logDir ? new ImpressionLogWriter(join(config.logDir, name), catalog) : null
+      const logging = log ? [impressionLog(log)] : []
+      let outcome
+      try {
+        outcome = runMarket({ plugin, params, market: scenario.market, catalog, seed, collectors: [...collectors, ...logging], capture: CAPTURED_SESSIONS, warmupSessions: config.benchTimeMs > 0 ? WARMUP_SESSIONS : 0, onProgress: config.onProgress })
+      } catch (err) {
+        log?.abort()
+        throw err
+      }
+      if (log) {
+        log.close()
+        result.logs[name] = join(config.logDir!, name)
+      }
       const keys = { algorithm: plugin.name, variant, scenario: scenario.name, seed }
       result.summary.push(summaryRow(keys, outcome, catalog))
       result.rounds.push(...roundRows(keys, outcome, catalog))

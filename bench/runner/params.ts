@@ -68,7 +68,18 @@ function resolve(plugin: Plugin, settings: Setting[]): Record<string, unknown> {
     const flag = settings.find((s) => s.key === key)?.flag ?? `${plugin.name}.${key}`
     return `${flag}: ${plugin.name}'s parameter ${issue.path.join('.')}: ${issue.message}`
   })
-  throw new InputError(lines.join('\n'))
+  throw new InputError(lines.join('; '))
+}
+
+/** More plugin configurations than this in one run is a typo in a sweep, not a plan. */
+export const MAX_RUNS = 10_000
+
+/** Refuses two flags that set the same parameter of the same plugin: which one wins would be a guess. */
+function refuseRepeats(option: string, settings: { plugin: string; key: string; flag: string }[]): void {
+  settings.forEach((s, i) => {
+    const first = settings.findIndex((o) => o.plugin === s.plugin && o.key === s.key)
+    if (first !== i) throw new InputError(`${option}: ${s.plugin}.${s.key} is set twice (${settings[first].flag} and ${s.flag}); give it once`)
+  })
 }
 
 /**
@@ -80,17 +91,24 @@ export function expandRuns(plugins: Plugin[], paramFlags: string[], sweepFlags: 
     const { plugin, key, raw } = parseFlag('--param', flag, plugins)
     return { plugin: plugin.name, key, value: parseValue(raw), flag: `--param ${flag}` }
   })
+  refuseRepeats('--param', params)
   const sweeps = sweepFlags.map((flag) => {
     const { plugin, key, raw } = parseFlag('--sweep', flag, plugins)
     const values = splitValues(raw)
     if (raw.trim() === '' || values.some((v) => v === '')) throw new InputError(`--sweep ${flag}: expected a comma-separated list of values with none empty`)
-    return { plugin: plugin.name, key, values, flag }
+    const same = values.map((v) => JSON.stringify(parseValue(v)))
+    const twice = values.find((_, i) => same.indexOf(same[i]) !== i)
+    if (twice !== undefined) throw new InputError(`--sweep ${flag}: the value ${twice} is listed twice; each variant runs once`)
+    return { plugin: plugin.name, key, values, flag: `--sweep ${flag}` }
   })
+  refuseRepeats('--sweep', sweeps)
+  const variants = plugins.reduce((total, p) => total + sweeps.filter((s) => s.plugin === p.name).reduce((n, s) => n * s.values.length, 1), 0)
+  if (variants > MAX_RUNS) throw new InputError(`--sweep: ${variants} plugin variants asked for; at most ${MAX_RUNS} run in one go`)
   return plugins.flatMap((plugin) => {
     const own = params.filter((s) => s.plugin === plugin.name)
     let combos: Setting[][] = [[]]
     for (const sweep of sweeps.filter((s) => s.plugin === plugin.name))
-      combos = combos.flatMap((combo) => sweep.values.map((raw) => [...combo.filter((s) => s.key !== sweep.key), { plugin: plugin.name, key: sweep.key, value: parseValue(raw), flag: `--sweep ${sweep.flag} (value ${raw})` }]))
+      combos = combos.flatMap((combo) => sweep.values.map((raw) => [...combo, { plugin: plugin.name, key: sweep.key, value: parseValue(raw), flag: `${sweep.flag} (value ${raw})` }]))
     return combos.map((combo) => ({
       plugin,
       params: resolve(plugin, [...own.filter((s) => !combo.some((c) => c.key === s.key)), ...combo]),

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import type { Row } from '../metrics/summarize.ts'
 
@@ -14,47 +14,41 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(8)))
 }
 
-/** RFC 4180 CSV with a header row in exactly the given column order. */
+/** How the kit writes a number (formatNumber): a spreadsheet reads it as that number, so it is safe as it is. */
+const WRITTEN_NUMBER = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
+/** What a spreadsheet takes as the start of a formula (OWASP, CSV injection), plus the escape itself. */
+const NEEDS_ESCAPE = /^[=+\-@\t\r']/
+
+/**
+ * A text cell made safe to open in a spreadsheet: one that a spreadsheet would run as a formula
+ * gets a leading `'` (OWASP's advice); so does one that already starts with `'`, which keeps the
+ * escape lossless — datasets/csv.ts strips exactly one leading `'` when reading back.
+ */
+export function csvText(text: string): string {
+  return NEEDS_ESCAPE.test(text) && !WRITTEN_NUMBER.test(text) ? `'${text}` : text
+}
+
+/** RFC 4180 CSV with a header row in exactly the given column order; text cells escaped by csvText. */
 export function toCsv(columns: readonly string[], rows: readonly Row[]): string {
   const records = rows.map((row) =>
     columns.map((c) => {
       const v = row[c]
       if (v === undefined) throw new Error(`row has no value for column ${c}`)
-      return typeof v === 'number' ? formatNumber(v) : v
+      return typeof v === 'number' ? formatNumber(v) : csvText(v)
     }),
   )
   return stringify([columns as string[], ...records], { record_delimiter: '\r\n' })
 }
 
-/**
- * Writes all files of a results folder at once: into a temporary sibling folder first, renamed to
- * `dir` only when every file is written, so a failure or Ctrl-C never leaves a half-written
- * folder. An existing `dir` is replaced.
- */
-export function writeResultsFolder(dir: string, files: Record<string, string>): void {
-  const target = resolve(dir)
-  mkdirSync(dirname(target), { recursive: true })
-  const temp = `${target}.partial-${process.pid}`
-  const old = `${target}.old-${process.pid}`
-  const cleanup = () => rmSync(temp, { recursive: true, force: true })
-  process.once('exit', cleanup)
-  try {
-    mkdirSync(temp, { recursive: true })
-    for (const [name, content] of Object.entries(files)) writeFileSync(resolve(temp, name), content)
-    if (existsSync(target)) renameSync(target, old)
-    renameSync(temp, target)
-    rmSync(old, { recursive: true, force: true })
-  } finally {
-    cleanup()
-    process.removeListener('exit', cleanup)
-  }
-}
+/** The files a results folder may hold; report.html is built from the others. */
+export const RESULT_FILES: readonly string[] = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv', 'facts.csv', 'manifest.json', 'report.html']
+/** A file a results folder may hold: one of RESULT_FILES, or a run's impression log (bench run --write-log). */
+export const isResultFile = (name: string): boolean => RESULT_FILES.includes(name) || /^impressions-[A-Za-z0-9._=-]+\.csv\.gz$/.test(name)
 
 /** The files of a results folder that reports are built from, by name (absent ones left out). */
 export function readResultsFolder(dir: string): Record<string, string> {
-  const names = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv', 'facts.csv', 'manifest.json']
   const files: Record<string, string> = {}
-  for (const name of names) if (existsSync(resolve(dir, name))) files[name] = readFileSync(resolve(dir, name), 'utf8')
+  for (const name of RESULT_FILES.filter((f) => f !== 'report.html')) if (existsSync(resolve(dir, name))) files[name] = readFileSync(resolve(dir, name), 'utf8')
   return files
 }
 

@@ -75,9 +75,20 @@ export const MarketParamsSchema = z
   })
   .strict()
 
+/**
+ * A scenario's name is a name, not a path: it becomes part of the default results folder
+ * (results/NAME-TIMESTAMP) and a cell of every result file, so no slashes, no "..", and it starts
+ * with a letter or digit (never a spreadsheet formula character).
+ */
+export const ScenarioNameSchema = z
+  .string()
+  .max(80, 'at most 80 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, 'a name of letters, digits and _ . + - starting with a letter or digit (no spaces or slashes)')
+  .refine((name) => !name.includes('..'), 'a name without ".."')
+
 export const ScenarioSchema = z
   .object({
-    name: z.string().min(1),
+    name: ScenarioNameSchema,
     description: z.string().default(''),
     /** Base seed: run seed i (0-based) uses seed + i. */
     seed: z.number().int().min(0).default(1),

@@ -1,0 +1,176 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
+import { freemem, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
+import { InputError } from '../../datasets/errors.ts'
+import type { Scenario } from './scenario.ts'
+
+/**
+ * What a run costs today, measured on the 2-core reference machine (Node 20, `bench run
+ * --bench-time 0`, peak RSS from /usr/bin/time). The engine is being made leaner: re-measure and
+ * update these when it changes (how each was measured is beside it).
+ */
+export const COSTS = {
+  /** Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of `default` at 2 rounds × 50 sessions (164 MB). */
+  baseBytes: 120e6,
+  /** Per product of the catalog (typed-array columns, topic vectors, per-run copy): 50,000 → 500,000 products took 164 → 488 MB. */
+  bytesPerProduct: 737,
+  /** Per buyer: 20,000 → 200,000 buyers took 164 → 189 MB. */
+  bytesPerBuyer: 143,
+  /**
+   * Per row of sellers.csv (seller × run × seed) or rounds.csv (round × run × seed), all on the JS
+   * heap until the files are written: 2,000 → 80,000 seller rows (8 plugins × 5 seeds) took 164 → 492 MB.
+   */
+  bytesPerResultRow: 4300,
+  /** Per seller and round of the run being simulated (its round tallies): 2 → 200 rounds of `default` took 164 → 169 MB. */
+  bytesPerSellerRound: 12,
+  /** Sessions per second of the default job (8 plugins, 1.2 M sessions in 36.8 s of simulation). */
+  sessionsPerSecond: 32_600,
+  /** …at this many products per category (default: 50,000 products in 100 categories). */
+  referenceProductsPerCategory: 500,
+  /** A session's cost grows as (products per category)^this: 5,400 sessions/s at 2,000 products per category. */
+  candidateCostExponent: 1.3,
+  /** Catalog generation, per product and seed (50,000 products: 0.27 s; 500,000: 1.5 s). */
+  secondsPerProduct: 3e-6,
+  /** Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took 1.7 s). */
+  secondsPerProductRound: 7e-8,
+  /**
+   * report.html groups sellers.csv rows per algorithm by copying arrays, quadratic in the rows of one
+   * algorithm (seeds × sellers): 20,000 sellers took 8.7 s for one plugin. 0 once that is linear.
+   */
+  reportSecondsPerSellerRowSquared: 2.2e-8,
+  /** Node, tsx and the plugins loading. */
+  startupSeconds: 1.3,
+  /** Written bytes: report.html without data (Chart.js inlined), and per row of each file. */
+  outputBaseBytes: 300e3,
+  outputBytesPerSellerRow: 80,
+  outputBytesPerRoundRow: 90,
+  outputBytesPerRun: 800,
+} as const
+
+/** Runs estimated longer than this get their estimate printed on stderr before they start. */
+export const LONG_RUN_SECONDS = 120
+
+export interface PlanSize {
+  products: number
+  sellers: number
+  buyers: number
+  categories: number
+  rounds: number
+  sessionsPerRound: number
+  /** Plugin configurations (variants count each). */
+  runs: number
+  seeds: number
+  benchTimeMs: number
+}
+
+export interface Estimate {
+  /** Peak resident memory. */
+  peakBytes: number
+  /** The part of peakBytes on V8's heap (result rows), bounded by its heap limit. */
+  heapBytes: number
+  seconds: number
+  outputBytes: number
+}
+
+/**
+ * A scenario's plan in numbers. An imported catalog (--catalog DIR) counts its CSV rows; its
+ * categories are only known once read, so the scenario's count stands in.
+ */
+export function planSize(scenario: Scenario, plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string }): PlanSize {
+  const rows = (file: string, otherwise: number) => (plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise)
+  const { catalog, market } = scenario
+  return {
+    products: rows('products.csv', catalog.products),
+    sellers: rows('sellers.csv', catalog.sellers),
+    buyers: catalog.buyers,
+    categories: catalog.categories,
+    rounds: market.rounds,
+    sessionsPerRound: market.sessionsPerRound,
+    runs: plan.runs,
+    seeds: plan.seeds,
+    benchTimeMs: plan.benchTimeMs,
+  }
+}
+
+/** One run's cost, or several scenarios' run one after the other into one results folder (`bench facts`). */
+export function estimatePlan(plans: PlanSize[]): Estimate {
+  let liveBytes = 0
+  const total: Estimate = { peakBytes: COSTS.baseBytes, heapBytes: 0, seconds: COSTS.startupSeconds, outputBytes: COSTS.outputBaseBytes }
+  for (const p of plans) {
+    const runs = p.runs * p.seeds
+    const sellerRows = p.sellers * runs
+    const sessions = p.rounds * p.sessionsPerRound * runs
+    const perSession = (p.products / p.categories / COSTS.referenceProductsPerCategory) ** COSTS.candidateCostExponent / COSTS.sessionsPerSecond
+    // One catalog and one run are alive at a time; every run's rows are kept until the files are written.
+    liveBytes = Math.max(liveBytes, p.products * COSTS.bytesPerProduct + p.buyers * COSTS.bytesPerBuyer + p.sellers * p.rounds * COSTS.bytesPerSellerRound)
+    total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow
+    total.seconds +=
+      sessions * perSession +
+      p.seeds * p.products * COSTS.secondsPerProduct +
+      runs * p.rounds * p.products * COSTS.secondsPerProductRound +
+      (runs * p.benchTimeMs) / 1000 +
+      p.runs * (p.seeds * p.sellers) ** 2 * COSTS.reportSecondsPerSellerRowSquared
+    total.outputBytes += sellerRows * COSTS.outputBytesPerSellerRow + runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
+  }
+  total.peakBytes += liveBytes + total.heapBytes
+  return total
+}
+
+export interface MemoryLimits {
+  /** What the machine (or its cgroup) has in all. */
+  totalBytes: number
+  /** What is free now. */
+  availableBytes: number
+  /** V8's heap limit (--max-old-space-size). */
+  heapBytes: number
+}
+
+export function memoryLimits(): MemoryLimits {
+  const constrained = process.constrainedMemory?.() ?? 0
+  const total = constrained > 0 && constrained < totalmem() ? constrained : totalmem()
+  return { totalBytes: total, availableBytes: Math.min(freemem(), total), heapBytes: getHeapStatistics().heap_size_limit }
+}
+
+/**
+ * Refuses (InputError) a plan that cannot fit in memory; otherwise returns a line to print before
+ * a long run or one that may not fit in the memory free now, or null.
+ */
+export function checkPlan(estimate: Estimate, limits: MemoryLimits = memoryLimits()): string | null {
+  const summary = `estimated ${bytes(estimate.peakBytes)} of memory and ${duration(estimate.seconds)}`
+  if (estimate.peakBytes > limits.totalBytes) throw new InputError(`this run is too large: ${summary}, but the machine has ${bytes(limits.totalBytes)}; use fewer seeds, algorithms or a smaller catalog`)
+  if (estimate.heapBytes > limits.heapBytes)
+    throw new InputError(`this run is too large: its result rows need an estimated ${bytes(estimate.heapBytes)}, beyond Node's heap limit of ${bytes(limits.heapBytes)}; use fewer seeds, algorithms or sellers (or raise --max-old-space-size)`)
+  if (estimate.peakBytes > limits.availableBytes) return `bench: ${summary}; only ${bytes(limits.availableBytes)} is free now`
+  if (estimate.seconds > LONG_RUN_SECONDS) return `bench: ${summary}`
+  return null
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB']
+  let i = 0
+  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++
+  return `${n >= 100 || i === 0 ? Math.round(n) : n.toPrecision(2)} ${units[i]}`
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toPrecision(2)} h`
+  if (seconds < 730 * 86400) return `${Math.round(seconds / 86400)} days`
+  return `${Math.round(seconds / (365 * 86400)).toLocaleString('en-US')} years`
+}
+
+/** Data rows of a CSV file (its line count less the header), read in chunks: an imported catalog's size before it is parsed. */
+export function csvRowCount(file: string): number {
+  const chunk = Buffer.alloc(1 << 20)
+  const fd = openSync(file, 'r')
+  let lines = 0
+  let last = 10
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; last = chunk[n - 1]) for (let i = 0; i < n; i++) if (chunk[i] === 10) lines++
+  } finally {
+    closeSync(fd)
+  }
+  return Math.max(0, lines + (last === 10 ? 0 : 1) - 1)
+}
