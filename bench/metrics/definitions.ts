@@ -208,6 +208,13 @@ Exposure counts the weight v(r) of every impression (the expected attention, not
 normalise(category centroid + 0.5 × buyer interest); a feed uses the buyer's interest. Relevance of
 a candidate = max(0, cosine(product topic, query)).
 
+**Retrieval.** A search retrieves the listed products of its category; when there are more than
+R = market.retrieval.maxCandidates, it retrieves the R with the highest cosine to its buyer segment's
+query normalise(centroid + 0.5 × prototype) (buyers grouped into market.retrieval.segments segments by
+spherical k-means of their interests; lists rebuilt when a category's listings change). A feed takes
+up to feedPoolPerCategory listed products from each favourite category, from a uniform random start,
+at most R in all. Relevance is then computed exactly, as above, for the buyer's own query.
+
 **Click.** An examined slot is clicked with probability σ(z), z = clickBase + clickRelevance × relevance
 + clickRating × (q̂_rating − 0.5) − clickPrice × ln(retail / refPrice) [+ clickContent × (contentSkill − 0.5)
 in feeds], where q̂_rating = (rating − 1)/4 and rating is the Bayesian average (Σ stars + 3.5 × 3)/(reviews + 3).
