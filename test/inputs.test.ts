@@ -23,7 +23,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'trafficbench-'))
 
 describe('scenarios', () => {
   it('the presets parse, black-friday extends default with 3x traffic and more advertisers', () => {
-    expect(presetNames()).toEqual(['black-friday', 'default', 'small'])
+    expect(presetNames()).toEqual(['black-friday', 'default', 'small', 'year'])
     const base = loadScenario('default')
     const peak = loadScenario('black-friday')
     expect(base.catalog.sellers).toBe(2000)
@@ -44,7 +44,7 @@ describe('scenarios', () => {
     expect(() => loadScenario(file)).toThrowError(/catalog: Unrecognized key: "sellerz"/)
     writeFileSync(file, '{ "name": ')
     expect(() => loadScenario(file)).toThrowError(/is not valid JSON/)
-    expect(() => loadScenario('nope')).toThrowError(/not a preset \(black-friday, default, small\) nor a file/)
+    expect(() => loadScenario('nope')).toThrowError(/not a preset \(black-friday, default, small, year\) nor a file/)
   })
   it('a name is a name, not a path nor a formula', () => {
     for (const ok of ['default', 'crowded-2', 'small+black-friday', 'v1.2_x', 'A']) expect(ScenarioNameSchema.safeParse(ok).success, ok).toBe(true)
@@ -221,7 +221,7 @@ describe('run size estimate (bench/runner/estimate.ts)', () => {
   })
   it('refuses what cannot fit, names the estimate and the limit, and announces long runs', () => {
     expect(() => checkPlan(estimatePlan([plan({ seeds: 1e9 })]), limits)).toThrowError(/this run is too large: estimated \d.* of memory and [\d,]+ years, but the machine has 8\.0 GB/)
-    expect(() => checkPlan(estimatePlan([plan({ products: 1e7 })]), { ...limits, totalBytes: 6e9 })).toThrowError(/estimated 7\.\d GB of memory .* but the machine has 6\.0 GB/)
+    expect(() => checkPlan(estimatePlan([plan({ products: 3e7 })]), { ...limits, totalBytes: 6e9 })).toThrowError(/estimated 9\.\d GB of memory .* but the machine has 6\.0 GB/)
     expect(() => checkPlan({ peakBytes: 5e9, heapBytes: 4.5e9, seconds: 10, outputBytes: 0 }, limits)).toThrowError(/result rows need an estimated 4\.5 GB, beyond Node's heap limit of 4\.0 GB/)
     expect(checkPlan(estimatePlan([plan({ sessionsPerRound: 1e9 })]), limits)).toMatch(/^bench: estimated .* of memory and \d+ days$/)
     expect(checkPlan({ peakBytes: 5e9, heapBytes: 1e9, seconds: 10, outputBytes: 0 }, limits)).toBe('bench: estimated 5.0 GB of memory and 10 s; only 4.0 GB is free now')

@@ -13,8 +13,8 @@ import type { Scenario } from './scenario.ts'
 export const COSTS = {
   /** Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of `default` at 2 rounds × 50 sessions (164 MB). */
   baseBytes: 120e6,
-  /** Per product of the catalog (typed-array columns, topic vectors, per-run copy): 50,000 → 500,000 products took 164 → 488 MB. */
-  bytesPerProduct: 737,
+  /** Per product of the catalog (typed-array columns, topic vectors, the run's fork): npm run perf, amazon at 200,000 → 1,000,000 products: 180 → 406 MB peak RSS. */
+  bytesPerProduct: 300,
   /** Per buyer: 20,000 → 200,000 buyers took 164 → 189 MB. */
   bytesPerBuyer: 143,
   /**
@@ -28,8 +28,8 @@ export const COSTS = {
   sessionsPerSecond: 32_600,
   /** …at this many products per category (default: 50,000 products in 100 categories). */
   referenceProductsPerCategory: 500,
-  /** A session's cost grows as (products per category)^this: 5,400 sessions/s at 2,000 products per category. */
-  candidateCostExponent: 1.3,
+  /** Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf, amazon 17.6k → 11.1k → 4.5k sessions/s at 500, 2,000, 10,000 per category. */
+  candidateCostExponent: 0.45,
   /** Catalog generation, per product and seed (50,000 products: 0.27 s; 500,000: 1.5 s). */
   secondsPerProduct: 3e-6,
   /** Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took 1.7 s). */
