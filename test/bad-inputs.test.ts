@@ -76,7 +76,7 @@ const CASES: Case[] = [
   { name: 'unknown command', args: () => ['rnu'], code: 2, message: /unknown command 'rnu' \(Did you mean run\?\)/ },
   { name: 'report on a folder that is no results folder', args: (dir) => ['report', dir], setup: (dir) => write(dir, { 'notes.txt': 'x' }), code: 2, message: /is not a complete results folder: no summary\.csv/ },
   // Scenarios
-  { name: 'unknown scenario', args: (dir) => ['run', '--scenario', 'christmas', '--out', join(dir, 'out')], code: 2, message: /no scenario "christmas": not a preset \(black-friday, default, small\) nor a file/ },
+  { name: 'unknown scenario', args: (dir) => ['run', '--scenario', 'christmas', '--out', join(dir, 'out')], code: 2, message: /no scenario "christmas": not a preset \(black-friday, default, small, year\) nor a file/ },
   { name: 'scenario not JSON', setup: scenario('{ "name": '), args: withScenario, code: 2, message: /scenario .*s\.json is not valid JSON/ },
   { name: 'scenario JSON array', setup: scenario('[1]'), args: withScenario, code: 2, message: /must hold a JSON object/ },
   { name: 'scenario named like a path', setup: scenario('{ "extends": "small", "name": "../../x" }'), args: withScenario, code: 2, message: /is not valid: name: a name of letters, digits/ },
