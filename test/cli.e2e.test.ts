@@ -276,7 +276,7 @@ describe('CLI conventions', () => {
     const listed = JSON.parse(bench('list', '--format', 'json').stdout)
     expect(listed.algorithms.map((a: { name: string }) => a.name)).toEqual(ALGORITHMS)
     expect(listed.algorithms.find((a: { name: string }) => a.name === 'amazon').params.priceParity).toBe(true)
-    expect(listed.scenarios.map((s: { name: string }) => s.name)).toEqual(['black-friday', 'default', 'small'])
+    expect(listed.scenarios.map((s: { name: string }) => s.name)).toEqual(['black-friday', 'default', 'small', 'year'])
     expect(listed.metrics.summary.map((m: { name: string }) => m.name)).toEqual(SUMMARY_COLUMNS.slice(4))
   })
   it('the default results folder is results/NAME-TIMESTAMP under the working directory', () => {

@@ -238,6 +238,6 @@ describe('reading inputs', () => {
     writeFileSync(join(dir, 'manifest.json'), '{ nope')
     expect(() => readInput(dir)).toThrowError(/manifest\.json is not valid JSON/)
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ seeds: 'all' }))
-    expect(() => readInput(dir)).toThrowError(/manifest\.json is not a results manifest:\n {2}seeds: /)
+    expect(() => readInput(dir)).toThrowError(/manifest\.json is not a results manifest: seeds: /)
   })
 })

@@ -69,7 +69,7 @@ function readManifest(file: string): Manifest | null {
     throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`)
   }
   const parsed = ManifestSchema.safeParse(json)
-  if (!parsed.success) throw new InputError(`${file} is not a results manifest:\n${describeIssues(parsed.error)}`)
+  if (!parsed.success) throw new InputError(`${file} is not a results manifest: ${describeIssues(parsed.error)}`)
   return parsed.data
 }
 
