@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { LOG_COLUMNS } from '../bench/log/format.ts'
 import { measureLog } from '../bench/log/measure.ts'
 import { LOG_ROUNDS, LOG_SELLERS, LOG_SUMMARY } from '../bench/log/metrics.ts'
-import { naturalKey } from '../bench/log/tally.ts'
+import { naturalKey } from '../bench/log/totals.ts'
 import { ROUND_COLUMNS, ROUND_METRICS, SELLER_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, SUMMARY_METRICS } from '../bench/metrics/definitions.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')

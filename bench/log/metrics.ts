@@ -5,7 +5,7 @@ import { gini, hhi, rankPersistence, ratio, shareOf, sum, topShare } from '../me
 import { PERSISTENCE_DELTA } from '../metrics/definitions.ts'
 import type { Row, RowKeys } from '../metrics/summarize.ts'
 import type { SellerInfo } from './inputs.ts'
-import type { LogTotals, RoundTotals } from './tally.ts'
+import type { LogTotals, RoundTotals } from './totals.ts'
 
 /**
  * Which result columns an impression log defines, and from what. Each column is computed with the

@@ -3,6 +3,7 @@ import { InputError } from '../../datasets/errors.ts'
 import { ImpressionRowSchema, REQUIRED_LOG_COLUMNS, type ImpressionRow, type PositionWeights } from './format.ts'
 import type { ProductInfo, SellerInfo } from './inputs.ts'
 import type { RowVisitor } from './read.ts'
+import { COUNTS, naturalKey, type LogTotals, type RoundTotals } from './totals.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
 
 /** ndcg_at_10's depth and its discount 1/log2(r+1) (fixed: --position-bias changes exposure only). */
@@ -11,67 +12,7 @@ const NDCG_DISCOUNT = examinationWeights(NDCG_DEPTH)
 /** How far back a reappearing session_id is caught (bounded, so memory does not grow with the log). */
 export const RECENT_SESSIONS = 4096
 
-/**
- * A key whose text order is natural order: each run of digits becomes its length (as one character)
- * followed by the digits without leading zeros, so p2 < p10 < q1.
- */
-export function naturalKey(id: string): string {
-  return id.replace(/\d+/g, (run) => {
-    const digits = run.replace(/^0+(?=\d)/, '')
-    return String.fromCharCode(0x30 + digits.length) + digits
-  })
-}
-
 const ONE_EMPTY_ROW = 'a session that showed nothing has exactly one row, with a blank position; this session has other rows'
-
-/** What a round and the whole log count. */
-export interface Counts {
-  impressions: number
-  sponsoredImpressions: number
-  sponsoredClicks: number
-  adRevenue: number
-  orders: number
-  gmv: number
-}
-const COUNTS = ['impressions', 'sponsoredImpressions', 'sponsoredClicks', 'adRevenue', 'orders', 'gmv'] as const
-
-export interface RoundTotals extends Counts {
-  round: number
-  /** The sellers exposed in the round and their exposure; every other seller had none. */
-  exposedSellers: Int32Array
-  sellerExposure: Float64Array
-  /** Seller revenue by archetype (factory, trader, brand); null when --sellers gives no archetype. */
-  revenueByArchetype: Float64Array | null
-  /** Per category index, its TOP_PER_CATEGORY product indices by exposure, best first. */
-  topProducts: Map<number, Int32Array>
-}
-
-export interface SellerTotals {
-  id: string[]
-  exposure: Float64Array
-  impressions: Float64Array
-  clicks: Float64Array
-  orders: Float64Array
-  /** Σ retail price over the seller's orders (the log's price). */
-  revenue: Float64Array
-  adSpend: Float64Array
-}
-
-export interface LogTotals extends Counts {
-  rows: number
-  sessions: number
-  /** Sessions with at least one impression. */
-  shownSessions: number
-  /** Σ over shown sessions of DCG@10 / IDCG@10 (0 when the log has no relevance). */
-  ndcgSum: number
-  rounds: RoundTotals[]
-  sellers: SellerTotals
-  products: number
-  categories: number
-  /** Every shown product has a category (from the log or --products). */
-  hasCategory: boolean
-  hasRelevance: boolean
-}
 
 /**
  * One streaming pass over an impression log. It keeps per-seller, per-product and per-round
