@@ -4,6 +4,7 @@ import { InputError } from '../datasets/errors.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
 import { registerList } from './commands/list.ts'
+import { registerMerge } from './commands/merge.ts'
 import { registerMetrics } from './commands/metrics.ts'
 import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput(oneLineErrors)
-  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics]) register(program)
+  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics, registerMerge]) register(program)
   program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
   return program
 }
@@ -57,4 +58,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a program that stops reading (| head) ends the write quietly, as other command-line tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+})
 process.exitCode = await main(process.argv)

@@ -1,17 +1,19 @@
-import { mkdirSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadRegistry, selectPlugins } from '../../algorithms/kit/registry.ts'
-import { InputError } from '../../datasets/errors.ts'
-import { PluginOutputError } from '../market/types.ts'
+import { importCatalog } from '../../datasets/import.ts'
 import type { Row } from '../metrics/summarize.ts'
 import { formatTable, meanBy } from '../report/table.ts'
-import { buildManifest, defaultResultsDir, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkResult } from '../runner/benchmark.ts'
+import { buildManifest, defaultResultsDir, resultFiles, runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
 import { checkPlan, estimatePlan, planSize } from '../runner/estimate.ts'
 import { claimResultsFolder } from '../runner/out-dir.ts'
 import { expandRuns } from '../runner/params.ts'
+import { buildPlan } from '../runner/plan.ts'
+import { defaultWorkers } from '../runner/pool.ts'
+import { parseShard } from '../runner/shard.ts'
+import { CellStore } from '../runner/store.ts'
 import { loadScenario, presetNames } from '../runner/scenario.ts'
-import { collect, formatOption, list, nonNegativeInt, positiveInt, progressBar } from './options.ts'
+import { GatesFailed, collect, formatOption, list, nonNegativeInt, positiveInt, progressBar } from './options.ts'
 
 interface RunOptions {
   algorithms?: string[]
@@ -28,6 +30,11 @@ interface RunOptions {
   format: 'table' | 'json'
   quiet?: boolean
   writeLog?: boolean
+  workers?: number
+  cellTimeout?: number
+  cellMemory?: number
+  shard?: string
+  restart?: boolean
 }
 
 const COLUMNS = ['run', 'gini_exposure', 'new_seller_exposure_share', 'seller_survival_rate', 'conversion_rate', 'sponsored_impression_share', 'avg_cpc', 'take_rate', 'gmv', 'sessions_per_sec']
@@ -37,57 +44,94 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const scenario = loadScenario(opts.scenario)
   if (opts.rounds !== undefined) scenario.market.rounds = opts.rounds
   if (opts.sessions !== undefined) scenario.market.sessionsPerRound = opts.sessions
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard)
   const selected = selectPlugins(await loadRegistry(opts.plugin), opts.algorithms)
-  const source = new Map(selected.map((s) => [s.plugin.name, s.file]))
-  const plugins = expandRuns(selected.map((s) => s.plugin), opts.param, opts.sweep).map((run) => ({ ...run, source: source.get(run.plugin.name)! }))
+  const plugins = expandRuns(selected.map((s) => s.plugin), opts.param, opts.sweep).map((run) => {
+    const { file } = selected.find((s) => s.plugin === run.plugin)!
+    return { ...run, source: file, file: opts.plugin.includes(file) ? resolve(file) : undefined }
+  })
   // Everything that can be refused is refused here, before a session is simulated.
+  if (opts.catalog) importCatalog(opts.catalog, scenario.catalog, scenario.seed)
   const estimate = estimatePlan([planSize(scenario, { runs: plugins.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog })])
   const notice = checkPlan(estimate)
   const out = claimResultsFolder(opts.out ?? defaultResultsDir(scenario.name, started), estimate.outputBytes)
   if (notice) process.stderr.write(`${notice}\n`)
 
-  // Logs are written beside the folder while the run goes, then moved into it with the other files.
-  const logDir = opts.writeLog ? `${resolve(out.path)}.partial-${process.pid}-logs` : undefined
-  if (logDir) mkdirSync(logDir, { recursive: true })
-  const config = { scenario, scenarioRef: opts.scenario, plugins, seeds: seedList(scenario, opts.seeds), catalogDir: opts.catalog, benchTimeMs: opts.benchTime, logDir }
+  const config: BenchmarkConfig = {
+    scenario,
+    scenarioRef: opts.scenario,
+    plugins,
+    seeds: seedList(scenario, opts.seeds),
+    catalogDir: opts.catalog,
+    benchTimeMs: opts.benchTime,
+    writeLog: opts.writeLog,
+    workers: opts.workers,
+    cellTimeoutMs: opts.cellTimeout === undefined ? undefined : opts.cellTimeout * 1000,
+    cellMemoryMb: opts.cellMemory,
+    shard,
+  }
   let result: BenchmarkResult
+  let store: CellStore | undefined
   try {
-    const bar = progressBar(opts.quiet)
-    let stage = 'generating the market'
-    bar?.start(totalSessions(config), 0, { stage })
-    result = await runBenchmark({
-      ...config,
-      onProgress: bar ? (n) => bar.increment(n) : undefined,
-      onStage: (now) => {
-        stage = now
-        bar?.update({ stage })
-      },
-    })
-      .catch((err) => {
-        // A plugin's own exception says nothing of which plugin threw: name the run it came from.
-        if (err instanceof Error && !(err instanceof InputError) && !(err instanceof PluginOutputError)) err.message = `${stage}: ${err.message}`
-        throw err
-      })
-      .finally(() => bar?.stop())
-    const logs = Object.fromEntries(Object.entries(result.logs).map(([name, path]) => [name, { moveFrom: path }]))
-    out.write({ ...resultFiles(result, buildManifest(config, process.argv.slice(2), started)), ...logs })
+    store = CellStore.open(resolve(out.path), buildPlan(config), ['bench', ...process.argv.slice(2)].join(' '), !!opts.restart)
+    result = await runWithProgress({ ...config, store }, opts.quiet)
+    // Logs are copied while failed cells keep the store (and their logs) for the rerun; moved otherwise.
+    const keep = result.failures.length > 0
+    const logs = Object.fromEntries(Object.entries(result.logs).map(([name, path]) => [name, keep ? { copyFrom: path } : { moveFrom: path }]))
+    out.write({ ...resultFiles(result, buildManifest(config, process.argv.slice(2), started, result)), ...logs })
+    if (!keep) store.remove()
   } finally {
     out.release()
-    if (logDir) rmSync(logDir, { recursive: true, force: true })
   }
+  printSummary(opts, result, out.path, started)
+  if (result.failures.length) {
+    const names = result.failures.map((f) => `${f.spec.cell.id} (round ${f.round}: ${f.reason})`)
+    throw new GatesFailed(`bench: ${result.failures.length} of ${result.cells.length} cells failed, the others were written (errors.csv lists them; rerun the same command to retry only these): ${names.join('; ')}`)
+  }
+}
 
+/** runBenchmark with a progress bar on stderr: sessions, cells done and running, sessions per second. */
+async function runWithProgress(config: BenchmarkConfig, quiet: boolean | undefined): Promise<BenchmarkResult> {
+  const bar = progressBar(quiet)
+  const started = Date.now()
+  let done = 0
+  let stage = 'starting'
+  const rate = () => `${Math.round(done / Math.max(1e-3, (Date.now() - started) / 1000)).toLocaleString('en-US')} sessions/s`
+  bar?.start(totalSessions(config), 0, { stage })
+  try {
+    return await runBenchmark({
+      ...config,
+      onProgress: (n) => {
+        done += n
+        bar?.increment(n, { stage: `${stage} · ${rate()}` })
+      },
+      onStage: (now) => {
+        stage = now
+        bar?.update({ stage: `${stage} · ${rate()}` })
+      },
+    })
+  } finally {
+    bar?.stop()
+  }
+}
+
+function printSummary(opts: RunOptions, result: BenchmarkResult, path: string, started: Date): void {
   const label = (r: Row) => ({ ...r, run: r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm })
   const throughput = meanBy(result.throughput.map(label), 'run')
   const rows = meanBy(result.summary.map(label), 'run').map((row) => ({ ...row, ...throughput.find((t) => t.run === row.run) }))
   const seconds = (Date.now() - started.getTime()) / 1000
+  const scenario = result.plan.specs[0].scenario.name
+  const cells = { planned: result.plan.specs.length, here: result.cells.length, reused: result.reused, failed: result.failures.length }
   if (opts.format === 'json') {
     const table = rows.map((row) => ({ algorithm: row.algorithm, variant: row.variant, ...Object.fromEntries(COLUMNS.slice(1).map((c) => [c, row[c] ?? null])) }))
-    process.stdout.write(JSON.stringify({ scenario: scenario.name, runs: plugins.length, seeds: config.seeds, results: out.path, seconds, rows: table }, null, 2) + '\n')
+    process.stdout.write(JSON.stringify({ scenario, runs: new Set(result.plan.specs.map((s) => s.cell.id.replace(/\/seed\d+$/, ''))).size, seeds: [...new Set(result.plan.specs.map((s) => s.cell.seed))], cells, results: path, seconds, rows: table }, null, 2) + '\n')
     return
   }
-  process.stdout.write(`${scenario.name}: ${plugins.length} runs × ${config.seeds.length} seed(s), means over seeds\n\n`)
+  const shard = opts.shard === undefined ? '' : `, shard ${opts.shard}: ${cells.here} of ${cells.planned} cells`
+  const reused = cells.reused ? `, ${cells.reused} cell(s) reused from the interrupted run` : ''
+  process.stdout.write(`${scenario}: ${rows.length} runs × ${new Set(result.summary.map((r) => r.seed)).size} seed(s), means over seeds${shard}${reused}\n\n`)
   process.stdout.write(formatTable(COLUMNS, rows) + '\n\n')
-  process.stdout.write(`Results in ${out.path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html); ${seconds.toFixed(1)} s\n`)
+  process.stdout.write(`Results in ${path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html${cells.failed ? ', errors.csv' : ''}); ${seconds.toFixed(1)} s\n`)
 }
 
 export function registerRun(program: Command): void {
@@ -103,10 +147,15 @@ export function registerRun(program: Command): void {
     .option('--sweep <algo.key=v1,v2>', "run each listed value as a variant; several sweeps of one plugin run their cartesian product (repeatable)", collect, [])
     .option('--plugin <path>', 'load a plugin file (.ts or .js) beside the built-ins (repeatable)', collect, [])
     .option('--catalog <dir>', 'use DIR/sellers.csv and DIR/products.csv instead of a generated catalog')
-    .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); default results/SCENARIO-TIMESTAMP')
+    .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); an interrupted run there resumes; default results/SCENARIO-TIMESTAMP')
     .option('--bench-time <ms>', 'tinybench time budget per algorithm and seed for rank() throughput', nonNegativeInt, 300)
     .addOption(formatOption('table', 'json'))
     .option('--write-log', 'also write each run\'s impression log (impressions-ALGO-seedN.csv.gz; format in README "Measure your own traffic")')
+    .option('--workers <n>', `worker threads running cells at once (default: ${defaultWorkers()}, this machine's available parallelism)`, positiveInt)
+    .option('--cell-timeout <s>', "a cell's time limit in seconds (default: 60 + 1 ms a session + the throughput budget)", positiveInt)
+    .option('--cell-memory <MB>', "a cell's heap limit (default: V8's heap limit, or the machine's memory shared among the workers if less)", positiveInt)
+    .option('--shard <I/N|auto>', 'run only shard I (from 0) of N of the cells; auto reads SLURM_ARRAY_TASK_ID/COUNT, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (auto/N gives the count); join shards with bench merge')
+    .option('--restart', 'discard the finished cells of an interrupted run at --out and start over')
     .option('--quiet', 'no progress bar')
     .action(runCommand)
 }

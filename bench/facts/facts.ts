@@ -7,7 +7,7 @@ import { InputError, parseOrThrow } from '../../datasets/errors.ts'
 import { SUMMARY_METRICS } from '../metrics/definitions.ts'
 import { pluginRun, type PluginRun } from '../runner/params.ts'
 import { PROBES } from './probes.ts'
-import { runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
+import { combineResults, runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
 import { overlayScenario, type Scenario } from '../runner/scenario.ts'
 import type { Row } from '../metrics/summarize.ts'
 
@@ -201,11 +201,10 @@ export async function runFacts(options: {
     }
   })
   options.onPlan?.(configs.reduce((t, c) => t + totalSessions(c), 0))
-  const benchmark: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {} }
-  for (const config of configs) {
-    const result = await runBenchmark(config)
-    for (const key of ['summary', 'rounds', 'sellers', 'throughput'] as const) benchmark[key].push(...result[key])
-  }
+  const results: BenchmarkResult[] = []
+  for (const config of configs) results.push(await runBenchmark(config))
+  const benchmark = combineResults(results)
+  if (benchmark.failures.length) throw new Error(`the facts cannot be checked: ${benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`).join('; ')}`)
   return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins), benchmark, configs }
 }
 

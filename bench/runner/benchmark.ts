@@ -1,41 +1,38 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Catalog } from '../../datasets/catalog.ts'
-import { generateCatalog } from '../../datasets/generate.ts'
-import { importCatalog } from '../../datasets/import.ts'
-import { ImpressionLogWriter, impressionLogName } from '../log/write.ts'
-import { runMarket } from '../market/run.ts'
-import { defineCollector } from '../market/types.ts'
-import { collectorsFor } from '../metrics/definitions.ts'
+import { impressionLogName } from '../log/write.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
-import type { PluginRun } from './params.ts'
+import type { Row } from '../metrics/summarize.ts'
 import { renderReport } from '../report/html.ts'
+import type { CellRows } from './cell.ts'
+import { buildPlan, planHash, type CellSpec, type Plan, type PlanInput } from './plan.ts'
+import { defaultCellTimeout, defaultWorkers, runCells, type CellFailure } from './pool.ts'
 import { toCsv } from './results.ts'
 import type { Scenario } from './scenario.ts'
-import { roundRows, sellerRows, summaryRow, type Row } from '../metrics/summarize.ts'
-import { throughputRow } from './throughput.ts'
+import { shardCells, type Shard } from './shard.ts'
+import type { CellStore } from './store.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-/** Sessions of the last round replayed by the throughput benchmark. */
-const CAPTURED_SESSIONS = 200
-/** Sessions simulated on a throwaway copy before each timed run: JIT warm-up stays out of sessions_per_sec (assumption: enough for V8 to optimise the hot path). */
-const WARMUP_SESSIONS = 2000
 
-export interface BenchmarkConfig {
-  scenario: Scenario
+export interface BenchmarkConfig extends PlanInput {
   /** The --scenario argument as given (a preset name or a path). */
   scenarioRef: string
-  plugins: (PluginRun & { source: string })[]
-  seeds: number[]
-  catalogDir?: string
-  /** tinybench's time budget per plugin and seed for rank() throughput, in ms (0 = skip). */
-  benchTimeMs: number
-  onProgress?: (sessions: number) => void
-  /** What the benchmark is doing now, for a progress display ("amazon seed 2: simulating"). */
-  onStage?: (stage: string) => void
-  /** Write each run's impression log (bench/log/write.ts) into this folder. */
+  /** Worker threads at once (default: the machine's available parallelism). */
+  workers?: number
+  /** A cell's time limit in ms (default: defaultCellTimeout). */
+  cellTimeoutMs?: number
+  /** A cell's heap limit in MB (default: see PoolOptions.heapMb). */
+  cellMemoryMb?: number
+  /** Run only this share of the plan. */
+  shard?: Shard
+  /** Finished cells saved here, and found here again by a rerun. */
+  store?: CellStore
+  /** With writeLog and no store: the folder the impression logs go to. */
   logDir?: string
+  onProgress?: (sessions: number) => void
+  /** What the run is doing now, for a progress display: cells done, cells running. */
+  onStage?: (stage: string) => void
 }
 
 export interface BenchmarkResult {
@@ -43,8 +40,14 @@ export interface BenchmarkResult {
   rounds: Row[]
   sellers: Row[]
   throughput: Row[]
-  /** Impression logs written, by file name → path (with logDir). */
+  /** Impression logs written, by file name → path. */
   logs: Record<string, string>
+  plan: Plan
+  /** The cells this process was given (the shard's, or all). */
+  cells: CellSpec[]
+  failures: CellFailure[]
+  /** Cells found finished in the store, not run again. */
+  reused: number
 }
 
 export function seedList(scenario: Scenario, count: number): number[] {
@@ -55,46 +58,81 @@ export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugin
   return config.seeds.length * config.plugins.length * config.scenario.market.rounds * config.scenario.market.sessionsPerRound
 }
 
-/** A collector that hands every session to an impression log writer. */
-function impressionLog(log: ImpressionLogWriter) {
-  return defineCollector<null>({ name: 'impression-log', create: () => ({ session: (o) => log.write(o), result: () => null }) })
-}
-
-/** Every plugin over every seed's market; each run starts from a fresh copy of the same catalog. */
+/**
+ * Every plugin over every seed's market, as independent cells run in worker threads. Rows are
+ * assembled in plan order, so the files are the same whatever the workers, the order in which
+ * cells finish, or which of them a rerun found already done.
+ */
 export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkResult> {
-  const { scenario } = config
-  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {} }
-  const collectors = collectorsFor()
-  for (const seed of config.seeds) {
-    const catalog: Catalog = config.catalogDir
-      ? importCatalog(config.catalogDir, scenario.catalog, seed)
-      : generateCatalog(scenario.catalog, seed, scenario.market.rounds)
-    for (const { plugin, params, variant } of config.plugins) {
-      const label = `${plugin.name}${variant ? ` (${variant})` : ''} seed ${seed}`
-      config.onStage?.(`${label}: simulating`)
-      const name = impressionLogName(plugin.name, variant, seed)
-      const log = config.logDir ? new ImpressionLogWriter(join(config.logDir, name), catalog) : null
-      const logging = log ? [impressionLog(log)] : []
-      let outcome
-      try {
-        outcome = runMarket({ plugin, params, market: scenario.market, catalog, seed, collectors: [...collectors, ...logging], capture: CAPTURED_SESSIONS, warmupSessions: config.benchTimeMs > 0 ? WARMUP_SESSIONS : 0, onProgress: config.onProgress })
-      } catch (err) {
-        log?.abort()
-        throw err
-      }
-      if (log) {
-        log.close()
-        result.logs[name] = join(config.logDir!, name)
-      }
-      const keys = { algorithm: plugin.name, variant, scenario: scenario.name, seed }
-      result.summary.push(summaryRow(keys, outcome, catalog))
-      result.rounds.push(...roundRows(keys, outcome, catalog))
-      result.sellers.push(...sellerRows(keys, outcome, catalog))
-      config.onStage?.(`${label}: measuring rank() throughput`)
-      result.throughput.push(await throughputRow(keys, outcome, scenario.market.slots, config.benchTimeMs))
-    }
+  const plan = buildPlan(config)
+  const cells = config.shard ? shardCells(plan.specs, config.shard) : plan.specs
+  const { store } = config
+  if (config.writeLog) for (const spec of cells) spec.logPath = store ? store.logPath(spec) : join(config.logDir!, logName(spec))
+  const finished = store?.finished(cells) ?? new Map<number, CellRows>()
+  const todo = cells.filter((s) => !finished.has(s.cell.index))
+  const running = new Map<number, string>()
+  const stage = () => {
+    const now = [...running.values()]
+    config.onStage?.(`${finished.size}/${cells.length} cells done${now.length ? ` · ${now.slice(0, 2).join(', ')}${now.length > 2 ? ', …' : ''}` : ''}`)
+  }
+  const reused = finished.size
+  if (reused) config.onProgress?.(reused * config.scenario.market.rounds * config.scenario.market.sessionsPerRound)
+  stage()
+  const failures = await runCells(todo, {
+    workers: config.workers ?? defaultWorkers(),
+    timeoutMs: (spec) => config.cellTimeoutMs ?? defaultCellTimeout(spec),
+    heapMb: config.cellMemoryMb,
+    onProgress: config.onProgress,
+    onStart: (spec) => {
+      running.set(spec.cell.index, `${spec.cell.algorithm}${spec.cell.variant ? ` (${spec.cell.variant})` : ''} seed ${spec.cell.seed}`)
+      stage()
+    },
+    onDone: (spec, rows) => {
+      store?.save(spec, rows)
+      finished.set(spec.cell.index, rows)
+      running.delete(spec.cell.index)
+      stage()
+    },
+    onFailed: (failure) => {
+      running.delete(failure.spec.cell.index)
+      stage()
+    },
+  })
+  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {}, plan, cells, failures, reused }
+  for (const spec of cells) {
+    const rows = finished.get(spec.cell.index)
+    if (!rows) continue
+    result.summary.push(rows.summary)
+    result.rounds.push(...rows.rounds)
+    result.sellers.push(...rows.sellers)
+    result.throughput.push(rows.throughput)
+    if (spec.logPath) result.logs[logName(spec)] = spec.logPath
   }
   return result
+}
+
+/** Several runs' results as one (bench facts runs a scenario and its overlays): rows and cells in the order given. */
+export function combineResults(results: readonly BenchmarkResult[]): BenchmarkResult {
+  const specs = results.flatMap((r) => r.plan.specs)
+  return {
+    summary: results.flatMap((r) => r.summary),
+    rounds: results.flatMap((r) => r.rounds),
+    sellers: results.flatMap((r) => r.sellers),
+    throughput: results.flatMap((r) => r.throughput),
+    logs: Object.assign({}, ...results.map((r) => r.logs)),
+    plan: { hash: planHash(specs), specs },
+    cells: results.flatMap((r) => r.cells),
+    failures: results.flatMap((r) => r.failures),
+    reused: results.reduce((n, r) => n + r.reused, 0),
+  }
+}
+
+const logName = ({ cell }: CellSpec) => impressionLogName(cell.algorithm, cell.variant, cell.seed)
+
+/** errors.csv: one row a failed cell. */
+export const ERROR_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed', 'round', 'cell', 'reason'] as const
+export function errorRows(failures: readonly CellFailure[]): Row[] {
+  return failures.map(({ spec: { cell }, round, reason }) => ({ algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed, round, cell: cell.id, reason }))
 }
 
 /** The results folder's files, by name; report.html is built from the others' text (and extra files such as facts.csv), as `bench report` does. */
@@ -105,6 +143,7 @@ export function resultFiles(result: BenchmarkResult, manifest: object, extra: Re
     'rounds.csv': toCsv(ROUND_COLUMNS, result.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),
     'throughput.csv': toCsv(THROUGHPUT_COLUMNS, result.throughput),
+    ...(result.failures.length ? { 'errors.csv': toCsv(ERROR_COLUMNS, errorRows(result.failures)) } : {}),
     'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
   }
   return { ...files, 'report.html': renderReport(files) }
@@ -116,7 +155,7 @@ export function defaultResultsDir(name: string, started: Date): string {
 }
 
 /** What produced a results folder. Only `timing` (from `started` to now) differs between two runs of the same command. */
-export function buildManifest(config: BenchmarkConfig, commandLine: string[], started: Date): object {
+export function buildManifest(config: BenchmarkConfig, commandLine: string[], started: Date, result?: BenchmarkResult): object {
   const finished = new Date()
   const timing = { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() }
   const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'))
@@ -134,7 +173,18 @@ export function buildManifest(config: BenchmarkConfig, commandLine: string[], st
     seeds: config.seeds,
     catalog: config.catalogDir ? { imported: config.catalogDir } : 'generated',
     algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({ name: plugin.name, variant, summary: plugin.summary, claims: plugin.claims, source, params })),
+    ...(result && { plan: planRecord(result), ...(config.shard && { shard: config.shard }) }),
     versions,
     timing,
+  }
+}
+
+/** The plan in the manifest: every cell with its hash and what became of it here (merge reads this). */
+function planRecord(result: BenchmarkResult) {
+  const failed = new Map(result.failures.map((f) => [f.spec.cell.index, f.reason]))
+  const here = new Set(result.cells.map((s) => s.cell.index))
+  return {
+    hash: result.plan.hash,
+    cells: result.plan.specs.map(({ cell }) => ({ ...cell, status: !here.has(cell.index) ? 'other shard' : failed.has(cell.index) ? 'failed' : 'done' })),
   }
 }

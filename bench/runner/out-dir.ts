@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { InputError } from '../../datasets/errors.ts'
@@ -12,8 +12,8 @@ export class OutputError extends Error {
   override name = 'OutputError'
 }
 
-/** A file's text, or a file already written elsewhere on the same file system, moved in (large logs). */
-export type ResultContent = string | { moveFrom: string }
+/** A file's text, or a file already written elsewhere on the same file system, moved or copied in (large logs). */
+export type ResultContent = string | { moveFrom: string } | { copyFrom: string }
 
 /** A results folder this run may write: checked, locked, and cleared of leftovers of killed runs. */
 export interface ResultsTarget {
@@ -252,7 +252,11 @@ function writeAll(target: string, files: Record<string, ResultContent>): void {
   process.once('exit', cleanup)
   try {
     mkdirSync(temp)
-    for (const [name, content] of Object.entries(files)) typeof content === 'string' ? writeFileSync(join(temp, name), content) : renameSync(content.moveFrom, join(temp, name))
+    for (const [name, content] of Object.entries(files)) {
+      if (typeof content === 'string') writeFileSync(join(temp, name), content)
+      else if ('moveFrom' in content) renameSync(content.moveFrom, join(temp, name))
+      else copyFileSync(content.copyFrom, join(temp, name))
+    }
     if (existsSync(target)) renameSync(target, old)
     renameSync(temp, target)
     rmSync(old, { recursive: true, force: true })

@@ -1,0 +1,67 @@
+import { loadPluginFile } from '../../algorithms/kit/registry.ts'
+import { generateCatalog } from '../../datasets/generate.ts'
+import { importCatalog } from '../../datasets/import.ts'
+import { ImpressionLogWriter } from '../log/write.ts'
+import { runMarket } from '../market/run.ts'
+import { defineCollector } from '../market/types.ts'
+import { collectorsFor } from '../metrics/definitions.ts'
+import { roundRows, sellerRows, summaryRow, type Row } from '../metrics/summarize.ts'
+import type { CellSpec } from './plan.ts'
+import { throughputRow } from './throughput.ts'
+
+/** Sessions of the last round replayed by the throughput benchmark. */
+const CAPTURED_SESSIONS = 200
+/** Sessions simulated on a throwaway copy before each timed run: JIT warm-up stays out of sessions_per_sec (assumption: enough for V8 to optimise the hot path). */
+const WARMUP_SESSIONS = 2000
+
+/** A finished cell's rows of each result file. */
+export interface CellRows {
+  summary: Row
+  rounds: Row[]
+  sellers: Row[]
+  throughput: Row
+}
+
+/** A collector that hands every session to an impression log writer. */
+function impressionLog(log: ImpressionLogWriter) {
+  return defineCollector<null>({ name: 'impression-log', create: () => ({ session: (o) => log.write(o), result: () => null }) })
+}
+
+/**
+ * Runs one cell from scratch: loads its plugin, builds its seed's market, simulates, measures.
+ * Everything it needs is in the spec, so it runs the same in any thread, in any order.
+ */
+export async function runCell(spec: CellSpec, onProgress?: (sessions: number) => void, onStage?: (stage: string) => void): Promise<CellRows> {
+  const { cell, scenario } = spec
+  const plugin = await loadPluginFile(spec.pluginFile)
+  if (plugin.name !== cell.algorithm) throw new Error(`${spec.pluginFile} now defines "${plugin.name}", not "${cell.algorithm}"`)
+  const catalog = spec.catalogDir ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed) : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
+  const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
+  onStage?.('simulating')
+  let outcome
+  try {
+    outcome = runMarket({
+      plugin,
+      params: spec.params,
+      market: scenario.market,
+      catalog,
+      seed: cell.seed,
+      collectors: [...collectorsFor(), ...(log ? [impressionLog(log)] : [])],
+      capture: CAPTURED_SESSIONS,
+      warmupSessions: spec.benchTimeMs > 0 ? WARMUP_SESSIONS : 0,
+      onProgress,
+    })
+  } catch (err) {
+    log?.abort()
+    throw err
+  }
+  log?.close()
+  const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
+  onStage?.('measuring rank() throughput')
+  return {
+    summary: summaryRow(keys, outcome, catalog),
+    rounds: roundRows(keys, outcome, catalog),
+    sellers: sellerRows(keys, outcome, catalog),
+    throughput: await throughputRow(keys, outcome, scenario.market.slots, spec.benchTimeMs),
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import stringify from 'safe-stable-stringify'
+import type { PluginRun } from './params.ts'
+import type { Scenario } from './scenario.ts'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+/** The kit's own source: a change to any of it gives every cell a new hash (no stale cell is reused). */
+const KIT_SOURCES = ['algorithms', 'bench', 'datasets', 'seeds', 'package-lock.json']
+
+/** One independent unit of a run: one plugin configuration over one seed's market. */
+export interface Cell {
+  /** Position in the plan: the order of rows in every result file. */
+  index: number
+  /** Readable and unique within a plan: "default/amazon/seed1", "default/amazon[adSlots=2]/seed1". */
+  id: string
+  scenario: string
+  algorithm: string
+  variant: string
+  seed: number
+  /** sha256 of everything that decides the cell's results (see cellHash). */
+  hash: string
+}
+
+/** What a worker needs to run a cell: plain data only (it crosses a thread boundary). */
+export interface CellSpec {
+  cell: Cell
+  scenario: Scenario
+  /** Absolute path of the plugin's file; the worker loads it in a fresh context. */
+  pluginFile: string
+  params: Record<string, unknown>
+  catalogDir?: string
+  benchTimeMs: number
+  /** Write the cell's impression log here (bench run --write-log). */
+  logPath?: string
+}
+
+export interface PlanInput {
+  scenario: Scenario
+  /** `source`: as the manifest names it (built-ins relative to the kit); `file`: its absolute path, when `source` is not relative to the kit. */
+  plugins: (PluginRun & { source: string; file?: string })[]
+  seeds: number[]
+  catalogDir?: string
+  benchTimeMs: number
+  writeLog?: boolean
+}
+
+export interface Plan {
+  /** sha256 over the cells' hashes in order: two folders with the same plan hash hold parts of one run. */
+  hash: string
+  specs: CellSpec[]
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex')
+
+/** Every file under the given paths, in a fixed order, hashed with its path. */
+function treeHash(root: string, paths: string[]): string {
+  const hash = createHash('sha256')
+  const visit = (path: string) => {
+    if (!existsSync(path)) return
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry))
+      return
+    }
+    hash.update(relative(root, path)).update('\0').update(readFileSync(path)).update('\0')
+  }
+  for (const p of paths) visit(join(root, p))
+  return hash.digest('hex')
+}
+
+let kitHash: string | undefined
+/** The kit's source and the Node version, hashed once per process. */
+export function kitFingerprint(): string {
+  kitHash ??= sha256(`${process.version}\0${treeHash(ROOT, KIT_SOURCES)}`)
+  return kitHash
+}
+
+export const planHash = (specs: readonly CellSpec[]): string => sha256(specs.map((s) => s.cell.hash).join('\n'))
+
+/** The plan of a run: seed-major, then plugins in the order given (the order rows were always written in). */
+export function buildPlan(input: PlanInput): Plan {
+  const catalog = input.catalogDir ? treeHash(resolve(input.catalogDir), ['.']) : 'generated'
+  const sources = new Map<string, string>()
+  const sourceHash = (file: string) => {
+    if (!sources.has(file)) sources.set(file, sha256(readFileSync(file)))
+    return sources.get(file)!
+  }
+  const specs: CellSpec[] = []
+  for (const seed of input.seeds) {
+    for (const run of input.plugins) {
+      const pluginFile = run.file ?? resolve(ROOT, run.source)
+      const algorithm = run.plugin.name
+      const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
+      const hash = sha256(
+        stringify({ kit: kitFingerprint(), scenario: input.scenario, seed, algorithm, variant: run.variant, params: run.params, plugin: sourceHash(pluginFile), catalog, benchTimeMs: input.benchTimeMs, writeLog: !!input.writeLog }) ?? '',
+      )
+      specs.push({
+        cell: { index: specs.length, id, scenario: input.scenario.name, algorithm, variant: run.variant, seed, hash },
+        scenario: input.scenario,
+        pluginFile,
+        params: run.params,
+        catalogDir: input.catalogDir && resolve(input.catalogDir),
+        benchTimeMs: input.benchTimeMs,
+      })
+    }
+  }
+  return { hash: planHash(specs), specs }
+}

@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os'
+import { MessageChannel } from 'node:worker_threads'
+import Tinypool from 'tinypool'
+import type { CellRows } from './cell.ts'
+import { memoryLimits } from './estimate.ts'
+import type { CellSpec } from './plan.ts'
+import type { CellMessage } from './worker.ts'
+
+const ENTRY = new URL('./worker-entry.js', import.meta.url).href
+
+/** A cell that did not finish: what to write in errors.csv and name on exit. */
+export interface CellFailure {
+  spec: CellSpec
+  /** The round it failed in (0 when it failed before the first session). */
+  round: number
+  reason: string
+}
+
+export interface PoolOptions {
+  /** Worker threads at once; each cell gets a fresh one. */
+  workers: number
+  /** A cell's heap limit in MB (default: V8's heap limit, or the machine's memory shared among the workers if less). */
+  heapMb?: number
+  /** A cell's time limit in ms (see defaultCellTimeout). */
+  timeoutMs: (spec: CellSpec) => number
+  onProgress?: (sessions: number) => void
+  onStart?: (spec: CellSpec) => void
+  onStage?: (spec: CellSpec, stage: string) => void
+  /** Called as each cell finishes, before the next result is awaited: the place to save it. */
+  onDone: (spec: CellSpec, rows: CellRows) => void
+  onFailed?: (failure: CellFailure) => void
+}
+
+export const defaultWorkers = (): number => availableParallelism()
+
+/**
+ * A cell's default time limit: a minute, plus a millisecond a session (1,000 sessions/s, 10–100×
+ * slower than the built-ins here), plus the throughput budget — generous for any working plugin,
+ * and a hung one is stopped within minutes on the default scenario.
+ */
+export function defaultCellTimeout(spec: CellSpec): number {
+  const { rounds, sessionsPerRound } = spec.scenario.market
+  return 60_000 + rounds * sessionsPerRound + 2 * spec.benchTimeMs
+}
+
+/**
+ * Runs cells in worker threads, at most `workers` at once, each in a fresh thread (tinypool's
+ * isolateWorkers) so one plugin's globals never reach another cell. A cell that throws, exits the
+ * thread, exhausts its heap or passes its time limit is reported as failed; the others go on.
+ */
+export async function runCells(specs: CellSpec[], options: PoolOptions): Promise<CellFailure[]> {
+  const workers = Math.max(1, Math.min(options.workers, specs.length))
+  const heapMb = options.heapMb ?? Math.floor(Math.min(memoryLimits().heapBytes, memoryLimits().totalBytes / workers) / 2 ** 20)
+  const pool = new Tinypool({ filename: ENTRY, isolateWorkers: true, minThreads: 0, maxThreads: workers, resourceLimits: { maxOldGenerationSizeMb: heapMb } })
+  const failures: CellFailure[] = []
+  try {
+    await Promise.all(
+      specs.map(async (spec) => {
+        const result = await runOne(pool, spec, options, heapMb)
+        if ('rows' in result) options.onDone(spec, result.rows)
+        else {
+          failures.push(result)
+          options.onFailed?.(result)
+        }
+      }),
+    )
+  } finally {
+    await pool.destroy()
+  }
+  return failures.sort((a, b) => a.spec.cell.index - b.spec.cell.index)
+}
+
+/** One cell in its own thread; settles once the thread has both answered and closed its port. */
+function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: number): Promise<{ rows: CellRows } | CellFailure> {
+  const { port1, port2 } = new MessageChannel()
+  const abort = new AbortController()
+  const limitMs = options.timeoutMs(spec)
+  let final: CellMessage | null = null
+  let started = false
+  let sessions = 0
+  let timedOut = false
+  return new Promise((resolve) => {
+    let closed = false
+    let ran: { error?: unknown } | null = null
+    const timer = setTimeout(() => {
+      timedOut = true
+      abort.abort()
+    }, limitMs)
+    const finish = () => {
+      if (!closed || !ran) return
+      clearTimeout(timer)
+      const fail = (reason: string, round = Math.floor(sessions / spec.scenario.market.sessionsPerRound)) => resolve({ spec, round, reason })
+      if (final?.type === 'done') resolve({ rows: final.rows })
+      else if (final?.type === 'failed') fail(final.reason, final.round ?? undefined)
+      else if (timedOut) fail(`exceeded the cell time limit of ${(limitMs / 1000).toFixed(0)} s (--cell-timeout)`)
+      else if ((ran.error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') fail(`ran out of memory (a cell's heap is limited to ${heapMb} MB; --cell-memory)`)
+      else fail('its thread ended without a result (the plugin called process.exit or crashed the thread)')
+    }
+    port1.on('message', (message: CellMessage) => {
+      if (!started) {
+        started = true
+        options.onStart?.(spec)
+      }
+      if (message.type === 'progress') {
+        sessions += message.sessions
+        options.onProgress?.(message.sessions)
+      } else if (message.type === 'stage') options.onStage?.(spec, message.stage)
+      else final = message
+    })
+    port1.on('close', () => {
+      closed = true
+      // The thread is gone without a word: the pool says why (out of memory) or, after a grace period, is told to free the task.
+      if (!final) setTimeout(() => ran ?? abort.abort(), 1000).unref()
+      finish()
+    })
+    pool.run({ spec, port: port2 }, { transferList: [port2], signal: abort.signal }).then(
+      () => settle({}),
+      (error) => settle({ error }),
+    )
+    function settle(outcome: { error?: unknown }) {
+      ran = outcome
+      // A thread that was terminated may never close its end: close ours after a grace period.
+      if (!closed) setTimeout(() => port1.close(), 1000).unref()
+      finish()
+    }
+  })
+}
