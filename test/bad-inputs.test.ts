@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, it } from 'vitest'
 
 /**
@@ -9,7 +10,8 @@ import { beforeAll, describe, it } from 'vitest'
  * working directory, and must exit with the expected code and exactly one clear line on stderr (no
  * stack trace), losing and half-writing nothing: its own folder is byte-identical afterwards, the
  * sentinel files of the working directory, its parent and the kit survive, no results folder, lock
- * or .partial-/.old- folder is left.
+ * or .partial-/.old- folder is left. A plugin fault is the exception: it fails its own cells, whose
+ * results folder is written with errors.csv naming them (and DIR.cells kept for a rerun).
  */
 const ROOT = resolve(import.meta.dirname, '..')
 const SCRATCH = mkdtempSync(join(tmpdir(), 'trafficbench-bad-'))
@@ -27,6 +29,8 @@ interface Case {
   setup?: (dir: string) => void
   code: 1 | 2
   message: RegExp
+  /** A plugin fault fails its cells only: the results folder is written, with these cells in errors.csv. */
+  failedCells?: string[]
 }
 
 const write = (dir: string, files: Record<string, string>) => {
@@ -105,9 +109,9 @@ const CASES: Case[] = [
   { name: 'compare --format yaml', setup: summary(), args: compare('--format', 'yaml'), code: 2, message: /--format yaml: expected one of table, md, csv, json/ },
   { name: 'compare --fail-on malformed', setup: summary(), args: compare('--fail-on', 'gini_exposure'), code: 2, message: /--fail-on gini_exposure: expected metric:\+limit/ },
   // Plugin files
-  { name: 'plugin throws in create', setup: plugin("export default definePlugin({ name: 'thrower', summary: 't', claims: [], params: z.object({}), create() { throw new Error('boom in create') } })"), args: withPlugin('--algorithms', 'thrower,relevance'), code: 1, message: /failed: thrower seed 1: simulating: boom in create \(run again with --debug/ },
-  { name: 'plugin throws in rank', setup: plugin("export default definePlugin({ name: 'thrower', summary: 't', claims: [], params: z.object({}), create: () => ({ rank() { throw new TypeError('bad rank') } }) })"), args: withPlugin('--algorithms', 'relevance,thrower'), code: 1, message: /failed: thrower seed 1: simulating: bad rank/ },
-  { name: 'plugin returns bad slots', setup: plugin("export default definePlugin({ name: 'broken', summary: 'b', claims: [], params: z.object({}), create: () => ({ rank: (s, slots) => { slots.push(-5) } }) })"), args: withPlugin('--algorithms', 'broken'), code: 1, message: /plugin "broken" returned bad slots in round 0: slot 1 holds product -5/ },
+  { name: 'plugin throws in create', setup: plugin("export default definePlugin({ name: 'thrower', summary: 't', claims: [], params: z.object({}), create() { throw new Error('boom in create') } })"), args: withPlugin('--algorithms', 'thrower,relevance'), code: 1, message: /^bench: 1 of 2 cells failed, the others were written .*: small\/thrower\/seed1 \(round 0: boom in create\)$/, failedCells: ['small/thrower/seed1'] },
+  { name: 'plugin throws in rank', setup: plugin("export default definePlugin({ name: 'thrower', summary: 't', claims: [], params: z.object({}), create: () => ({ rank() { throw new TypeError('bad rank') } }) })"), args: withPlugin('--algorithms', 'relevance,thrower'), code: 1, message: /: small\/thrower\/seed1 \(round 0: TypeError: bad rank\)$/, failedCells: ['small/thrower/seed1'] },
+  { name: 'plugin returns bad slots', setup: plugin("export default definePlugin({ name: 'broken', summary: 'b', claims: [], params: z.object({}), create: () => ({ rank: (s, slots) => { slots.push(-5) } }) })"), args: withPlugin('--algorithms', 'broken'), code: 1, message: /small\/broken\/seed1 \(round 0: plugin "broken" returned bad slots in round 0: slot 1 holds product -5/, failedCells: ['small/broken/seed1'] },
   { name: 'plugin default-exports nothing', setup: plugin('export const x = 1'), args: withPlugin(), code: 2, message: /must default-export a plugin \(see algorithms\/kit\/contract\.ts\): default: Invalid input: expected object, received undefined/ },
   { name: 'plugin with a bad name', setup: plugin("export default { name: 'Bad Name', summary: 'x', claims: [], params: z.object({}), create: () => ({ rank() {} }) }"), args: withPlugin(), code: 2, message: /default\.name: a lower-case name of letters, digits and dashes/ },
   { name: 'plugin params not a zod schema', setup: plugin("export default { name: 'np', summary: 'x', claims: [], params: {}, create: () => ({ rank() {} }) }"), args: withPlugin(), code: 2, message: /default\.params: a zod object schema/ },
@@ -178,7 +182,9 @@ describe.concurrent('bad inputs: the expected exit code, one clear line, nothing
       expect(lines, r.stderr).toHaveLength(1)
       expect(lines[0]).toMatch(/^bench: /)
       expect(r.stderr).not.toMatch(/^\s+at |node:internal|\.ts:\d+:\d+/m)
-      expect(snapshot(dir)).toEqual(before)
+      const written = Object.fromEntries(Object.entries(snapshot(dir)).filter(([path]) => !c.failedCells || !/^out(\.cells)?([/\\]|$)/.test(path)))
+      expect(written).toEqual(before)
+      if (c.failedCells) expect((parse(readFileSync(join(dir, 'out/errors.csv'), 'utf8'), { columns: true }) as { cell: string }[]).map((r) => r.cell)).toEqual(c.failedCells)
       expect(SENTINELS.map((f) => readFileSync(f, 'utf8'))).toEqual(sentinels)
       expect(readdirSync(HOME).sort()).toEqual(['sentinel.txt', 'work'])
       expect(readdirSync(CWD)).toEqual(['sentinel.txt'])

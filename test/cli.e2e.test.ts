@@ -208,7 +208,7 @@ describe('bad input: clear message, exit 2, no stack trace, no results folder', 
     expect(r.stderr).toMatch(/products\.csv line 3, column price \(value "n\/a"\): Invalid input: expected number, received string/)
   })
 
-  it('a plugin returning bad slots fails with exit 1 and leaves no folder; --debug adds the stack', () => {
+  it('a plugin returning bad slots fails its cell with exit 1 and errors.csv; --debug adds the stack', () => {
     const file = join(work, 'broken-plugin.mts')
     writeFileSync(
       file,
@@ -222,7 +222,8 @@ export default { name: 'broken', summary: 'shows a product that is not a candida
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/plugin "broken" returned bad slots in round 0: slot 1 holds product -5, which is not a product index/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
-    expect(existsSync(out)).toBe(false)
+    expect(readCsv(join(out, 'errors.csv'))).toEqual([expect.objectContaining({ algorithm: 'broken', round: '0', cell: 'small/broken/seed1' })])
+    expect(readCsv(join(out, 'summary.csv'))).toEqual([])
     const debug = bench('run', '--scenario', 'small', '--plugin', file, '--algorithms', 'broken', '--out', out, '--debug')
     expect(debug.stderr).toMatch(/\n\s+at /)
   })

@@ -85,6 +85,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   }
   printSummary(opts, result, out.path, started)
   if (result.failures.length) {
+    if (process.argv.includes('--debug')) for (const f of result.failures) if (f.stack) process.stderr.write(`${f.spec.cell.id}: ${f.stack}\n`)
     const names = result.failures.map((f) => `${f.spec.cell.id} (round ${f.round}: ${f.reason})`)
     throw new GatesFailed(`bench: ${result.failures.length} of ${result.cells.length} cells failed, the others were written (errors.csv lists them; rerun the same command to retry only these): ${names.join('; ')}`)
   }

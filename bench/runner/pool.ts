@@ -14,6 +14,8 @@ export interface CellFailure {
   /** The round it failed in (0 when it failed before the first session). */
   round: number
   reason: string
+  /** The error's stack, when the cell threw (printed with --debug). */
+  stack?: string
 }
 
 export interface PoolOptions {
@@ -82,16 +84,14 @@ function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: nu
   return new Promise((resolve) => {
     let closed = false
     let ran: { error?: unknown } | null = null
-    const timer = setTimeout(() => {
-      timedOut = true
-      abort.abort()
-    }, limitMs)
+    // The limit counts from the cell's start in its thread, not from its place in the queue.
+    let timer: NodeJS.Timeout | undefined
     const finish = () => {
       if (!closed || !ran) return
       clearTimeout(timer)
-      const fail = (reason: string, round = Math.floor(sessions / spec.scenario.market.sessionsPerRound)) => resolve({ spec, round, reason })
+      const fail = (reason: string, round = Math.floor(sessions / spec.scenario.market.sessionsPerRound), stack?: string) => resolve({ spec, round, reason, stack })
       if (final?.type === 'done') resolve({ rows: final.rows })
-      else if (final?.type === 'failed') fail(final.reason, final.round ?? undefined)
+      else if (final?.type === 'failed') fail(final.reason, final.round ?? undefined, final.stack)
       else if (timedOut) fail(`exceeded the cell time limit of ${(limitMs / 1000).toFixed(0)} s (--cell-timeout)`)
       else if ((ran.error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') fail(`ran out of memory (a cell's heap is limited to ${heapMb} MB; --cell-memory)`)
       else fail('its thread ended without a result (the plugin called process.exit or crashed the thread)')
@@ -99,6 +99,10 @@ function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: nu
     port1.on('message', (message: CellMessage) => {
       if (!started) {
         started = true
+        timer = setTimeout(() => {
+          timedOut = true
+          abort.abort()
+        }, limitMs)
         options.onStart?.(spec)
       }
       if (message.type === 'progress') {

@@ -7,7 +7,7 @@ export type CellMessage =
   | { type: 'progress'; sessions: number }
   | { type: 'stage'; stage: string }
   | { type: 'done'; rows: CellRows }
-  | { type: 'failed'; reason: string; round: number | null }
+  | { type: 'failed'; reason: string; round: number | null; stack?: string }
 
 /** A plugin called process.exit: in a worker it would end only the thread, silently; it is a failure of the cell. */
 class ExitCalled extends Error {
@@ -25,6 +25,7 @@ export async function runCellTask({ spec, port }: { spec: CellSpec; port: Messag
     throw new ExitCalled(`the plugin called process.exit(${code ?? ''})`)
   }) as typeof process.exit
   const send = (message: CellMessage) => port.postMessage(message)
+  send({ type: 'stage', stage: 'loading' }) // the cell has a thread: its time limit starts now
   try {
     const rows = await runCell(
       spec,
@@ -36,7 +37,7 @@ export async function runCellTask({ spec, port }: { spec: CellSpec; port: Messag
     )
     send({ type: 'done', rows })
   } catch (err) {
-    send({ type: 'failed', reason: describeFailure(err), round: failedRound(err, sessions, spec.scenario.market.sessionsPerRound) })
+    send({ type: 'failed', reason: describeFailure(err), round: failedRound(err, sessions, spec.scenario.market.sessionsPerRound), stack: err instanceof Error ? err.stack : undefined })
   } finally {
     port.close()
   }
