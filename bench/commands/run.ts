@@ -52,7 +52,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   })
   // Everything that can be refused is refused here, before a session is simulated.
   if (opts.catalog) importCatalog(opts.catalog, scenario.catalog, scenario.seed)
-  const estimate = estimatePlan([planSize(scenario, { runs: plugins.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog })])
+  const estimate = estimatePlan([planSize(scenario, { runs: plugins.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog })], opts.workers ?? defaultWorkers())
   const notice = checkPlan(estimate)
   const out = claimResultsFolder(opts.out ?? defaultResultsDir(scenario.name, started), estimate.outputBytes)
   if (notice) process.stderr.write(`${notice}\n`)

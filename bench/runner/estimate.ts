@@ -30,7 +30,10 @@ export const COSTS = {
   referenceProductsPerCategory: 500,
   /** Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf, amazon 17.6k → 11.1k → 4.5k sessions/s at 500, 2,000, 10,000 per category. */
   candidateCostExponent: 0.45,
-  /** Catalog generation, per product and seed (50,000 products: 0.27 s; 500,000: 1.5 s). */
+  /** A worker thread with the kit loaded through tsx, per cell (assumption: a fresh Node isolate's heap and tsx's transforms, about as much as the main thread's startup). */
+  workerBytes: 60e6,
+  workerStartupSeconds: 0.5,
+  /** Catalog generation, per product and cell (each cell builds its seed's market in its own thread; 50,000 products: 0.27 s; 500,000: 1.5 s). */
   secondsPerProduct: 3e-6,
   /** Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took 1.7 s). */
   secondsPerProductRound: 7e-8,
@@ -93,8 +96,11 @@ export function planSize(scenario: Scenario, plan: { runs: number; seeds: number
   }
 }
 
-/** One run's cost, or several scenarios' run one after the other into one results folder (`bench facts`). */
-export function estimatePlan(plans: PlanSize[]): Estimate {
+/**
+ * One run's cost, or several scenarios' run one after the other into one results folder (`bench
+ * facts`), with `workers` cells at once: each live cell holds its own catalog and run.
+ */
+export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
   let liveBytes = 0
   const total: Estimate = { peakBytes: COSTS.baseBytes, heapBytes: 0, seconds: COSTS.startupSeconds, outputBytes: COSTS.outputBaseBytes }
   for (const p of plans) {
@@ -102,15 +108,13 @@ export function estimatePlan(plans: PlanSize[]): Estimate {
     const sellerRows = p.sellers * runs
     const sessions = p.rounds * p.sessionsPerRound * runs
     const perSession = (p.products / p.categories / COSTS.referenceProductsPerCategory) ** COSTS.candidateCostExponent / COSTS.sessionsPerSecond
-    // One catalog and one run are alive at a time; every run's rows are kept until the files are written.
-    liveBytes = Math.max(liveBytes, p.products * COSTS.bytesPerProduct + p.buyers * COSTS.bytesPerBuyer + p.sellers * p.rounds * COSTS.bytesPerSellerRound)
+    // `at once` cells are alive together, each with its catalog and run; every cell's rows are kept until the files are written.
+    const atOnce = Math.max(1, Math.min(workers, runs))
+    const cellBytes = COSTS.workerBytes + p.products * COSTS.bytesPerProduct + p.buyers * COSTS.bytesPerBuyer + p.sellers * p.rounds * COSTS.bytesPerSellerRound
+    liveBytes = Math.max(liveBytes, atOnce * cellBytes)
     total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow
-    total.seconds +=
-      sessions * perSession +
-      p.seeds * p.products * COSTS.secondsPerProduct +
-      runs * p.rounds * p.products * COSTS.secondsPerProductRound +
-      (runs * p.benchTimeMs) / 1000 +
-      p.runs * (p.seeds * p.sellers) ** 2 * COSTS.reportSecondsPerSellerRowSquared
+    const cellSeconds = sessions * perSession + runs * (COSTS.workerStartupSeconds + p.products * COSTS.secondsPerProduct + p.rounds * p.products * COSTS.secondsPerProductRound + p.benchTimeMs / 1000)
+    total.seconds += cellSeconds / atOnce + p.runs * (p.seeds * p.sellers) ** 2 * COSTS.reportSecondsPerSellerRowSquared
     total.outputBytes += sellerRows * COSTS.outputBytesPerSellerRow + runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
   }
   total.peakBytes += liveBytes + total.heapBytes

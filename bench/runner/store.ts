@@ -35,7 +35,8 @@ export class CellStore {
   static open(resultsDir: string, plan: Plan, command: string, restart: boolean): CellStore {
     const store = new CellStore(`${resultsDir}.cells`)
     const recorded = store.recordedPlan()
-    if (recorded && recorded.plan !== plan.hash && !restart) {
+    // Another plan's store with nothing finished holds nothing to lose: it is started over.
+    if (recorded && recorded.plan !== plan.hash && !restart && store.cellFiles().length > 0) {
       const done = store.cellFiles().length
       throw new InputError(
         `--out ${resultsDir}: an unfinished run of a different configuration is there (${done} of ${recorded.cells} cells done, from \`${recorded.command}\`, ${recorded.startedAt}); rerun that command to finish it, or add --restart to discard its cells and start over`,
