@@ -10,7 +10,7 @@ const BIN = join(ROOT, 'bin/bench.js')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-cells-'))
 const FAULTY = join(ROOT, 'test/fixtures/faulty')
 /** Three plugins × three seeds on a small market: nine cells. */
-const PLAN = ['--scenario', 'small', '--rounds', '4', '--sessions', '400', '--seeds', '3', '--algorithms', 'relevance,amazon,temu', '--bench-time', '0', '--quiet']
+const PLAN = ['run', '--scenario', 'small', '--rounds', '4', '--sessions', '400', '--seeds', '3', '--algorithms', 'relevance,amazon,temu', '--bench-time', '0', '--quiet']
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv']
 
 function bench(args: string[], env: Record<string, string> = {}) {
@@ -25,7 +25,8 @@ describe('a run is a plan of independent cells', () => {
   const wholeRun = () => bench([...PLAN, '--workers', '1', '--out', whole])
 
   it('lists every cell with its configuration hash in manifest.json, and the files do not depend on the number of workers', () => {
-    expect(wholeRun().code).toBe(0)
+    const r = wholeRun()
+    expect(r.code, r.stderr).toBe(0)
     const cells = manifest(whole).plan.cells
     expect(cells).toHaveLength(9)
     expect(cells[0]).toMatchObject({ index: 0, id: 'small/relevance/seed1', status: 'done', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
@@ -38,7 +39,10 @@ describe('a run is a plan of independent cells', () => {
 
   it('shards 0/3, 1/3 and 2/3 (the last through Slurm variables and --shard auto) merge into the unsharded bytes', () => {
     const shards = [0, 1].map((i) => join(work, `shard-${i}`))
-    shards.forEach((dir, i) => expect(bench([...PLAN, '--shard', `${i}/3`, '--out', dir]).code).toBe(0))
+    for (const [i, dir] of shards.entries()) {
+      const r = bench([...PLAN, '--shard', `${i}/3`, '--out', dir])
+      expect(r.code, r.stderr).toBe(0)
+    }
     const slurm = join(work, 'shard-slurm')
     expect(bench([...PLAN, '--shard', 'auto', '--out', slurm], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' }).code).toBe(0)
     expect(manifest(slurm).shard).toEqual({ index: 2, count: 3 })
