@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin/bench.js')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-cells-'))
-const FAULTY = join(ROOT, 'test/fixtures/faulty')
+const FAULTY = join(ROOT, 'test/fixtures/faulty.ts')
 /** Three plugins × three seeds on a small market: nine cells. */
 const PLAN = ['run', '--scenario', 'small', '--rounds', '4', '--sessions', '400', '--seeds', '3', '--algorithms', 'relevance,amazon,temu', '--bench-time', '0', '--quiet']
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv']
@@ -96,7 +96,7 @@ describe('a run is a plan of independent cells', () => {
 describe('a faulty plugin fails its own cells only', () => {
   const run = (name: string, extra: string[] = []) => {
     const out = join(work, `faulty-${name}`)
-    const r = bench(['run', '--scenario', 'small', '--rounds', '4', '--sessions', '200', '--algorithms', `relevance,faulty-${name}`, '--plugin', join(FAULTY, `${name}.ts`), '--bench-time', '0', '--quiet', '--out', out, ...extra])
+    const r = bench(['run', '--scenario', 'small', '--rounds', '4', '--sessions', '200', '--algorithms', 'relevance,faulty', '--plugin', FAULTY, '--param', `faulty.fault=${name}`, '--bench-time', '0', '--quiet', '--out', out, ...extra])
     return { ...r, out, errors: existsSync(join(out, 'errors.csv')) ? parse(readFileSync(join(out, 'errors.csv'), 'utf8'), { columns: true }) : [] }
   }
   const relevanceOnly = join(work, 'relevance-only')
@@ -109,8 +109,8 @@ describe('a faulty plugin fails its own cells only', () => {
   ])('%s: exit 1 naming the cell, errors.csv says why and in which round, relevance written', (name, extra, reason) => {
     const r = run(name, extra as string[])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(new RegExp(`1 of 2 cells failed.*small/faulty-${name}/seed1 \\(round 2: `))
-    expect(r.errors).toEqual([expect.objectContaining({ algorithm: `faulty-${name}`, seed: '1', round: '2', reason: expect.stringMatching(reason) })])
+    expect(r.stderr).toMatch(/1 of 2 cells failed.*small\/faulty\/seed1 \(round 2: /)
+    expect(r.errors).toEqual([expect.objectContaining({ algorithm: 'faulty', seed: '1', round: '2', reason: expect.stringMatching(reason) })])
     if (!existsSync(relevanceOnly)) bench(['run', '--scenario', 'small', '--rounds', '4', '--sessions', '200', '--algorithms', 'relevance', '--bench-time', '0', '--quiet', '--out', relevanceOnly])
     const relevanceRows = (dir: string) => readFileSync(join(dir, 'rounds.csv'), 'utf8').split('\r\n').filter((l) => l.startsWith('relevance,'))
     expect(relevanceRows(r.out)).toEqual(relevanceRows(relevanceOnly))
