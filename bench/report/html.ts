@@ -17,7 +17,12 @@ const TRADE_OFF = { x: 'gini_exposure', y: 'gmv' }
 
 function groupBy(rows: CsvRow[], key: (r: CsvRow) => string): Map<string, CsvRow[]> {
   const groups = new Map<string, CsvRow[]>()
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r])
+  for (const r of rows) {
+    const k = key(r)
+    const group = groups.get(k)
+    if (group) group.push(r)
+    else groups.set(k, [r])
+  }
   return groups
 }
 

@@ -37,11 +37,8 @@ export const COSTS = {
   secondsPerProduct: 3e-6,
   /** Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took 1.7 s). */
   secondsPerProductRound: 7e-8,
-  /**
-   * report.html groups sellers.csv rows per algorithm by copying arrays, quadratic in the rows of one
-   * algorithm (seeds × sellers): 20,000 sellers took 8.7 s for one plugin. 0 once that is linear.
-   */
-  reportSecondsPerSellerRowSquared: 2.2e-8,
+  /** report.html, per row of sellers.csv (parsing and grouping, linear since groups are appended to in place): 72,000 rows of 3 plugins took 3.4 s. */
+  reportSecondsPerSellerRow: 5e-5,
   /** Node, tsx and the plugins loading. */
   startupSeconds: 1.3,
   /** Written bytes: report.html without data (Chart.js inlined), and per row of each file. */
@@ -114,7 +111,7 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
     liveBytes = Math.max(liveBytes, atOnce * cellBytes)
     total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow
     const cellSeconds = sessions * perSession + runs * (COSTS.workerStartupSeconds + p.products * COSTS.secondsPerProduct + p.rounds * p.products * COSTS.secondsPerProductRound + p.benchTimeMs / 1000)
-    total.seconds += cellSeconds / atOnce + p.runs * (p.seeds * p.sellers) ** 2 * COSTS.reportSecondsPerSellerRowSquared
+    total.seconds += cellSeconds / atOnce + sellerRows * COSTS.reportSecondsPerSellerRow
     total.outputBytes += sellerRows * COSTS.outputBytesPerSellerRow + runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
   }
   total.peakBytes += liveBytes + total.heapBytes
