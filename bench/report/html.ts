@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync'
+import { unescapeCell } from '../../datasets/csv.ts'
 import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
 import { escapeHtml, figure, page, PALETTE, table, type ChartSpec } from './page.ts'
 import { estimate, type Estimate } from './stats.ts'
@@ -60,7 +61,8 @@ function meanCurve(curves: { x: number; y: number }[][]) {
 
 /** The charts and tables of the report, as plain data. */
 export function reportData(files: Record<string, string>) {
-  const read = (name: string): CsvRow[] => (files[name] ? parse(files[name], { columns: true }) : [])
+  // Text cells the kit escaped for spreadsheets (a leading ') are shown as they were.
+  const read = (name: string): CsvRow[] => (files[name] ? parse(files[name], { columns: true, cast: unescapeCell }) : [])
   const summary = read('summary.csv')
   const rounds = read('rounds.csv')
   const sellers = read('sellers.csv')
