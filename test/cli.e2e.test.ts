@@ -220,7 +220,7 @@ export default { name: 'broken', summary: 'shows a product that is not a candida
     const out = join(work, 'broken-plugin-out')
     const r = bench('run', '--scenario', 'small', '--plugin', file, '--algorithms', 'broken', '--out', out)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/plugin "broken" returned bad slots in round 0: slot 1 holds product -5, which is not a product index/)
+    expect(r.stderr).toMatch(/plugin "broken", seed 1, round 0, rank\(\) at \S+broken-plugin\.mts: returned bad slots: slot 1 holds product -5, which is not a product index/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
     expect(existsSync(out)).toBe(false)
     const debug = bench('run', '--scenario', 'small', '--plugin', file, '--algorithms', 'broken', '--out', out, '--debug')

@@ -1,4 +1,4 @@
-import { relative } from 'node:path'
+import { isAbsolute, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PluginError, type PluginHook } from './types.ts'
 
@@ -10,9 +10,16 @@ const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?$/
  * path:line:column relative to the working directory (tsx maps lines back to the .ts source);
  * just the path when the stack never enters the file (or names none when the file is unknown).
  */
+/** A plugin file as errors show it: relative to the working directory when inside it. */
+export function shownFile(file: string | undefined): string {
+  if (!file) return ''
+  const inside = relative(process.cwd(), file)
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file
+}
+
 export function locateInFile(err: unknown, file: string | undefined): string {
   if (!file) return ''
-  const shown = relative(process.cwd(), file) || file
+  const shown = shownFile(file)
   const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : ''
   for (const line of stack.split('\n').slice(1)) {
     const match = FRAME.exec(line.trim())

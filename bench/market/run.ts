@@ -7,7 +7,7 @@ import { slotsError } from '../../algorithms/kit/validate.ts'
 import { BUYER_FAVOURITES, forkCatalog, type Catalog } from '../../datasets/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../datasets/rng.ts'
 import type { MarketParams } from '../runner/scenario.ts'
-import { pluginFailure } from './blame.ts'
+import { pluginFailure, shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
 import { changedGlobal, snapshotGlobals, type GlobalsSnapshot } from './guard.ts'
 import { Ledger } from './ledger.ts'
@@ -161,7 +161,7 @@ export class MarketRun {
   /** Stops the run when the plugin replaced a global the engine computes with. */
   private checkGlobals(round: number | null): void {
     const changed = changedGlobal(this.globals)
-    if (changed) throw new PluginError(this.pluginName, this.seed, round, 'globals', this.pluginFile ?? '', `replaced ${changed}; a plugin may not change the globals the engine computes with`)
+    if (changed) throw new PluginError(this.pluginName, this.seed, round, 'globals', shownFile(this.pluginFile), `replaced ${changed}; a plugin may not change the globals the engine computes with`)
   }
 
   run(): RunOutcome {
@@ -221,7 +221,7 @@ export class MarketRun {
       if (capture) this.captured.push({ kind: session.kind, buyer, category: o.category, round: r, candidates: session.candidates.slice(0, n), relevance: session.relevance.slice(0, n) })
       this.guarded('rank', r, () => this.ranker.rank(session, slots))
       const problem = slotsError(slots, this.p.slots, this.m.products.count, retrieval.indexOf)
-      if (problem) throw new PluginOutputError(this.pluginName, this.seed, r, 'rank', this.pluginFile ?? '', `returned bad slots: ${problem}`)
+      if (problem) throw new PluginOutputError(this.pluginName, this.seed, r, 'rank', shownFile(this.pluginFile), `returned bad slots: ${problem}`)
       for (let i = 0; i < slots.count; i++) o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
       // 3. The buyer, 4. the ledger.
       ledger.show(slots, this.exam)
