@@ -21,7 +21,7 @@ function header(file: string): string {
   return readFileSync(file, 'utf8').split('\r\n')[0]
 }
 
-const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok']
+const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']
 
 describe('bench run on the small scenario (the real CLI)', () => {
   const first = join(work, 'first')
@@ -35,7 +35,7 @@ describe('bench run on the small scenario (the real CLI)', () => {
   it('exits 0, prints a result table and writes the result files with the exact headers', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/small: 8 runs × 2 seed\(s\)/)
+    expect(run.stdout).toMatch(/small: 10 runs × 2 seed\(s\)/)
     for (const a of ALGORITHMS) expect(run.stdout).toMatch(new RegExp(`^${a} `, 'm'))
     expect(readdirSync(first).sort()).toEqual(['manifest.json', 'report.html', 'rounds.csv', 'sellers.csv', 'summary.csv', 'throughput.csv'])
     expect(header(join(first, 'summary.csv'))).toBe(SUMMARY_COLUMNS.join(','))
@@ -56,7 +56,7 @@ describe('bench run on the small scenario (the real CLI)', () => {
     }
     const byAlgorithm = (a: string) => rows.filter((r) => r.algorithm === a)
     // Only the ad-selling platforms sell sponsored slots.
-    for (const a of ['amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok']) for (const r of byAlgorithm(a)) expect(Number(r.sponsored_impression_share)).toBe(0)
+    for (const a of ['amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']) for (const r of byAlgorithm(a)) expect(Number(r.sponsored_impression_share)).toBe(0)
     for (const a of ['amazon', 'aliexpress']) for (const r of byAlgorithm(a)) expect(Number(r.ad_revenue)).toBeGreaterThan(0)
     // Rounds: one row per algorithm × seed × round; sellers: one per seller.
     expect(readCsv(join(first, 'rounds.csv'))).toHaveLength(8 * 2 * 12)
@@ -173,7 +173,7 @@ export default { name: 'first', summary: 'the first k candidates', claims: [], p
 
 describe('bad input: clear message, exit 2, no stack trace, no results folder', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown algorithm', ['--algorithms', 'amazon,ebay'], /unknown algorithm "ebay"; available: aliexpress, amazon, amazon-haul, fair-exposure, random, relevance, temu, tiktok/],
+    ['unknown algorithm', ['--algorithms', 'amazon,ebay'], /unknown algorithm "ebay"; available: aliexpress, amazon, amazon-haul, fair-exposure, oracle, random, relevance, temu, thompson, tiktok/],
     ['bad --param type', ['--param', 'temu.markup=lots'], /--param temu\.markup=lots: temu's parameter markup: Invalid input: expected number, received string/],
     ['unknown --param key', ['--param', 'amazon.nope=1'], /amazon has no parameter "nope"/],
     ['non-integer --seeds', ['--seeds', 'two'], /option '--seeds <n>' argument 'two' is invalid\. expected a whole number ≥ 1/],
