@@ -1,9 +1,10 @@
-import { definePlugin, examinationWeights, growFloat64, ScoredPage, z } from './kit/index.ts'
+import { averageRating, definePlugin, examinationWeights, growFloat64, ScoredPage, z } from './kit/index.ts'
 
 /**
  * Reference fair ranker: amortized equity of attention (Biega, Gummadi & Weikum 2018; Singh &
  * Joachims 2018 in spirit). Every session owes each relevant candidate a share of the session's
- * attention in proportion to its merit (relevance × quality); the plugin keeps each product's
+ * attention in proportion to its merit (estimated relevance × quality as its rating shows it,
+ * (rating − 1) / 4: a platform never sees true quality); the plugin keeps each product's
  * owed and received attention and gives the top positions to the largest deficits, among
  * candidates above a relevance bar (the quality constraint). Not a platform: a yardstick.
  */
@@ -37,7 +38,8 @@ export default definePlugin({
         const score = page.prepare(n)
         let total = 0
         for (let i = 0; i < n; i++) {
-          merit[i] = relevance[i] >= params.minRelevance ? relevance[i] * products.quality[candidates[i]] : 0
+          const p = candidates[i]
+          merit[i] = relevance[i] >= params.minRelevance ? (relevance[i] * (averageRating(products.reviews[p], products.ratingSum[p]) - 1)) / 4 : 0
           total += merit[i]
         }
         if (total === 0) return

@@ -5,8 +5,8 @@ import { definePlugin, growFloat64, growInt32, placePinned, topK } from './kit/i
  * TikTok Shop: an interest feed with staged traffic pools. Sessions are feed visits (no query).
  * Every new item gets a first pool of views; when its pool is used up, an item whose engagement
  * (clicks per view) beats the threshold is promoted to the next, larger pool; one that does not
- * is retired to interest-only ranking. Interest match and the seller's content skill (video
- * quality) drive the score. Every video is an opportunity and new sellers meet weak competition
+ * is retired to interest-only ranking. Interest match and the engagement the seller's videos earn
+ * (clicks per view, smoothed: how a platform sees content quality) drive the score. Every video is an opportunity and new sellers meet weak competition
  * (fact F6, seed 002). Pool sizes follow practitioners' tiers (DESIGN.md: about 200–500, 3k–5k,
  * 10k–20k, 100k+ views; promotion at about 10% like rate), scaled to this kit's traffic;
  * TikTok itself names only the signal families (interactions, content, user information).
@@ -21,9 +21,11 @@ const Params = z
     promoteAt: z.number().min(0).max(1).default(0.06),
     /** Slots per feed page kept for items still in their first pool (assumption). */
     freshSlots: z.number().int().min(0).default(8),
-    /** Weights of interest match and content skill in the log-score (TikTok names the signal families, not weights: assumptions). */
+    /** Weights of interest match and content engagement in the log-score (TikTok names the signal families, not weights: assumptions). */
     interestWeight: z.number().min(0).default(2),
     contentWeight: z.number().min(0).default(1.5),
+    /** Views of a seller's videos that weigh as much as the feed's average engagement in its content signal (assumption). */
+    engagementPrior: z.number().positive().default(200),
     /** Log-score gained per tier climbed. */
     tierBoost: z.number().min(0).default(0.8),
     /** Rounds after which a promotion's boost has halved: the feed favours what is recent (assumption). */
@@ -56,6 +58,28 @@ export default definePlugin({
       for (let p = 0; p < products.count; p++) boostNow[p] = params.tierBoost * tier[p] * Math.pow(0.5, (round - promotedAt[p]) / params.boostHalfLife)
     }
     refreshBoost(0)
+    // Content signal per seller: smoothed clicks per view relative to the feed's, as e / (1 + e): 0.5 at the average.
+    const content = new Float64Array(sellers.count).fill(0.5)
+    const sellerClicks = new Float64Array(sellers.count)
+    const sellerViews = new Float64Array(sellers.count)
+    const refreshContent = () => {
+      sellerClicks.fill(0)
+      sellerViews.fill(0)
+      let allClicks = 0
+      let allViews = 0
+      for (let p = 0; p < products.count; p++) {
+        sellerClicks[products.seller[p]] += products.clicks[p]
+        sellerViews[products.seller[p]] += products.impressions[p]
+        allClicks += products.clicks[p]
+        allViews += products.impressions[p]
+      }
+      if (allClicks === 0) return
+      const average = allClicks / allViews
+      for (let s = 0; s < sellers.count; s++) {
+        const e = (sellerClicks[s] + params.engagementPrior * average) / (sellerViews[s] + params.engagementPrior) / average
+        content[s] = e / (1 + e)
+      }
+    }
     const views = new Float64Array(products.count)
     const clicks = new Float64Array(products.count)
     const retired = Uint8Array.from({ length: products.count }, (_, p) => (incumbent(p) && products.sales[p] === 0 ? 1 : 0))
@@ -86,7 +110,7 @@ export default definePlugin({
           freshScore[i] = inFirstPool ? interest : -Infinity
           score[i] =
             interest +
-            params.contentWeight * sellers.contentSkill[products.seller[p]] +
+            params.contentWeight * content[products.seller[p]] +
             boostNow[p] -
             (retired[p] ? params.retiredPenalty : 0)
         }
@@ -113,6 +137,7 @@ export default definePlugin({
           } else retired[p] = 1
         }
         refreshBoost(feedback.round + 1)
+        refreshContent()
       },
     }
   },

@@ -21,7 +21,7 @@ function header(file: string): string {
   return readFileSync(file, 'utf8').split('\r\n')[0]
 }
 
-const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok']
+const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']
 
 describe('bench run on the small scenario (the real CLI)', () => {
   const first = join(work, 'first')
@@ -35,7 +35,7 @@ describe('bench run on the small scenario (the real CLI)', () => {
   it('exits 0, prints a result table and writes the result files with the exact headers', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/small: 8 runs × 2 seed\(s\)/)
+    expect(run.stdout).toMatch(/small: 10 runs × 2 seed\(s\)/)
     for (const a of ALGORITHMS) expect(run.stdout).toMatch(new RegExp(`^${a} `, 'm'))
     expect(readdirSync(first).sort()).toEqual(['manifest.json', 'report.html', 'rounds.csv', 'sellers.csv', 'summary.csv', 'throughput.csv'])
     expect(header(join(first, 'summary.csv'))).toBe(SUMMARY_COLUMNS.join(','))
@@ -56,13 +56,13 @@ describe('bench run on the small scenario (the real CLI)', () => {
     }
     const byAlgorithm = (a: string) => rows.filter((r) => r.algorithm === a)
     // Only the ad-selling platforms sell sponsored slots.
-    for (const a of ['amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok']) for (const r of byAlgorithm(a)) expect(Number(r.sponsored_impression_share)).toBe(0)
+    for (const a of ['amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']) for (const r of byAlgorithm(a)) expect(Number(r.sponsored_impression_share)).toBe(0)
     for (const a of ['amazon', 'aliexpress']) for (const r of byAlgorithm(a)) expect(Number(r.ad_revenue)).toBeGreaterThan(0)
     // Rounds: one row per algorithm × seed × round; sellers: one per seller.
-    expect(readCsv(join(first, 'rounds.csv'))).toHaveLength(8 * 2 * 12)
-    expect(readCsv(join(first, 'sellers.csv'))).toHaveLength(8 * 2 * 200)
+    expect(readCsv(join(first, 'rounds.csv'))).toHaveLength(ALGORITHMS.length * 2 * 12)
+    expect(readCsv(join(first, 'sellers.csv'))).toHaveLength(ALGORITHMS.length * 2 * 200)
     const throughput = readCsv(join(first, 'throughput.csv'))
-    expect(throughput).toHaveLength(16)
+    expect(throughput).toHaveLength(ALGORITHMS.length * 2)
     for (const t of throughput) expect(Number(t.rank_ops_per_sec)).toBeGreaterThan(0)
   })
 
@@ -173,7 +173,7 @@ export default { name: 'first', summary: 'the first k candidates', claims: [], p
 
 describe('bad input: clear message, exit 2, no stack trace, no results folder', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown algorithm', ['--algorithms', 'amazon,ebay'], /unknown algorithm "ebay"; available: aliexpress, amazon, amazon-haul, fair-exposure, random, relevance, temu, tiktok/],
+    ['unknown algorithm', ['--algorithms', 'amazon,ebay'], /unknown algorithm "ebay"; available: aliexpress, amazon, amazon-haul, fair-exposure, oracle, random, relevance, temu, thompson, tiktok/],
     ['bad --param type', ['--param', 'temu.markup=lots'], /--param temu\.markup=lots: temu's parameter markup: Invalid input: expected number, received string/],
     ['unknown --param key', ['--param', 'amazon.nope=1'], /amazon has no parameter "nope"/],
     ['non-integer --seeds', ['--seeds', 'two'], /option '--seeds <n>' argument 'two' is invalid\. expected a whole number ≥ 1/],
@@ -220,7 +220,7 @@ export default { name: 'broken', summary: 'shows a product that is not a candida
     const out = join(work, 'broken-plugin-out')
     const r = bench('run', '--scenario', 'small', '--plugin', file, '--algorithms', 'broken', '--out', out)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/plugin "broken" returned bad slots in round 0: slot 1 holds product -5, which is not a product index/)
+    expect(r.stderr).toMatch(/plugin "broken", seed 1, round 0, rank\(\) at \S+broken-plugin\.mts: returned bad slots: slot 1 holds product -5, which is not a product index/)
     expect(r.stderr).not.toMatch(/\n\s+at /)
     expect(readCsv(join(out, 'errors.csv'))).toEqual([expect.objectContaining({ algorithm: 'broken', round: '0', cell: 'small/broken/seed1' })])
     expect(readCsv(join(out, 'summary.csv'))).toEqual([])

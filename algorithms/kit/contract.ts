@@ -3,7 +3,7 @@ import type { Catalog, Department } from '../../datasets/catalog.ts'
 import type { Rng } from '../../datasets/rng.ts'
 import type { Slots } from './slots.ts'
 
-/** A column a plugin may read but not write. */
+/** A column a plugin may read. It is the plugin's own copy: writing it changes nothing but the plugin's own view. */
 export interface ReadonlyColumn {
   readonly [index: number]: number
   readonly length: number
@@ -11,14 +11,46 @@ export interface ReadonlyColumn {
 type ReadonlyEntity<T> = {
   readonly [K in keyof T]: T[K] extends ArrayLike<number> ? ReadonlyColumn : T[K] extends string[] ? readonly string[] : T[K]
 }
-/** The market as a plugin sees it: every column of the catalog and its live state, read-only. */
-export type MarketView = { readonly [K in keyof Catalog]: Catalog[K] extends object ? ReadonlyEntity<Catalog[K]> : Catalog[K] }
+
+/**
+ * What a platform observes of its market: prices, reviews and ratings, sales, impressions, clicks,
+ * exposure, bids and budgets as the ad system sees them, and the seller and product attributes a
+ * platform records. Everything else in the catalog is the hidden truth the buyer model draws on
+ * (true quality, unit costs, topic vectors, buyers' interests and sensitivities, sellers' ad and
+ * content skill, cost efficiency): plugins never receive it. bench/market/view.ts builds the view
+ * from these lists.
+ */
+export const OBSERVABLE_COLUMNS = {
+  categories: ['name', 'department', 'popularity', 'refPrice', 'baseBid', 'start', 'products'],
+  sellers: ['id', 'archetype', 'origin', 'deliveryDays', 'sizeTier', 'joinRound', 'adBudget', 'budgetLeft', 'bidLevel', 'stores', 'active'],
+  products: ['id', 'seller', 'category', 'group', 'price', 'priceElsewhere', 'weightLb', 'repeatRate', 'reviews', 'ratingSum', 'sales', 'salesVelocity', 'impressions', 'clicks', 'exposure', 'bid', 'listed'],
+  buyers: [],
+} as const satisfies { [E in keyof Omit<Catalog, 'groupCount'>]: readonly (keyof Catalog[E])[] }
+
+type Observed<E extends keyof typeof OBSERVABLE_COLUMNS> = ReadonlyEntity<Pick<Catalog[E], Extract<(typeof OBSERVABLE_COLUMNS)[E][number] | 'count', keyof Catalog[E]>>>
+/** The market as a plugin sees it: the observable columns only (OBSERVABLE_COLUMNS), as the plugin's own copies. */
+export interface MarketView {
+  readonly categories: Observed<'categories'>
+  readonly sellers: Observed<'sellers'>
+  readonly products: Observed<'products'>
+  readonly buyers: Observed<'buyers'>
+  readonly groupCount: number
+}
+
+/**
+ * The hidden truth, handed only to a plugin that declares `truth: true` (reference upper bounds
+ * such as `oracle`). `relevance` is the current session's true relevance, aligned with its candidates.
+ */
+export interface TruthView {
+  readonly quality: ReadonlyColumn
+  readonly relevance: ReadonlyColumn
+}
 
 export type SessionKind = 'search' | 'feed'
 
 /**
- * One buyer visit. The arrays are the engine's reusable buffers: read them during `rank`,
- * never keep them. Only the first `n` entries of `candidates` and `relevance` are valid.
+ * One buyer visit. The arrays are reusable buffers refilled every session: read them during
+ * `rank`, never keep them. Only the first `n` entries of `candidates` and `relevance` are valid.
  */
 export interface Session {
   readonly round: number
@@ -31,8 +63,30 @@ export interface Session {
   readonly n: number
   /** Product ids retrieved for this session (listed products only). */
   readonly candidates: Int32Array
-  /** True relevance in [0, 1] of each candidate to this session's intent. */
+  /**
+   * The platform's estimated relevance in [0, 1] of each candidate to this session's intent: the
+   * true relevance plus the retrieval model's error (market.retrieval.relevanceNoise; bench/METRICS.md).
+   */
   readonly relevance: Float64Array
+}
+
+/** What one session's buyer did with the slots a plugin filled (Ranker.onSession). Valid during the call only. */
+export interface SessionFeedback {
+  readonly round: number
+  readonly kind: SessionKind
+  readonly buyer: number
+  readonly category: number
+  /** Slots shown; the first `count` entries of products, cpc and clicked are valid. */
+  readonly count: number
+  readonly products: ReadonlyColumn
+  /** The slot's CPC (0 = organic); a sponsored slot was charged it when clicked. */
+  readonly cpc: ReadonlyColumn
+  /** 1 where the buyer examined the slot and clicked it. */
+  readonly clicked: ReadonlyColumn
+  /** The slot bought from, or -1. */
+  readonly purchasedSlot: number
+  /** The retail price paid, 0 without a purchase. */
+  readonly retailPrice: number
 }
 
 /** What happened in one round, per product (indexed by product id) and per seller. */
@@ -50,6 +104,8 @@ export interface Ranker {
   rank(session: Session, slots: Slots): void
   /** Called after each round with its outcomes (learning plugins update here). */
   observe?(feedback: RoundFeedback): void
+  /** Called right after the buyer of each ranked session acts; leave it out and it costs nothing. */
+  onSession?(feedback: SessionFeedback): void
 }
 
 /** The platform's economic rules that the engine applies around the ranking. */
@@ -73,6 +129,8 @@ export interface PluginContext<P> {
   readonly params: P
   readonly rng: Rng
   readonly k: number
+  /** Only for plugins that declare `truth: true`. */
+  readonly truth?: TruthView
 }
 
 export interface Plugin<S extends z.ZodObject = z.ZodObject> {
@@ -84,6 +142,11 @@ export interface Plugin<S extends z.ZodObject = z.ZodObject> {
   claims: string[]
   /** Tunable parameters with defaults; `--param name.key=value` is validated against it. */
   params: S
+  /**
+   * Opt-in to the hidden truth (TruthView in the context): only for reference upper bounds such
+   * as `oracle`; `bench list` marks such plugins. A platform never knows it.
+   */
+  truth?: true
   /** Economic rules; anything left out takes the kit's neutral default (kit/fees.ts). */
   platform?(params: z.infer<S>): Partial<PlatformRules>
   create(context: PluginContext<z.infer<S>>): Ranker

@@ -14,8 +14,15 @@ const PluginShape = z.object({
   claims: z.array(z.string()),
   params: z.custom<z.ZodObject>((v) => v instanceof z.ZodObject, 'a zod object schema (z.object({…}))'),
   platform: z.function().optional(),
+  truth: z.literal(true, 'true (the opt-in to the hidden truth) or left out').optional(),
   create: z.function(),
 })
+
+/** The file each loaded plugin came from (absolute), so errors can point into it. */
+const SOURCE_FILES = new WeakMap<Plugin, string>()
+export function pluginSourceFile(plugin: Plugin): string | undefined {
+  return SOURCE_FILES.get(plugin)
+}
 
 export async function loadPluginFile(path: string): Promise<Plugin> {
   const file = resolve(path)
@@ -28,6 +35,7 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
   }
   const parsed = PluginShape.safeParse(mod.default)
   if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ${describeIssues(parsed.error, 'default')}`)
+  SOURCE_FILES.set(mod.default as Plugin, file)
   return mod.default as Plugin
 }
 

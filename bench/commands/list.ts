@@ -6,7 +6,7 @@ import { formatOption } from './options.ts'
 
 async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
   const registry = await loadRegistry()
-  const algorithms = [...registry.values()].map(({ plugin, file }) => ({ name: plugin.name, summary: plugin.summary, claims: plugin.claims, file, params: plugin.params.parse({}) as Record<string, unknown> }))
+  const algorithms = [...registry.values()].map(({ plugin, file }) => ({ name: plugin.name, summary: plugin.summary, claims: plugin.claims, readsTruth: plugin.truth === true, file, params: plugin.params.parse({}) as Record<string, unknown> }))
   const scenarios = presetNames().map((name) => ({ name, description: loadScenario(name).description }))
   const sections: [string, string, readonly MetricDef[]][] = [
     ['summary', 'summary.csv metrics ([better] = which direction is an improvement; see bench/METRICS.md):', SUMMARY_METRICS],
@@ -21,7 +21,7 @@ async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
   }
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
   for (const a of algorithms) {
-    lines.push(`  ${a.name.padEnd(12)} ${a.summary}`)
+    lines.push(`  ${a.name.padEnd(12)} ${a.readsTruth ? '[oracle: reads the hidden truth] ' : ''}${a.summary}`)
     for (const [key, value] of Object.entries(a.params)) lines.push(`  ${''.padEnd(12)}   --param ${a.name}.${key}=${JSON.stringify(value)}`)
   }
   lines.push('', 'Scenarios (seeds/scenarios/*.json, or --scenario PATH):')

@@ -1,17 +1,22 @@
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
-import type { MarketView, PlatformRules, Plugin, Ranker, Session } from '../../algorithms/kit/contract.ts'
+import type { PlatformRules, Plugin, Ranker, RoundFeedback, Session, SessionFeedback } from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
+import { pluginSourceFile } from '../../algorithms/kit/registry.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import { slotsError } from '../../algorithms/kit/validate.ts'
 import { BUYER_FAVOURITES, forkCatalog, type Catalog } from '../../datasets/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../datasets/rng.ts'
 import type { MarketParams } from '../runner/scenario.ts'
+import { pluginFailure, shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
+import { changedGlobal, snapshotGlobals, type GlobalsSnapshot } from './guard.ts'
 import { Ledger } from './ledger.ts'
+import { RelevanceEstimator } from './noise.ts'
 import { Retrieval } from './retrieval.ts'
 import { SELLER_FORCES } from './sellers/index.ts'
 import type { SellerForce } from './sellers/force.ts'
-import { Collected, PluginOutputError, type CapturedSession, type Collector, type CollectorDef, type RoundView, type RunOutcome, type SessionOutcome } from './types.ts'
+import { Collected, PluginError, PluginOutputError, type CapturedSession, type Collector, type CollectorDef, type PluginHook, type RoundView, type RunOutcome, type SessionOutcome } from './types.ts'
+import { PluginMarketView } from './view.ts'
 
 export interface RunOptions {
   plugin: Plugin
@@ -35,10 +40,28 @@ export function runMarket(options: RunOptions): RunOutcome {
   return new MarketRun(options).run()
 }
 
+/** A deep copy, frozen: a plugin that writes its params fails loudly and cannot reach another run's. */
+function frozenCopy<T>(value: T): T {
+  const freeze = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || Object.isFrozen(v)) return
+    Object.freeze(v)
+    for (const child of Object.values(v)) freeze(child)
+  }
+  const copy = structuredClone(value)
+  freeze(copy)
+  return copy
+}
+
 /**
  * One plugin's run over one market: each round, the sellers act (registered forces), then every
- * session runs retrieval → ranking and validation → the buyer → the ledger → collectors; at the
- * round's end the ledger closes, collectors and the plugin see the round, and the sellers react.
+ * session runs retrieval → ranking and validation → the buyer → the ledger → collectors → the
+ * plugin's session hook; at the round's end the ledger closes, collectors and the plugin see the
+ * round, and the sellers react.
+ *
+ * The plugin never holds the engine's state: it sees its own copies of the observable market
+ * (PluginMarketView), of each session's candidates and estimated relevance, of each session's and
+ * round's feedback, and a frozen copy of its params; the engine checks the globals it relies on
+ * after create() and after every round. Whatever the plugin writes changes only what it sees itself.
  */
 export class MarketRun {
   readonly m: Catalog
@@ -46,6 +69,18 @@ export class MarketRun {
   private readonly rules: PlatformRules
   private readonly ranker: Ranker
   private readonly pluginName: string
+  private readonly pluginFile: string | undefined
+  private readonly seed: number
+  private readonly marketView: PluginMarketView
+  private readonly estimator: RelevanceEstimator
+  /** The plugin's copies of each session's candidates and estimated relevance (and, opted in, the true relevance). */
+  private readonly pluginCandidates: Int32Array
+  private readonly pluginRelevance: Float64Array
+  private readonly truthRelevance: Float64Array | null
+  /** Present only when the plugin declares the hook: its copies of the session's slots and clicks. */
+  private readonly sessionHook: { call: (feedback: SessionFeedback) => void; products: Int32Array; cpc: Float64Array; clicked: Uint8Array } | null
+  private readonly roundHook: { call: (feedback: RoundFeedback) => void; columns: Record<'impressions' | 'clicks' | 'orders' | 'exposure' | 'sellerAdSpend', Int32Array | Float64Array> } | null
+  private readonly globals: GlobalsSnapshot
   private readonly exam: Float64Array
   private readonly visitRng: Rng
   private readonly popularity: Float64Array
@@ -56,7 +91,6 @@ export class MarketRun {
   private readonly forces: SellerForce[]
   private readonly collectors: { def: CollectorDef; collector: Collector }[]
   private readonly sessionCollectors: Collector[]
-  private readonly session: { -readonly [K in keyof Session]: Session[K] }
   private readonly outcome: SessionOutcome
   private readonly view: RoundView
   private readonly captured: CapturedSession[] = []
@@ -68,7 +102,10 @@ export class MarketRun {
     const m = (this.m = forkCatalog(options.catalog))
     this.p = p
     this.pluginName = plugin.name
-    this.rules = platformRules(plugin.platform?.(options.params))
+    this.pluginFile = pluginSourceFile(plugin)
+    this.seed = seed
+    const params = frozenCopy(options.params)
+    this.rules = platformRules(plugin.platform?.(params))
     this.exam = examinationWeights(p.slots)
     this.visitRng = makeRng(seed, `${stream}sessions`)
     const buyerRng = makeRng(seed, `${stream}buyers`)
@@ -83,7 +120,10 @@ export class MarketRun {
     for (const force of this.forces) force.init?.()
     this.syncListings()
     const { candidates, relevance } = this.retrieval
-    this.session = { round: 0, kind: this.rules.sessionKind, buyer: 0, category: -1, k: p.slots, n: 0, candidates, relevance }
+    this.estimator = new RelevanceEstimator(seed, m.products.count, p.retrieval.relevanceNoise)
+    this.pluginCandidates = new Int32Array(candidates.length)
+    this.pluginRelevance = new Float64Array(candidates.length)
+    this.truthRelevance = plugin.truth === true ? new Float64Array(candidates.length) : null
     this.outcome = {
       round: 0, session: 0, kind: this.rules.sessionKind, buyer: 0, category: -1, n: 0, candidates, relevance, count: 0,
       products: this.slots.products, cpc: this.slots.cpc, slotRelevance: new Float64Array(p.slots), clicked: new Uint8Array(p.slots),
@@ -95,7 +135,33 @@ export class MarketRun {
     this.collectors = (options.collectors ?? []).map((def) => ({ def, collector: def.create(runContext) }))
     this.sessionCollectors = this.collectors.filter((c) => c.collector.session).map((c) => c.collector)
     for (const { collector } of this.collectors) collector.start?.(m)
-    this.ranker = plugin.create({ market: m as unknown as MarketView, params: options.params, rng: makeRng(seed, `${stream}plugin:${plugin.name}`), k: p.slots })
+    // The slots' buffers stay the ones the engine reads: a plugin may fill them, not swap them.
+    for (const key of ['products', 'cpc', 'capacity']) Object.defineProperty(this.slots, key, { writable: false, configurable: false })
+    this.marketView = new PluginMarketView(m)
+    const truth = this.truthRelevance ? { quality: m.products.quality.slice(), relevance: this.truthRelevance } : undefined
+    this.globals = snapshotGlobals()
+    const pluginContext = { market: this.marketView.view, params, rng: makeRng(seed, `${stream}plugin:${plugin.name}`), k: p.slots, truth }
+    this.ranker = this.guarded('create', null, () => plugin.create(pluginContext))
+    this.checkGlobals(null)
+    const { onSession, observe } = this.ranker
+    this.sessionHook = onSession ? { call: onSession.bind(this.ranker), products: new Int32Array(p.slots), cpc: new Float64Array(p.slots), clicked: new Uint8Array(p.slots) } : null
+    const own = (column: Int32Array | Float64Array) => column.slice()
+    this.roundHook = observe ? { call: observe.bind(this.ranker), columns: { impressions: own(l.impressions), clicks: own(l.clicks), orders: own(l.orders), exposure: own(l.exposure), sellerAdSpend: own(l.sellerAdSpend) } } : null
+  }
+
+  /** Runs a plugin hook; its exception becomes a PluginError naming the plugin, seed, round, hook and its line. */
+  private guarded<T>(hook: PluginHook, round: number | null, call: () => T): T {
+    try {
+      return call()
+    } catch (err) {
+      throw pluginFailure(err, this.pluginName, this.pluginFile, this.seed, round, hook)
+    }
+  }
+
+  /** Stops the run when the plugin replaced a global the engine computes with. */
+  private checkGlobals(round: number | null): void {
+    const changed = changedGlobal(this.globals)
+    if (changed) throw new PluginError(this.pluginName, this.seed, round, 'globals', shownFile(this.pluginFile), `replaced ${changed}; a plugin may not change the globals the engine computes with`)
   }
 
   run(): RunOutcome {
@@ -128,41 +194,67 @@ export class MarketRun {
   startRound(r: number): void {
     this.ledger.startRound()
     for (const force of this.forces) force.startRound?.(r)
+    this.marketView.refresh()
   }
 
   runSession(r: number, capture: boolean): void {
-    const { session, outcome: o, slots, ledger, retrieval } = this
+    const { outcome: o, slots, ledger, retrieval } = this
     // The visit: drawn for every plugin alike, so all plugins see the same sequence of buyers.
     const rng = this.visitRng
     const buyer = Math.floor(rng() * this.m.buyers.count)
     const searched = drawIndex(rng, this.popularity)
     const feedOffset = rng()
-    const feed = session.kind === 'feed'
+    const feed = this.rules.sessionKind === 'feed'
     // 1. Retrieval.
     const n = feed ? retrieval.feed(buyer, feedOffset) : retrieval.search(buyer, searched)
-    session.round = o.round = r
-    session.buyer = o.buyer = buyer
-    session.category = o.category = feed ? -1 : searched
-    session.n = o.n = n
+    o.round = r
+    o.buyer = buyer
+    o.category = feed ? -1 : searched
+    o.n = n
     o.session = this.sessionIndex++
     ledger.totals.sessions++
     slots.clear()
     if (n > 0) {
       ledger.totals.rankedSessions++
-      if (capture) this.captured.push({ kind: session.kind, buyer, category: session.category, round: r, candidates: retrieval.candidates.slice(0, n), relevance: retrieval.relevance.slice(0, n) })
-      // 2. Ranking and validation.
-      this.ranker.rank(session, slots)
+      // 2. Ranking and validation, on the plugin's own copies of the session.
+      const session = this.pluginSession(r, buyer, o.category, n)
+      if (capture) this.captured.push({ kind: session.kind, buyer, category: o.category, round: r, candidates: session.candidates.slice(0, n), relevance: session.relevance.slice(0, n) })
+      this.guarded('rank', r, () => this.ranker.rank(session, slots))
       const problem = slotsError(slots, this.p.slots, this.m.products.count, retrieval.indexOf)
-      if (problem) throw new PluginOutputError(`plugin "${this.pluginName}" returned bad slots in round ${r}: ${problem}`)
+      if (problem) throw new PluginOutputError(this.pluginName, this.seed, r, 'rank', shownFile(this.pluginFile), `returned bad slots: ${problem}`)
       for (let i = 0; i < slots.count; i++) o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
       // 3. The buyer, 4. the ledger.
       ledger.show(slots, this.exam)
       const refPrice = this.m.categories.refPrice[feed ? this.m.buyers.favourites[buyer * BUYER_FAVOURITES] : searched]
       this.buyer.visit(buyer, refPrice, feed, slots, o)
+      this.marketView.syncSession(slots.products, slots.cpc, o.clicked, slots.count, o.purchasedSlot)
     } else o.purchasedSlot = -1
     o.count = slots.count
-    // 5. Collectors.
+    // 5. Collectors, 6. the plugin's session hook.
     for (const c of this.sessionCollectors) c.session!(o)
+    if (this.sessionHook && n > 0) this.sessionFeedback(o)
+  }
+
+  /** The session as the plugin sees it: a fresh object over its own copies of the candidates and the estimated relevance. */
+  private pluginSession(round: number, buyer: number, category: number, n: number): Session {
+    const { pluginCandidates: candidates, pluginRelevance: relevance, retrieval } = this
+    for (let i = 0; i < n; i++) candidates[i] = retrieval.candidates[i]
+    this.estimator.estimate(retrieval.relevance, retrieval.candidates, n, buyer, category, relevance)
+    if (this.truthRelevance) this.truthRelevance.set(retrieval.relevance.subarray(0, n))
+    return { round, kind: this.rules.sessionKind, buyer, category, k: this.p.slots, n, candidates, relevance }
+  }
+
+  /** Hands the plugin's session hook its own copy of what the buyer did. */
+  private sessionFeedback(o: SessionOutcome): void {
+    const hook = this.sessionHook!
+    for (let i = 0; i < o.count; i++) {
+      hook.products[i] = o.products[i]
+      hook.cpc[i] = o.cpc[i]
+      hook.clicked[i] = o.clicked[i]
+    }
+    const bought = o.purchasedSlot >= 0
+    const feedback: SessionFeedback = { round: o.round, kind: o.kind, buyer: o.buyer, category: o.category, count: o.count, products: hook.products, cpc: hook.cpc, clicked: hook.clicked, purchasedSlot: o.purchasedSlot, retailPrice: bought ? o.retailPrice : 0 }
+    this.guarded('onSession', o.round, () => hook.call(feedback))
   }
 
   endRound(r: number): void {
@@ -170,8 +262,14 @@ export class MarketRun {
     view.round = r
     this.ledger.closeRound(this.p.velocityDecay)
     for (const { collector } of this.collectors) collector.roundEnd?.(view)
-    const l = this.ledger
-    this.ranker.observe?.({ round: r, impressions: l.impressions, clicks: l.clicks, orders: l.orders, exposure: l.exposure, sellerAdSpend: l.sellerAdSpend })
+    if (this.roundHook) {
+      const { call, columns } = this.roundHook
+      const l = this.ledger
+      for (const key of ['impressions', 'clicks', 'orders', 'exposure', 'sellerAdSpend'] as const) columns[key].set(l[key])
+      this.marketView.refresh()
+      this.guarded('observe', r, () => call({ round: r, ...columns }))
+    }
+    this.checkGlobals(r)
     for (const force of this.forces) force.endRound?.(r)
     for (const { collector } of this.collectors) collector.roundClosed?.(view)
     const memory = process.memoryUsage()

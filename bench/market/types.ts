@@ -17,7 +17,7 @@ export interface SessionOutcome {
   /** Candidates retrieved; the first n entries of candidates and relevance are valid. */
   n: number
   candidates: Int32Array
-  /** True relevance of each candidate (hidden from plugins' view of the truth in later issues). */
+  /** True relevance of each candidate (the hidden truth: plugins see an estimate, Session.relevance). */
   relevance: Float64Array
   /** Slots filled; the first `count` entries of products, cpc, slotRelevance and clicked are valid. */
   count: number
@@ -140,7 +140,32 @@ export interface CapturedSession {
   relevance: Float64Array
 }
 
-/** A plugin broke the contract; the message names the plugin, the round and what was wrong. */
-export class PluginOutputError extends Error {
+/** The plugin hook that was running. */
+export type PluginHook = 'create' | 'rank' | 'observe' | 'onSession' | 'globals'
+
+/**
+ * A plugin failed: it threw, broke the contract or patched a global. The fields say which plugin,
+ * where (seed; round, null before round 0; hook) and the plugin file's line from the stack
+ * (file:line:column; the file alone when the stack has no frame of it), so a results writer can
+ * put them in a table; the message says them in words.
+ */
+export class PluginError extends Error {
+  override name = 'PluginError'
+  constructor(
+    readonly plugin: string,
+    readonly seed: number,
+    readonly round: number | null,
+    readonly hook: PluginHook,
+    readonly location: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    const at = round === null ? 'before round 0' : `round ${round}`
+    super(`plugin "${plugin}", seed ${seed}, ${at}, ${hook}()${location ? ` at ${location}` : ''}: ${problem}`, options)
+  }
+}
+
+/** A plugin broke the contract (bad slots); same fields as PluginError. */
+export class PluginOutputError extends PluginError {
   override name = 'PluginOutputError'
 }

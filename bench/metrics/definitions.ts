@@ -34,7 +34,7 @@ export interface SummaryMetric extends MetricDef {
 
 /** A rounds.csv metric, computed from one round's record. */
 export interface RoundMetric extends MetricDef {
-  value(round: RoundRecord, catalog: Catalog): number
+  value(round: RoundRecord & { ndcgSum: number }, catalog: Catalog): number
 }
 
 /** What a summary metric reads: the run's outcome, its catalog, and (through get) what its collectors gathered. */
@@ -167,6 +167,8 @@ export const ROUND_METRICS: readonly RoundMetric[] = [
     (r) => ratio(r.totals.gmv, r.totals.orders)),
   roundMetric('small_seller_exposure_share', 'neither', 'Exposure share of sellers of the smallest size tier in the round.',
     (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.sizeTier[s] === 0)),
+  roundMetric('ndcg_at_10', 'higher', 'ndcg_at_10 over the round\'s sessions with candidates.',
+    (r) => ratio(r.ndcgSum, r.totals.rankedSessions)),
 ]
 
 /** sellers.csv after the keys: one row per seller of the scenario, totals over the run. */
@@ -191,7 +193,7 @@ export function collectorsFor(metrics: readonly SummaryMetric[] = SUMMARY_METRIC
   return [...new Set([...metrics.flatMap((m) => m.uses), ...FILE_COLLECTORS])]
 }
 /** rounds.csv reads the round history, sellers.csv the seller totals. */
-const FILE_COLLECTORS: readonly CollectorDef[] = [roundHistory, sellerTotals]
+const FILE_COLLECTORS: readonly CollectorDef[] = [roundHistory, rankingQuality, sellerTotals]
 
 export const SUMMARY_COLUMNS = [...KEY_COLUMNS, ...SUMMARY_METRICS.map((m) => m.name)]
 export const THROUGHPUT_COLUMNS = [...KEY_COLUMNS, ...THROUGHPUT_METRICS.map((m) => m.name)]
@@ -214,6 +216,16 @@ query normalise(centroid + 0.5 × prototype) (buyers grouped into market.retriev
 spherical k-means of their interests; lists rebuilt when a category's listings change). A feed takes
 up to feedPoolPerCategory listed products from each favourite category, from a uniform random start,
 at most R in all. Relevance is then computed exactly, as above, for the buyer's own query.
+
+**What plugins see.** Plugins get the observable market only (algorithms/kit/contract.ts
+OBSERVABLE_COLUMNS: prices, reviews and ratings, sales, impressions, clicks, exposure, bids and budgets,
+seller and product attributes a platform records), as their own copies; true quality, unit costs, topic
+vectors, buyers' interests and sensitivities and sellers' skills stay hidden, read only by the buyer
+model and the metrics (a plugin declaring truth: true, the oracle, is the one exception). In place of
+the true relevance a plugin sees the platform's estimate, clamp(relevance + σ (√½ e_item + √½ e_query,item), 0, 1),
+σ = market.retrieval.relevanceNoise (default 0.1, an assumption: within a query the estimate then
+correlates about 0.83 with the truth on default), e standard normals fixed by the seed per item and per
+(buyer, category, item); σ = 0 hands plugins the true relevance. The buyer model and every metric use the truth.
 
 **Click.** An examined slot is clicked with probability σ(z), z = clickBase + clickRelevance × relevance
 + clickRating × (q̂_rating − 0.5) − clickPrice × ln(retail / refPrice) [+ clickContent × (contentSkill − 0.5)

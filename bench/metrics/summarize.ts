@@ -1,6 +1,7 @@
 import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../../datasets/catalog.ts'
 import type { RunOutcome } from '../market/types.ts'
 import { roundHistory } from './collectors/rounds.ts'
+import { rankingQuality } from './collectors/ranking-quality.ts'
 import { sellerTotals } from './collectors/sellers.ts'
 import { ROUND_METRICS, SUMMARY_METRICS, type RunResult, type SummaryMetric } from './definitions.ts'
 
@@ -23,7 +24,8 @@ export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: Catalog,
 }
 
 export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: Catalog): Row[] {
-  return outcome.collected.get(roundHistory).map((record, round) => ({ ...keys, round, ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value(record, catalog)])) }))
+  const ndcg = outcome.collected.get(rankingQuality).ndcgByRound
+  return outcome.collected.get(roundHistory).map((record, round) => ({ ...keys, round, ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value({ ...record, ndcgSum: ndcg[round] }, catalog)])) }))
 }
 
 export function sellerRows(keys: RowKeys, outcome: RunOutcome, catalog: Catalog): Row[] {

@@ -6,6 +6,8 @@ const NDCG_DEPTH = 10
 export interface RankingQuality {
   /** Σ over sessions with candidates of DCG@10 / IDCG@10. */
   ndcgSum: number
+  /** The same sum per round (rounds.csv's ndcg_at_10). */
+  ndcgByRound: number[]
   /** Per seller: merit received (see exposure_merit_tvd). */
   merit: Float64Array
 }
@@ -18,7 +20,8 @@ export const rankingQuality = defineCollector<RankingQuality>({
   name: 'ranking-quality',
   create({ market, exam, params }) {
     const { quality, seller } = market.products
-    const out: RankingQuality = { ndcgSum: 0, merit: new Float64Array(market.sellers.count) }
+    const out: RankingQuality = { ndcgSum: 0, ndcgByRound: [], merit: new Float64Array(market.sellers.count) }
+    let before = 0
     const gains = new Float64Array(params.retrieval.maxCandidates)
     const ideal = new Int32Array(NDCG_DEPTH)
     return {
@@ -40,6 +43,10 @@ export const rankingQuality = defineCollector<RankingQuality>({
         if (totalGain === 0) return
         const scale = sessionExposure / totalGain
         for (let i = 0; i < n; i++) out.merit[seller[o.candidates[i]]] += gains[i] * scale
+      },
+      roundEnd() {
+        out.ndcgByRound.push(out.ndcgSum - before)
+        before = out.ndcgSum
       },
       result: () => out,
     }
