@@ -7,7 +7,7 @@ import { InputError } from './errors.ts'
 import { generateBuyers, sizeTiers } from './generate.ts'
 import { catalogOptions, defaultedColumns, priceScaleWarning, PRODUCT_DEFAULTS, SELLER_DEFAULTS, warnOnce } from './import-notes.ts'
 import type { CatalogParams } from './params.ts'
-import { setReferencePrices } from './reference.ts'
+import { median, setReferencePrices } from './reference.ts'
 import { makeRng, zipfWeights } from './rng.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
 
@@ -178,8 +178,7 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
     categories.department[c] = DEPARTMENTS.indexOf(named)
   })
   for (let c = 0; c < nC; c++) {
-    const sorted = pricesByCategory[c].sort((a, b) => a - b)
-    categories.refPrice[c] = sorted[Math.floor(sorted.length / 2)]
+    categories.refPrice[c] = median(pricesByCategory[c])
     categories.baseBid[c] = Math.max(0.02, categories.refPrice[c] * params.baseBidShare)
   }
   for (let p = 0; p < nP; p++) products.bid[p] = sellers.adBudget[products.seller[p]] > 0 ? categories.baseBid[products.category[p]] : 0

@@ -6,7 +6,8 @@ export const GROUP_ANCHOR_MIN_OFFERS = 2
 /** A category's price bands are this factor wide: a $5 cable and a $500 television never share a reference. */
 export const PRICE_BAND_RATIO = 2
 
-function median(values: number[]): number {
+/** Median (mean of the two middle values for an even count). */
+export function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b)
   const n = sorted.length
   return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
