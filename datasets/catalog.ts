@@ -22,7 +22,7 @@ export interface Categories {
   department: Uint8Array
   /** Share of search sessions that ask for this category (sums to 1). */
   popularity: Float64Array
-  /** Typical retail price in the category, in dollars: the unit of buyers' values. */
+  /** Median starting price of the category's products, in dollars: plugins' price scale (buyers value items on products.refPrice). */
   refPrice: Float64Array
   /** Base CPC bid in dollars; a product's bid is its seller's bidLevel × this. */
   baseBid: Float64Array
@@ -89,13 +89,19 @@ export interface Products {
   /** The seller's declared price (on managed platforms the platform marks it up to retail). */
   price: Float64Array
   priceElsewhere: Float64Array
+  /** The reference price buyers value the item on, in dollars (datasets/reference.ts): fixed at the catalog's starting prices. */
+  refPrice: Float64Array
+  /** Pounds; NaN when the catalog does not say (an imported catalog without weights). */
   weightLb: Float32Array
   /** Share of buyers who buy again; a known item property, used by amazon's organic score. */
   repeatRate: Float32Array
   /** Unit topic vector per product, row-major count × TOPIC_DIMS. */
   topic: Float32Array
   reviews: Int32Array
+  /** Σ stars of the reviews; a review whose stars are unknown (see unratedReviews) counts RATING_PRIOR stars. */
   ratingSum: Float32Array
+  /** Of the starting reviews, how many have unknown stars (an imported count with a blank rating); 0 when generated. */
+  unratedReviews: Int32Array
   /** Cumulative orders (starting history included). */
   sales: Int32Array
   /** Exponentially decayed orders per round. */
@@ -122,11 +128,13 @@ export function emptyProducts(n: number, id: IdList): Products {
     unitCost: new Float32Array(n),
     price: new Float64Array(n),
     priceElsewhere: new Float64Array(n),
+    refPrice: new Float64Array(n),
     weightLb: new Float32Array(n),
     repeatRate: new Float32Array(n),
     topic: new Float32Array(n * TOPIC_DIMS),
     reviews: new Int32Array(n),
     ratingSum: new Float32Array(n),
+    unratedReviews: new Int32Array(n),
     sales: new Int32Array(n),
     salesVelocity: new Float32Array(n),
     impressions: new Int32Array(n),
@@ -168,8 +176,30 @@ export interface Catalog {
   products: Products
   buyers: Buyers
   groupCount: number
+  /** The name the catalog declares (an imported catalog's catalog.json, else its folder's name): result files' scenario instead of the preset's. */
+  name?: string
+  /** What was imported, for the manifest; absent on a generated catalog. */
+  imported?: ImportedCatalog
 }
 
-export function averageRating(reviews: number, ratingSum: number, prior = 3.5, priorWeight = 3): number {
+/** What an imported catalog was made of: the files, their rows, and which columns were given, blank or defaulted. */
+export interface ImportedCatalog {
+  folder: string
+  files: { file: string; rows: number; columns: string[] }[]
+  /** Money columns were multiplied by this to make dollars (catalog.json priceScale; 1 when not given). */
+  priceScale: number
+  /** Per file and column: how many rows left it blank or the column was absent, and what was used instead. */
+  defaulted: { file: string; column: string; rows: number; used: string }[]
+  /** One-line warnings (also printed once on stderr), e.g. a price scale far from dollars. */
+  warnings: string[]
+}
+
+/**
+ * The stars buyers assume for a review they cannot read: the prior of averageRating, so an imported
+ * review count with a blank rating reads as an average of RATING_PRIOR, never as zero stars.
+ */
+export const RATING_PRIOR = 3.5
+
+export function averageRating(reviews: number, ratingSum: number, prior = RATING_PRIOR, priorWeight = 3): number {
   return (ratingSum + prior * priorWeight) / (reviews + priorWeight)
 }

@@ -23,7 +23,7 @@ export const unescapeCell = (cell: string) => (cell.startsWith("'") ? cell.slice
  * file, the line and the column: a missing required column lists the columns found; a bad cell
  * says what was expected. Cells are unescaped (unescapeCell) before validation.
  */
-export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { columns: string[]; rows: { line: number; row: z.infer<S> }[] } {
+export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { columns: string[]; rows: { line: number; row: z.infer<S>; raw: Record<string, string> }[] } {
   // The path as given: two inputs are often both called summary.csv.
   const name = file
   let text: string
@@ -51,7 +51,7 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
       const cell = column in record ? ` (value "${record[column]}")` : ''
       throw new InputError(`${name} line ${info.lines}, column ${column}${cell}: ${issue.message}`)
     }
-    return { line: info.lines, row: parsed.data as z.infer<S> }
+    return { line: info.lines, row: parsed.data as z.infer<S>, raw: record }
   })
   return { columns: header, rows }
 }

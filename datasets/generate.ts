@@ -1,6 +1,7 @@
 import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, emptyProducts, PrefixedIds, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
 import type { CatalogParams } from './params.ts'
 import { cumulative, drawIndex, lognormal, makeRng, normal, pareto, randomInt, uniform, zipfWeights, type Rng } from './rng.ts'
+import { setReferencePrices } from './reference.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
 
 /** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
@@ -24,7 +25,9 @@ export function generateCatalog(params: CatalogParams, seed: number, rounds: num
   const { sellers, size } = generateSellers(rng, params, rounds)
   const { products, groupCount } = generateProducts(rng, params, categories, sellers, size)
   const buyers = generateBuyers(rng, params.buyers, categories)
-  return { categories, sellers, products, buyers, groupCount }
+  const catalog = { categories, sellers, products, buyers, groupCount }
+  setReferencePrices(catalog)
+  return catalog
 }
 
 function generateCategories(rng: Rng, params: CatalogParams): Categories {

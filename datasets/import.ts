@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ARCHETYPES, DEPARTMENTS, emptyProducts, ORIGINS, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Sellers } from './catalog.ts'
+import { ARCHETYPES, DEPARTMENTS, emptyProducts, ORIGINS, RATING_PRIOR, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Sellers } from './catalog.ts'
 import { numberCell, readCsv, textCell } from './csv.ts'
 import { InputError } from './errors.ts'
 import { generateBuyers, sizeTiers } from './generate.ts'
+import { catalogOptions, defaultedColumns, priceScaleWarning, PRODUCT_DEFAULTS, SELLER_DEFAULTS, warnOnce } from './import-notes.ts'
 import type { CatalogParams } from './params.ts'
+import { median, setReferencePrices } from './reference.ts'
 import { makeRng, zipfWeights } from './rng.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
 
@@ -40,43 +42,59 @@ export const ProductRowSchema = z.object({
   department: textCell(z.enum(DEPARTMENTS).optional()),
   /** True quality in [0, 1]. Default: from the rating, (rating − 1) / 4, else 0.5. */
   quality: numberCell(share.optional()),
-  /** Default: half the price. */
+  /** Default: half the price (a documented assumption; listed as defaulted in catalog.imported). */
   unit_cost: numberCell(z.number().positive().optional()),
   /** Default: the same price (no parity issue). */
   price_elsewhere: numberCell(z.number().positive().optional()),
-  weight_lb: numberCell(z.number().positive().default(1)),
+  /** Default: unknown (NaN): amazon-haul and the fee schedule treat it explicitly. */
+  weight_lb: numberCell(z.number().positive().optional()),
   repeat_rate: numberCell(share.default(0.1)),
   reviews: numberCell(z.number().int().min(0).default(0)),
-  /** Average stars 1–5 of the reviews. */
+  /** Average stars 1–5 of the reviews. Blank with reviews > 0: unknown stars, read as RATING_PRIOR (never zero). */
   rating: numberCell(z.number().min(1).max(5).optional()),
   sales: numberCell(z.number().int().min(0).default(0)),
 })
 
 /**
- * A real catalog from DIR/sellers.csv and DIR/products.csv. What CSV files do not carry (topic
- * vectors, buyers, category popularity) is generated from the seed: categories are ranked by
- * product count and given Zipf popularity with params.categoryZipf; items get topic vectors near
- * their category's; buyers are generated as for a synthetic catalog.
+ * A real catalog from DIR/sellers.csv and DIR/products.csv (and an optional DIR/catalog.json giving
+ * its name and price scale; datasets/import-notes.ts). What CSV files do not carry (topic vectors,
+ * buyers, category popularity) is generated from the seed: categories are ranked by product count
+ * and given Zipf popularity with params.categoryZipf; items get topic vectors near their category's;
+ * buyers are generated as for a synthetic catalog. Unknown weights stay NaN; a review count with a
+ * blank rating keeps unknown stars (products.unratedReviews), read as RATING_PRIOR.
  */
 export function importCatalog(dir: string, params: CatalogParams, seed: number): Catalog {
-  for (const f of ['sellers.csv', 'products.csv']) if (!existsSync(join(dir, f))) throw new InputError(`--catalog ${dir}: no ${f} there (a catalog folder holds sellers.csv and products.csv)`)
-  const sellerRows = readCsv(join(dir, 'sellers.csv'), ['seller_id'], SellerRowSchema).rows
-  const productRows = readCsv(join(dir, 'products.csv'), ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema).rows
+  const sellersFile = join(dir, 'sellers.csv')
+  const productsFile = join(dir, 'products.csv')
+  for (const f of [sellersFile, productsFile]) if (!existsSync(f)) throw new InputError(`--catalog ${dir}: no ${f} (a catalog folder holds sellers.csv and products.csv)`)
+  const options = catalogOptions(dir)
+  const sellerCsv = readCsv(sellersFile, ['seller_id'], SellerRowSchema)
+  const productCsv = readCsv(productsFile, ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema)
+  const sellerRows = sellerCsv.rows
+  const productRows = productCsv.rows
   if (sellerRows.length === 0 || productRows.length === 0) throw new InputError(`--catalog ${dir}: sellers.csv and products.csv need at least one row each`)
   const rng = makeRng(seed, 'catalog-import')
+  const money = options.priceScale
 
   const sellerIndex = new Map<string, number>()
+  const sellerLine = new Map<string, number>()
   for (const { line, row } of sellerRows) {
-    if (sellerIndex.has(row.seller_id)) throw new InputError(`sellers.csv line ${line}, column seller_id: seller "${row.seller_id}" appears twice`)
+    const first = sellerLine.get(row.seller_id)
+    if (first !== undefined) throw new InputError(`${sellersFile} line ${line}, column seller_id: seller "${row.seller_id}" appears twice (first on line ${first})`)
+    sellerLine.set(row.seller_id, line)
     sellerIndex.set(row.seller_id, sellerIndex.size)
   }
-  const productSeen = new Set<string>()
+  const productLine = new Map<string, number>()
   const productCount = new Float64Array(sellerRows.length)
   for (const { line, row } of productRows) {
-    if (productSeen.has(row.product_id)) throw new InputError(`products.csv line ${line}, column product_id: product "${row.product_id}" appears twice`)
-    productSeen.add(row.product_id)
+    const first = productLine.get(row.product_id)
+    if (first !== undefined) throw new InputError(`${productsFile} line ${line}, column product_id: product "${row.product_id}" appears twice (first on line ${first})`)
+    productLine.set(row.product_id, line)
     const s = sellerIndex.get(row.seller_id)
-    if (s === undefined) throw new InputError(`products.csv line ${line}, column seller_id: seller "${row.seller_id}" is not in sellers.csv`)
+    if (s === undefined) {
+      const rows = productRows.filter((r) => r.row.seller_id === row.seller_id).length
+      throw new InputError(`${productsFile} line ${line}, column seller_id: seller "${row.seller_id}" is not in ${sellersFile} (first of ${rows} row${rows > 1 ? 's' : ''} naming it)`)
+    }
     productCount[s]++
   }
 
@@ -110,8 +128,8 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
     sizeTier: Uint8Array.from(sellerRows, (r, i) => (r.row.size_tier ? SIZE_TIERS.indexOf(r.row.size_tier) : tiers[i])),
     joinRound: Int32Array.from(sellerRows, (r) => r.row.join_round),
     costEfficiency: Float64Array.from(sellerRows, (r) => r.row.cost_efficiency),
-    adBudget: Float64Array.from(sellerRows, (r) => r.row.ad_budget),
-    budgetLeft: Float64Array.from(sellerRows, (r) => r.row.ad_budget),
+    adBudget: Float64Array.from(sellerRows, (r) => r.row.ad_budget * money),
+    budgetLeft: Float64Array.from(sellerRows, (r) => r.row.ad_budget * money),
     bidLevel: new Float64Array(nS).fill(1),
     adSkill: Float64Array.from(sellerRows, (r) => r.row.ad_skill),
     contentSkill: Float64Array.from(sellerRows, (r) => r.row.content_skill),
@@ -136,29 +154,31 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
       noisyUnitVector(rng, topic, 0, categories.centroid, c * TOPIC_DIMS, 0.6)
       groupTopic.push(topic)
     }
+    const price = row.price * money
     products.topic.set(groupTopic[g], p * TOPIC_DIMS)
     products.seller[p] = s
     products.category[p] = c
     products.group[p] = g
-    products.price[p] = row.price
+    products.price[p] = price
     products.quality[p] = row.quality ?? (row.rating !== undefined ? (row.rating - 1) / 4 : 0.5)
-    products.unitCost[p] = row.unit_cost ?? row.price / 2
-    products.priceElsewhere[p] = row.price_elsewhere ?? row.price
-    products.weightLb[p] = row.weight_lb
+    products.unitCost[p] = row.unit_cost !== undefined ? row.unit_cost * money : price / 2
+    products.priceElsewhere[p] = row.price_elsewhere !== undefined ? row.price_elsewhere * money : price
+    products.weightLb[p] = row.weight_lb ?? NaN
     products.repeatRate[p] = row.repeat_rate
     products.reviews[p] = row.reviews
-    products.ratingSum[p] = row.rating !== undefined ? row.rating * row.reviews : 0
+    // Reviews with unknown stars count at the prior: the average reads RATING_PRIOR until real reviews arrive.
+    products.unratedReviews[p] = row.rating === undefined ? row.reviews : 0
+    products.ratingSum[p] = (row.rating ?? RATING_PRIOR) * row.reviews
     products.sales[p] = row.sales
     // Starting velocity: the history spread over the generator's 20 rounds of history.
     products.salesVelocity[p] = row.sales / 20
     products.listed[p] = sellers.active[s]
-    pricesByCategory[c].push(row.price)
+    pricesByCategory[c].push(price)
     const named = row.department ?? DEPARTMENTS.find((d) => row.category.toLowerCase().includes(d)) ?? 'home'
     categories.department[c] = DEPARTMENTS.indexOf(named)
   })
   for (let c = 0; c < nC; c++) {
-    const sorted = pricesByCategory[c].sort((a, b) => a - b)
-    categories.refPrice[c] = sorted[Math.floor(sorted.length / 2)]
+    categories.refPrice[c] = median(pricesByCategory[c])
     categories.baseBid[c] = Math.max(0.02, categories.refPrice[c] * params.baseBidShare)
   }
   for (let p = 0; p < nP; p++) products.bid[p] = sellers.adBudget[products.seller[p]] > 0 ? categories.baseBid[products.category[p]] : 0
@@ -166,5 +186,23 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   categories.start = byCategory.start
   categories.products = byCategory.items
   const buyers = generateBuyers(makeRng(seed, 'buyers-import'), params.buyers, categories)
-  return { categories, sellers, products, buyers, groupCount: groupIndex.size }
+
+  const warning = priceScaleWarning(productsFile, products.price, params.medianPrice, money)
+  if (warning) warnOnce(warning)
+  const catalog: Catalog = {
+    categories, sellers, products, buyers, groupCount: groupIndex.size,
+    name: options.name,
+    imported: {
+      folder: dir,
+      files: [
+        { file: sellersFile, rows: nS, columns: sellerCsv.columns },
+        { file: productsFile, rows: nP, columns: productCsv.columns },
+      ],
+      priceScale: money,
+      defaulted: [...defaultedColumns(sellersFile, sellerCsv.rows, SELLER_DEFAULTS), ...defaultedColumns(productsFile, productCsv.rows, PRODUCT_DEFAULTS)],
+      warnings: warning ? [warning] : [],
+    },
+  }
+  setReferencePrices(catalog)
+  return catalog
 }

@@ -92,6 +92,7 @@ function tinyProducts(products: TinyProduct[], sellers: TinySeller[], category: 
     p.price[i] = t.price ?? 10
     p.unitCost[i] = p.price[i] / 2
     p.priceElsewhere[i] = t.priceElsewhere ?? p.price[i]
+    p.refPrice[i] = 20
     p.weightLb[i] = t.weightLb ?? 1
     p.repeatRate[i] = t.repeatRate ?? 0.1
     p.reviews[i] = t.reviews ?? 0

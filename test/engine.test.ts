@@ -102,13 +102,15 @@ describe('market engine', () => {
     expect(t.listings.cheapestOfferExposure / t.listings.contestedGroupExposure).toBeGreaterThan(0.8)
     expect(t.listings.contestedGroupExposure).toBeGreaterThan(0)
     // Losing offers cut prices: the mean declared price falls.
-    expect(t.trends.endMeanPrice).toBeLessThan(t.trends.startMeanPrice)
+    expect(t.trends.stayersEndMean).toBeLessThan(t.trends.stayersStartMean)
     // Amazon with price parity never shows a listing priced lower elsewhere; without it, it does.
     expect(run(amazon).listings.flaggedExposure).toBe(0)
     expect(run(amazon, { priceParity: false }).listings.flaggedExposure).toBeGreaterThan(0)
     // Outside price-first platforms no declared price changes (the listed mean moves only as sellers enter and exit).
     const r = run(relevance)
     expect(Array.from(r.market.products.price)).toEqual(Array.from(catalog.products.price))
+    // …so the change over the offers listed from start to end is exactly 0, whoever enters or exits.
+    expect(r.trends.stayersEndMean).toBe(r.trends.stayersStartMean)
     // The catalog itself is never written: the run works on its own fork.
     expect(r.market.products.price).not.toBe(catalog.products.price)
     expect(r.market.products.quality).toBe(catalog.products.quality)

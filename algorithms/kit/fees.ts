@@ -39,8 +39,16 @@ export function amazonReferralRate(department: Department, retailPrice: number):
  * warehouses (seed 000).
  */
 export function amazonFulfilmentFee(weightLb: number): number {
-  return 3.22 + 1 * Math.max(0, weightLb - 0.5) + 0.5 + 0.35 + AMAZON_PER_ITEM_FEE
+  const weight = Number.isNaN(weightLb) ? UNKNOWN_WEIGHT_FEE_LB : weightLb
+  return 3.22 + 1 * Math.max(0, weight - 0.5) + 0.5 + 0.35 + AMAZON_PER_ITEM_FEE
 }
+
+/**
+ * The weight an item of unknown weight (NaN: an imported catalog without weights) is charged for:
+ * half a pound, the base fee with no weight surcharge (assumption: the kit adds no fee for weight it
+ * cannot see, rather than guessing a surcharge that would reprice the catalog).
+ */
+export const UNKNOWN_WEIGHT_FEE_LB = 0.5
 
 /** The Individual selling plan's fee per item sold. */
 export const AMAZON_PER_ITEM_FEE = 0.99

@@ -12,6 +12,7 @@ import { GatesFailed, formatOption, nonNegativeInt, positiveInt, progressBar } f
 
 interface FactsOptions {
   scenario: string
+  catalog?: string
   seeds: number
   format: 'table' | 'csv' | 'json'
   strict?: boolean
@@ -28,13 +29,14 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
   const plugins = new Map([...registry].map(([name, r]) => [name, r.plugin]))
   // The scenarios the facts need (the base and overlays such as +black-friday), sized before anything runs.
   const plans = [...plannedRuns(facts, scenario.name, plugins)].map(([name, runs]) =>
-    planSize(name === scenario.name ? scenario : overlayScenario(scenario, name.slice(scenario.name.length + 1)), { runs: runs.length, seeds: opts.seeds, benchTimeMs: opts.benchTime }),
+    planSize(name === scenario.name ? scenario : overlayScenario(scenario, name.slice(scenario.name.length + 1)), { runs: runs.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog }),
   )
   const estimate = estimatePlan(plans)
   const notice = checkPlan(estimate)
   const out = claimResultsFolder(opts.out ?? defaultResultsDir(`facts-${scenario.name}`, started), estimate.outputBytes)
   if (notice) process.stderr.write(`${notice}\n`)
   let run: Awaited<ReturnType<typeof runFacts>>
+  let marketName = scenario.name
   let rows: Record<string, string | number>[]
   let factsCsv: string
   try {
@@ -44,6 +46,7 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
       scenario,
       scenarioRef: opts.scenario,
       seeds: opts.seeds,
+      catalogDir: opts.catalog,
       plugins,
       sources: new Map([...registry].map(([name, r]) => [name, r.file])),
       benchTimeMs: opts.benchTime,
@@ -51,18 +54,20 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
       onProgress: bar ? (n) => bar.increment(n) : undefined,
       onStage: bar ? (stage) => bar.update({ stage }) : undefined,
     }).finally(() => bar?.stop())
+    marketName = run.base.name
     rows = run.results.map((r) => ({
       id: r.fact.id,
       claim: r.fact.claim,
       source: r.fact.source,
       scope: r.fact.scope,
-      scenario: scenario.name,
+      scenario: marketName,
       seeds: opts.seeds,
-      holds: counts(r, scenario.name) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
+      holds: !r.applicable ? 'n/a' : counts(r, marketName) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
       measured: r.measured,
     }))
     const manifest = {
-      ...buildManifest(run.configs[0], process.argv.slice(2), started),
+      // With every market fact not applicable only the probes ran: no config ran a market.
+      ...buildManifest(run.configs[0] ?? { scenario: run.base, scenarioRef: opts.scenario, plugins: [], seeds: [], catalogDir: opts.catalog, benchTimeMs: opts.benchTime }, process.argv.slice(2), started),
       facts: 'seeds/facts.json',
       scenarios: run.configs.map((c) => c.scenario.name),
     }
@@ -74,9 +79,11 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
   if (opts.format === 'csv') process.stdout.write(factsCsv)
   else if (opts.format === 'json') process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
   else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: String(r.claim).length > 60 ? `${String(r.claim).slice(0, 57)}...` : r.claim }))) + '\n')
-  const failed = run.results.filter((r) => counts(r, scenario.name) && !r.holds)
-  const counted = run.results.filter((r) => counts(r, scenario.name)).length
-  process.stderr.write(`${counted - failed.length} of ${counted} facts hold on ${scenario.name} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''}); results and facts.csv in ${out.path}/\n`)
+  const counted = run.results.filter((r) => r.applicable && counts(r, marketName))
+  const failed = counted.filter((r) => !r.holds)
+  const notApplicable = run.results.filter((r) => !r.applicable).length
+  const na = notApplicable ? `; ${notApplicable} not applicable (the market lacks their inputs)` : ''
+  process.stderr.write(`${counted.length - failed.length} of ${counted.length} facts hold on ${marketName} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''})${na}; results and facts.csv in ${out.path}/\n`)
   if (opts.strict && failed.length) throw new GatesFailed(`--strict: ${failed.map((r) => r.fact.id).join(', ')} do not hold`)
 }
 
@@ -85,6 +92,7 @@ export function registerFacts(program: Command): void {
     .command('facts')
     .description('check the stylized facts of seeds/facts.json on a scenario; writes a results folder with facts.csv')
     .option('--scenario <name|path>', 'the scenario to check on', 'default')
+    .option('--catalog <dir>', 'check on an imported catalog (DIR/sellers.csv, DIR/products.csv) with the scenario\'s market settings; facts whose inputs it lacks are not applicable')
     .option('--seeds <n>', 'seeds to average over', positiveInt, 1)
     .addOption(formatOption('table', 'csv', 'json'))
     .option('--strict', 'exit 1 when any fact (counted on this scenario) does not hold')

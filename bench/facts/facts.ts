@@ -6,6 +6,10 @@ import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { InputError, parseOrThrow } from '../../datasets/errors.ts'
 import { SUMMARY_METRICS } from '../metrics/definitions.ts'
 import { pluginRun, type PluginRun } from '../runner/params.ts'
+import { generateCatalog } from '../../datasets/generate.ts'
+import { importCatalog } from '../../datasets/import.ts'
+import type { Catalog } from '../../datasets/catalog.ts'
+import { METRIC_NEEDS, missingInputs, type CatalogInput } from './inputs.ts'
 import { PROBES } from './probes.ts'
 import { combineResults, runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
 import { overlayScenario, type Scenario } from '../runner/scenario.ts'
@@ -98,18 +102,27 @@ export function plannedRuns(facts: Fact[], baseScenario: string, plugins: Map<st
 export interface FactResult {
   fact: Fact
   holds: boolean
+  /** False when the market lacks what the fact's metrics need (then holds is false and measured says what is missing). */
+  applicable: boolean
   /** Every number the check read, in words. */
   measured: string
 }
 
+/** The catalog inputs a fact's metrics need that the market lacks (bench/facts/inputs.ts); empty when it applies. */
+export function lackingInputs(fact: Fact, missing: ReadonlySet<CatalogInput>): CatalogInput[] {
+  return [...new Set(refsOf(fact.check).flatMap((ref) => METRIC_NEEDS[ref.metric] ?? []))].filter((input) => missing.has(input))
+}
+
 /** Evaluates the facts on summary rows (mean over seeds per algorithm × variant × scenario). */
-export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: string, plugins: Map<string, Plugin>): FactResult[] {
+export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: string, plugins: Map<string, Plugin>, missing: ReadonlySet<CatalogInput> = new Set()): FactResult[] {
   const value = (ref: Ref): number => {
     const scenario = scenarioName(baseScenario, ref)
     const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
     const rows = summary.filter((r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario)
     if (rows.length === 0) throw new Error(`no summary rows for ${describe(ref)}`)
-    return rows.reduce((s, r) => s + Number(r[ref.metric]), 0) / rows.length
+    // Mean over the seeds where the metric is defined; NaN (fails every comparison) when it never is.
+    const defined = rows.map((r) => r[ref.metric]).filter((v) => v !== '')
+    return defined.length ? defined.reduce<number>((s, v) => s + Number(v), 0) / defined.length : NaN
   }
   const evaluate = (check: Check): { holds: boolean; measured: string[] } => {
     switch (check.kind) {
@@ -152,8 +165,10 @@ export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: strin
   const label = (ref: Ref) => [ref.algorithm, ref.params ? `(${pluginRun(plugins.get(ref.algorithm)!, ref.params).variant})` : '', ref.scenario ? ` ${ref.scenario}` : ''].join('')
   const describe = (ref: Ref) => `${label(ref)} ${ref.metric}`
   return facts.map((fact) => {
+    const lacking = lackingInputs(fact, missing)
+    if (lacking.length) return { fact, holds: false, applicable: false, measured: `not applicable: the market has no ${lacking.join(', no ')}` }
     const { holds, measured } = evaluate(fact.check)
-    return { fact, holds, measured: measured.join('; ') }
+    return { fact, holds, applicable: true, measured: measured.join('; ') }
   })
 }
 
@@ -163,6 +178,7 @@ export function scenarioName(base: string, ref: Ref): string {
 }
 
 function fmt(x: number): string {
+  if (Number.isNaN(x)) return 'empty'
   if (!Number.isFinite(x)) return String(x)
   return String(Number(x.toPrecision(4)))
 }
@@ -172,6 +188,8 @@ export interface FactsRun {
   /** Every run's rows, all scenarios together: the results folder of `bench facts`. */
   benchmark: BenchmarkResult
   configs: BenchmarkConfig[]
+  /** The scenario the facts ran on (named after an imported catalog when it declares a name). */
+  base: Scenario
 }
 
 /** Runs what the facts need on a scenario (and any overlays they ask for), then evaluates them on the summary rows. */
@@ -180,6 +198,8 @@ export async function runFacts(options: {
   scenario: Scenario
   scenarioRef: string
   seeds: number
+  /** An imported catalog folder (bench facts --catalog) instead of the scenario's generated market. */
+  catalogDir?: string
   plugins: Map<string, Plugin>
   sources: Map<string, string>
   benchTimeMs: number
@@ -187,14 +207,16 @@ export async function runFacts(options: {
   onProgress?: (sessions: number) => void
   onStage?: (stage: string) => void
 }): Promise<FactsRun> {
-  const base = options.scenario
-  const configs: BenchmarkConfig[] = [...plannedRuns(options.facts, base.name, options.plugins)].map(([name, runs]) => {
+  const { base, missing } = factsMarket(options.scenario, options.catalogDir)
+  const applicable = options.facts.filter((f) => lackingInputs(f, missing).length === 0)
+  const configs: BenchmarkConfig[] = [...plannedRuns(applicable, base.name, options.plugins)].map(([name, runs]) => {
     const scenario = name === base.name ? base : overlayScenario(base, name.slice(base.name.length + 1))
     return {
       scenario,
       scenarioRef: name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
       plugins: runs.map((run) => ({ ...run, source: options.sources.get(run.plugin.name) ?? '' })),
       seeds: seedList(scenario, options.seeds),
+      catalogDir: options.catalogDir,
       benchTimeMs: options.benchTimeMs,
       onProgress: options.onProgress,
       onStage: options.onStage,
@@ -205,7 +227,16 @@ export async function runFacts(options: {
   for (const config of configs) results.push(await runBenchmark(config))
   const benchmark = combineResults(results)
   if (benchmark.failures.length) throw new Error(`the facts cannot be checked: ${benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`).join('; ')}`)
-  return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins), benchmark, configs }
+  return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins, missing), benchmark, configs, base }
+}
+
+/**
+ * The scenario the facts run on, named after an imported catalog when there is one (its result rows
+ * carry that name), and what the market lacks: read from the first seed's catalog, imported or generated.
+ */
+export function factsMarket(scenario: Scenario, catalogDir?: string): { base: Scenario; missing: Set<CatalogInput> } {
+  const catalog: Catalog = catalogDir ? importCatalog(catalogDir, scenario.catalog, scenario.seed) : generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
+  return { base: catalogDir && catalog.name ? { ...scenario, name: catalog.name } : scenario, missing: missingInputs(catalog) }
 }
 
 /** Whether a result counts toward --strict: 'base' facts count only on the default scenario. */

@@ -111,6 +111,8 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   cheapest_offer_exposure_share: missing('needs identical-product groups and each offer\'s price during the round'),
   flagged_listing_exposure_share: missing('needs each listing\'s price on other platforms'),
   outside_haul_box_impression_share: missing('needs the retail price and weight of every shown item'),
+  declared_price_composition_effect: missing('needs declared (supply) prices over time'),
+  rank_persistence_excluded_categories: missing('needs every category\'s listed products, shown or not'),
 }
 
 /** A round's row reads its totals and its sellers' exposure as a dense column (zeros included). */

@@ -29,8 +29,8 @@ export class BuyerModel {
   }
 
   /** One visit to the filled slots; records clicks and the purchase in the ledger and the outcome. */
-  visit(buyer: number, sessionRefPrice: number, feed: boolean, slots: Slots, o: SessionOutcome): void {
-    const { products, sellers, categories } = this.m
+  visit(buyer: number, feed: boolean, slots: Slots, o: SessionOutcome): void {
+    const { products, sellers } = this.m
     const { bp, rng, exam, ledger } = this
     const markup = this.rules.retailMarkup
     const slotRelevance = o.slotRelevance
@@ -40,7 +40,7 @@ export class BuyerModel {
     for (let r = 0; r < slots.count; r++) {
       if (rng() >= exam[r]) continue
       const p = slots.products[r]
-      const ref = categories.refPrice[products.category[p]]
+      const ref = products.refPrice[p]
       const ratingQ = (averageRating(products.reviews[p], products.ratingSum[p]) - 1) / 4
       let z = bp.clickBase + bp.clickRelevance * slotRelevance[r] + bp.clickRating * (ratingQ - 0.5) - bp.clickPrice * Math.log((products.price[p] * markup) / ref)
       if (feed) z += bp.clickContent * (sellers.contentSkill[products.seller[p]] - 0.5)
@@ -52,15 +52,18 @@ export class BuyerModel {
     }
     if (clicked === 0) return
 
-    // Choice among clicked items and the outside option.
+    // Choice among clicked items and the outside option, which is valued on the clicked items' mean
+    // reference price: not buying a $5 cable forgoes less than not buying a $500 television.
     const priceWeight = this.m.buyers.priceSensitivity[buyer]
     const deliveryCost = bp.deliveryCostPerDay * this.m.buyers.deliverySensitivity[buyer]
+    let sessionRef = 0
+    for (let i = 0; i < clicked; i++) sessionRef += products.refPrice[slots.products[this.clickedSlot[i]]] / clicked
     let bestSlot = -1
-    let bestNet = sessionRefPrice * (bp.outsideValue + bp.choiceNoise * gumbel(rng))
+    let bestNet = sessionRef * (bp.outsideValue + bp.choiceNoise * gumbel(rng))
     for (let i = 0; i < clicked; i++) {
       const r = this.clickedSlot[i]
       const p = slots.products[r]
-      const ref = categories.refPrice[products.category[p]]
+      const ref = products.refPrice[p]
       // Buyers judge quality half from the product page (true quality) and half from the rating.
       const perceived = 0.5 * products.quality[p] + 0.5 * this.clickedRating[i]
       const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * slotRelevance[r])

@@ -4,7 +4,7 @@ import { platformRules } from '../../algorithms/kit/fees.ts'
 import { pluginSourceFile } from '../../algorithms/kit/registry.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import { slotsError } from '../../algorithms/kit/validate.ts'
-import { BUYER_FAVOURITES, forkCatalog, type Catalog } from '../../datasets/catalog.ts'
+import { forkCatalog, type Catalog } from '../../datasets/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../datasets/rng.ts'
 import type { MarketParams } from '../runner/scenario.ts'
 import { pluginFailure, shownFile } from './blame.ts'
@@ -131,7 +131,7 @@ export class MarketRun {
     }
     const l = this.ledger
     this.view = { round: 0, market: m, rules: this.rules, totals: l.totals, impressions: l.impressions, clicks: l.clicks, orders: l.orders, exposure: l.exposure, sellerRevenue: l.sellerRevenue, sellerFees: l.sellerFees, sellerAdSpend: l.sellerAdSpend, sellerProfit: profit }
-    const runContext = { market: m, params: p, rules: this.rules, exam: this.exam, k: p.slots }
+    const runContext = { market: m, params: p, rules: this.rules, pluginParams: options.params, exam: this.exam, k: p.slots }
     this.collectors = (options.collectors ?? []).map((def) => ({ def, collector: def.create(runContext) }))
     this.sessionCollectors = this.collectors.filter((c) => c.collector.session).map((c) => c.collector)
     for (const { collector } of this.collectors) collector.start?.(m)
@@ -225,8 +225,7 @@ export class MarketRun {
       for (let i = 0; i < slots.count; i++) o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
       // 3. The buyer, 4. the ledger.
       ledger.show(slots, this.exam)
-      const refPrice = this.m.categories.refPrice[feed ? this.m.buyers.favourites[buyer * BUYER_FAVOURITES] : searched]
-      this.buyer.visit(buyer, refPrice, feed, slots, o)
+      this.buyer.visit(buyer, feed, slots, o)
       this.marketView.syncSession(slots.products, slots.cpc, o.clicked, slots.count, o.purchasedSlot)
     } else o.purchasedSlot = -1
     o.count = slots.count

@@ -74,6 +74,8 @@ export interface RunContext {
   market: Catalog
   params: MarketParams
   rules: PlatformRules
+  /** The plugin's parameters for this run (e.g. amazon-haul's box, read by the haul-box metric). */
+  pluginParams?: Readonly<Record<string, unknown>>
   /** Examination weight of each slot position. */
   exam: Float64Array
   k: number

@@ -3,11 +3,11 @@ import type { CollectorDef, RunOutcome } from '../market/types.ts'
 import { listingOutcomes } from './collectors/listing-outcomes.ts'
 import { marketTrends } from './collectors/market-trends.ts'
 import { orderOutcomes } from './collectors/orders.ts'
-import { TOP_PER_CATEGORY, topProducts } from './collectors/persistence.ts'
+import { listedPerCategory, TOP_PER_CATEGORY, topProducts } from './collectors/persistence.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
 import { roundHistory, type RoundRecord } from './collectors/rounds.ts'
 import { sellerTotals } from './collectors/sellers.ts'
-import { gini, hhi, median, rankPersistence, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
+import { gini, hhi, median, persistenceExcludedCategories, rankPersistence, rate, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
 
 /** The Δ of rank_persistence. */
 export const PERSISTENCE_DELTA = 10
@@ -61,8 +61,10 @@ const survival = (r: RunResult, archetype?: number) => {
     start++
     end += r.outcome.activeAtEnd[s]
   }
-  return ratio(end, start)
+  return rate(end, start)
 }
+const relativeChange = (from: number, to: number) => rate(to - from, from)
+const trends = (r: RunResult) => r.get(marketTrends)
 const factoryShare = (revenueByArchetype: Float64Array) => ratio(revenueByArchetype[0], sum(revenueByArchetype))
 
 /** Every result file starts with these; `variant` names a --sweep combination (empty without one). */
@@ -72,13 +74,13 @@ export const KEY_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed'] as const
 export const SUMMARY_METRICS: readonly SummaryMetric[] = [
   metric('sellers_active', 'sellers', 'higher', 'Sellers in the market at the end of the last round (joined and not exited).',
     [], (r) => sum(r.outcome.activeAtEnd)),
-  metric('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0.',
+  metric('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0. Reading: inequality among all sellers, zeros included, so sellers shown nothing push it up; countries\' income Ginis lie around 0.25–0.65 (World Bank), and exposure on a marketplace is usually far more unequal.',
     [sellerTotals], (r) => gini(exposure(r))),
   metric('gini_revenue', 'sellers', 'lower', 'Gini coefficient (as gini_exposure) of seller revenue over the run.',
     [sellerTotals], (r) => gini(revenue(r))),
-  metric('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure.',
+  metric('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure. Reading: 0.1 when exposure is equal, 1 when the top tenth has it all; unlike hhi_revenue it does not shrink as the number of sellers grows, so a top-10% share of 0.88 beside an HHI of 300 means a broad head of sellers shares most of the attention with none dominant, not that the market is competitive for the tail.',
     [sellerTotals], (r) => topShare(exposure(r), 0.1)),
-  metric('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]; above 1,800 counts as highly concentrated.',
+  metric('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]. Reading (US Horizontal Merger Guidelines 2010): below 1,500 unconcentrated, 1,500–2,500 moderately, above 2,500 highly concentrated (the 2023 guidelines put the line at 1,800). With n sellers it is at least 10000 / n, so in a market of hundreds of sellers it stays low even when a tenth of them hold most of the sales: it measures market power among sellers, not how unequal exposure is (see gini_exposure, top10_exposure_share).',
     [sellerTotals], (r) => hhi(revenue(r))),
   metric('new_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers whose join round is after round 0 (entrants).',
     [sellerTotals], (r) => shareOf(exposure(r), joinedLate(r))),
@@ -88,11 +90,11 @@ export const SUMMARY_METRICS: readonly SummaryMetric[] = [
     [sellerTotals], (r) => shareOf(exposure(r), (s) => r.get(sellerTotals).adSpend[s] === 0)),
   metric('exposure_merit_tvd', 'sellers', 'lower', 'Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers\' exposure and merit. Merit: in each session every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out; a seller\'s merit sums over its products and sessions. 0 = exposure exactly proportional to merit.',
     [sellerTotals, rankingQuality], (r) => totalVariationDistance(exposure(r), r.get(rankingQuality).merit)),
-  metric('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and categories (pairs where both lists are empty are skipped); Δ = min(10, rounds − 1).',
-    [topProducts], (r) => rankPersistence(r.get(topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA)),
-  metric('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end.',
+  metric('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and the categories with more than 10 listed products in both rounds (a smaller category keeps its whole list whatever the ranking does; pairs where both lists are empty are skipped); Δ = min(10, rounds − 1). Empty when no category qualifies (count: rank_persistence_excluded_categories).',
+    [topProducts, listedPerCategory], (r) => rankPersistence(r.get(topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA, r.get(listedPerCategory))),
+  metric('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end; empty when there are none.',
     [], (r) => survival(r)),
-  metric('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv).',
+  metric('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv); empty when no seller has revenue.',
     [sellerTotals], (r) => {
     const { profit } = r.get(sellerTotals)
     const margins: number[] = []
@@ -101,14 +103,14 @@ export const SUMMARY_METRICS: readonly SummaryMetric[] = [
   }),
   metric('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).',
     [], (r) => ratio(r.outcome.totals.orders, r.outcome.totals.sessions)),
-  metric('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid.',
-    [], (r) => ratio(r.outcome.totals.gmv, r.outcome.totals.orders)),
-  metric('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = refPrice × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = refPrice × deliveryCostPerDay × days.',
+  metric('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid; empty without orders.',
+    [], (r) => rate(r.outcome.totals.gmv, r.outcome.totals.orders)),
+  metric('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = ref × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = ref × deliveryCostPerDay × days; ref = the product\'s reference price (§ reference price).',
     [orderOutcomes], (r) => ratio(r.get(orderOutcomes).surplusSum, r.outcome.totals.sessions)),
   metric('ndcg_at_10', 'buyers', 'higher', 'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount 1/log2(r+1) at 1-based position r; IDCG from the session\'s best 10 candidates.',
     [rankingQuality], (r) => ratio(r.get(rankingQuality).ndcgSum, r.outcome.totals.rankedSessions)),
-  metric('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border).',
-    [orderOutcomes], (r) => ratio(r.get(orderOutcomes).deliveryDaysSum, r.outcome.totals.orders)),
+  metric('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border); empty without orders.',
+    [orderOutcomes], (r) => rate(r.get(orderOutcomes).deliveryDaysSum, r.outcome.totals.orders)),
   metric('gmv', 'platform', 'higher', 'Gross merchandise value: Σ retail price over orders, in dollars.',
     [], (r) => r.outcome.totals.gmv),
   metric('ad_revenue', 'platform', 'neither', 'Σ CPC over sponsored clicks, in dollars.',
@@ -119,25 +121,32 @@ export const SUMMARY_METRICS: readonly SummaryMetric[] = [
     [], ({ outcome: { totals: t } }) => ratio(t.commission + t.fulfilmentFees + t.adRevenue, t.gmv)),
   metric('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).',
     [], (r) => ratio(r.outcome.totals.sponsoredImpressions, r.outcome.totals.impressions)),
-  metric('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; 0 when there were no sponsored clicks.',
-    [], (r) => ratio(r.outcome.totals.adRevenue, r.outcome.totals.sponsoredClicks)),
+  metric('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; empty when there were no sponsored clicks.',
+    [], (r) => rate(r.outcome.totals.adRevenue, r.outcome.totals.sponsoredClicks)),
   // Beyond DESIGN.md's list: the numbers the stylized facts (seeds/facts.json) are checked on.
-  metric('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories.',
+  metric('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories; empty when no factory is active at round 0.',
     [], (r) => survival(r, 0)),
-  metric('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders.',
+  metric('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders; empty when there are none at round 0.',
     [], (r) => survival(r, 1)),
-  metric('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands.',
+  metric('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands; empty when there are none at round 0.',
     [], (r) => survival(r, 2)),
   metric('factory_revenue_share_change', 'sellers', 'neither', 'Factories\' share of seller revenue in the last round minus their share in the first round (0 when a round has no revenue).',
     [marketTrends], (r) => factoryShare(r.get(marketTrends).lastRoundRevenue) - factoryShare(r.get(marketTrends).firstRoundRevenue)),
-  metric('declared_price_change', 'sellers', 'neither', '(mean declared price of listed offers at the end of the last round − the same before the first round) / the latter.',
-    [marketTrends], (r) => ratio(r.get(marketTrends).endMeanPrice - r.get(marketTrends).startMeanPrice, r.get(marketTrends).startMeanPrice)),
-  metric('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; 0 without such exposure.',
-    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).cheapestOfferExposure, r.get(listingOutcomes).contestedGroupExposure)),
-  metric('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags).',
-    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).flaggedExposure, r.get(listingOutcomes).exposure)),
-  metric('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items at $20 or more, or 1 lb or more (outside Amazon Haul\'s box).',
-    [listingOutcomes], (r) => ratio(r.get(listingOutcomes).outsideHaulBoxImpressions, r.outcome.totals.impressions)),
+  metric('declared_price_change', 'sellers', 'neither', 'Over the offers listed both before the first round and at the end of the last (stayers): (mean declared price at the end − mean before the first round) / the latter. Entry and exit do not move it (see declared_price_composition_effect); empty when no offer stays.',
+    [marketTrends], (r) => relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean)),
+  metric('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; empty without such exposure.',
+    [listingOutcomes], (r) => rate(r.get(listingOutcomes).cheapestOfferExposure, r.get(listingOutcomes).contestedGroupExposure)),
+  metric('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags); empty without exposure.',
+    [listingOutcomes], (r) => rate(r.get(listingOutcomes).flaggedExposure, r.get(listingOutcomes).exposure)),
+  metric('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items outside Amazon Haul\'s box: retail ≥ maxPrice, or a known weight ≥ maxWeightLb (the run\'s plugin parameters when it has them, as amazon-haul does; else $20 and 1 lb). An item of unknown weight is outside only by its price. Empty without impressions.',
+    [listingOutcomes], (r) => rate(r.get(listingOutcomes).outsideHaulBoxImpressions, r.outcome.totals.impressions)),
+  metric('declared_price_composition_effect', 'sellers', 'neither', 'How much entry and exit move the mean declared price beyond declared_price_change: (mean over offers listed at the end − mean over offers listed before the first round) / the latter, minus declared_price_change; empty when either is.',
+    [marketTrends], (r) => relativeChange(trends(r).listedStartMean, trends(r).listedEndMean) - relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean)),
+  metric('rank_persistence_excluded_categories', 'sellers', 'neither', 'Categories with products that rank_persistence leaves out: in no pair of rounds t, t + Δ did they have more than 10 listed products in both.',
+    [listedPerCategory], (r) => {
+    const { start } = r.catalog.categories
+    return persistenceExcludedCategories(r.get(listedPerCategory), TOP_PER_CATEGORY, PERSISTENCE_DELTA, Array.from({ length: r.catalog.categories.count }, (_, c) => start[c + 1] - start[c]))
+  }),
 ]
 
 /** throughput.csv after the keys: the only non-deterministic file. */
@@ -227,14 +236,23 @@ the true relevance a plugin sees the platform's estimate, clamp(relevance + σ (
 correlates about 0.83 with the truth on default), e standard normals fixed by the seed per item and per
 (buyer, category, item); σ = 0 hands plugins the true relevance. The buyer model and every metric use the truth.
 
+**Reference price.** Buyers value an item on its own reference price ref (datasets/reference.ts), fixed at
+the catalog's starting prices: ref = category refPrice × anchor / (median starting price of the category),
+where anchor is the median starting price of the item's identical-product group when it has at least 2
+offers, else the median starting price of its price band in the category (bands a factor 2 wide:
+⌊log2(price / category median)⌋). An imported category's refPrice is its median price, so there ref = anchor.
+One price per category would value a $5 cable like a $500 television.
+
 **Click.** An examined slot is clicked with probability σ(z), z = clickBase + clickRelevance × relevance
-+ clickRating × (q̂_rating − 0.5) − clickPrice × ln(retail / refPrice) [+ clickContent × (contentSkill − 0.5)
++ clickRating × (q̂_rating − 0.5) − clickPrice × ln(retail / ref) [+ clickContent × (contentSkill − 0.5)
 in feeds], where q̂_rating = (rating − 1)/4 and rating is the Bayesian average (Σ stars + 3.5 × 3)/(reviews + 3).
+A review whose stars are unknown (an imported count with a blank rating) counts 3.5 stars, the prior.
 
 **Purchase.** Among clicked items and an outside option the buyer takes the highest
-net = refPrice × valueScale × perceived × (0.5 + 0.5 relevance) − priceSensitivity × retail
-− deliverySensitivity × deliveryCostPerDay × refPrice × days + choiceNoise × refPrice × Gumbel,
-with perceived = ½ true quality + ½ q̂_rating; the outside option is refPrice × (outsideValue + choiceNoise × Gumbel).
+net = ref × valueScale × perceived × (0.5 + 0.5 relevance) − priceSensitivity × retail
+− deliverySensitivity × deliveryCostPerDay × ref × days + choiceNoise × ref × Gumbel,
+with perceived = ½ true quality + ½ q̂_rating; the outside option is ref̄ × (outsideValue + choiceNoise × Gumbel),
+ref̄ the mean ref of the clicked items.
 An order leaves a review with probability reviewRate, stars = clamp(round(1 + 4 × quality + 0.7 × N(0,1)), 1, 5).
 
 **Money.** Retail = declared price × retailMarkup (1 unless the platform is managed). Per order the

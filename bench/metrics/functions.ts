@@ -9,9 +9,17 @@ export function sum(x: ArrayLike<number>): number {
   return s
 }
 
-/** a / b, or 0 when b = 0 (an empty denominator means nothing happened, e.g. no orders). */
+/** a / b, or 0 when b = 0: for totals and shares where nothing happened counts as none (no ad revenue per GMV). */
 export function ratio(a: number, b: number): number {
   return b === 0 ? 0 : a / b
+}
+
+/**
+ * a / b, or NaN when b = 0: a rate or mean over a group that is empty (survival of an archetype
+ * nobody belongs to, the price paid over no orders) is undefined, not 0. Written as an empty cell.
+ */
+export function rate(a: number, b: number): number {
+  return b === 0 ? NaN : a / b
 }
 
 /**
@@ -82,32 +90,52 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number | nu
 
 /**
  * Mean Jaccard similarity of each category's top products in round t and round t + Δ, over all
- * t with t + Δ < R and all categories where either top list is non-empty. topsByRound[t] holds
- * `perCategory` ids per category (−1 padded). Δ = min(delta, R − 1); 0 when R < 2.
+ * t with t + Δ < R and all categories where either top list is non-empty (and, given listedByRound,
+ * that had more than `perCategory` listed products in both rounds: a category that cannot fill more
+ * than its top list keeps it whatever the ranking does). topsByRound[t] holds `perCategory` ids per
+ * category (−1 padded); listedByRound[t][c] the listed products of category c. Δ = min(delta, R − 1);
+ * 0 when R < 2 and no categories are given; NaN when categories are given and no pair qualifies.
  */
-export function rankPersistence(topsByRound: readonly Int32Array[], perCategory: number, delta: number): number {
+export function rankPersistence(topsByRound: readonly Int32Array[], perCategory: number, delta: number, listedByRound?: readonly Int32Array[]): number {
   const rounds = topsByRound.length
   const d = Math.min(delta, rounds - 1)
-  if (d < 1) return 0
   let total = 0
   let count = 0
-  for (let t = 0; t + d < rounds; t++) {
+  for (let t = 0; d >= 1 && t + d < rounds; t++) {
     const a = topsByRound[t]
     const b = topsByRound[t + d]
     for (let c = 0; c * perCategory < a.length; c++) {
+      if (listedByRound && !(listedByRound[t][c] > perCategory && listedByRound[t + d][c] > perCategory)) continue
       const j = jaccard(a.subarray(c * perCategory, (c + 1) * perCategory), b.subarray(c * perCategory, (c + 1) * perCategory))
       if (j === null) continue
       total += j
       count++
     }
   }
-  return ratio(total, count)
+  return listedByRound ? rate(total, count) : ratio(total, count)
 }
 
-/** Median (mean of the two middle values for an even count); 0 for no values. */
+/**
+ * Categories with products that rank persistence leaves out: in no pair of rounds t, t + Δ did they
+ * have more than `perCategory` listed products in both. listedByRound as for rankPersistence.
+ */
+export function persistenceExcludedCategories(listedByRound: readonly Int32Array[], perCategory: number, delta: number, productsPerCategory: ArrayLike<number>): number {
+  const rounds = listedByRound.length
+  const d = Math.min(delta, rounds - 1)
+  let excluded = 0
+  for (let c = 0; c < productsPerCategory.length; c++) {
+    if (productsPerCategory[c] === 0) continue
+    let counted = false
+    for (let t = 0; d >= 1 && t + d < rounds && !counted; t++) counted = listedByRound[t][c] > perCategory && listedByRound[t + d][c] > perCategory
+    if (!counted) excluded++
+  }
+  return excluded
+}
+
+/** Median (mean of the two middle values for an even count); NaN (empty) for no values. */
 export function median(values: ArrayLike<number>): number {
   const n = values.length
-  if (n === 0) return 0
+  if (n === 0) return NaN
   const sorted = Float64Array.from(values).sort()
   return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
 }

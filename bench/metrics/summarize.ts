@@ -13,6 +13,8 @@ export interface RowKeys {
 }
 export type Row = Record<string, string | number>
 
+const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)
+
 function runResult(outcome: RunOutcome, catalog: Catalog): RunResult {
   return { outcome, catalog, get: (def) => outcome.collected.get(def) }
 }
@@ -20,7 +22,8 @@ function runResult(outcome: RunOutcome, catalog: Catalog): RunResult {
 /** summary.csv's row for one run: each metric's value as bench/metrics/definitions.ts defines it. */
 export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: Catalog, metrics: readonly SummaryMetric[] = SUMMARY_METRICS): Row {
   const run = runResult(outcome, catalog)
-  return { ...keys, ...Object.fromEntries(metrics.map((m) => [m.name, m.value(run)])) }
+  // An undefined value (NaN: a rate over an empty group) is an empty cell, not 0.
+  return { ...keys, ...Object.fromEntries(metrics.map((m) => [m.name, emptyIfNaN(m.value(run))])) }
 }
 
 export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: Catalog): Row[] {

@@ -6,7 +6,7 @@ export interface ListingOutcomes {
   /** Exposure of listings priced lower on another platform (retail > price elsewhere), and all exposure. */
   flaggedExposure: number
   exposure: number
-  /** Impressions of items outside Amazon Haul's box (retail ≥ $20 or weight ≥ 1 lb). */
+  /** Impressions of items outside Amazon Haul's box (retail ≥ maxPrice or a known weight ≥ maxWeightLb). */
   outsideHaulBoxImpressions: number
   /** In identical-product groups with ≥ 2 listed offers: exposure of the cheapest offer, and of the whole group. */
   cheapestOfferExposure: number
@@ -19,7 +19,10 @@ export interface ListingOutcomes {
  */
 export const listingOutcomes = defineCollector<ListingOutcomes>({
   name: 'listing-outcomes',
-  create({ market, rules }) {
+  create({ market, rules, pluginParams }) {
+    // The box of the plugin's own parameters when it declares them (amazon-haul), else Haul's published one.
+    const maxPrice = typeof pluginParams?.maxPrice === 'number' ? pluginParams.maxPrice : HAUL_MAX_PRICE
+    const maxWeightLb = typeof pluginParams?.maxWeightLb === 'number' ? pluginParams.maxWeightLb : HAUL_MAX_WEIGHT_LB
     const out: ListingOutcomes = { flaggedExposure: 0, exposure: 0, outsideHaulBoxImpressions: 0, cheapestOfferExposure: 0, contestedGroupExposure: 0 }
     const { products } = market
     const { start, items } = indexByKey(market.groupCount, products.group)
@@ -30,7 +33,8 @@ export const listingOutcomes = defineCollector<ListingOutcomes>({
           const retail = products.price[i] * rules.retailMarkup
           out.exposure += e
           if (products.priceElsewhere[i] < retail) out.flaggedExposure += e
-          if (retail >= HAUL_MAX_PRICE || products.weightLb[i] >= HAUL_MAX_WEIGHT_LB) out.outsideHaulBoxImpressions += v.impressions[i]
+          // An unknown weight (NaN) is not known to be outside: only the price can place it there.
+          if (retail >= maxPrice || products.weightLb[i] >= maxWeightLb) out.outsideHaulBoxImpressions += v.impressions[i]
         }
         for (let g = 0; g + 1 < start.length; g++) {
           let offers = 0

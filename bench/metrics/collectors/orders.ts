@@ -10,14 +10,14 @@ export interface OrderOutcomes {
 export const orderOutcomes = defineCollector<OrderOutcomes>({
   name: 'order-outcomes',
   create({ market, params }) {
-    const { products, categories } = market
+    const { products } = market
     const out: OrderOutcomes = { surplusSum: 0, deliveryDaysSum: 0 }
     return {
       session(o) {
         const slot = o.purchasedSlot
         if (slot < 0) return
         const p = o.products[slot]
-        const ref = categories.refPrice[products.category[p]]
+        const ref = products.refPrice[p]
         const trueValue = ref * params.buyer.valueScale * products.quality[p] * (0.5 + 0.5 * o.slotRelevance[slot])
         out.surplusSum += trueValue - o.retailPrice - params.buyer.deliveryCostPerDay * ref * o.deliveryDays
         out.deliveryDaysSum += o.deliveryDays

@@ -33,3 +33,20 @@ export const topProducts = defineCollector<Int32Array[]>({
     }
   },
 })
+
+/** Per round, each category's listed products at the round's end (which categories rank persistence can judge). */
+export const listedPerCategory = defineCollector<Int32Array[]>({
+  name: 'listed-per-category',
+  create({ market }) {
+    const { categories, products } = market
+    const rounds: Int32Array[] = []
+    return {
+      roundEnd() {
+        const listed = new Int32Array(categories.count)
+        for (let c = 0; c < categories.count; c++) for (let j = categories.start[c]; j < categories.start[c + 1]; j++) listed[c] += products.listed[categories.products[j]]
+        rounds.push(listed)
+      },
+      result: () => rounds,
+    }
+  },
+})
