@@ -51,7 +51,9 @@ async function runCommand(opts: RunOptions): Promise<void> {
     return { ...run, source: file, file: opts.plugin.includes(file) ? resolve(file) : undefined }
   })
   // Everything that can be refused is refused here, before a session is simulated.
-  if (opts.catalog) importCatalog(opts.catalog, scenario.catalog, scenario.seed)
+  const imported = opts.catalog ? importCatalog(opts.catalog, scenario.catalog, scenario.seed) : undefined
+  // An imported catalog's own name labels the rows and the folder instead of the preset's.
+  if (imported?.name) scenario.name = imported.name
   const estimate = estimatePlan([planSize(scenario, { runs: plugins.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog })], opts.workers ?? defaultWorkers())
   const notice = checkPlan(estimate)
   const out = claimResultsFolder(opts.out ?? defaultResultsDir(scenario.name, started), estimate.outputBytes)
@@ -63,6 +65,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
     plugins,
     seeds: seedList(scenario, opts.seeds),
     catalogDir: opts.catalog,
+    importedCatalog: imported?.imported,
     benchTimeMs: opts.benchTime,
     writeLog: opts.writeLog,
     workers: opts.workers,

@@ -1,13 +1,23 @@
 import type { Row } from '../metrics/summarize.ts'
 
-/** Rows grouped by a key column, in first-seen order, numeric columns averaged (means over seeds). */
+/**
+ * Rows grouped by a key column, in first-seen order, numeric columns averaged (means over seeds).
+ * An empty cell (a rate over an empty group, an unmeasured figure) is left out of its column's mean;
+ * a column empty in every row stays empty.
+ */
 export function meanBy(rows: readonly Row[], key: string): Row[] {
   const groups = new Map<string | number, Row[]>()
-  for (const row of rows) groups.set(row[key], [...(groups.get(row[key]) ?? []), row])
+  for (const row of rows) {
+    const group = groups.get(row[key])
+    if (group) group.push(row)
+    else groups.set(row[key], [row])
+  }
   return [...groups.values()].map((group) => {
     const out: Row = { ...group[0] }
-    for (const [column, value] of Object.entries(group[0])) {
-      if (typeof value === 'number' && column !== key) out[column] = group.reduce((s, r) => s + (r[column] as number), 0) / group.length
+    for (const column of Object.keys(group[0])) {
+      if (column === key) continue
+      const values = group.map((r) => r[column]).filter((v): v is number => typeof v === 'number')
+      if (values.length > 0) out[column] = values.reduce((s, v) => s + v, 0) / values.length
     }
     return out
   })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Catalog } from '../../datasets/catalog.ts'
 import { impressionLogName } from '../log/write.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
 import type { Row } from '../metrics/summarize.ts'
@@ -18,6 +19,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export interface BenchmarkConfig extends PlanInput {
   /** The --scenario argument as given (a preset name or a path). */
   scenarioRef: string
+  /** What the importer read from catalogDir (files, rows, defaulted columns), for the manifest. */
+  importedCatalog?: Catalog['imported']
   /** Worker threads at once (default: the machine's available parallelism). */
   workers?: number
   /** A cell's time limit in ms (default: defaultCellTimeout). */
@@ -171,7 +174,7 @@ export function buildManifest(config: BenchmarkConfig, commandLine: string[], st
     command: ['bench', ...commandLine].join(' '),
     scenario: { ref: config.scenarioRef, ...config.scenario },
     seeds: config.seeds,
-    catalog: config.catalogDir ? { imported: config.catalogDir } : 'generated',
+    catalog: config.catalogDir ? { imported: config.catalogDir, ...config.importedCatalog } : 'generated',
     algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({ name: plugin.name, variant, summary: plugin.summary, claims: plugin.claims, source, params })),
     ...(result && { plan: planRecord(result), ...(config.shard && { shard: config.shard }) }),
     versions,
