@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { z } from 'zod'
@@ -88,9 +89,12 @@ export function priceScaleWarning(file: string, prices: ArrayLike<number>, model
 }
 
 const warned = new Set<string>()
-/** Prints a warning on stderr once per process (a catalog is imported once per seed). */
+/**
+ * Prints a warning on stderr once per process (a catalog is imported once per seed). Worker threads
+ * running cells stay quiet: the main thread imported the same catalog before starting them and said it.
+ */
 export function warnOnce(message: string): void {
-  if (warned.has(message)) return
+  if (warned.has(message) || !isMainThread) return
   warned.add(message)
   process.stderr.write(`${message}\n`)
 }

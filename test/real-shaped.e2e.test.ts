@@ -18,7 +18,7 @@ function bench(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 const readCsv = (file: string): Record<string, string>[] => parse(readFileSync(file, 'utf8'), { columns: true })
-const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok']
+const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']
 const SHORT = ['--scenario', 'small', '--rounds', '6', '--sessions', '300', '--bench-time', '0', '--quiet']
 
 describe('a real-shaped catalog: rupee prices, blank ratings with counts, no weights, no ads, tiny categories', () => {
