@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadRegistry, selectPlugins } from '../../algorithms/kit/registry.ts'
+import { refuseMeaninglessParams } from '../../algorithms/kit/validate.ts'
 import { InputError } from '../../datasets/errors.ts'
 import { PluginOutputError } from '../market/types.ts'
 import type { Row } from '../metrics/summarize.ts'
@@ -40,6 +41,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const selected = selectPlugins(await loadRegistry(opts.plugin), opts.algorithms)
   const source = new Map(selected.map((s) => [s.plugin.name, s.file]))
   const plugins = expandRuns(selected.map((s) => s.plugin), opts.param, opts.sweep).map((run) => ({ ...run, source: source.get(run.plugin.name)! }))
+  refuseMeaninglessParams(plugins, scenario.market.slots)
   // Everything that can be refused is refused here, before a session is simulated.
   const estimate = estimatePlan([planSize(scenario, { runs: plugins.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog })])
   const notice = checkPlan(estimate)
