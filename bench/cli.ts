@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { InputError } from '../datasets/errors.ts'
+import { registerCheck } from './commands/check.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
 import { registerList } from './commands/list.ts'
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput(oneLineErrors)
-  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics]) register(program)
+  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics, registerCheck]) register(program)
   program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
   return program
 }

@@ -1,6 +1,8 @@
 // Everything a plugin author needs, from one import.
 export { definePlugin } from './contract.ts'
-export type { MarketView, ParamProblem, Plugin, PlatformRules, PluginContext, Ranker, ReadonlyColumn, RoundFeedback, Session } from './contract.ts'
+export type { MarketView, ParamProblem, Plugin, PlatformRules, PluginContext, Ranker, ReadonlyColumn, RoundFeedback, Session, SessionKind } from './contract.ts'
+export type { Rng } from '../../datasets/rng.ts'
+export type { Department } from '../../datasets/catalog.ts'
 export { Slots } from './slots.ts'
 export { topK } from './topk.ts'
 export { AD_PRICING_RULES, adPricingParam, auctionScratch, gspAuction, positionAuction } from './auction.ts'
