@@ -5,7 +5,10 @@
 import { register } from 'node:module'
 
 /** The package-name imports this hook answers, and the files they resolve to (package.json "exports" says the same). */
-const KIT_SPECIFIERS = new Map([['trafficbench/kit', new URL('./index.ts', import.meta.url).href]])
+const KIT_SPECIFIERS = new Map([
+  ['trafficbench/kit', new URL('./index.ts', import.meta.url).href],
+  ['trafficbench/check', new URL('../../bench/check/index.ts', import.meta.url).href],
+])
 
 export async function resolve(specifier, context, nextResolve) {
   const url = KIT_SPECIFIERS.get(specifier)

@@ -43,9 +43,9 @@ export function percentile(sorted: readonly number[], p: number): number {
  * Runs a plugin with its default parameters over the scenario's market twice, watched
  * (bench/check/watch.ts): the first run compares everything it is handed before and after each
  * call, the second times rank() and must fill exactly the same slots. typeErrors are the plugin
- * file's type-check errors (bench/check/typecheck.ts).
+ * file's type-check errors (bench/check/typecheck.ts); undefined leaves the type check out.
  */
-export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: string[]): CheckResult[] {
+export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: string[] | undefined): CheckResult[] {
   const results: CheckResult[] = []
   const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) => results.push({ check, passed, detail })
   const k = scenario.market.slots
@@ -78,6 +78,6 @@ export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: stri
     report('rank-time', times.length > 0, times.length > 0 ? `p50 ${us(percentile(times, 50))}, p99 ${us(percentile(times, 99))} over ${times.length} rank() calls` : 'no rank() call was timed')
   } else for (const check of CHECKS.slice(1, -1)) report(check, false, 'not run: the default parameters are refused')
 
-  report('type-check', typeErrors.length === 0, typeErrors.length === 0 ? 'no type errors against the kit' : `${typeErrors.length} error(s): ${typeErrors.slice(0, 3).join(' | ')}`)
+  if (typeErrors) report('type-check', typeErrors.length === 0, typeErrors.length === 0 ? 'no type errors against the kit' : `${typeErrors.length} error(s): ${typeErrors.slice(0, 3).join(' | ')}`)
   return results
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const KIT_INDEX = join(ROOT, 'algorithms/kit/index.ts')
+/** The package exports a plugin imports, mapped as algorithms/kit/resolve-hook.js maps them at run time. */
+const PACKAGE_PATHS = { 'trafficbench/kit': [join(ROOT, 'algorithms/kit/index.ts')], 'trafficbench/check': [join(ROOT, 'bench/check/index.ts')] }
 
 /**
  * Type-checks plugin files against the kit with the project's compiler options, wherever the files
@@ -23,7 +24,7 @@ export function typeCheck(files: string[]): Map<string, string[]> {
     noUnusedParameters: false,
     allowJs: true,
     checkJs: true,
-    paths: { 'trafficbench/kit': [KIT_INDEX] },
+    paths: PACKAGE_PATHS,
     typeRoots: [join(ROOT, 'node_modules/@types')],
   }
   const rootNames = files.map((f) => resolve(f))
