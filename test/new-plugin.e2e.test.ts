@@ -51,19 +51,21 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
     expect(readFileSync(join(outside, 'sales-nudge.test.mts'), 'utf8')).toMatch(/import plugin from '\.\/sales-nudge\.mts'/)
   })
 
-  it('a hand-written and a generated plugin run with bench run --plugin and pass bench check', () => {
+  it("the README's example, a hand-written and a generated plugin run with bench run --plugin and pass bench check", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    writeFileSync(join(outside, 'cheapest.mts'), /```ts\n(\/\/ cheapest\.mts[\s\S]*?)```/.exec(readme)![1])
     const out = join(outside, 'results')
-    const run = bench(outside, 'run', '--plugin', outsideFile, '--plugin', 'sales-nudge.mts', '--algorithms', 'outside,sales-nudge', '--scenario', 'small', '--rounds', '2', '--sessions', '100', '--bench-time', '0', '--quiet', '--out', out)
+    const run = bench(outside, 'run', '--plugin', outsideFile, '--plugin', 'sales-nudge.mts', '--plugin', 'cheapest.mts', '--algorithms', 'outside,sales-nudge,cheapest', '--scenario', 'small', '--rounds', '2', '--sessions', '100', '--bench-time', '0', '--quiet', '--out', out)
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     const rows: Record<string, string>[] = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true })
-    expect(rows.map((r) => r.algorithm)).toEqual(['outside', 'sales-nudge'])
+    expect(rows.map((r) => r.algorithm)).toEqual(['outside', 'sales-nudge', 'cheapest'])
     expect(rows.every((r) => Number(r.conversion_rate) > 0)).toBe(true)
-    const check = bench(outside, 'check', outsideFile, 'sales-nudge.mts', '--rounds', '2', '--sessions', '100')
+    const check = bench(outside, 'check', outsideFile, 'sales-nudge.mts', 'cheapest.mts', '--rounds', '2', '--sessions', '100')
     expect(check.stderr).toBe('')
     expect(check.status).toBe(0)
     expect(check.stdout).not.toMatch(/FAIL/)
-    expect(check.stdout).toMatch(/2 plugin\(s\): every check passed/)
+    expect(check.stdout).toMatch(/3 plugin\(s\): every check passed/)
   })
 
   it("the generated test passes under vitest where trafficbench and vitest are installed (here: linked, as npm install of a path does)", () => {
@@ -97,4 +99,11 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
     expect(bench(pkg, 'new-plugin', 'esm-one', '--dir', 'plugins').status).toBe(0)
     expect(existsSync(join(pkg, 'plugins/esm-one.ts')) && existsSync(join(pkg, 'plugins/esm-one.test.ts'))).toBe(true)
   })
+})
+
+it('run --help and the README agree on the plugin file extensions', () => {
+  const help = bench(ROOT, 'run', '--help').stdout.replace(/\s+/g, ' ')
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
+  expect(help).toContain('.mts/.mjs anywhere, .ts/.js inside an ES-module package')
+  expect(readme).toContain('**`.mts` or `.mjs` anywhere, `.ts` or `.js` only inside an ES-module package**')
 })

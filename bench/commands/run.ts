@@ -103,7 +103,7 @@ export function registerRun(program: Command): void {
     .option('--sessions <n>', 'override sessions per round', positiveInt)
     .option('--param <algo.key=value>', 'set a plugin parameter (repeatable)', collect, [])
     .option('--sweep <algo.key=v1,v2>', "run each listed value as a variant; several sweeps of one plugin run their cartesian product (repeatable)", collect, [])
-    .option('--plugin <path>', 'load a plugin file (.ts or .js) beside the built-ins (repeatable)', collect, [])
+    .option('--plugin <path>', 'load a plugin file beside the built-ins: .mts/.mjs anywhere, .ts/.js inside an ES-module package (repeatable)', collect, [])
     .option('--catalog <dir>', 'use DIR/sellers.csv and DIR/products.csv instead of a generated catalog')
     .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); default results/SCENARIO-TIMESTAMP')
     .option('--bench-time <ms>', 'tinybench time budget per algorithm and seed for rank() throughput', nonNegativeInt, 300)
