@@ -1,4 +1,4 @@
-import { dirname, extname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
@@ -42,5 +42,3 @@ export function typeCheck(files: string[]): Map<string, string[]> {
   return errors
 }
 
-/** Whether the type check applies: TypeScript and JavaScript sources. */
-export const typeCheckable = (file: string) => ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(extname(file))

@@ -86,13 +86,29 @@ function firstDifference(now: unknown, was: unknown, path: string): string {
   return path
 }
 
+const GLOBAL_OWNERS = [['Math', Math], ['globalThis', globalThis]] as const
+
 /** What a plugin could patch to reach beyond its own run: Math's functions and the global object's keys. */
 function globalsNow(): Map<string, unknown> {
   const state = new Map<string, unknown>()
   // Descriptors, not values: reading a lazy global (crypto, navigator) would run its getter.
-  for (const [owner, object] of [['Math', Math], ['globalThis', globalThis]] as const)
+  for (const [owner, object] of GLOBAL_OWNERS)
     for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(object))) state.set(`${owner}.${key}`, d.value ?? d.get)
   return state
+}
+
+/** Puts Math and the global object back as they were (a patch must not outlive the plugin's check). */
+function keepGlobals(): () => void {
+  const saved = GLOBAL_OWNERS.map(([, object]) => [object, Object.getOwnPropertyDescriptors(object)] as const)
+  return () => {
+    for (const [object, descriptors] of saved) {
+      for (const key of Object.getOwnPropertyNames(object)) if (!(key in descriptors)) delete (object as Record<string, unknown>)[key]
+      for (const [key, d] of Object.entries(descriptors)) {
+        const now = Object.getOwnPropertyDescriptor(object, key)
+        if (now?.value !== d.value || now?.get !== d.get) Object.defineProperty(object, key, d)
+      }
+    }
+  }
 }
 
 function globalsChanged(before: Map<string, unknown>, randomStandIn: unknown): string | undefined {
@@ -119,6 +135,7 @@ function hookNames(ranker: object): string[] {
  */
 export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; timeRank: boolean }): { plugin: Plugin; watch: Watch; restore(): void } {
   const watch: Watch = { violations: {}, calls: 0, randomCalls: 0, outputs: createHash('sha256'), rankMs: [] }
+  const restoreGlobals = keepGlobals()
   const realRandom = Math.random
   let inside = ''
   const countingRandom = () => {
@@ -192,5 +209,5 @@ export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; t
       return watchRanker(ranker, context as PluginContext<unknown>)
     },
   }
-  return { plugin: watchedPlugin, watch, restore: () => void (Math.random = realRandom) }
+  return { plugin: watchedPlugin, watch, restore: restoreGlobals }
 }
