@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { averageRating, definePlugin, effectiveBid, SponsoredPage } from './kit/index.ts'
+import { averageRating, adPricingParam, definePlugin, effectiveBid, SponsoredPage, sponsoredSlotsProblem } from './kit/index.ts'
 
 /**
  * AliExpress: paid "Direct Train" (P4P, pay per click) decides the top. Natural traffic is thin,
@@ -17,6 +17,8 @@ const Params = z
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 8, 12, 20]),
     /** Minimum CPC in dollars (assumption). */
     reserveCpc: z.number().min(0).default(0.05),
+    /** How paid clicks are charged: generalized second price (P4P's rule), first price or VCG (kit/auction.ts). */
+    adPricing: adPricingParam(),
     /** Alibaba's P4P adds $0.01 to the second-price charge. */
     cpcIncrement: z.number().min(0).default(0.01),
     /** Relevance below which an ad's quality score is zero (assumption). */
@@ -33,6 +35,7 @@ export default definePlugin({
   summary: 'Paid Direct Train (P4P CPC) fills the top on bid × quality score; thin organic fill',
   claims: ['000', 'F2', 'F3'],
   params: Params,
+  validate: (params, { k }) => sponsoredSlotsProblem(params, k),
   platform: (params) => ({ sessionKind: 'search', referralRate: () => params.commissionRate, fulfilmentFee: () => 0 }),
   create({ market, params, k }) {
     const { products } = market
@@ -46,7 +49,7 @@ export default definePlugin({
       }
     }
     refresh()
-    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
+    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement, params.adPricing)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session

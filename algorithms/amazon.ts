@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, averageRating, definePlugin, effectiveBid, SponsoredPage, type MarketView } from './kit/index.ts'
+import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, averageRating, adPricingParam, definePlugin, effectiveBid, SponsoredPage, sponsoredSlotsProblem, type MarketView } from './kit/index.ts'
 
 /**
  * Amazon: organic search plus Sponsored Products.
@@ -22,6 +22,8 @@ const Params = z
     adRelevanceGate: z.number().min(0).max(1).default(0.35),
     /** Minimum CPC in dollars (Amazon ads help: $0.02). */
     reserveCpc: z.number().min(0).default(0.02),
+    /** How sponsored clicks are charged: generalized second price, first price or VCG (kit/auction.ts). */
+    adPricing: adPricingParam(),
     /** Added to the second-price charge (assumption: one cent, as in Alibaba's stated rule). */
     cpcIncrement: z.number().min(0).default(0.01),
     /**
@@ -55,6 +57,7 @@ export default definePlugin({
   summary: 'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; price parity',
   claims: ['000', '002', '004', 'F1', 'F3', 'F7', 'F8', 'F9', 'F10', 'F12', 'F13', 'F14'],
   params: Params,
+  validate: (params, { k }) => sponsoredSlotsProblem(params, k),
   platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
   create({ market, params, k }) {
     const priorScore = new Float64Array(market.products.count)
@@ -63,7 +66,7 @@ export default definePlugin({
     // The flywheel's own memory of sales, starting from the market's velocity.
     const velocity = Float64Array.from({ length: market.products.count }, (_, i) => market.products.salesVelocity[i])
     refreshItemScores(market, params, startingSales, velocity, priorScore, predictedAdValue)
-    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement)
+    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement, params.adPricing)
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { InputError } from '../datasets/errors.ts'
+import { registerCheck } from './commands/check.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
 import { registerList } from './commands/list.ts'
 import { registerMerge } from './commands/merge.ts'
 import { registerMetrics } from './commands/metrics.ts'
+import { registerNewPlugin } from './commands/new-plugin.ts'
 import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
@@ -31,7 +33,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput(oneLineErrors)
-  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics, registerMerge]) register(program)
+  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics, registerMerge, registerCheck, registerNewPlugin]) register(program)
   program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
   return program
 }

@@ -133,6 +133,12 @@ export interface PluginContext<P> {
   readonly truth?: TruthView
 }
 
+/** A parameter value refused by a plugin's `validate`: which parameter, and why. */
+export interface ParamProblem {
+  key: string
+  message: string
+}
+
 export interface Plugin<S extends z.ZodObject = z.ZodObject> {
   /** Unique, lower-case, used on the command line. */
   name: string
@@ -147,6 +153,11 @@ export interface Plugin<S extends z.ZodObject = z.ZodObject> {
    * as `oracle`; `bench list` marks such plugins. A platform never knows it.
    */
   truth?: true
+  /**
+   * Refuses parameter values that cannot mean anything in a scenario (e.g. an ad position beyond k),
+   * checked with the scenario's k before any session runs; the problem names the parameter.
+   */
+  validate?(params: z.infer<S>, scenario: { k: number }): ParamProblem | undefined
   /** Economic rules; anything left out takes the kit's neutral default (kit/fees.ts). */
   platform?(params: z.infer<S>): Partial<PlatformRules>
   create(context: PluginContext<z.infer<S>>): Ranker

@@ -1,3 +1,5 @@
+import { InputError } from '../../datasets/errors.ts'
+import type { Plugin } from './contract.ts'
 import type { Slots } from './slots.ts'
 
 /**
@@ -16,4 +18,15 @@ export function slotsError(slots: Slots, k: number, productCount: number, candid
     if (!Number.isFinite(cpc) || cpc < 0) return `slot ${i + 1} has CPC ${cpc}; a CPC must be a finite number ≥ 0`
   }
   return null
+}
+
+/**
+ * Asks each plugin run's `validate` hook about its parameters on a page of k slots, before any
+ * session is simulated; the first refusal is an input error naming the plugin, key and value.
+ */
+export function refuseMeaninglessParams(runs: readonly { plugin: Plugin; params: Record<string, unknown> }[], k: number): void {
+  for (const { plugin, params } of runs) {
+    const problem = plugin.validate?.(params, { k })
+    if (problem) throw new InputError(`${plugin.name}.${problem.key}=${JSON.stringify(params[problem.key])}: ${problem.message}`)
+  }
 }

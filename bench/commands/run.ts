@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadRegistry, selectPlugins } from '../../algorithms/kit/registry.ts'
+import { refuseMeaninglessParams } from '../../algorithms/kit/validate.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import type { Row } from '../metrics/summarize.ts'
 import { formatTable, meanBy } from '../report/table.ts'
@@ -50,6 +51,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
     const { file } = selected.find((s) => s.plugin === run.plugin)!
     return { ...run, source: file, file: opts.plugin.includes(file) ? resolve(file) : undefined }
   })
+  refuseMeaninglessParams(plugins, scenario.market.slots)
   // Everything that can be refused is refused here, before a session is simulated.
   const imported = opts.catalog ? importCatalog(opts.catalog, scenario.catalog, scenario.seed) : undefined
   // An imported catalog's own name labels the rows and the folder instead of the preset's.
@@ -149,7 +151,7 @@ export function registerRun(program: Command): void {
     .option('--sessions <n>', 'override sessions per round', positiveInt)
     .option('--param <algo.key=value>', 'set a plugin parameter (repeatable)', collect, [])
     .option('--sweep <algo.key=v1,v2>', "run each listed value as a variant; several sweeps of one plugin run their cartesian product (repeatable)", collect, [])
-    .option('--plugin <path>', 'load a plugin file (.ts or .js) beside the built-ins (repeatable)', collect, [])
+    .option('--plugin <path>', 'load a plugin file beside the built-ins: .mts/.mjs anywhere, .ts/.js inside an ES-module package (repeatable)', collect, [])
     .option('--catalog <dir>', 'use DIR/sellers.csv and DIR/products.csv instead of a generated catalog')
     .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); an interrupted run there resumes; default results/SCENARIO-TIMESTAMP')
     .option('--bench-time <ms>', 'tinybench time budget per algorithm and seed for rank() throughput', nonNegativeInt, 300)

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
+import type { Command } from 'commander'
+import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../../algorithms/kit/registry.ts'
+import { InputError } from '../../datasets/errors.ts'
+import { loadScenario, presetNames } from '../runner/scenario.ts'
+import { GatesFailed, positiveInt } from './options.ts'
+
+interface CheckOptions {
+  scenario: string
+  rounds: number
+  sessions: number
+}
+
+/** A path when it names a file, else a built-in's name. */
+async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
+  const registry = await loadRegistry()
+  if (targets.length === 0) return [...registry.values()]
+  const found: RegisteredPlugin[] = []
+  for (const target of targets) {
+    if (existsSync(target)) found.push({ plugin: await loadPluginFile(target), file: target })
+    else if (registry.has(target)) found.push(registry.get(target)!)
+    else throw new InputError(`check ${target}: no such file, nor a built-in algorithm (${[...registry.keys()].join(', ')})`)
+  }
+  return found
+}
+
+async function checkCommand(targets: string[], opts: CheckOptions): Promise<void> {
+  const scenario = loadScenario(opts.scenario)
+  scenario.market.rounds = opts.rounds
+  scenario.market.sessionsPerRound = opts.sessions
+  const plugins = await resolveTargets(targets)
+  // Loaded here, not at start-up: the checks pull in the TypeScript compiler, which other commands do not need.
+  const [{ conformance }, { typeCheck }] = await Promise.all([import('../check/conformance.ts'), import('../check/typecheck.ts')])
+  const typeErrors = typeCheck(plugins.map((p) => p.file))
+  const failed: string[] = []
+  for (const [i, { plugin, file }] of plugins.entries()) {
+    if (i > 0) process.stdout.write('\n')
+    process.stdout.write(`${plugin.name} (${relative('.', file) || file}) on ${scenario.name}: ${opts.rounds} rounds × ${opts.sessions} sessions, seed ${scenario.seed}\n`)
+    const errors = [...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? []
+    for (const r of conformance(plugin, scenario, errors)) {
+      process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.check.padEnd(18)} ${r.detail}\n`)
+      if (!r.passed) failed.push(`${plugin.name}: ${r.check}`)
+    }
+  }
+  if (failed.length > 0) throw new GatesFailed(`bench check: ${failed.length} check(s) failed: ${failed.join(', ')}`)
+  process.stdout.write(`\n${plugins.length} plugin(s): every check passed\n`)
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('run plugins (files or built-in names; default: every built-in) through the conformance checks; exit 1 if any fails')
+    .argument('[plugins...]', 'plugin files (.mts, .mjs, or .ts/.js in an ES-module package) or built-in names')
+    .option('--scenario <name|path>', `the market to check on: a preset (${presetNames().join(', ')}) or a scenario JSON file`, 'small')
+    .option('--rounds <n>', 'rounds to simulate', positiveInt, 4)
+    .option('--sessions <n>', 'sessions per round', positiveInt, 250)
+    .action(checkCommand)
+}

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CHECKS, percentile } from '../bench/check/conformance.ts'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const FIXTURES = join(ROOT, 'test/fixtures/check')
+const SMALL_RUN = ['--rounds', '2', '--sessions', '100']
+
+interface Checked {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** Per plugin (by name): the checks that passed and failed. */
+  plugins: Map<string, { passed: string[]; failed: string[]; text: string }>
+}
+
+function check(...args: string[]): Checked {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'check', ...args, ...SMALL_RUN], { cwd: ROOT, encoding: 'utf8' })
+  const plugins = new Map<string, { passed: string[]; failed: string[]; text: string }>()
+  for (const section of r.stdout.split('\n\n')) {
+    const name = /^(\S+) \(/.exec(section)?.[1]
+    if (!name) continue
+    const verdicts = (word: string) => [...section.matchAll(new RegExp(`^ {2}${word} {2}(\\S+)`, 'gm'))].map((m) => m[1])
+    plugins.set(name, { passed: verdicts('pass'), failed: verdicts('FAIL'), text: section })
+  }
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, plugins }
+}
+
+describe('bench check', () => {
+  it('passes every built-in on every check', () => {
+    const r = check()
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect([...r.plugins.keys()]).toEqual(['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'random', 'relevance', 'temu', 'tiktok'])
+    for (const { passed, failed } of r.plugins.values()) expect({ passed, failed }).toEqual({ passed: [...CHECKS], failed: [] })
+    expect(r.plugins.get('amazon')!.text).toMatch(/rank-time +p50 [\d.]+ µs, p99 [\d.]+ µs over 200 rank\(\) calls/)
+    expect(r.stdout).toMatch(/8 plugin\(s\): every check passed/)
+  })
+
+  describe('on misbehaving plugins (test/fixtures/check) and an ill-typed one outside the project', () => {
+    let r: Checked
+    beforeAll(() => {
+      // Outside the project, so trafficbench/kit resolves through the check's own mapping.
+      const illTyped = join(mkdtempSync(join(tmpdir(), 'trafficbench-check-')), 'ill-typed.mts')
+      const source = readFileSync(join(FIXTURES, 'writes-market.mts'), 'utf8')
+      writeFileSync(illTyped, source.replace("name: 'writes-market'", "name: 'ill-typed'").replace('price[slots.products[0]] *= 0.99', "slots.push('x')"))
+      r = check(...['math-random', 'mutates-params', 'writes-market', 'hostile'].map((f) => join(FIXTURES, `${f}.mts`)), illTyped)
+    })
+
+    it.each([
+      ['math-random', ['deterministic', 'no-math-random'], /no-math-random +Math\.random called in rank, round 0/],
+      ['mutates-params', ['params-untouched'], /params-untouched +rank, round 0 changed params\.seen/],
+      ['writes-market', ['inputs-untouched'], /inputs-untouched +rank, round 0 wrote market\.products\.price\[\d+\]/],
+      ['hostile', ['inputs-untouched', 'globals-untouched'], /inputs-untouched +rank, round 0 wrote session\.relevance\[0\][\s\S]*globals-untouched +in create, Math\.log2 was replaced/],
+      ['ill-typed', ['type-check'], /ill-typed\.mts:\d+:\d+ Argument of type 'string' is not assignable to parameter of type 'number'/],
+    ])('fails %s on exactly %j, naming what it did', (name, failing, detail) => {
+      const { passed, failed, text } = r.plugins.get(name)!
+      expect(failed).toEqual(failing)
+      expect(passed).toHaveLength(CHECKS.length - failing.length)
+      expect(text).toMatch(detail)
+    })
+
+    it('exits 1 with one line naming each failed check', () => {
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe('bench check: 7 check(s) failed: math-random: deterministic, math-random: no-math-random, mutates-params: params-untouched, writes-market: inputs-untouched, hostile: inputs-untouched, hostile: globals-untouched, ill-typed: type-check\n')
+    })
+  })
+
+  it('refuses an unknown name with exit 2', () => {
+    const r = check('nosuch')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^bench: check nosuch: no such file, nor a built-in algorithm \(aliexpress, amazon/)
+  })
+})
+
+it('percentile is the nearest rank', () => {
+  const sorted = Array.from({ length: 100 }, (_, i) => i + 1)
+  expect(percentile(sorted, 50)).toBe(50)
+  expect(percentile(sorted, 99)).toBe(99)
+  expect(percentile([7], 99)).toBe(7)
+  expect(percentile([1, 2, 3], 50)).toBe(2)
+})
