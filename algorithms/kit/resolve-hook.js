@@ -12,7 +12,8 @@ const KIT_SPECIFIERS = new Map([
 
 export async function resolve(specifier, context, nextResolve) {
   const url = KIT_SPECIFIERS.get(specifier)
-  return url ? { url, shortCircuit: true } : nextResolve(specifier, context)
+  // Resolved on through the rest of the chain, so tsx sees a .ts file it must load (and says how).
+  return nextResolve(url ?? specifier, context)
 }
 
 /** Installs the hook for this thread's module loader; call it in every thread that loads plugins (main and workers). */

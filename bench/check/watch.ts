@@ -156,6 +156,10 @@ export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; t
     inside = where
     try {
       return body()
+    } catch (err) {
+      // The engine hands plugins frozen params: a write to them throws here rather than changing them.
+      if (err instanceof TypeError && /read[- ]only property|not extensible|Cannot (add|delete|assign)/.test(err.message)) watch.violations.params ??= `${where} wrote its params, which are frozen (${err.message})`
+      throw err
     } finally {
       inside = ''
       if (!isDeepStrictEqual(params, paramsCopy)) watch.violations.params ??= `${where} changed ${firstDifference(params, paramsCopy, 'params')}`
