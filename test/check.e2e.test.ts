@@ -37,7 +37,7 @@ describe('bench check', () => {
     expect([...r.plugins.keys()]).toEqual(['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok'])
     for (const { passed, failed } of r.plugins.values()) expect({ passed, failed }).toEqual({ passed: [...CHECKS], failed: [] })
     expect(r.plugins.get('amazon')!.text).toMatch(/rank-time +p50 [\d.]+ µs, p99 [\d.]+ µs over 200 rank\(\) calls/)
-    expect(r.stdout).toMatch(/8 plugin\(s\): every check passed/)
+    expect(r.stdout).toMatch(/10 plugin\(s\): every check passed/)
   })
 
   describe('on misbehaving plugins (test/fixtures/check) and an ill-typed one outside the project', () => {
@@ -66,7 +66,7 @@ describe('bench check', () => {
 
     it('exits 1 with one line naming each failed check', () => {
       expect(r.code).toBe(1)
-      expect(r.stderr).toBe('bench check: 11 check(s) failed: math-random: deterministic, math-random: no-math-random, mutates-params: valid-slots, mutates-params: deterministic, mutates-params: params-untouched, mutates-params: rank-time, writes-market: inputs-untouched, hostile: valid-slots, hostile: deterministic, hostile: globals-untouched, hostile: rank-time, ill-typed: type-check\n')
+      expect(r.stderr).toBe('bench check: 12 check(s) failed: math-random: deterministic, math-random: no-math-random, mutates-params: valid-slots, mutates-params: deterministic, mutates-params: params-untouched, mutates-params: rank-time, writes-market: inputs-untouched, hostile: valid-slots, hostile: deterministic, hostile: globals-untouched, hostile: rank-time, ill-typed: type-check\n')
     })
   })
 
