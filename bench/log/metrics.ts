@@ -111,6 +111,10 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   cheapest_offer_exposure_share: missing('needs identical-product groups and each offer\'s price during the round'),
   flagged_listing_exposure_share: missing('needs each listing\'s price on other platforms'),
   outside_haul_box_impression_share: missing('needs the retail price and weight of every shown item'),
+  repriced_offers: missing('needs each offer\'s catalog price and its declared price at the start'),
+  repriced_offer_share: missing('needs each offer\'s catalog price and its declared price at the start'),
+  mean_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
+  max_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
 }
 
 /** A round's row reads its totals and its sellers' exposure as a dense column (zeros included). */
