@@ -187,7 +187,7 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
 }
 
 /** What the log cannot define however complete --sellers is; ndcg_at_10 needs relevance, which the simulator's log does not carry. */
-const NOT_FROM_THIS_LOG = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'ndcg_at_10', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories']
+const NOT_FROM_THIS_LOG = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'ndcg_at_10', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories', 'repriced_offers', 'repriced_offer_share', 'mean_repricing_ratio', 'max_repricing_ratio']
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
 
 describe('one definition, two routes: the simulator-style log reproduces the tallied metrics', () => {

@@ -70,7 +70,7 @@ const HAND_ROUNDS = [
   // round 1: exposure A w2, B ½, C 1: sorted 0, ½, w2, 1 → (−½ + w2 + 3) / (4 (1.5 + w2))
   { round: 1, gini_exposure: (2.5 + w2) / (4 * (1.5 + w2)), new_seller_exposure_share: 1 / (1.5 + w2), sponsored_impression_share: 1 / 3, avg_cpc: 0, gmv: 10, avg_price_paid: 10, small_seller_exposure_share: 1.5 / (1.5 + w2) },
 ]
-const EMPTY_SUMMARY = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories']
+const EMPTY_SUMMARY = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories', 'repriced_offers', 'repriced_offer_share', 'mean_repricing_ratio', 'max_repricing_ratio']
 
 /** The hand-made log as Parquet, with the types a warehouse export would use. */
 function handParquet(file: string, change?: (rows: Record<string, string>[]) => void): void {

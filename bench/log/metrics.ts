@@ -113,6 +113,10 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   outside_haul_box_impression_share: missing('needs the retail price and weight of every shown item'),
   declared_price_composition_effect: missing('needs declared (supply) prices over time'),
   rank_persistence_excluded_categories: missing('needs every category\'s listed products, shown or not'),
+  repriced_offers: missing('needs each offer\'s catalog price and its declared price at the start'),
+  repriced_offer_share: missing('needs each offer\'s catalog price and its declared price at the start'),
+  mean_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
+  max_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
 }
 
 /** A round's row reads its totals and its sellers' exposure as a dense column (zeros included). */

@@ -115,7 +115,7 @@ export class MarketRun {
     this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng)
     this.buyer = new BuyerModel(m, p.buyer, this.rules, this.exam, this.ledger, buyerRng)
     const profit = new Float64Array(m.sellers.count)
-    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, syncListings: () => this.syncListings() }
+    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, `${stream}sellers`), syncListings: () => this.syncListings() }
     this.forces = SELLER_FORCES.map((make) => make(context))
     for (const force of this.forces) force.init?.()
     this.syncListings()

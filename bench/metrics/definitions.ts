@@ -5,6 +5,7 @@ import { marketTrends } from './collectors/market-trends.ts'
 import { orderOutcomes } from './collectors/orders.ts'
 import { listedPerCategory, TOP_PER_CATEGORY, topProducts } from './collectors/persistence.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
+import { repricingOf, startPrices } from './collectors/repricing.ts'
 import { roundHistory, type RoundRecord } from './collectors/rounds.ts'
 import { sellerTotals } from './collectors/sellers.ts'
 import { gini, hhi, median, persistenceExcludedCategories, rankPersistence, rate, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
@@ -65,6 +66,7 @@ const survival = (r: RunResult, archetype?: number) => {
 }
 const relativeChange = (from: number, to: number) => rate(to - from, from)
 const trends = (r: RunResult) => r.get(marketTrends)
+const repricing = (r: RunResult) => repricingOf(r.catalog.products.price, r.get(startPrices))
 const factoryShare = (revenueByArchetype: Float64Array) => ratio(revenueByArchetype[0], sum(revenueByArchetype))
 
 /** Every result file starts with these; `variant` names a --sweep combination (empty without one). */
@@ -147,6 +149,15 @@ export const SUMMARY_METRICS: readonly SummaryMetric[] = [
     const { start } = r.catalog.categories
     return persistenceExcludedCategories(r.get(listedPerCategory), TOP_PER_CATEGORY, PERSISTENCE_DELTA, Array.from({ length: r.catalog.categories.count }, (_, c) => start[c + 1] - start[c]))
   }),
+  // What the sellers' fee pricing (market.feePricing) did before round 0, per plugin.
+  metric('repriced_offers', 'sellers', 'neither', 'Offers whose declared price the sellers raised before round 0 to cover the platform\'s fees: catalog price < floor = (unit cost × (1 + minMargin of the archetype) + fulfilment fee) / (1 − referral rate), raised to the floor rounded up to the cent. 0 with market.feePricing off.',
+    [startPrices], (r) => repricing(r).repriced),
+  metric('repriced_offer_share', 'sellers', 'neither', 'repriced_offers / all offers of the catalog.',
+    [startPrices], (r) => rate(repricing(r).repriced, repricing(r).offers)),
+  metric('mean_repricing_ratio', 'sellers', 'neither', 'Mean over repriced offers of declared price at the start / catalog price; 1 when no offer was repriced.',
+    [startPrices], (r) => repricing(r).meanRatio),
+  metric('max_repricing_ratio', 'sellers', 'neither', 'Largest declared price at the start / catalog price over all offers; 1 when no offer was repriced.',
+    [startPrices], (r) => repricing(r).maxRatio),
 ]
 
 /** throughput.csv after the keys: the only non-deterministic file. */
@@ -265,10 +276,44 @@ bid level by (1 + bidStep) when its ads earned more margin than they cost or won
 (1 − bidStep) (bounded to [0.05, 8]). On price-first platforms every listed offer that is not the
 cheapest of its identical-product group cuts its declared price by priceCutStep, not below its floor
 (unit cost × (1 + minMargin of its archetype) + per-unit fees, over 1 − referral rate; sellers also
-raise any price below that floor before the run starts). Entrants join on their round; on
+raise any price below that floor before the run starts, unless market.feePricing is off: the
+repriced_offers columns report it). Entrants join on their round; on
 price-first platforms they undercut their group's cheapest offer by one step, down to their floor.
-A seller that has been in the market exitMinAge rounds exits when its profit over its last
-min(exitWindow, age) rounds is negative.
+Sellers leave by the exit model below.
+
+**Seller exit** (market.exit; bench/market/sellers/life-cycle.ts). Each round an active seller books
+its profit π = margin of its orders − ad spend − F, with fixed costs F = overheadPerStore × stores and
+outside option o = outsideOptionPerStore × stores (what its resources earn elsewhere; 0 by default,
+normalised away as in Hopenhayn 1992). Its belief about next round's profit is an exponentially
+weighted mean with a prior: S ← ρ S + π, W ← ρ W + 1, level L = S / W, starting from S = n₀ o, W = n₀
+(n₀ = priorRounds, ρ = memory): before any evidence a seller believes that staying is worth its
+outside option, as it entered (or stayed until round 0) expecting at least that (free entry), and
+the prior weighs as n₀ rounds, so thin traffic alone does not make it leave; an entrant gets the
+same prior and no other grace. Its trend follows Holt (1957): b ← β (L − L_prev) + (1 − β) b. Its
+outlook is the expected profit per round over the next H = horizon rounds beyond the outside option,
+in units of its fixed costs, with the trend damped by φ (Gardner & McKenzie 1985):
+v = (L + D b − o) / F, D = (1/H) Σ_{h=1..H} Σ_{j=1..h} φ^j. It leaves this round with probability
+hazard(v) = 0 for v ≥ 0, else min(maxHazard, hazardPerShortfall × (−v)): a seller that expects to
+earn its outside option never leaves (Ericson & Pakes 1995: exit when the value of staying falls
+below the outside option); one that expects to fall short leaves at a rate that grows with the
+shortfall, not at once, as leaving is irreversible and forfeits its sunk listings, reviews and rank
+(Dixit 1989: under uncertainty a firm tolerates losses before it abandons), and each seller acts at
+its own random time (the random scrap value of Ericson & Pakes), so no cohort leaves together: the
+expected share of active sellers leaving in one round is at most maxHazard. Every seller draws one
+uniform number per round from the sellers' stream, active or not, so all plugins' runs of a seed
+meet the same draws. Defaults: n₀ = 10, ρ = 0.9 (a memory of about 10 rounds), β = 0.3, φ = 0.95
+(D ≈ 9.6), H = 30, o = 0, hazardPerShortfall = 0.0035 a round (a store selling nothing leaves at
+about 10% a month), maxHazard = 0.1; all assumptions, the hazard calibrated once, on default under
+relevance, to the survival range below. A seller squeezed out of its sales (a trader undercut on a
+price-first platform) sees its estimate fall and its trend turn down, so it leaves sooner than one
+whose thin sales never changed.
+
+**Plausible survival.** About 80% of new US establishments survive their first year (BLS Business
+Employment Dynamics), a monthly hazard of 1 − 0.8^(1/12) ≈ 1.8%; marketplace stores open and close
+more easily than establishments, so we allow up to five times that hazard: over a month of daily
+rounds (30) under a neutral ranker (relevance), between 0.8^(5/12) ≈ 0.91 and 0.8^(1/12) ≈ 0.98 of
+the incumbents should survive. Lower survival on a platform is then an outcome of its rules (ad costs
+above ad returns, offers that lose their group on a price-first platform), not of the exit clock.
 `
 
 /** facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. */

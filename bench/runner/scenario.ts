@@ -29,6 +29,32 @@ export const BuyerParamsSchema = z
   })
   .strict()
 
+/**
+ * The seller exit model (bench/market/sellers/life-cycle.ts). Profits are per round, net of fixed
+ * costs; v = (outlook − outside option) / fixed costs is the seller's expected profit over its outside
+ * option in units of its fixed costs (0 = break-even, −1 = a store that sells nothing).
+ */
+export const ExitParamsSchema = z
+  .object({
+    /** Weight of the break-even prior, in rounds of evidence: before any sales a seller believes staying is worth its outside option (assumption). */
+    priorRounds: z.number().min(0).default(10),
+    /** Weight of last round's profit relative to this round's in the exponentially weighted estimate: a memory of about 1/(1 − 0.9) = 10 rounds (assumption). */
+    memory: z.number().min(0).max(1).default(0.9),
+    /** Holt's trend smoothing β: share of the latest change in the estimate that enters the trend (assumption). */
+    trendSmoothing: share.default(0.3),
+    /** Damping φ of the trend per round ahead (Gardner & McKenzie 1985 damped trend; assumption): a seller carries its trend about 9.6 rounds ahead on average over a 30-round horizon. */
+    trendDamping: z.number().min(0).max(0.99).default(0.95),
+    /** Rounds ahead the seller plans over: a month of daily rounds (assumption). */
+    horizon: z.number().int().min(1).default(30),
+    /** What a store's resources earn elsewhere per round, in dollars (0: normalised away as in Hopenhayn 1992; assumption). */
+    outsideOptionPerStore: z.number().min(0).default(0),
+    /** Daily exit hazard of a seller whose outlook is short of its outside option by exactly its fixed costs (a store selling nothing): 0.0035 ≈ 10% a month, about 5.5× the BLS first-year hazard of new establishments; calibrated once so that survival under relevance on default lies in the plausible range of METRICS.md. */
+    hazardPerShortfall: share.default(0.0035),
+    /** Cap on the daily exit hazard: winding a store down (stock, contracts) takes at least about 1/0.1 = 10 days on average (assumption). */
+    maxHazard: share.default(0.1),
+  })
+  .strict()
+
 export const MarketParamsSchema = z
   .object({
     rounds: z.number().int().min(1).default(30),
@@ -51,12 +77,10 @@ export const MarketParamsSchema = z
     velocityDecay: share.default(0.85),
     /** Chance that an order leaves a review. */
     reviewRate: share.default(0.15),
-    /** A seller exits when its profit over its last exitWindow rounds (or all its rounds, if fewer) is negative… */
-    exitWindow: z.number().int().min(1).default(12),
-    /** …once it has been in the market this many rounds (the same as exitWindow by default: a full window of grace). */
-    exitMinAge: z.number().int().min(1).default(12),
-    /** Fixed cost per store per round in dollars (staff, storage): what makes a seller without sales exit. */
-    overheadPerStore: z.number().min(0).default(0.1),
+    /** Seller exit (bench/market/sellers/life-cycle.ts; sources and derivations in bench/METRICS.md § Seller exit). */
+    exit: ExitParamsSchema.prefault({}),
+    /** Fixed cost per store per round in dollars (staff, storage; assumption): a store without sales loses it, and the exit model measures shortfalls in it. */
+    overheadPerStore: z.number().positive().default(0.1),
     /** Relative step of bid adaptation between rounds. */
     bidStep: share.default(0.1),
     /**
@@ -65,6 +89,12 @@ export const MarketParamsSchema = z
      * (assumption; seed 000 describes rising ad costs sellers cannot avoid).
      */
     adLossTolerance: z.number().min(0).default(0.5),
+    /**
+     * Sellers price the platform's fees into their declared price: before round 0 an offer below its
+     * fee-covering floor is raised to it (seed 000: Amazon's costs raise its prices). Off: offers keep
+     * the catalog's price even where an order loses money.
+     */
+    feePricing: z.boolean().default(true),
     /** Relative step of a declared-price cut on price-first platforms. */
     priceCutStep: share.default(0.05),
     /** The lowest margin over unit cost each archetype accepts when cutting prices (factories go lowest: 000). */
@@ -101,6 +131,7 @@ export const ScenarioSchema = z
 export type Scenario = z.infer<typeof ScenarioSchema>
 export type MarketParams = z.infer<typeof MarketParamsSchema>
 export type BuyerParams = z.infer<typeof BuyerParamsSchema>
+export type ExitParams = z.infer<typeof ExitParamsSchema>
 
 export function presetNames(): string[] {
   return readdirSync(SCENARIO_DIR)

@@ -1,5 +1,6 @@
 import type { PlatformRules } from '../../../algorithms/kit/contract.ts'
 import type { Catalog } from '../../../datasets/catalog.ts'
+import type { Rng } from '../../../datasets/rng.ts'
 import type { MarketParams } from '../../runner/scenario.ts'
 import type { Ledger } from '../ledger.ts'
 
@@ -11,6 +12,8 @@ export interface SellerContext {
   ledger: Ledger
   /** Per seller, this round: margin − ad spend − overhead while active (written by the life-cycle force). */
   profit: Float64Array
+  /** The sellers' own seeded stream (the same draws for every plugin's run of a seed). */
+  rng: Rng
   /** Call after changing which sellers are active: products.listed and retrieval follow. */
   syncListings(): void
 }

@@ -19,11 +19,13 @@ export function priceFloor({ market, params, rules }: SellerContext, i: number):
 /**
  * Sellers list no offer below its floor on this platform: they price in its fees (seed 000:
  * Amazon's costs raise its prices). Done once, before the plugin first sees the market; the
- * seller's price on other platforms keeps its ratio to this one.
+ * seller's price on other platforms keeps its ratio to this one. Off with market.feePricing =
+ * false. What it changed is reported per run (repriced_offers and the repricing metrics).
  */
 export const feePricing: SellerForceFactory = (context) => ({
   name: 'fee-pricing',
   init() {
+    if (!context.params.feePricing) return
     const { products } = context.market
     for (let i = 0; i < products.count; i++) {
       const floor = priceFloor(context, i)
