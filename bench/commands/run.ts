@@ -121,6 +121,15 @@ async function runWithProgress(config: BenchmarkConfig, quiet: boolean | undefin
   }
 }
 
+/** Fee pricing made visible: which runs' sellers raised prices before round 0, how many and by how much (means over seeds). */
+function repricingLine(rows: Row[]): string {
+  const repriced = rows.filter((r) => Number(r.repriced_offers) > 0)
+  if (repriced.length === 0) return 'No seller raised a price to cover platform fees before round 0.'
+  const n = (v: unknown, digits: number) => Number(v).toLocaleString('en-US', { maximumFractionDigits: digits })
+  const each = repriced.map((r) => `${r.run} ${n(r.repriced_offers, 0)} (${n(Number(r.repriced_offer_share) * 100, 1)}% of offers, ×${n(r.mean_repricing_ratio, 2)} on average, up to ×${n(r.max_repricing_ratio, 2)})`)
+  return `Offers repriced by their sellers to cover platform fees before round 0 (market.feePricing): ${each.join('; ')}${repriced.length < rows.length ? '; none under the others' : ''}.`
+}
+
 function printSummary(opts: RunOptions, result: BenchmarkResult, path: string, started: Date): void {
   const label = (r: Row) => ({ ...r, run: r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm })
   const throughput = meanBy(result.throughput.map(label), 'run')
@@ -137,6 +146,7 @@ function printSummary(opts: RunOptions, result: BenchmarkResult, path: string, s
   const reused = cells.reused ? `, ${cells.reused} cell(s) reused from the interrupted run` : ''
   process.stdout.write(`${scenario}: ${rows.length} runs × ${new Set(result.summary.map((r) => r.seed)).size} seed(s), means over seeds${shard}${reused}\n\n`)
   process.stdout.write(formatTable(COLUMNS, rows) + '\n\n')
+  process.stdout.write(`${repricingLine(rows)}\n\n`)
   process.stdout.write(`Results in ${path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html${cells.failed ? ', errors.csv' : ''}); ${seconds.toFixed(1)} s\n`)
 }
 

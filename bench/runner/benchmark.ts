@@ -176,10 +176,21 @@ export function buildManifest(config: BenchmarkConfig, commandLine: string[], st
     seeds: config.seeds,
     catalog: config.catalogDir ? { imported: config.catalogDir, ...config.importedCatalog } : 'generated',
     algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({ name: plugin.name, variant, summary: plugin.summary, claims: plugin.claims, source, params })),
-    ...(result && { plan: planRecord(result), ...(config.shard && { shard: config.shard }) }),
+    ...(result && { plan: planRecord(result), ...(config.shard && { shard: config.shard }), repricing: repricingRecord(result) }),
     versions,
     timing,
   }
+}
+
+/** What the sellers' fee pricing did before round 0 (market.feePricing), per cell: summary.csv's repricing columns. */
+function repricingRecord(result: BenchmarkResult) {
+  return result.summary.map((r) => ({
+    cell: `${r.scenario}/${r.algorithm}${r.variant ? `[${r.variant}]` : ''}/seed${r.seed}`,
+    offers: r.repriced_offers,
+    share: r.repriced_offer_share,
+    meanRatio: r.mean_repricing_ratio,
+    maxRatio: r.max_repricing_ratio,
+  }))
 }
 
 /** The plan in the manifest: every cell with its hash and what became of it here (merge reads this). */
