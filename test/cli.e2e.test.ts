@@ -295,6 +295,8 @@ describe('spreadsheet-safe CSV (OWASP CSV injection)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trafficbench-formula-'))
     writeFileSync(join(dir, 'sellers.csv'), ['seller_id', ...ids.map((id) => `"${id.replace(/"/g, '""')}"`)].join('\n') + '\n')
     writeFileSync(join(dir, 'products.csv'), ['product_id,seller_id,category,price', ...ids.map((id, i) => `p${i},"${id.replace(/"/g, '""')}",toys,${5 + i}`)].join('\n') + '\n')
+    // One catalog name for both folders (the rows carry it; without catalog.json each folder's name would).
+    writeFileSync(join(dir, 'catalog.json'), '{ "name": "formula" }')
     const out = join(dir, 'out')
     const r = bench('run', '--scenario', 'small', '--rounds', '2', '--catalog', dir, '--algorithms', 'relevance', '--bench-time', '0', '--out', out)
     expect(r.stderr).toBe('')
@@ -304,6 +306,7 @@ describe('spreadsheet-safe CSV (OWASP CSV injection)', () => {
     // The kit's own reader takes the quote off again: the catalog importer reads its own sellers.csv back.
     const again = join(dir, 'again')
     writeFileSync(join(out, 'products.csv'), readFileSync(join(dir, 'products.csv')))
+    writeFileSync(join(out, 'catalog.json'), readFileSync(join(dir, 'catalog.json')))
     expect(bench('run', '--scenario', 'small', '--rounds', '2', '--catalog', out, '--algorithms', 'relevance', '--bench-time', '0', '--out', again).stderr).toBe('')
     expect(readFileSync(join(again, 'sellers.csv'), 'utf8')).toBe(readFileSync(join(out, 'sellers.csv'), 'utf8'))
   })

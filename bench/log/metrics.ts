@@ -134,6 +134,7 @@ export const LOG_ROUNDS: Record<string, LogDef<RoundContext>> = {
   sellers_active: missing('needs when each seller left, round by round'),
   avg_price_paid: from([], (x) => ratio(x.round.gmv, x.round.orders)),
   small_seller_exposure_share: from(['size_tier'], (x) => shareOf(x.exposure, (s) => sizeTier(x)[s] === 0)),
+  ndcg_at_10: missing('needs the true relevance of every candidate, which no log records'),
 }
 
 export interface SellerContext extends LogContext {

@@ -20,7 +20,7 @@ export interface Cell {
   algorithm: string
   variant: string
   seed: number
-  /** sha256 of everything that decides the cell's results (see cellHash). */
+  /** sha256 of everything that decides the cell's rows: not the throughput budget (--bench-time), whose figures are apart from determinism anyway. */
   hash: string
 }
 
@@ -94,7 +94,7 @@ export function buildPlan(input: PlanInput): Plan {
       const algorithm = run.plugin.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
-        stringify({ kit: kitFingerprint(), scenario: input.scenario, seed, algorithm, variant: run.variant, params: run.params, plugin: sourceHash(pluginFile), catalog, benchTimeMs: input.benchTimeMs, writeLog: !!input.writeLog }) ?? '',
+        stringify({ kit: kitFingerprint(), scenario: input.scenario, seed, algorithm, variant: run.variant, params: run.params, plugin: sourceHash(pluginFile), catalog, writeLog: !!input.writeLog }) ?? '',
       )
       specs.push({
         cell: { index: specs.length, id, scenario: input.scenario.name, algorithm, variant: run.variant, seed, hash },
