@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -9,8 +8,6 @@ const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin/bench.js')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-observe-'))
 const HOSTILE = 'test/fixtures/plugins/hostile.ts'
-/** sha256 of the unchanged plugins' sellers.csv rows in the earlier engine's run that wrote test/fixtures/noise-zero. */
-const SELLERS_DIGEST = '83a57bcbf69b60daf8c62aac0f540497f7fb265f162d5db957bbd1152916fbaa'
 
 function bench(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
@@ -57,22 +54,25 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
   })
 })
 
-describe('relevance noise 0 reproduces the engine before plugins saw an estimate', () => {
-  it('the rows of every plugin whose rule did not change are byte-identical to the earlier engine\'s (test/fixtures/noise-zero)', () => {
-    const scenario = join(work, 'small-noise-0.json')
-    writeFileSync(scenario, JSON.stringify({ extends: 'small', name: 'small', market: { retrieval: { relevanceNoise: 0 } } }))
-    const out = join(work, 'noise-0')
-    const unchanged = ['aliexpress', 'amazon', 'amazon-haul', 'random', 'relevance', 'temu']
-    const r = bench('run', '--scenario', scenario, '--seeds', '2', '--rounds', '3', '--sessions', '300', '--bench-time', '0', '--quiet', '--algorithms', unchanged.join(','), '--out', out)
-    expect(r.code).toBe(0)
-    const fixture = join(ROOT, 'test/fixtures/noise-zero')
-    for (const algorithm of unchanged) {
-      expect(rowsOf(join(out, 'summary.csv'), algorithm)).toEqual(rowsOf(join(fixture, 'summary.csv'), algorithm))
-      // rounds.csv has gained ndcg_at_10 as its last column since the fixture was written.
-      expect(rowsOf(join(out, 'rounds.csv'), algorithm).map((l) => l.slice(0, l.lastIndexOf(',')))).toEqual(rowsOf(join(fixture, 'rounds.csv'), algorithm))
+describe('relevance noise 0 hands plugins the truth', () => {
+  it('relevance on the estimate writes the same rows as its twin on the hidden truth at noise 0, and different ones at the default noise', () => {
+    const twin = 'test/fixtures/plugins/true-relevance.ts'
+    const rowsAs = (dir: string, file: string, algorithm: string) => rowsOf(join(dir, file), algorithm).map((l) => l.slice(algorithm.length))
+    const run = (noise: number) => {
+      const scenario = join(work, `small-noise-${noise}.json`)
+      writeFileSync(scenario, JSON.stringify({ extends: 'small', name: 'small', market: { retrieval: { relevanceNoise: noise } } }))
+      const out = join(work, `noise-${noise}`)
+      const r = bench('run', '--scenario', scenario, '--seeds', '2', '--rounds', '3', '--sessions', '300', '--bench-time', '0', '--quiet', '--plugin', twin, '--algorithms', 'relevance,true-relevance', '--out', out)
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      return out
     }
-    // sellers.csv of the fixture's run (all eight built-ins then), by digest of the unchanged plugins' rows.
-    const digest = createHash('sha256').update(unchanged.flatMap((a) => rowsOf(join(out, 'sellers.csv'), a)).join('\n')).digest('hex')
-    expect(digest).toBe(SELLERS_DIGEST)
+    const exact = run(0)
+    for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv']) {
+      expect(rowsAs(exact, file, 'relevance').length).toBeGreaterThan(0)
+      expect(rowsAs(exact, file, 'relevance')).toEqual(rowsAs(exact, file, 'true-relevance'))
+    }
+    const noisy = run(0.1)
+    expect(rowsAs(noisy, 'summary.csv', 'relevance')).not.toEqual(rowsAs(noisy, 'summary.csv', 'true-relevance'))
   })
 })
