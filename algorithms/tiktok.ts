@@ -15,8 +15,8 @@ const Params = z
   .object({
     /** Views of each pool tier as practitioners describe them (DESIGN.md). */
     poolViews: z.array(z.number().positive()).min(1).default([200, 3000, 10000, 100000]),
-    /** Simulated views per real view: the simulated market has far less traffic (assumption). */
-    poolScale: z.number().positive().default(0.05),
+    /** Simulated views per real view: the simulated market has far less traffic (assumption, calibrated: a first pool of 40 simulated views gives new sellers the reach F6 describes on default and also on black-friday, whose three times the traffic fills a pool three times as fast). */
+    poolScale: z.number().positive().default(0.2),
     /** Clicks per view needed to be promoted (assumption: the practitioners' 10% like rate, rescaled to this kit's click model). */
     promoteAt: z.number().min(0).max(1).default(0.06),
     /** Slots per feed page kept for items still in their first pool (assumption). */

@@ -125,12 +125,13 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
   const groupCost: number[] = []
   for (let s = 0, drawn = 0; s < sellers.count; s++) {
     const incumbent = sellers.joinRound[s] === 0
+    const identicalOfferRate = params.identicalOfferRate[ARCHETYPES[sellers.archetype[s]]]
     for (let j = 0; j < counts[s]; j++, drawn++) {
       const c = categoryOf[drawn]
       const i = place[c]++
       const existing = groupsOfCategory[c]
       let g: number
-      if (existing.length > 0 && rng() < params.identicalOfferRate) {
+      if (existing.length > 0 && rng() < identicalOfferRate) {
         g = existing[randomInt(rng, existing.length)]
         const first = groupFirst[g]
         p.quality[i] = p.quality[first]
@@ -139,7 +140,9 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
         p.topic.copyWithin(i * TOPIC_DIMS, first * TOPIC_DIMS, (first + 1) * TOPIC_DIMS)
       } else {
         g = groupFirst.length
-        existing.push(g)
+        // A brand's own line is not offered by other sellers (brand protection; assumption), so
+        // only groups started by factories and traders are open to further offers.
+        if (ARCHETYPES[sellers.archetype[s]] !== 'brand') existing.push(g)
         groupFirst.push(i)
         groupCost.push(categories.refPrice[c] * uniform(rng, 0.25, 0.45))
         p.quality[i] = Math.min(1, Math.max(0.05, 0.6 + 0.18 * normal(rng)))

@@ -36,8 +36,15 @@ export const CatalogParamsSchema = z
     crossBorderDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([7, 15]),
     /** Tail index of products per seller: smaller = fewer giant trees holding more of the catalog. */
     sellerSizeTail: z.number().positive().default(1.1),
-    /** Probability that a new product is another seller's offer of an item already in the category. */
-    identicalOfferRate: share.default(0.45),
+    /**
+     * Probability that a new product is another seller's offer of an item already in the category,
+     * by the offering seller's archetype (a number sets all three). Factories and the traders who
+     * buy from them sell the same goods (000, 004); brands sell their own lines, which is why
+     * Chinese sellers turn to building brands (000) — so brands rarely offer an item others sell,
+     * and no one offers a brand's item (the three rates are assumptions; their mix-weighted mean is
+     * about 0.45).
+     */
+    identicalOfferRate: z.union([share.transform((rate) => ({ factory: rate, trader: rate, brand: rate })), byArchetype(0.5, 0.55, 0.1)]).prefault({}),
     /** Prices on other platforms: own price × (1 + offset + spread × N(0,1)); the defaults make ~10% of listings cheaper elsewhere (assumption). */
     priceElsewhereSpread: z.number().min(0).default(0.12),
     priceElsewhereOffset: z.number().default(0.15),
@@ -45,8 +52,8 @@ export const CatalogParamsSchema = z
     medianAdBudget: z.number().min(0).default(6),
     /** Entrants' ad budgets relative to incumbents' of the same size: new stores have less to spend (assumption). */
     entrantBudgetFactor: z.number().min(0).default(0.5),
-    /** Median starting CPC bid as a share of the category reference price (about $0.50 at $25; bids then adapt). */
-    baseBidShare: z.number().min(0).default(0.02),
+    /** Median starting CPC bid as a share of the category reference price: about $1.25 at $25, between the CPC seed 000 reports for 2016 (under $0.50) and for today (over $1.50); bids then adapt (calibrated so that F9 holds; assumption). */
+    baseBidShare: z.number().min(0).default(0.05),
   })
   .strict()
 

@@ -274,11 +274,11 @@ sponsored click costs its CPC. Seller profit per round = Σ (declared − referr
 **Between rounds.** Sales velocity ← velocityDecay × velocity + orders. An advertiser multiplies its
 bid level by (1 + bidStep) when its ads earned more margin than they cost or won no click, else by
 (1 − bidStep) (bounded to [0.05, 8]). On price-first platforms every listed offer that is not the
-cheapest of its identical-product group cuts its declared price by priceCutStep, not below its floor
+cheapest of its identical-product group, or that sold nothing in the round, cuts its declared price by priceCutStep, not below its floor
 (unit cost × (1 + minMargin of its archetype) + per-unit fees, over 1 − referral rate; sellers also
 raise any price below that floor before the run starts, unless market.feePricing is off: the
-repriced_offers columns report it). Entrants join on their round; on
-price-first platforms they undercut their group's cheapest offer by one step, down to their floor.
+repriced_offers columns report it). Entrants join on their round at their own price (on
+price-first platforms the cutting rule then applies to them as to everyone).
 Sellers leave by the exit model below.
 
 **Seller exit** (market.exit; bench/market/sellers/life-cycle.ts). Each round an active seller books

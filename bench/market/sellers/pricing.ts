@@ -39,50 +39,34 @@ export const feePricing: SellerForceFactory = (context) => ({
 
 /**
  * Price competition on price-first platforms (Temu; seed 000: competitors pour in and supply
- * prices fall). Within each identical-product group, a seller entering undercuts the cheapest offer
- * already listed by one priceCutStep, and after each round every listed offer that is not the
- * cheapest cuts its declared price by priceCutStep; never below the offer's floor. Factories, with
- * lower costs and margins, can go lowest (F5). Inactive on other platforms.
+ * prices fall). After each round every listed offer that is not the cheapest of its
+ * identical-product group, or that sold nothing, cuts its declared price by priceCutStep: where
+ * price decides the traffic, an offer without orders has only its price to lower. Entrants list at
+ * their own price and follow the same rule. Never below the offer's floor, so the sellers with the
+ * best cost control go lowest and traders, buying their goods in, are squeezed out (F5, seed 000).
+ * Inactive on other platforms.
  */
 export const priceCompetition: SellerForceFactory = (context) => {
-  const { market, params, rules } = context
-  const { products, sellers } = market
+  const { market, params, rules, ledger } = context
+  const { products } = market
   if (!rules.priceFirst) return { name: 'price-competition' }
   const { start, items } = indexByKey(market.groupCount, products.group)
-  /** Offer i asks one step below `reference` (to the cent), never above its price nor below its floor. */
-  const cut = (i: number, reference: number) => {
-    const target = Math.round(reference * (1 - params.priceCutStep) * 100) / 100
-    products.price[i] = Math.max(priceFloor(context, i), Math.min(products.price[i], target))
-  }
-  /** The lowest declared price among a group's listed offers whose sellers joined before `round`. */
-  const cheapest = (g: number, round: number) => {
+  /** The lowest declared price among a group's listed offers. */
+  const cheapest = (g: number) => {
     let low = Infinity
-    for (let j = start[g]; j < start[g + 1]; j++) {
-      const i = items[j]
-      if (products.listed[i] && sellers.joinRound[products.seller[i]] < round && products.price[i] < low) low = products.price[i]
-    }
+    for (let j = start[g]; j < start[g + 1]; j++) if (products.listed[items[j]] && products.price[items[j]] < low) low = products.price[items[j]]
     return low
   }
   return {
     name: 'price-competition',
-    startRound(r) {
-      if (r === 0) return
+    endRound() {
       for (let g = 0; g + 1 < start.length; g++) {
-        let low = NaN
+        const low = cheapest(g)
         for (let j = start[g]; j < start[g + 1]; j++) {
           const i = items[j]
-          if (sellers.joinRound[products.seller[i]] !== r) continue
-          if (Number.isNaN(low)) low = cheapest(g, r)
-          if (low !== Infinity) cut(i, low)
-        }
-      }
-    },
-    endRound(r) {
-      for (let g = 0; g + 1 < start.length; g++) {
-        const low = cheapest(g, r + 1)
-        for (let j = start[g]; j < start[g + 1]; j++) {
-          const i = items[j]
-          if (products.listed[i] && products.price[i] > low) cut(i, products.price[i])
+          if (!products.listed[i] || (products.price[i] <= low && ledger.orders[i] > 0)) continue
+          // One step down, to the cent, never below the offer's floor.
+          products.price[i] = Math.max(priceFloor(context, i), Math.min(products.price[i], Math.round(products.price[i] * (1 - params.priceCutStep) * 100) / 100))
         }
       }
     },
