@@ -53,7 +53,9 @@ export function defaultCellTimeout(spec: CellSpec): number {
 export async function runCells(specs: CellSpec[], options: PoolOptions): Promise<CellFailure[]> {
   const workers = Math.max(1, Math.min(options.workers, specs.length))
   const heapMb = options.heapMb ?? Math.floor(Math.min(memoryLimits().heapBytes, memoryLimits().totalBytes / workers) / 2 ** 20)
-  const pool = new Tinypool({ filename: ENTRY, isolateWorkers: true, minThreads: 0, maxThreads: workers, resourceLimits: { maxOldGenerationSizeMb: heapMb } })
+  // minThreads = maxThreads: tinypool replaces a recycled thread at once only up to minThreads (with
+  // fewer, the queue's last cell waits until every running cell is done: the two-worker tail ran alone).
+  const pool = new Tinypool({ filename: ENTRY, isolateWorkers: true, minThreads: workers, maxThreads: workers, resourceLimits: { maxOldGenerationSizeMb: heapMb } })
   const failures: CellFailure[] = []
   try {
     await Promise.all(
