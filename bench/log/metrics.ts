@@ -1,7 +1,8 @@
 import { ARCHETYPES, SIZE_TIERS } from '../../datasets/catalog.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
 import { ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS } from '../metrics/definitions.ts'
-import { gini, hhi, rankPersistence, ratio, shareOf, sum, topShare } from '../metrics/functions.ts'
+import { gini, hhi, rankPersistence, rate, ratio, shareOf, sum, topShare } from '../metrics/functions.ts'
+import { emptyIfNaN } from '../metrics/summarize.ts'
 import { PERSISTENCE_DELTA } from '../metrics/definitions.ts'
 import type { Row, RowKeys } from '../metrics/summarize.ts'
 import type { SellerInfo } from './inputs.ts'
@@ -55,7 +56,7 @@ function survival(x: LogContext, only: number | null): number {
     start++
     end += activeAtEnd(x)[s]
   }
-  return ratio(end, start)
+  return rate(end, start)
 }
 
 const factoryShare = (r: RoundTotals | undefined) => (r ? ratio(r.revenueByArchetype![0], sum(r.revenueByArchetype!)) : 0)
@@ -90,7 +91,7 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   seller_survival_rate: from(survivalNeeds, (x) => survival(x, null)),
   median_seller_margin: missing('needs each seller\'s costs and fees (profit)'),
   conversion_rate: from([], (x) => ratio(x.totals.orders, x.totals.sessions)),
-  avg_price_paid: from([], (x) => ratio(x.totals.gmv, x.totals.orders)),
+  avg_price_paid: from([], (x) => rate(x.totals.gmv, x.totals.orders)),
   buyer_surplus: missing('needs the buyer\'s true value of the item bought'),
   ndcg_at_10: from(['relevance'], (x) => ratio(x.totals.ndcgSum, x.totals.shownSessions)),
   avg_delivery_days: missing('needs delivery times'),
@@ -99,7 +100,7 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   commission_revenue: missing('needs the fee schedule and declared (supply) prices'),
   take_rate: missing('needs commission and fulfilment fees'),
   sponsored_impression_share: from([], (x) => ratio(x.totals.sponsoredImpressions, x.totals.impressions)),
-  avg_cpc: from([], (x) => ratio(x.totals.adRevenue, x.totals.sponsoredClicks)),
+  avg_cpc: from([], (x) => rate(x.totals.adRevenue, x.totals.sponsoredClicks)),
   factory_survival_rate: archetypeSurvival(0),
   trader_survival_rate: archetypeSurvival(1),
   brand_survival_rate: archetypeSurvival(2),
@@ -192,6 +193,9 @@ export interface LogRows {
 }
 
 /** summary.csv, rounds.csv and sellers.csv rows of a log, columns as the simulation's; '' where undefined. */
+/** A value as a cell: numbers as summarize writes them (NaN, a rate over an empty group, as an empty cell). */
+const emptyCell = (v: Value) => (typeof v === 'number' ? emptyIfNaN(v) : v)
+
 export function logRows(keys: RowKeys, x: LogContext): LogRows {
   const have = availableInputs(x)
   const empty: EmptyColumn[] = []
@@ -204,7 +208,7 @@ export function logRows(keys: RowKeys, x: LogContext): LogRows {
         empty.push({ file, column: name, reason })
       }
     }
-    return (context: T): Row => Object.fromEntries(names.map((n) => [n, reasons.has(n) ? '' : (defs[n] as FromLog<T>).value(context)]))
+    return (context: T): Row => Object.fromEntries(names.map((n) => [n, reasons.has(n) ? '' : emptyCell((defs[n] as FromLog<T>).value(context))]))
   }
   const summary = fill('summary.csv', SUMMARY_METRICS.map((m) => m.name), LOG_SUMMARY)
   const round = fill('rounds.csv', ROUND_METRICS.map((m) => m.name), LOG_ROUNDS)

@@ -13,7 +13,8 @@ export interface RowKeys {
 }
 export type Row = Record<string, string | number>
 
-const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)
+/** An undefined value (NaN: a rate over an empty group) is written as an empty cell, not 0. */
+export const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)
 
 function runResult(outcome: RunOutcome, catalog: Catalog): RunResult {
   return { outcome, catalog, get: (def) => outcome.collected.get(def) }
