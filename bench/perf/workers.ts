@@ -1,7 +1,9 @@
 /**
  * npm run perf:workers: the default job (`npx bench run`: every built-in, 1 seed, the default
  * throughput budget) with 1 worker thread and with 2, measured by tinybench in one process, and the
- * ratio. Run it alone: the machine's other load shows up directly in the ratio.
+ * ratio. The two alternate (1, 2, 1, 2, …) so a drift in the machine's speed hits both alike. The
+ * first run records the cells' times, so every 2-worker run dispatches longest first, as any run
+ * after the first on a machine does. Run it alone: other load shows up directly in the ratio.
  */
 import { Bench } from 'tinybench'
 import { builtinPluginFiles, loadPluginFile } from '../../algorithms/kit/registry.ts'
@@ -20,10 +22,20 @@ const config: BenchmarkConfig = {
   benchTimeMs: 300,
 }
 const counts = [1, 2]
-const bench = new Bench({ iterations: Number(process.argv[2] ?? 2), time: 0, warmupIterations: 0, warmupTime: 0 })
-for (const workers of counts) bench.add(`${workers} worker(s)`, async () => void (await runBenchmark({ ...config, workers })))
-await bench.run()
-const seconds = bench.tasks.map((t) => t.result.state === 'completed' ? t.result.latency.mean / 1000 : NaN)
-console.log(`default job, ${plugins.length} cells, ${bench.tasks[0].result.state === 'completed' ? bench.tasks[0].result.latency.samplesCount : 0} runs each:`)
+const pairs = Number(process.argv[2] ?? 2)
+const samples: number[][] = counts.map(() => [])
+for (let pair = 0; pair < pairs; pair++) {
+  const bench = new Bench({ iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 })
+  for (const workers of counts) bench.add(`${workers} worker(s)`, async () => void (await runBenchmark({ ...config, workers })))
+  await bench.run()
+  bench.tasks.forEach((task, i) => {
+    if (task.result.state !== 'completed') throw new Error(`${task.name}: ${task.result.state}`)
+    samples[i].push(task.result.latency.mean / 1000)
+  })
+  console.log(`  pair ${pair + 1}: ${samples.map((s, i) => `${counts[i]} worker(s) ${s[pair].toFixed(1)} s`).join(', ')}: ${(samples[0][pair] / samples[1][pair]).toFixed(2)}×`)
+}
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const seconds = samples.map(mean)
+console.log(`default job, ${plugins.length} cells, ${pairs} runs each, alternating:`)
 counts.forEach((w, i) => console.log(`  ${w} worker(s): ${seconds[i].toFixed(1)} s`))
 console.log(`  speed-up with 2 workers: ${(seconds[0] / seconds[1]).toFixed(2)}×`)

@@ -7,6 +7,7 @@ import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS
 import type { Row } from '../metrics/summarize.ts'
 import { renderReport } from '../report/html.ts'
 import type { CellRows } from './cell.ts'
+import { longestFirst, readCellTimes, recordCellTimes } from './dispatch.ts'
 import { buildPlan, planHash, type CellSpec, type Plan, type PlanInput } from './plan.ts'
 import { defaultCellTimeout, defaultWorkers, runCells, type CellFailure } from './pool.ts'
 import { toCsv } from './results.ts'
@@ -64,7 +65,8 @@ export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugin
 /**
  * Every plugin over every seed's market, as independent cells run in worker threads. Rows are
  * assembled in plan order, so the files are the same whatever the workers, the order in which
- * cells finish, or which of them a rerun found already done.
+ * cells are dispatched (longest first, from earlier runs' times) or finish, or which of them a
+ * rerun found already done.
  */
 export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkResult> {
   const plan = buildPlan(config)
@@ -81,16 +83,20 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
   const reused = finished.size
   if (reused) config.onProgress?.(reused * config.scenario.market.rounds * config.scenario.market.sessionsPerRound)
   stage()
-  const failures = await runCells(todo, {
+  const startedAt = new Map<number, number>()
+  const timed: { spec: CellSpec; seconds: number }[] = []
+  const failures = await runCells(longestFirst(todo, readCellTimes()), {
     workers: config.workers ?? defaultWorkers(),
     timeoutMs: (spec) => config.cellTimeoutMs ?? defaultCellTimeout(spec),
     heapMb: config.cellMemoryMb,
     onProgress: config.onProgress,
     onStart: (spec) => {
+      startedAt.set(spec.cell.index, performance.now())
       running.set(spec.cell.index, `${spec.cell.algorithm}${spec.cell.variant ? ` (${spec.cell.variant})` : ''} seed ${spec.cell.seed}`)
       stage()
     },
     onDone: (spec, rows) => {
+      timed.push({ spec, seconds: (performance.now() - startedAt.get(spec.cell.index)!) / 1000 })
       store?.save(spec, rows)
       finished.set(spec.cell.index, rows)
       running.delete(spec.cell.index)
@@ -101,6 +107,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
       stage()
     },
   })
+  recordCellTimes(timed)
   const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {}, plan, cells, failures, reused }
   for (const spec of cells) {
     const rows = finished.get(spec.cell.index)
