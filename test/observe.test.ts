@@ -72,6 +72,32 @@ describe('plugins see what a platform sees', () => {
     expect(view.products.price).toEqual(catalog.products.price)
   })
 
+  it('a column copied on first read holds what a copy made at create() holds, at every session of every round', () => {
+    // Both plugins rank the same way (by relevance); one takes its copies in create(), the other first reads them in round 1.
+    const read = (market: MarketView) => [market.products.price, market.products.reviews, market.products.ratingSum, market.products.sales, market.sellers.budgetLeft, market.sellers.active]
+    const seen: Record<string, string[]> = { early: [], late: [] }
+    const reader = (name: 'early' | 'late') =>
+      probe(name, (context) => {
+        const base = relevance.create({ ...context, params: {} })
+        let columns = name === 'early' ? read(context.market) : null
+        return {
+          rank(session, slots) {
+            if (session.round === 1) columns ??= read(context.market)
+            if (columns) seen[name].push(columns.map((c) => Array.from(c).join()).join('|'))
+            base.rank(session, slots)
+          },
+        }
+      })
+    // And both hold the engine's own values: what the market was after the session before, within a round.
+    const engine: string[] = []
+    const after = defineCollector<null>({ name: 'engine-columns', create: ({ market }) => ({ session: () => void engine.push(read(market as unknown as MarketView).map((c) => Array.from(c).join()).join('|')), result: () => null }) })
+    runMarket({ plugin: reader('early'), params: {}, market: small, catalog, seed: 1, collectors: [after] })
+    run(reader('late'))
+    expect(seen.late.length).toBe(small.sessionsPerRound)
+    expect(seen.late).toEqual(seen.early.slice(-small.sessionsPerRound))
+    for (let s = 1; s < seen.early.length; s++) if (s % small.sessionsPerRound !== 0) expect(seen.early[s]).toBe(engine[s - 1])
+  })
+
   it('only a plugin that declares truth: true is handed the truth, and the oracle ranks by it (ndcg_at_10 = 1)', () => {
     let truth: unknown = 'unset'
     run(probe('peeker', (context) => ((truth = context.truth), { rank: () => {} })), { ...small, rounds: 1, sessionsPerRound: 1 })

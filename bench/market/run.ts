@@ -29,14 +29,13 @@ export interface RunOptions {
   collectors?: readonly CollectorDef[]
   /** Sessions of the last round kept for the throughput benchmark. */
   capture?: number
-  /** Sessions simulated on a throwaway copy before the timed run, so JIT warm-up stays out of the timing. */
+  /** The run's first sessions left out of its timing (the JIT's warm-up); at most half the run's sessions. */
   warmupSessions?: number
   onProgress?: (sessionsDone: number) => void
 }
 
 /** Runs one plugin over one seeded market for all rounds; returns what the collectors gathered. */
 export function runMarket(options: RunOptions): RunOutcome {
-  if (options.warmupSessions) new MarketRun({ ...options, collectors: [], capture: 0, onProgress: undefined }, 'warmup').warmUp(options.warmupSessions)
   return new MarketRun(options).run()
 }
 
@@ -97,7 +96,7 @@ export class MarketRun {
   private sessionIndex = 0
   private peakMemory = 0
 
-  constructor(private readonly options: RunOptions, stream = '') {
+  constructor(private readonly options: RunOptions) {
     const { market: p, plugin, seed } = options
     const m = (this.m = forkCatalog(options.catalog))
     this.p = p
@@ -107,15 +106,15 @@ export class MarketRun {
     const params = frozenCopy(options.params)
     this.rules = platformRules(plugin.platform?.(params))
     this.exam = examinationWeights(p.slots)
-    this.visitRng = makeRng(seed, `${stream}sessions`)
-    const buyerRng = makeRng(seed, `${stream}buyers`)
+    this.visitRng = makeRng(seed, `sessions`)
+    const buyerRng = makeRng(seed, `buyers`)
     this.popularity = cumulative(m.categories.popularity)
     this.slots = new Slots(p.slots)
     this.retrieval = new Retrieval(m, { ...p.retrieval, feedPoolPerCategory: p.feedPoolPerCategory })
     this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng)
     this.buyer = new BuyerModel(m, p.buyer, this.rules, this.exam, this.ledger, buyerRng)
     const profit = new Float64Array(m.sellers.count)
-    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, `${stream}sellers`), syncListings: () => this.syncListings() }
+    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, `sellers`), syncListings: () => this.syncListings() }
     this.forces = SELLER_FORCES.map((make) => make(context))
     for (const force of this.forces) force.init?.()
     this.syncListings()
@@ -140,7 +139,7 @@ export class MarketRun {
     this.marketView = new PluginMarketView(m)
     const truth = this.truthRelevance ? { quality: m.products.quality.slice(), relevance: this.truthRelevance } : undefined
     this.globals = snapshotGlobals()
-    const pluginContext = { market: this.marketView.view, params, rng: makeRng(seed, `${stream}plugin:${plugin.name}`), k: p.slots, truth }
+    const pluginContext = { market: this.marketView.view, params, rng: makeRng(seed, `plugin:${plugin.name}`), k: p.slots, truth }
     this.ranker = this.guarded('create', null, () => plugin.create(pluginContext))
     this.checkGlobals(null)
     const { onSession, observe } = this.ranker
@@ -166,12 +165,16 @@ export class MarketRun {
 
   run(): RunOutcome {
     const { rounds, sessionsPerRound } = this.p
-    const { capture = 0, onProgress } = this.options
-    const started = performance.now()
+    const { capture = 0, onProgress, warmupSessions = 0 } = this.options
+    // The clock starts after the warm-up: in the run itself, so no second copy of the market is built.
+    const untimed = Math.min(warmupSessions, Math.floor((rounds * sessionsPerRound) / 2))
+    let started = performance.now()
+    let done = 0
     for (let r = 0; r < rounds; r++) {
       this.startRound(r)
       const capturing = r === rounds - 1 ? capture : 0
       for (let s = 0; s < sessionsPerRound; s++) {
+        if (untimed > 0 && done++ === untimed) started = performance.now()
         this.runSession(r, s < capturing)
         if (onProgress && (s & 255) === 255) onProgress(256)
       }
@@ -182,13 +185,7 @@ export class MarketRun {
     const collected = new Collected()
     for (const { def, collector } of this.collectors) collected.set(def, collector.result())
     const { m, ranker, captured, peakMemory } = this
-    return { totals: this.ledger.runTotals, collected, activeAtEnd: m.sellers.active.slice(), elapsedMs, peakMemoryBytes: peakMemory, captured, ranker, market: m }
-  }
-
-  /** Round 0's first sessions, for the JIT, on this throwaway run. */
-  warmUp(sessions: number): void {
-    this.startRound(0)
-    for (let s = 0; s < sessions; s++) this.runSession(0, false)
+    return { totals: this.ledger.runTotals, collected, activeAtEnd: m.sellers.active.slice(), elapsedMs, timedSessions: rounds * sessionsPerRound - untimed, peakMemoryBytes: peakMemory, captured, ranker, market: m }
   }
 
   startRound(r: number): void {

@@ -125,6 +125,8 @@ export interface RunOutcome {
   activeAtEnd: Uint8Array
   /** Wall time of the timed simulation (after the warm-up; not deterministic). */
   elapsedMs: number
+  /** Sessions in elapsedMs: all of the run's but the warm-up's. */
+  timedSessions: number
   /** Peak of V8 heap + array buffers sampled at round ends, in bytes (not deterministic). */
   peakMemoryBytes: number
   /** Sessions of the last round kept for the rank() throughput benchmark. */

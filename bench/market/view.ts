@@ -2,7 +2,7 @@ import { OBSERVABLE_COLUMNS, type MarketView } from '../../algorithms/kit/contra
 import type { Catalog } from '../../datasets/catalog.ts'
 
 type Entity = keyof typeof OBSERVABLE_COLUMNS
-type Column = ArrayLike<number> & { set(from: ArrayLike<number>): void; slice(): Column }
+type Column = ArrayLike<number> & { [index: number]: number; set(from: ArrayLike<number>): void; slice(): Column }
 const ENTITIES = Object.keys(OBSERVABLE_COLUMNS) as Entity[]
 
 /** A shallow copy with the same prototype: an id list (string[] or PrefixedIds) the plugin may scribble on. */
@@ -12,17 +12,22 @@ function copyIds<T extends object>(ids: T): T {
 
 /**
  * A plugin's view of the market: its own copies of the observable columns (OBSERVABLE_COLUMNS),
- * never the engine's arrays, so whatever it writes changes only what it sees itself. The engine
- * refreshes the copies whenever the market changes between its calls: after the sellers act at a
- * round's start and after the round's books close (`refresh`), and, within a round, the few entries
- * a session changed (`syncSession`: the budgets its ad clicks spent, the review its order left).
+ * never the engine's arrays, so whatever it writes changes only what it sees itself.
+ *
+ * A column is copied the first time the plugin reads it (most plugins read a few), and from then on
+ * kept equal to the engine's whenever the market changes between the plugin's calls: after the
+ * sellers act at a round's start and after the round's books close (`refresh`), and, within a
+ * round, the few entries a session changed (`syncSession`: the budgets its ad clicks spent, the
+ * review its order left). Those are the only times observable columns change, so a column copied
+ * late holds what an early copy would: the plugin sees the same market either way.
  */
 export class PluginMarketView {
   readonly view: MarketView
-  private readonly pairs: [from: Column, to: Column][] = []
-  private readonly budgetLeft: Float64Array
-  private readonly reviews: Int32Array
-  private readonly ratingSum: Float32Array
+  /** The columns the plugin has read, each with the engine's column it copies. */
+  private readonly live: [from: Column, to: Column][] = []
+  private budgetLeft: Column | null = null
+  private reviews: Column | null = null
+  private ratingSum: Column | null = null
 
   constructor(private readonly m: Catalog) {
     const view: Record<string, unknown> = { groupCount: m.groupCount }
@@ -30,37 +35,49 @@ export class PluginMarketView {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
       for (const key of OBSERVABLE_COLUMNS[entity] as readonly string[]) {
-        const column = source[key]
-        if (ArrayBuffer.isView(column)) {
-          copy[key] = (column as unknown as Column).slice()
-          this.pairs.push([column as unknown as Column, copy[key] as Column])
-        } else copy[key] = copyIds(column as object)
+        // Copied on first read, then a plain data property (an accessor would slow the plugin's hot loops).
+        const settle = (value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
+        Object.defineProperty(copy, key, {
+          enumerable: true,
+          configurable: true,
+          get: () => settle(this.copyOf(entity, key, source[key] as object))[key],
+          set: (value: unknown) => void settle(value),
+        })
       }
       view[entity] = copy
     }
     this.view = view as unknown as MarketView
-    const own = (entity: Entity, key: string) => (view[entity] as Record<string, unknown>)[key]
-    this.budgetLeft = own('sellers', 'budgetLeft') as Float64Array
-    this.reviews = own('products', 'reviews') as Int32Array
-    this.ratingSum = own('products', 'ratingSum') as Float32Array
   }
 
-  /** Every observable column copied again from the engine's market. */
+  private copyOf(entity: Entity, key: string, column: object): unknown {
+    if (!ArrayBuffer.isView(column)) return copyIds(column)
+    const from = column as unknown as Column
+    const to = from.slice()
+    this.live.push([from, to])
+    if (entity === 'sellers' && key === 'budgetLeft') this.budgetLeft = to
+    if (entity === 'products' && key === 'reviews') this.reviews = to
+    if (entity === 'products' && key === 'ratingSum') this.ratingSum = to
+    return to
+  }
+
+  /** Every column the plugin has read, copied again from the engine's market. */
   refresh(): void {
-    for (const [from, to] of this.pairs) to.set(from)
+    for (const [from, to] of this.live) to.set(from)
   }
 
   /** The entries a session changed: the sellers of clicked sponsored slots, the product bought. */
   syncSession(products: Int32Array, cpc: Float64Array, clicked: Uint8Array, count: number, purchasedSlot: number): void {
     const { products: engineProducts, sellers } = this.m
-    for (let r = 0; r < count; r++) {
-      if (!clicked[r] || cpc[r] <= 0) continue
-      const seller = engineProducts.seller[products[r]]
-      this.budgetLeft[seller] = sellers.budgetLeft[seller]
-    }
+    const budgetLeft = this.budgetLeft
+    if (budgetLeft)
+      for (let r = 0; r < count; r++) {
+        if (!clicked[r] || cpc[r] <= 0) continue
+        const seller = engineProducts.seller[products[r]]
+        budgetLeft[seller] = sellers.budgetLeft[seller]
+      }
     if (purchasedSlot < 0) return
     const p = products[purchasedSlot]
-    this.reviews[p] = engineProducts.reviews[p]
-    this.ratingSum[p] = engineProducts.ratingSum[p]
+    if (this.reviews) this.reviews[p] = engineProducts.reviews[p]
+    if (this.ratingSum) this.ratingSum[p] = engineProducts.ratingSum[p]
   }
 }

@@ -162,7 +162,7 @@ export const SUMMARY_METRICS: readonly SummaryMetric[] = [
 
 /** throughput.csv after the keys: the only non-deterministic file. */
 export const THROUGHPUT_METRICS: readonly MetricDef[] = [
-  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics), timed after a warm-up of 2,000 sessions on a throwaway copy of the market so JIT compilation is not counted. Empty when --bench-time is 0 (nothing measured).'),
+  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics), timed after the first 2,000 sessions of the run (at most half its sessions), a warm-up for the JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Empty when --bench-time is 0 (nothing measured).'),
   def('rank_ops_per_sec', 'speed', 'higher', 'rank() calls per second, measured with tinybench replaying sessions captured in the last round.'),
   def('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
   def('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),

@@ -11,7 +11,7 @@ import { throughputRow } from './throughput.ts'
 
 /** Sessions of the last round replayed by the throughput benchmark. */
 const CAPTURED_SESSIONS = 200
-/** Sessions simulated on a throwaway copy before each timed run: JIT warm-up stays out of sessions_per_sec (assumption: enough for V8 to optimise the hot path). */
+/** A run's first sessions, left out of sessions_per_sec: the JIT's warm-up (assumption: enough for V8 to optimise the hot path). */
 const WARMUP_SESSIONS = 2000
 
 /** A finished cell's rows of each result file. */

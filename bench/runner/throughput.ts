@@ -31,7 +31,7 @@ export async function throughputRow(keys: RowKeys, o: RunOutcome, k: number, tim
   }
   return {
     ...keys,
-    sessions_per_sec: o.elapsedMs > 0 ? (o.totals.sessions / o.elapsedMs) * 1000 : '',
+    sessions_per_sec: o.elapsedMs > 0 ? (o.timedSessions / o.elapsedMs) * 1000 : '',
     ...rank,
     peak_memory_mb: o.peakMemoryBytes / 2 ** 20,
   }
