@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -40,6 +40,15 @@ describe('cells are dispatched longest first, from earlier runs', () => {
     recordCellTimes([{ spec: specs[0], seconds: 5 }], file)
     recordCellTimes([{ spec: specs[0], seconds: 7 }], file)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ byHash: { h0: 7 }, byAlgorithm: { relevance: 0.007 } })
+  })
+
+  it('takes only finite times from a damaged cache', () => {
+    const file = cache()
+    recordCellTimes([{ spec: specs[0], seconds: 5 }], file)
+    writeFileSync(file, JSON.stringify({ byHash: { h0: 'x', h1: 3, h2: -1 }, byAlgorithm: [1] }))
+    expect(readCellTimes(file)).toEqual({ byHash: { h1: 3 }, byAlgorithm: {} })
+    writeFileSync(file, '{not json')
+    expect(readCellTimes(file)).toEqual({ byHash: {}, byAlgorithm: {} })
   })
 
   it('is a hint only: a cache that cannot be written is ignored without an error', () => {

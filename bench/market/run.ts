@@ -106,15 +106,15 @@ export class MarketRun {
     const params = frozenCopy(options.params)
     this.rules = platformRules(plugin.platform?.(params))
     this.exam = examinationWeights(p.slots)
-    this.visitRng = makeRng(seed, `sessions`)
-    const buyerRng = makeRng(seed, `buyers`)
+    this.visitRng = makeRng(seed, 'sessions')
+    const buyerRng = makeRng(seed, 'buyers')
     this.popularity = cumulative(m.categories.popularity)
     this.slots = new Slots(p.slots)
     this.retrieval = new Retrieval(m, { ...p.retrieval, feedPoolPerCategory: p.feedPoolPerCategory })
     this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng)
     this.buyer = new BuyerModel(m, p.buyer, this.rules, this.exam, this.ledger, buyerRng)
     const profit = new Float64Array(m.sellers.count)
-    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, `sellers`), syncListings: () => this.syncListings() }
+    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, 'sellers'), syncListings: () => this.syncListings() }
     this.forces = SELLER_FORCES.map((make) => make(context))
     for (const force of this.forces) force.init?.()
     this.syncListings()

@@ -11,7 +11,7 @@ import type { CellSpec } from './plan.ts'
  * (node_modules/.cache, the usual place for such hints). It is a hint and nothing else: the result
  * files are assembled in plan order, so the dispatch order never changes a byte of them; a cell
  * never seen before is estimated from its plugin's seconds per session, and with nothing known
- * the plan order stands. Shards never use it (every shard must compute the same split).
+ * the plan order stands. The split into shards never depends on it (every shard computes the same split).
  */
 const CACHE = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.cache/trafficbench/cell-seconds.json')
 /** Cells remembered; the oldest are forgotten first. */
@@ -29,7 +29,10 @@ const sessionsOf = ({ scenario: { market } }: CellSpec) => market.rounds * marke
 export function readCellTimes(file = CACHE): CellTimes {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CellTimes>
-    return { byHash: { ...data.byHash }, byAlgorithm: { ...data.byAlgorithm } }
+    // Whatever is in the file, only finite non-negative numbers are taken as times.
+    const times = (record: unknown) =>
+      Object.fromEntries(Object.entries(record && typeof record === 'object' && !Array.isArray(record) ? record : {}).filter(([, v]) => typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+    return { byHash: times(data.byHash), byAlgorithm: times(data.byAlgorithm) }
   } catch {
     return { byHash: {}, byAlgorithm: {} }
   }
