@@ -125,7 +125,8 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
   const groupCost: number[] = []
   for (let s = 0, drawn = 0; s < sellers.count; s++) {
     const incumbent = sellers.joinRound[s] === 0
-    const identicalOfferRate = params.identicalOfferRate[ARCHETYPES[sellers.archetype[s]]]
+    const archetype = ARCHETYPES[sellers.archetype[s]]
+    const identicalOfferRate = params.identicalOfferRate[archetype]
     for (let j = 0; j < counts[s]; j++, drawn++) {
       const c = categoryOf[drawn]
       const i = place[c]++
@@ -142,7 +143,7 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
         g = groupFirst.length
         // A brand's own line is not offered by other sellers (brand protection; assumption), so
         // only groups started by factories and traders are open to further offers.
-        if (ARCHETYPES[sellers.archetype[s]] !== 'brand') existing.push(g)
+        if (archetype !== 'brand') existing.push(g)
         groupFirst.push(i)
         groupCost.push(categories.refPrice[c] * uniform(rng, 0.25, 0.45))
         p.quality[i] = Math.min(1, Math.max(0.05, 0.6 + 0.18 * normal(rng)))

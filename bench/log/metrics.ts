@@ -192,10 +192,10 @@ export interface LogRows {
   empty: EmptyColumn[]
 }
 
-/** summary.csv, rounds.csv and sellers.csv rows of a log, columns as the simulation's; '' where undefined. */
 /** A value as a cell: numbers as summarize writes them (NaN, a rate over an empty group, as an empty cell). */
 const emptyCell = (v: Value) => (typeof v === 'number' ? emptyIfNaN(v) : v)
 
+/** summary.csv, rounds.csv and sellers.csv rows of a log, columns as the simulation's; '' where undefined. */
 export function logRows(keys: RowKeys, x: LogContext): LogRows {
   const have = availableInputs(x)
   const empty: EmptyColumn[] = []
