@@ -1,7 +1,8 @@
 /**
  * The columnar marketplace: every entity is a set of parallel typed arrays indexed by a dense id.
  * The generator and the CSV importer both produce a Catalog; each run forks it (forkCatalog) and
- * mutates its own copies of the dynamic columns (price, reviews, sales, bids, activity).
+ * mutates its own copies of the dynamic columns (price, reviews, sales, bids, activity), or, when
+ * the catalog is its alone (a cell's), writes them in place (catalogAsGenerated keeps what the metrics read).
  */
 export const ARCHETYPES = ['factory', 'trader', 'brand'] as const
 export const ORIGINS = ['cross-border', 'local'] as const
@@ -156,6 +157,28 @@ export function forkCatalog(c: Catalog): Catalog {
   const sellers = { ...c.sellers }
   for (const key of RUN_SELLER_COLUMNS) (sellers as Record<string, unknown>)[key] = c.sellers[key].slice()
   return { ...c, products, sellers }
+}
+
+/**
+ * The catalog as generated, for what is computed after a run: every column a run leaves alone,
+ * and the starting prices (the one written column the metrics compare with).
+ */
+export interface CatalogAsGenerated extends Omit<Catalog, 'products' | 'sellers'> {
+  products: Omit<Products, (typeof RUN_PRODUCT_COLUMNS)[number]> & Pick<Products, 'price'>
+  sellers: Omit<Sellers, (typeof RUN_SELLER_COLUMNS)[number]>
+}
+
+/**
+ * Taken before a run that is handed the catalog itself (RunOptions.ownsCatalog) writes its columns:
+ * the shared columns, a copy of the prices, none of the other columns the run writes (not even
+ * at run time, so a metric cannot read a run's end state as the catalog's).
+ */
+export function catalogAsGenerated(c: Catalog): CatalogAsGenerated {
+  const products: Record<string, unknown> = { ...c.products, price: c.products.price.slice() }
+  for (const key of RUN_PRODUCT_COLUMNS) if (key !== 'price') delete products[key]
+  const sellers: Record<string, unknown> = { ...c.sellers }
+  for (const key of RUN_SELLER_COLUMNS) delete sellers[key]
+  return { ...c, products, sellers } as unknown as CatalogAsGenerated
 }
 
 export interface Buyers {

@@ -6,6 +6,7 @@ import temu from '../algorithms/temu.ts'
 import { definePlugin, type Plugin } from '../algorithms/kit/contract.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { slotsError } from '../algorithms/kit/validate.ts'
+import { catalogAsGenerated } from '../datasets/catalog.ts'
 import { generateCatalog } from '../datasets/generate.ts'
 import { examinationWeights } from '../algorithms/kit/attention.ts'
 import { runMarket } from '../bench/market/run.ts'
@@ -25,6 +26,7 @@ const run = (plugin: Plugin, params: Record<string, unknown> = {}) => {
   const o = runMarket({ plugin, params: plugin.params.parse(params), market, catalog, seed: 1, collectors: collectorsFor() })
   return { ...o, ...o.totals, sellers: o.collected.get(sellerTotals), rounds: o.collected.get(roundHistory), listings: o.collected.get(listingOutcomes), trends: o.collected.get(marketTrends) }
 }
+const keys = { algorithm: 'amazon', variant: '', scenario: 'small', seed: 1 }
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0)
 
 describe('output validation', () => {
@@ -64,6 +66,23 @@ describe('market engine', () => {
     const b = run(amazon)
     expect(b.sellers).toEqual(a.sellers)
     expect(b.rounds.map((r) => r.totals.gmv)).toEqual(a.rounds.map((r) => r.totals.gmv))
+  })
+
+  it('a run handed the catalog itself writes it and gives the same results as a run on a fork', () => {
+    const own = generateCatalog(scenario.catalog, 1, market.rounds)
+    const generated = catalogAsGenerated(own)
+    const listedBefore = own.products.listed.slice()
+    const pricesBefore = own.products.price.slice()
+    const o = runMarket({ plugin: amazon, params: amazon.params.parse({}), market, catalog: own, ownsCatalog: true, seed: 1, collectors: collectorsFor() })
+    const forked = runMarket({ plugin: amazon, params: amazon.params.parse({}), market, catalog, seed: 1, collectors: collectorsFor() })
+    expect(o.market.products.price).toBe(own.products.price)
+    expect(own.products.price).not.toEqual(pricesBefore) // the run repriced the catalog's own column
+    expect(summaryRow(keys, o, generated)).toEqual(summaryRow(keys, forked, catalog))
+    // What stays for the metrics: the prices as generated (a copy), none of the other written columns.
+    expect(generated.products.price).toEqual(pricesBefore)
+    expect(Object.keys(generated.products)).not.toContain('listed')
+    expect(Object.keys(generated.sellers)).not.toContain('active')
+    expect(listedBefore).toEqual(catalog.products.listed) // the shared catalog itself was never written
   })
 
   it('keeps its books: exposure, impressions, orders and money add up', () => {

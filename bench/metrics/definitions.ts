@@ -1,4 +1,4 @@
-import type { Catalog } from '../../datasets/catalog.ts'
+import type { CatalogAsGenerated } from '../../datasets/catalog.ts'
 import type { CollectorDef, RunOutcome } from '../market/types.ts'
 import { listingOutcomes } from './collectors/listing-outcomes.ts'
 import { marketTrends } from './collectors/market-trends.ts'
@@ -35,13 +35,13 @@ export interface SummaryMetric extends MetricDef {
 
 /** A rounds.csv metric, computed from one round's record. */
 export interface RoundMetric extends MetricDef {
-  value(round: RoundRecord & { ndcgSum: number }, catalog: Catalog): number
+  value(round: RoundRecord & { ndcgSum: number }, catalog: CatalogAsGenerated): number
 }
 
 /** What a summary metric reads: the run's outcome, its catalog, and (through get) what its collectors gathered. */
 export interface RunResult {
   outcome: RunOutcome
-  catalog: Catalog
+  catalog: CatalogAsGenerated
   get<R>(collector: CollectorDef<R>): R
 }
 

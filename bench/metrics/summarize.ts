@@ -1,4 +1,4 @@
-import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../../datasets/catalog.ts'
+import { ARCHETYPES, SIZE_TIERS, type CatalogAsGenerated } from '../../datasets/catalog.ts'
 import type { RunOutcome } from '../market/types.ts'
 import { roundHistory } from './collectors/rounds.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
@@ -16,23 +16,23 @@ export type Row = Record<string, string | number>
 /** An undefined value (NaN: a rate over an empty group) is written as an empty cell, not 0. */
 export const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)
 
-function runResult(outcome: RunOutcome, catalog: Catalog): RunResult {
+function runResult(outcome: RunOutcome, catalog: CatalogAsGenerated): RunResult {
   return { outcome, catalog, get: (def) => outcome.collected.get(def) }
 }
 
 /** summary.csv's row for one run: each metric's value as bench/metrics/definitions.ts defines it. */
-export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: Catalog, metrics: readonly SummaryMetric[] = SUMMARY_METRICS): Row {
+export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated, metrics: readonly SummaryMetric[] = SUMMARY_METRICS): Row {
   const run = runResult(outcome, catalog)
   // An undefined value (NaN: a rate over an empty group) is an empty cell, not 0.
   return { ...keys, ...Object.fromEntries(metrics.map((m) => [m.name, emptyIfNaN(m.value(run))])) }
 }
 
-export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: Catalog): Row[] {
+export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {
   const ndcg = outcome.collected.get(rankingQuality).ndcgByRound
   return outcome.collected.get(roundHistory).map((record, round) => ({ ...keys, round, ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value({ ...record, ndcgSum: ndcg[round] }, catalog)])) }))
 }
 
-export function sellerRows(keys: RowKeys, outcome: RunOutcome, catalog: Catalog): Row[] {
+export function sellerRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {
   const { sellers } = catalog
   const t = outcome.collected.get(sellerTotals)
   return Array.from({ length: sellers.count }, (_, s) => ({

@@ -15,5 +15,5 @@ const { plugin } = (await loadRegistry()).get(pluginName)!
 const generated = performance.now()
 const catalog = generateCatalog({ ...scenario.catalog, products }, scenario.seed, scenario.market.rounds)
 const generateMs = performance.now() - generated
-const o = runMarket({ plugin, params: plugin.params.parse({}), market: { ...scenario.market, rounds }, catalog, seed: scenario.seed, collectors: collectorsFor(), warmupSessions: 2000 })
+const o = runMarket({ plugin, params: plugin.params.parse({}), market: { ...scenario.market, rounds }, catalog, ownsCatalog: true, seed: scenario.seed, collectors: collectorsFor(), warmupSessions: 2000 })
 console.log(JSON.stringify({ products, plugin: pluginName, generateMs, sessionsPerSec: (o.timedSessions / o.elapsedMs) * 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 }))

@@ -1,4 +1,5 @@
 import { loadPluginFile } from '../../algorithms/kit/registry.ts'
+import { catalogAsGenerated } from '../../datasets/catalog.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import { ImpressionLogWriter } from '../log/write.ts'
@@ -37,6 +38,8 @@ export async function runCell(spec: CellSpec, onProgress?: (sessions: number) =>
   if (plugin.name !== cell.algorithm) throw new Error(`${spec.pluginFile} now defines "${plugin.name}", not "${cell.algorithm}"`)
   const catalog = spec.catalogDir ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed) : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
   const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
+  // The run writes the catalog itself (it is this cell's alone); the metrics read it as generated.
+  const generated = catalogAsGenerated(catalog)
   onStage?.('simulating')
   let outcome
   try {
@@ -45,6 +48,7 @@ export async function runCell(spec: CellSpec, onProgress?: (sessions: number) =>
       params: spec.params,
       market: scenario.market,
       catalog,
+      ownsCatalog: true,
       seed: cell.seed,
       collectors: [...collectorsFor(), ...(log ? [impressionLog(log)] : [])],
       capture: CAPTURED_SESSIONS,
@@ -59,9 +63,9 @@ export async function runCell(spec: CellSpec, onProgress?: (sessions: number) =>
   const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
   onStage?.('measuring rank() throughput')
   return {
-    summary: summaryRow(keys, outcome, catalog),
-    rounds: roundRows(keys, outcome, catalog),
-    sellers: sellerRows(keys, outcome, catalog),
+    summary: summaryRow(keys, outcome, generated),
+    rounds: roundRows(keys, outcome, generated),
+    sellers: sellerRows(keys, outcome, generated),
     throughput: await throughputRow(keys, outcome, scenario.market.slots, spec.benchTimeMs),
   }
 }

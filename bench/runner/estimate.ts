@@ -13,8 +13,8 @@ import type { Scenario } from './scenario.ts'
 export const COSTS = {
   /** Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of `default` at 2 rounds × 50 sessions (164 MB). */
   baseBytes: 120e6,
-  /** Per product of the catalog (typed-array columns, topic vectors, the run's fork): npm run perf, amazon at 200,000 → 1,000,000 products: 180 → 406 MB peak RSS. */
-  bytesPerProduct: 300,
+  /** Per product of the catalog (typed-array columns, topic vectors; the run writes the cell's catalog itself), the plugin's view and the round's tallies: npm run perf, amazon at 200,000 → 1,000,000 products: 190 → 433 MB peak RSS. */
+  bytesPerProduct: 305,
   /** Per buyer: 20,000 → 200,000 buyers took 164 → 189 MB. */
   bytesPerBuyer: 143,
   /**
