@@ -44,7 +44,9 @@ describe('a run is a plan of independent cells', () => {
       expect(r.code, r.stderr).toBe(0)
     }
     const slurm = join(work, 'shard-slurm')
-    expect(bench([...PLAN, '--shard', 'auto', '--out', slurm], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' }).code).toBe(0)
+    const auto = bench([...PLAN, '--shard', 'auto', '--out', slurm], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' })
+    expect(auto.code).toBe(0)
+    expect(auto.stdout).toMatch(/, shard 2\/3: 3 of 9 cells/)
     expect(manifest(slurm).shard).toEqual({ index: 2, count: 3 })
     const counts = [...shards, slurm].map((dir) => parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }).length)
     expect(counts).toEqual([3, 3, 3])

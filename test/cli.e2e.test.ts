@@ -144,6 +144,10 @@ export default { name: 'first', summary: 'the first k candidates', claims: [], p
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(readCsv(join(out, 'summary.csv'))[0].algorithm).toBe('first')
+    // Given but not named by --algorithms: it runs nothing, and says so.
+    const left = bench('run', '--scenario', 'small', '--rounds', '1', '--sessions', '50', '--plugin', file, '--algorithms', 'relevance', '--out', join(work, 'js-plugin-left'), '--bench-time', '0', '--quiet')
+    expect(left.code).toBe(0)
+    expect(left.stderr).toMatch(/^bench: warning: --plugin .*first-candidates\.mjs defines "first", which --algorithms does not name: it does not run\n$/)
   })
 
   it('a sweep runs each combination as a variant, named in the column after algorithm', () => {

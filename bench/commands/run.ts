@@ -11,7 +11,7 @@ import { claimResultsFolder } from '../runner/out-dir.ts'
 import { expandRuns } from '../runner/params.ts'
 import { buildPlan } from '../runner/plan.ts'
 import { defaultWorkers } from '../runner/pool.ts'
-import { parseShard } from '../runner/shard.ts'
+import { parseShard, type Shard } from '../runner/shard.ts'
 import { CellStore } from '../runner/store.ts'
 import { loadScenario, presetNames } from '../runner/scenario.ts'
 import { GatesFailed, collect, formatOption, list, nonNegativeInt, positiveInt, progressBar } from './options.ts'
@@ -46,7 +46,11 @@ async function runCommand(opts: RunOptions): Promise<void> {
   if (opts.rounds !== undefined) scenario.market.rounds = opts.rounds
   if (opts.sessions !== undefined) scenario.market.sessionsPerRound = opts.sessions
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard)
-  const selected = selectPlugins(await loadRegistry(opts.plugin), opts.algorithms)
+  const registry = await loadRegistry(opts.plugin)
+  const selected = selectPlugins(registry, opts.algorithms)
+  // A plugin file given but left out by --algorithms would otherwise be loaded and never run, without a word.
+  for (const { plugin, file } of registry.values())
+    if (opts.plugin.includes(file) && !selected.some((s) => s.file === file)) process.stderr.write(`bench: warning: --plugin ${file} defines "${plugin.name}", which --algorithms does not name: it does not run\n`)
   const plugins = expandRuns(selected.map((s) => s.plugin), opts.param, opts.sweep).map((run) => {
     const { file } = selected.find((s) => s.plugin === run.plugin)!
     return { ...run, source: file, file: opts.plugin.includes(file) ? resolve(file) : undefined }
@@ -88,7 +92,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   } finally {
     out.release()
   }
-  printSummary(opts, result, out.path, started)
+  printSummary(opts, shard, result, out.path, started)
   if (result.failures.length) {
     if (process.argv.includes('--debug')) for (const f of result.failures) if (f.stack) process.stderr.write(`${f.spec.cell.id}: ${f.stack}\n`)
     const names = result.failures.map((f) => `${f.spec.cell.id} (round ${f.round}: ${f.reason})`)
@@ -130,7 +134,7 @@ function repricingLine(rows: Row[]): string {
   return `Offers repriced by their sellers to cover platform fees before round 0 (market.feePricing): ${each.join('; ')}${repriced.length < rows.length ? '; none under the others' : ''}.`
 }
 
-function printSummary(opts: RunOptions, result: BenchmarkResult, path: string, started: Date): void {
+function printSummary(opts: RunOptions, shard: Shard | undefined, result: BenchmarkResult, path: string, started: Date): void {
   const label = (r: Row) => ({ ...r, run: r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm })
   const throughput = meanBy(result.throughput.map(label), 'run')
   const rows = meanBy(result.summary.map(label), 'run').map((row) => ({ ...row, ...throughput.find((t) => t.run === row.run) }))
@@ -142,9 +146,9 @@ function printSummary(opts: RunOptions, result: BenchmarkResult, path: string, s
     process.stdout.write(JSON.stringify({ scenario, runs: new Set(result.plan.specs.map((s) => s.cell.id.replace(/\/seed\d+$/, ''))).size, seeds: [...new Set(result.plan.specs.map((s) => s.cell.seed))], cells, results: path, seconds, rows: table }, null, 2) + '\n')
     return
   }
-  const shard = opts.shard === undefined ? '' : `, shard ${opts.shard}: ${cells.here} of ${cells.planned} cells`
+  const shardNote = shard ? `, shard ${shard.index}/${shard.count}: ${cells.here} of ${cells.planned} cells` : ''
   const reused = cells.reused ? `, ${cells.reused} cell(s) reused from the interrupted run` : ''
-  process.stdout.write(`${scenario}: ${rows.length} runs × ${new Set(result.summary.map((r) => r.seed)).size} seed(s), means over seeds${shard}${reused}\n\n`)
+  process.stdout.write(`${scenario}: ${rows.length} runs × ${new Set(result.summary.map((r) => r.seed)).size} seed(s), means over seeds${shardNote}${reused}\n\n`)
   process.stdout.write(formatTable(COLUMNS, rows) + '\n\n')
   process.stdout.write(`${repricingLine(rows)}\n\n`)
   process.stdout.write(`Results in ${path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, report.html${cells.failed ? ', errors.csv' : ''}); ${seconds.toFixed(1)} s\n`)
