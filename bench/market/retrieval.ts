@@ -38,6 +38,12 @@ export class Retrieval {
   private readonly listedHash: Int32Array
   /** Per category and segment, its R best listed products; null while the category fits in R. */
   private readonly segmentLists: (Int32Array | null)[]
+  /**
+   * Per category and segment, the positions (in the category) of its 2R best products, listed or
+   * not, best first: topics never change, so a rebuild only walks this order for the first R listed.
+   */
+  private readonly segmentOrders: (Int32Array | null)[]
+  private readonly taken: Uint8Array
   private readonly segmentOf: Uint8Array
   private readonly segmentQuery: Float64Array
   private readonly scores: Float64Array
@@ -59,6 +65,8 @@ export class Retrieval {
     for (let c = 0; c < m.categories.count; c++) largest = Math.max(largest, m.categories.start[c + 1] - m.categories.start[c])
     const segmented = largest > R ? p.segments : 0
     this.segmentLists = new Array(m.categories.count * p.segments).fill(null)
+    this.segmentOrders = new Array(m.categories.count * p.segments).fill(null)
+    this.taken = new Uint8Array(segmented ? largest : 0)
     const { segmentOf, prototypes } = buyerSegments(m.buyers, segmented)
     this.segmentOf = segmentOf
     this.segmentQuery = segmentQueries(m.categories, prototypes, segmented)
@@ -160,34 +168,86 @@ export class Retrieval {
   /**
    * For a category with more than R listed products, each segment's list: the R listed products
    * with the highest cosine to the segment's query, in catalog order (ties to the earlier product).
+   * They are the first R listed in the segment's order; only when fewer than R of its 2R are still
+   * listed are the listed products scored afresh.
    */
   private rebuildSegments(c: number, from: number, to: number): void {
     const S = this.p.segments
     const R = this.p.maxCandidates
-    const size = to - from
-    if (size <= R) {
+    if (to - from <= R) {
       for (let s = 0; s < S; s++) this.segmentLists[c * S + s] = null
       return
     }
-    const topic = this.m.products.topic
     for (let s = 0; s < S; s++) {
-      const q = this.segmentQuery.subarray((c * S + s) * TOPIC_DIMS, (c * S + s + 1) * TOPIC_DIMS)
-      for (let j = 0; j < size; j++) {
-        const o = this.listed[from + j] * TOPIC_DIMS
-        let dot = 0
-        for (let d = 0; d < TOPIC_DIMS; d++) dot += topic[o + d] * q[d]
-        this.scores[j] = dot
-      }
-      const threshold = kthLargest(this.scores, size, R, this.scratch)
-      let above = 0
-      for (let j = 0; j < size; j++) if (this.scores[j] > threshold) above++
-      let ties = R - above
       const list = (this.segmentLists[c * S + s] ??= new Int32Array(R))
-      let n = 0
-      for (let j = 0; j < size && n < R; j++) {
-        const score = this.scores[j]
-        if (score > threshold || (score === threshold && ties-- > 0)) list[n++] = this.listed[from + j]
-      }
+      const order = (this.segmentOrders[c * S + s] ??= this.bestOrder(c, s, 2 * R))
+      if (!this.firstListed(c, order, list)) this.rescore(c, s, from, to - from, list)
     }
+  }
+
+  /** The segment's query · each product of list[from .. from+size) into this.scores. */
+  private score(c: number, s: number, list: Int32Array, from: number, size: number): void {
+    const topic = this.m.products.topic
+    const q = this.segmentQuery.subarray((c * this.p.segments + s) * TOPIC_DIMS, (c * this.p.segments + s + 1) * TOPIC_DIMS)
+    for (let j = 0; j < size; j++) {
+      const o = list[from + j] * TOPIC_DIMS
+      let dot = 0
+      for (let d = 0; d < TOPIC_DIMS; d++) dot += topic[o + d] * q[d]
+      this.scores[j] = dot
+    }
+  }
+
+  /** Calls take(j) for the `count` best of this.scores[0 .. size), in index order (ties to the lower index). */
+  private forBest(size: number, count: number, take: (j: number, n: number) => void): void {
+    const threshold = kthLargest(this.scores, size, count, this.scratch)
+    let above = 0
+    for (let j = 0; j < size; j++) if (this.scores[j] > threshold) above++
+    let ties = count - above
+    for (let j = 0, n = 0; j < size && n < count; j++) {
+      const score = this.scores[j]
+      if (score > threshold || (score === threshold && ties-- > 0)) take(j, n++)
+    }
+  }
+
+  /** The positions in category c of its `keep` best products for segment s, listed or not, best first (ties: earlier first). */
+  private bestOrder(c: number, s: number, keep: number): Int32Array {
+    const { categories } = this.m
+    const size = categories.start[c + 1] - categories.start[c]
+    this.score(c, s, categories.products, categories.start[c], size)
+    const order = new Int32Array(Math.min(keep, size))
+    this.forBest(size, order.length, (j, n) => (order[n] = j))
+    const scores = this.scores
+    return order.sort((a, b) => scores[b] - scores[a] || a - b)
+  }
+
+  /** The first R listed products of the order into list, in catalog order; false when fewer than R are listed. */
+  private firstListed(c: number, order: Int32Array, list: Int32Array): boolean {
+    const { categories, products } = this.m
+    const R = list.length
+    const start = categories.start[c]
+    const taken = this.taken
+    let chosen = 0
+    let i = 0
+    for (; i < order.length && chosen < R; i++)
+      if (products.listed[categories.products[start + order[i]]]) {
+        taken[order[i]] = 1
+        chosen++
+      }
+    if (chosen < R) {
+      for (let t = 0; t < i; t++) taken[order[t]] = 0
+      return false
+    }
+    for (let j = 0, n = 0; n < R; j++)
+      if (taken[j]) {
+        taken[j] = 0
+        list[n++] = categories.products[start + j]
+      }
+    return true
+  }
+
+  /** The R best of the category's listed products (this.listed[from .. from+size)) for segment s, afresh. */
+  private rescore(c: number, s: number, from: number, size: number, list: Int32Array): void {
+    this.score(c, s, this.listed, from, size)
+    this.forBest(size, list.length, (j, n) => (list[n] = this.listed[from + j]))
   }
 }

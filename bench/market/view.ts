@@ -10,6 +10,29 @@ function copyIds<T extends object>(ids: T): T {
   return Array.isArray(ids) ? (ids.slice() as T) : Object.assign(Object.create(Object.getPrototypeOf(ids)), ids)
 }
 
+/** Per entity object of a view: what its column's first read copies. */
+const firstRead = new WeakMap<object, (key: string) => unknown>()
+const settle = (copy: object, key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
+/**
+ * Each observable column starts as an accessor that, on first read (or write), settles into a plain
+ * data property (an accessor would slow the plugin's hot loops). One accessor per column name,
+ * shared by every view and entity: with accessors of their own, objects past a dozen columns get
+ * shapes V8 keeps as slow dictionaries (every column read in a plugin's loop a hash lookup).
+ */
+const accessorOf = new Map<string, PropertyDescriptor>()
+for (const key of Object.values(OBSERVABLE_COLUMNS).flat() as string[])
+  accessorOf.set(key, {
+    enumerable: true,
+    configurable: true,
+    get(this: object) {
+      return settle(this, key, firstRead.get(this)!(key))[key as never]
+    },
+    set(this: object, value: unknown) {
+      settle(this, key, value)
+    },
+  })
+const lazyColumns = (entity: Entity): PropertyDescriptorMap => Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!]))
+
 /**
  * A plugin's view of the market: its own copies of the observable columns (OBSERVABLE_COLUMNS),
  * never the engine's arrays, so whatever it writes changes only what it sees itself.
@@ -34,17 +57,8 @@ export class PluginMarketView {
     for (const entity of ENTITIES) {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
-      for (const key of OBSERVABLE_COLUMNS[entity] as readonly string[]) {
-        // Copied on first read, then a plain data property (an accessor would slow the plugin's hot loops).
-        const settle = (value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
-        Object.defineProperty(copy, key, {
-          enumerable: true,
-          configurable: true,
-          get: () => settle(this.copyOf(entity, key, source[key] as object))[key],
-          set: (value: unknown) => void settle(value),
-        })
-      }
-      view[entity] = copy
+      firstRead.set(copy, (key) => this.copyOf(entity, key, source[key] as object))
+      view[entity] = Object.defineProperties(copy, lazyColumns(entity))
     }
     this.view = view as unknown as MarketView
   }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { TOPIC_DIMS } from '../datasets/catalog.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { makeRng } from '../datasets/rng.ts'
+import { Retrieval } from '../bench/market/retrieval.ts'
+import { buyerSegments, segmentQueries } from '../bench/market/segments.ts'
+import { loadScenario } from '../bench/runner/scenario.ts'
+
+const scenario = loadScenario('small')
+const R = 40
+const SEGMENTS = 4
+
+/** What a search must retrieve, from scratch: the listed products of the category, or, past R, the R with the highest segment score (ties to the earlier), in catalog order. */
+function expected(catalog: ReturnType<typeof generateCatalog>, queries: Float64Array, c: number, s: number): number[] {
+  const { categories, products } = catalog
+  const listed = Array.from(categories.products.subarray(categories.start[c], categories.start[c + 1])).filter((p) => products.listed[p])
+  if (listed.length <= R) return listed
+  const q = queries.subarray((c * SEGMENTS + s) * TOPIC_DIMS, (c * SEGMENTS + s + 1) * TOPIC_DIMS)
+  const score = (p: number) => {
+    let dot = 0
+    for (let d = 0; d < TOPIC_DIMS; d++) dot += products.topic[p * TOPIC_DIMS + d] * q[d]
+    return dot
+  }
+  const best = new Set(
+    listed
+      .map((p, at) => ({ p, at, score: score(p) }))
+      .sort((a, b) => b.score - a.score || a.at - b.at)
+      .slice(0, R)
+      .map((x) => x.p),
+  )
+  return listed.filter((p) => best.has(p))
+}
+
+describe('retrieval: bounded candidate lists per category and buyer segment', () => {
+  it('equals the R best listed products, computed from scratch, through many listing changes (incremental and rescored paths)', () => {
+    const catalog = generateCatalog({ ...scenario.catalog, products: 6000, categories: 8 }, 3, 2)
+    const retrieval = new Retrieval(catalog, { maxCandidates: R, segments: SEGMENTS, feedPoolPerCategory: 10 })
+    const { segmentOf, prototypes } = buyerSegments(catalog.buyers, SEGMENTS)
+    const queries = segmentQueries(catalog.categories, prototypes, SEGMENTS)
+    const buyerOf = Array.from({ length: SEGMENTS }, (_, s) => segmentOf.indexOf(s))
+    expect(buyerOf.every((b) => b >= 0)).toBe(true)
+    const { products, categories } = catalog
+    const rng = makeRng(7, 'listings')
+    let checked = 0
+    for (let round = 0; round < 12; round++) {
+      // Mostly small changes; now and then a category loses most of its listings (past its 2R best: rescored afresh) or gets them all back.
+      for (let c = 0; c < categories.count; c++) {
+        const share = round % 4 === 3 ? (rng() < 0.5 ? 0.9 : 0) : 0.05
+        for (let j = categories.start[c]; j < categories.start[c + 1]; j++)
+          if (rng() < share || round % 4 === 0) products.listed[categories.products[j]] = round % 4 === 0 ? 1 : 0
+      }
+      retrieval.syncListed()
+      for (let c = 0; c < categories.count; c++)
+        for (let s = 0; s < SEGMENTS; s++) {
+          const n = retrieval.search(buyerOf[s], c)
+          expect(Array.from(retrieval.candidates.subarray(0, n)), `round ${round}, category ${c}, segment ${s}`).toEqual(expected(catalog, queries, c, s))
+          checked++
+        }
+    }
+    expect(checked).toBe(12 * 8 * SEGMENTS)
+  })
+})
