@@ -1,9 +1,8 @@
 import { BUYER_FAVOURITES, TOPIC_DIMS, type Catalog } from '../../datasets/catalog.ts'
+import { CandidateIndex } from './candidate-index.ts'
 import { kthLargest } from './select.ts'
 import { buyerSegments, segmentQueries } from './segments.ts'
 
-/** Candidate keys: stamp × KEY_SPAN + candidate index (exact in a double for 2^29 sessions of 2^24 candidates). */
-const KEY_SPAN = 2 ** 24
 // relevanceOf() unrolls the dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/market/retrieval.ts assumes TOPIC_DIMS = 8')
 
@@ -28,8 +27,7 @@ export class Retrieval {
   readonly candidates: Int32Array
   readonly relevance: Float64Array
   private readonly query = new Float64Array(TOPIC_DIMS)
-  private readonly candidateKey: Float64Array
-  private stamp = 0
+  private readonly candidateIndex: CandidateIndex
   /** The listed products of each category (CSR), rebuilt when listings change. */
   private readonly listedStart: Int32Array
   private readonly listed: Int32Array
@@ -56,7 +54,7 @@ export class Retrieval {
     const R = p.maxCandidates
     this.candidates = new Int32Array(R)
     this.relevance = new Float64Array(R)
-    this.candidateKey = new Float64Array(m.products.count)
+    this.candidateIndex = new CandidateIndex(R)
     this.listedStart = new Int32Array(m.categories.count + 1)
     this.listed = new Int32Array(m.products.count)
     this.listedCount = new Int32Array(m.categories.count).fill(-1)
@@ -107,7 +105,7 @@ export class Retrieval {
     }
     norm = Math.sqrt(norm)
     for (let d = 0; d < TOPIC_DIMS; d++) q[d] /= norm
-    this.stamp++
+    this.candidateIndex.clear()
     const list = this.segmentLists[category * this.p.segments + this.segmentOf[buyer]]
     if (list) return this.collect(list, 0, list.length, 0, list.length, 0)
     const from = this.listedStart[category]
@@ -123,7 +121,7 @@ export class Retrieval {
   feed(buyer: number, offset: number): number {
     const { buyers } = this.m
     for (let d = 0; d < TOPIC_DIMS; d++) this.query[d] = buyers.interest[buyer * TOPIC_DIMS + d]
-    this.stamp++
+    this.candidateIndex.clear()
     let n = 0
     for (let f = 0; f < BUYER_FAVOURITES; f++) {
       const c = buyers.favourites[buyer * BUYER_FAVOURITES + f]
@@ -139,18 +137,14 @@ export class Retrieval {
   }
 
   /** The product's index among this session's candidates, or -1. */
-  readonly indexOf = (product: number): number => {
-    const index = this.candidateKey[product] - this.stamp * KEY_SPAN
-    return index >= 0 && index < KEY_SPAN ? index : -1
-  }
+  readonly indexOf = (product: number): number => this.candidateIndex.indexOf(product)
 
   /** Appends `take` products of list[from .. from+size), starting `skip` in and wrapping, with their relevance. */
   private collect(list: Int32Array, from: number, size: number, skip: number, take: number, n: number): number {
     const q = this.query
     const q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
     const topic = this.m.products.topic
-    const { candidates, relevance, candidateKey } = this
-    const keyBase = this.stamp * KEY_SPAN
+    const { candidates, relevance, candidateIndex } = this
     for (let t = 0; t < take; t++) {
       let j = skip + t
       if (j >= size) j -= size
@@ -159,7 +153,7 @@ export class Retrieval {
       const dot = topic[o] * q0 + topic[o + 1] * q1 + topic[o + 2] * q2 + topic[o + 3] * q3 + topic[o + 4] * q4 + topic[o + 5] * q5 + topic[o + 6] * q6 + topic[o + 7] * q7
       candidates[n] = p
       relevance[n] = dot > 0 ? dot : 0
-      candidateKey[p] = keyBase + n
+      candidateIndex.add(p, n)
       n++
     }
     return n
