@@ -70,6 +70,10 @@ describe('plugins see what a platform sees', () => {
     // Its own copies, not the catalog's arrays.
     expect(view.products.price).not.toBe(catalog.products.price)
     expect(view.products.price).toEqual(catalog.products.price)
+    // Read through an object that inherits from the view (columns settle on the view's own object), or spread.
+    const inherited = Object.create(view.sellers) as Record<string, unknown>
+    expect(inherited.active).toBe(view.sellers.active)
+    expect({ ...view.products }.sales).toBe(view.products.sales)
   })
 
   it('a column copied on first read holds what a copy made at create() holds, at every session of every round', () => {

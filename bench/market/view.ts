@@ -12,6 +12,11 @@ function copyIds<T extends object>(ids: T): T {
 
 /** Per entity object of a view: what its column's first read copies. */
 const firstRead = new WeakMap<object, (key: string) => unknown>()
+/** The view object an accessor belongs to, when reached through an object that inherits from it. */
+function ownerOf(target: object): object {
+  for (let o: object | null = target; o; o = Object.getPrototypeOf(o)) if (firstRead.has(o)) return o
+  throw new TypeError('a market view column was read through an object that is not the view')
+}
 const settle = (copy: object, key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
 /**
  * Each observable column starts as an accessor that, on first read (or write), settles into a plain
@@ -25,10 +30,11 @@ for (const key of Object.values(OBSERVABLE_COLUMNS).flat() as string[])
     enumerable: true,
     configurable: true,
     get(this: object) {
-      return settle(this, key, firstRead.get(this)!(key))[key as never]
+      const owner = ownerOf(this)
+      return settle(owner, key, firstRead.get(owner)!(key))[key as never]
     },
     set(this: object, value: unknown) {
-      settle(this, key, value)
+      settle(ownerOf(this), key, value)
     },
   })
 const lazyColumns = (entity: Entity): PropertyDescriptorMap => Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!]))
