@@ -66,11 +66,12 @@ export const MarketParamsSchema = z
     /**
      * Candidate generation (bench/market/retrieval.ts): at most maxCandidates (R) per session; a
      * category with more listed products gives each of `segments` buyer segments its own R best
-     * (assumptions: R near today's typical category size, so results barely move; 16 segments).
+     * (assumptions: R = 800, near the default's typical category (a search there averages 661
+     * candidates unbounded), so results barely move (README § the model); 16 segments).
      * relevanceNoise: σ of the platform's relevance-estimation error (bench/market/noise.ts; 0 = plugins see the true relevance).
      */
     retrieval: z
-      .object({ maxCandidates: z.number().int().min(1).max(65535).default(1000), segments: z.number().int().min(1).max(255).default(16), relevanceNoise: z.number().min(0).max(1).default(0.1) })
+      .object({ maxCandidates: z.number().int().min(1).max(65535).default(800), segments: z.number().int().min(1).max(255).default(16), relevanceNoise: z.number().min(0).max(1).default(0.1) })
       .strict()
       .prefault({}),
     /** Sales velocity keeps this share of itself each round, plus the round's orders. */
