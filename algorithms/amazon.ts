@@ -104,30 +104,38 @@ export default definePlugin({
  */
 function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, velocity: Float64Array, priorScore: Float64Array, predictedAdValue: Float64Array): void {
   const { products, sellers } = market
+  const { seller, sales, clicks, impressions, reviews, ratingSum, repeatRate, price, priceElsewhere } = products
   const storeSales = new Float64Array(sellers.count)
   let allSales = 0
   for (let p = 0; p < products.count; p++) {
-    storeSales[products.seller[p]] += products.sales[p]
-    allSales += products.sales[p]
+    storeSales[seller[p]] += sales[p]
+    allSales += sales[p]
   }
   const averageStore = allSales / sellers.count || 1
+  // Terms that take the same value for many products are computed once (the same operations, so the same scores).
+  const storeTerm = storeSales.map((storeSale) => params.storeWeight * Math.log1p(storeSale / averageStore))
+  const logNoConversion = Math.log(1 / 10)
   for (let p = 0; p < products.count; p++) {
-    const runOrders = products.sales[p] - startingSales[p]
-    predictedAdValue[p] = ((products.clicks[p] + 0.5) / (products.impressions[p] + 50)) * ((runOrders + 0.3) / (products.clicks[p] + 10))
-    if (params.priceParity && products.priceElsewhere[p] < products.price[p] * (1 - params.parityTolerance)) {
+    const runOrders = sales[p] - startingSales[p]
+    predictedAdValue[p] = ((clicks[p] + 0.5) / (impressions[p] + 50)) * ((runOrders + 0.3) / (clicks[p] + 10))
+    if (params.priceParity && priceElsewhere[p] < price[p] * (1 - params.parityTolerance)) {
       priorScore[p] = -Infinity
       continue
     }
-    const conversion = (products.sales[p] - startingSales[p] + 1) / (products.clicks[p] + 10)
-    const rating = averageRating(products.reviews[p], products.ratingSum[p]) / 5
-    const local = sellers.origin[products.seller[p]] === 1
+    const logConversion = runOrders === 0 && clicks[p] === 0 ? logNoConversion : Math.log((runOrders + 1) / (clicks[p] + 10))
+    const rating = averageRating(reviews[p], ratingSum[p]) / 5
+    const local = sellers.origin[seller[p]] === 1
     priorScore[p] =
-      params.velocityWeight * Math.log1p(velocity[p]) +
-      params.conversionWeight * Math.log(conversion) +
+      (velocity[p] === 0 ? 0 : params.velocityWeight * Math.log1p(velocity[p])) +
+      params.conversionWeight * logConversion +
       params.ratingWeight * Math.log(rating) +
-      params.reviewWeight * Math.log1p(products.reviews[p]) +
-      params.repeatWeight * products.repeatRate[p] +
-      params.storeWeight * Math.log1p(storeSales[products.seller[p]] / averageStore) +
+      params.reviewWeight * log1pCount(reviews[p]) +
+      params.repeatWeight * repeatRate[p] +
+      storeTerm[seller[p]] +
       (local ? params.fastFulfilmentBonus : 0)
   }
 }
+
+/** log(1 + n) of the review counts most products have, looked up. */
+const LOG1P_COUNTS = Float64Array.from({ length: 4096 }, (_, n) => Math.log1p(n))
+const log1pCount = (n: number) => (n >= 0 && n < LOG1P_COUNTS.length ? LOG1P_COUNTS[n] : Math.log1p(n))
