@@ -31,8 +31,16 @@ function expected(catalog: ReturnType<typeof generateCatalog>, queries: Float64A
   return listed.filter((p) => best.has(p))
 }
 
+/** A search's relevance, max(0, cosine(topic, normalise(centroid + 0.5 × interest))), computed as the model states it. */
+function relevanceOf({ categories, buyers, products }: ReturnType<typeof generateCatalog>, buyer: number, c: number, p: number): number {
+  const q = Array.from({ length: TOPIC_DIMS }, (_, d) => categories.centroid[c * TOPIC_DIMS + d] + 0.5 * buyers.interest[buyer * TOPIC_DIMS + d])
+  const norm = Math.sqrt(q.reduce((sum, x) => sum + x * x, 0))
+  const dot = q.reduce((sum, x, d) => sum + products.topic[p * TOPIC_DIMS + d] * (x / norm), 0)
+  return dot > 0 ? dot : 0
+}
+
 describe('retrieval: bounded candidate lists per category and buyer segment', () => {
-  it('equals the R best listed products, computed from scratch, through many listing changes (incremental and rescored paths)', () => {
+  it('equals the R best listed products, with their relevance, computed from scratch, through many listing changes (incremental and rescored paths)', () => {
     const catalog = generateCatalog({ ...scenario.catalog, products: 6000, categories: 8 }, 3, 2)
     const retrieval = new Retrieval(catalog, { maxCandidates: R, segments: SEGMENTS, feedPoolPerCategory: 10 })
     const { segmentOf, prototypes } = buyerSegments(catalog.buyers, SEGMENTS)
@@ -54,6 +62,7 @@ describe('retrieval: bounded candidate lists per category and buyer segment', ()
         for (let s = 0; s < SEGMENTS; s++) {
           const n = retrieval.search(buyerOf[s], c)
           expect(Array.from(retrieval.candidates.subarray(0, n)), `round ${round}, category ${c}, segment ${s}`).toEqual(expected(catalog, queries, c, s))
+          expect(Array.from(retrieval.relevance.subarray(0, n))).toEqual(Array.from(retrieval.candidates.subarray(0, n), (p) => relevanceOf(catalog, buyerOf[s], c, p)))
           checked++
         }
     }

@@ -41,6 +41,12 @@ export class Retrieval {
    * not, best first: topics never change, so a rebuild only walks this order for the first R listed.
    */
   private readonly segmentOrders: (Int32Array | null)[]
+  /**
+   * Per category and segment, the topic vectors of its list's products, in list order: a search
+   * reads them in one sweep, where reading them from the catalog costs a cache miss a candidate
+   * once lists are sparse in large categories (as an IVF index keeps vectors inside its lists).
+   */
+  private readonly segmentTopics: (Float32Array | null)[]
   private readonly taken: Uint8Array
   private readonly segmentOf: Uint8Array
   private readonly segmentQuery: Float64Array
@@ -64,6 +70,7 @@ export class Retrieval {
     const segmented = largest > R ? p.segments : 0
     this.segmentLists = new Array(m.categories.count * p.segments).fill(null)
     this.segmentOrders = new Array(m.categories.count * p.segments).fill(null)
+    this.segmentTopics = new Array(m.categories.count * p.segments).fill(null)
     this.taken = new Uint8Array(segmented ? largest : 0)
     const { segmentOf, prototypes } = buyerSegments(m.buyers, segmented)
     this.segmentOf = segmentOf
@@ -106,11 +113,12 @@ export class Retrieval {
     norm = Math.sqrt(norm)
     for (let d = 0; d < TOPIC_DIMS; d++) q[d] /= norm
     this.candidateIndex.clear()
-    const list = this.segmentLists[category * this.p.segments + this.segmentOf[buyer]]
-    if (list) return this.collect(list, 0, list.length, 0, list.length, 0)
+    const segment = category * this.p.segments + this.segmentOf[buyer]
+    const list = this.segmentLists[segment]
+    if (list) return this.collect(list, 0, list.length, 0, list.length, 0, this.segmentTopics[segment]!)
     const from = this.listedStart[category]
     const size = this.listedStart[category + 1] - from
-    return this.collect(this.listed, from, size, 0, size, 0)
+    return this.collect(this.listed, from, size, 0, size, 0, null)
   }
 
   /**
@@ -131,7 +139,7 @@ export class Retrieval {
       const from = this.listedStart[c]
       const size = this.listedStart[c + 1] - from
       const take = Math.min(size, this.p.feedPoolPerCategory, this.p.maxCandidates - n)
-      n = this.collect(this.listed, from, size, Math.floor(offset * size), take, n)
+      n = this.collect(this.listed, from, size, Math.floor(offset * size), take, n, null)
     }
     return n
   }
@@ -139,17 +147,21 @@ export class Retrieval {
   /** The product's index among this session's candidates, or -1. */
   readonly indexOf = (product: number): number => this.candidateIndex.indexOf(product)
 
-  /** Appends `take` products of list[from .. from+size), starting `skip` in and wrapping, with their relevance. */
-  private collect(list: Int32Array, from: number, size: number, skip: number, take: number, n: number): number {
+  /**
+   * Appends `take` products of list[from .. from+size), starting `skip` in and wrapping, with their
+   * relevance; their topic vectors from listTopics (in list order) when given, else the catalog's.
+   */
+  private collect(list: Int32Array, from: number, size: number, skip: number, take: number, n: number, listTopics: Float32Array | null): number {
     const q = this.query
     const q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
-    const topic = this.m.products.topic
+    const inList = listTopics !== null
+    const topic = listTopics ?? this.m.products.topic
     const { candidates, relevance, candidateIndex } = this
     for (let t = 0; t < take; t++) {
       let j = skip + t
       if (j >= size) j -= size
       const p = list[from + j]
-      const o = p * 8 // TOPIC_DIMS, unrolled
+      const o = (inList ? j : p) * 8 // TOPIC_DIMS, unrolled
       const dot = topic[o] * q0 + topic[o + 1] * q1 + topic[o + 2] * q2 + topic[o + 3] * q3 + topic[o + 4] * q4 + topic[o + 5] * q5 + topic[o + 6] * q6 + topic[o + 7] * q7
       candidates[n] = p
       relevance[n] = dot > 0 ? dot : 0
@@ -169,13 +181,16 @@ export class Retrieval {
     const S = this.p.segments
     const R = this.p.maxCandidates
     if (to - from <= R) {
-      for (let s = 0; s < S; s++) this.segmentLists[c * S + s] = null
+      for (let s = 0; s < S; s++) this.segmentLists[c * S + s] = this.segmentTopics[c * S + s] = null
       return
     }
     for (let s = 0; s < S; s++) {
       const list = (this.segmentLists[c * S + s] ??= new Int32Array(R))
       const order = (this.segmentOrders[c * S + s] ??= this.bestOrder(c, s, 2 * R))
       if (!this.firstListed(c, order, list)) this.rescore(c, s, from, to - from, list)
+      const topics = (this.segmentTopics[c * S + s] ??= new Float32Array(R * TOPIC_DIMS))
+      const topic = this.m.products.topic
+      for (let n = 0; n < R; n++) for (let d = 0; d < TOPIC_DIMS; d++) topics[n * TOPIC_DIMS + d] = topic[list[n] * TOPIC_DIMS + d]
     }
   }
 
