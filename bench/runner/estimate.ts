@@ -13,8 +13,8 @@ import type { Scenario } from './scenario.ts'
 export const COSTS = {
   /** Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of `default` at 2 rounds × 50 sessions (164 MB). */
   baseBytes: 120e6,
-  /** Per product of the catalog (typed-array columns, topic vectors; the run writes the cell's catalog itself), the plugin's view and the round's tallies: npm run perf, amazon at 200,000 → 1,000,000 products: 190 → 433 MB peak RSS. */
-  bytesPerProduct: 305,
+  /** Per product of the catalog (typed-array columns, topic vectors; the run writes the cell's catalog itself), the plugin's view and the round's tallies: npm run perf, amazon at 200,000 → 1,000,000 products: 212 → 453 MB peak RSS. */
+  bytesPerProduct: 315,
   /** Per buyer: 20,000 → 200,000 buyers took 164 → 189 MB. */
   bytesPerBuyer: 143,
   /**
@@ -24,12 +24,12 @@ export const COSTS = {
   bytesPerResultRow: 4300,
   /** Per seller and round of the run being simulated (its round tallies): 2 → 200 rounds of `default` took 164 → 169 MB. */
   bytesPerSellerRound: 12,
-  /** Sessions per second of the default job (8 plugins, 1.2 M sessions in 36.8 s of simulation). */
-  sessionsPerSecond: 32_600,
+  /** Sessions per second of the default job (10 plugins, 1.5 M sessions in 57 s of simulation, from throughput.csv). */
+  sessionsPerSecond: 26_300,
   /** …at this many products per category (default: 50,000 products in 100 categories). */
   referenceProductsPerCategory: 500,
-  /** Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf, amazon 17.6k → 11.1k → 4.5k sessions/s at 500, 2,000, 10,000 per category. */
-  candidateCostExponent: 0.45,
+  /** Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf, amazon 22.5k → 15.5k → 8.2k sessions/s at 500, 2,000, 10,000 per category. */
+  candidateCostExponent: 0.3,
   /** A worker thread with the kit loaded through tsx, per cell (assumption: a fresh Node isolate's heap and tsx's transforms, about as much as the main thread's startup). */
   workerBytes: 60e6,
   workerStartupSeconds: 0.5,
