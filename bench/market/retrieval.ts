@@ -3,7 +3,7 @@ import { CandidateIndex } from './candidate-index.ts'
 import { kthLargest } from './select.ts'
 import { buyerSegments, segmentQueries } from './segments.ts'
 
-// relevanceOf() unrolls the dot product for 8 topic dimensions.
+// collect() unrolls the dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/market/retrieval.ts assumes TOPIC_DIMS = 8')
 
 export interface RetrievalParams {
