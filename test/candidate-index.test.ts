@@ -29,6 +29,7 @@ describe('CandidateIndex: which candidate of this session a product is', () => {
 
   it('a product of the session before is not a candidate of this one', () => {
     const index = new CandidateIndex(4)
+    expect(index.indexOf(7)).toBe(-1)
     index.clear()
     index.add(7, 0)
     index.add(9, 1)

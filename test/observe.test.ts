@@ -74,6 +74,7 @@ describe('plugins see what a platform sees', () => {
     const inherited = Object.create(view.sellers) as Record<string, unknown>
     expect(inherited.active).toBe(view.sellers.active)
     expect({ ...view.products }.sales).toBe(view.products.sales)
+    expect((new Proxy(view.products, {}) as Record<string, unknown>).clicks).toBe(view.products.clicks)
   })
 
   it('a column copied on first read holds what a copy made at create() holds, at every session of every round', () => {

@@ -68,4 +68,18 @@ describe('retrieval: bounded candidate lists per category and buyer segment', ()
     }
     expect(checked).toBe(12 * 8 * SEGMENTS)
   })
+
+  it('a category whose topic vectors are not numbers still retrieves at most R of its listed products (no hang)', () => {
+    const catalog = generateCatalog({ ...scenario.catalog, products: 3000, categories: 4 }, 5, 2)
+    catalog.products.topic.fill(NaN)
+    const retrieval = new Retrieval(catalog, { maxCandidates: R, segments: SEGMENTS, feedPoolPerCategory: 10 })
+    retrieval.syncListed()
+    const { categories, products } = catalog
+    for (let c = 0; c < categories.count; c++) {
+      const n = retrieval.search(0, c)
+      expect(n).toBeLessThanOrEqual(R)
+      const mine = new Set(categories.products.subarray(categories.start[c], categories.start[c + 1]))
+      for (const p of retrieval.candidates.subarray(0, n)) expect(mine.has(p) && products.listed[p] === 1).toBe(true)
+    }
+  })
 })

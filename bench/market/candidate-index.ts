@@ -10,7 +10,8 @@ export class CandidateIndex {
   private readonly stamp: Int32Array
   private readonly mask: number
   private readonly shift: number
-  private current = 0
+  /** The session's stamp; 0 marks an empty slot. */
+  private current = 1
 
   constructor(capacity: number) {
     const bits = Math.max(4, Math.ceil(Math.log2(2 * capacity)))

@@ -202,11 +202,12 @@ export class Retrieval {
       const o = list[from + j] * TOPIC_DIMS
       let dot = 0
       for (let d = 0; d < TOPIC_DIMS; d++) dot += topic[o + d] * q[d]
-      this.scores[j] = dot
+      // A topic that is not a number ranks last, so exactly as many as asked are always taken.
+      this.scores[j] = dot === dot ? dot : -Infinity
     }
   }
 
-  /** Calls take(j) for the `count` best of this.scores[0 .. size), in index order (ties to the lower index). */
+  /** Calls take(j, n) for the `count` best of this.scores[0 .. size), in index order (ties to the lower index). */
   private forBest(size: number, count: number, take: (j: number, n: number) => void): void {
     const threshold = kthLargest(this.scores, size, count, this.scratch)
     let above = 0

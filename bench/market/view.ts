@@ -10,11 +10,11 @@ function copyIds<T extends object>(ids: T): T {
   return Array.isArray(ids) ? (ids.slice() as T) : Object.assign(Object.create(Object.getPrototypeOf(ids)), ids)
 }
 
-/** Per entity object of a view: what its column's first read copies. */
-const firstRead = new WeakMap<object, (key: string) => unknown>()
-/** The view object an accessor belongs to, when reached through an object that inherits from it. */
-function ownerOf(target: object): object {
-  for (let o: object | null = target; o; o = Object.getPrototypeOf(o)) if (firstRead.has(o)) return o
+/** On each entity object of a view (not enumerable): what its column's first read copies. */
+const FIRST_READ = Symbol('firstRead')
+/** The view object an accessor belongs to: the object itself, a proxy or copy of it, or the view an object inherits from. */
+function ownerOf(target: object): object & { [FIRST_READ]: (key: string) => unknown } {
+  for (let o: object | null = target; o; o = Object.getPrototypeOf(o)) if (Object.hasOwn(o, FIRST_READ)) return o as never
   throw new TypeError('a market view column was read through an object that is not the view')
 }
 const settle = (copy: object, key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
@@ -31,7 +31,7 @@ for (const key of Object.values(OBSERVABLE_COLUMNS).flat() as string[])
     configurable: true,
     get(this: object) {
       const owner = ownerOf(this)
-      return settle(owner, key, firstRead.get(owner)!(key))[key as never]
+      return settle(owner, key, owner[FIRST_READ](key))[key as never]
     },
     set(this: object, value: unknown) {
       settle(ownerOf(this), key, value)
@@ -63,7 +63,7 @@ export class PluginMarketView {
     for (const entity of ENTITIES) {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
-      firstRead.set(copy, (key) => this.copyOf(entity, key, source[key] as object))
+      Object.defineProperty(copy, FIRST_READ, { value: (key: string) => this.copyOf(entity, key, source[key] as object) })
       view[entity] = Object.defineProperties(copy, lazyColumns(entity))
     }
     this.view = view as unknown as MarketView
