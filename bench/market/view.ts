@@ -37,7 +37,7 @@ for (const key of Object.values(OBSERVABLE_COLUMNS).flat() as string[])
       settle(ownerOf(this), key, value)
     },
   })
-const lazyColumns = (entity: Entity): PropertyDescriptorMap => Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!]))
+const LAZY_COLUMNS = Object.fromEntries(ENTITIES.map((entity) => [entity, Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!]))])) as Record<Entity, PropertyDescriptorMap>
 
 /**
  * A plugin's view of the market: its own copies of the observable columns (OBSERVABLE_COLUMNS),
@@ -64,7 +64,7 @@ export class PluginMarketView {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
       Object.defineProperty(copy, FIRST_READ, { value: (key: string) => this.copyOf(entity, key, source[key] as object) })
-      view[entity] = Object.defineProperties(copy, lazyColumns(entity))
+      view[entity] = Object.defineProperties(copy, LAZY_COLUMNS[entity])
     }
     this.view = view as unknown as MarketView
   }
