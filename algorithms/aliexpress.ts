@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { averageRating, adPricingParam, definePlugin, effectiveBid, SponsoredPage, sponsoredSlotsProblem } from './kit/index.ts'
+import {
+  adPricingParam,
+  averageRating,
+  definePlugin,
+  effectiveBid,
+  SponsoredPage,
+  sponsoredSlotsProblem,
+} from './kit/index.ts'
 
 /**
  * AliExpress: paid "Direct Train" (P4P, pay per click) decides the top. Natural traffic is thin,
@@ -13,7 +20,9 @@ const Params = z
   .object({
     /** How many of adPositions carry ads (0 turns sponsored slots off). */
     adSlots: z.number().int().min(0).default(10),
-    /** 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited in DESIGN.md). */
+    /**
+     * 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited in DESIGN.md).
+     */
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 8, 12, 20]),
     /** Minimum CPC in dollars (assumption). */
     reserveCpc: z.number().min(0).default(0.05),
@@ -44,12 +53,20 @@ export default definePlugin({
     const salesPrior = new Float64Array(products.count)
     const refresh = () => {
       for (let p = 0; p < products.count; p++) {
-        adQualityPrior[p] = ((products.clicks[p] + 1) / (products.impressions[p] + 30)) * (averageRating(products.reviews[p], products.ratingSum[p]) / 5)
+        adQualityPrior[p] =
+          ((products.clicks[p] + 1) / (products.impressions[p] + 30)) *
+          (averageRating(products.reviews[p], products.ratingSum[p]) / 5)
         salesPrior[p] = params.salesWeight * Math.log1p(products.sales[p])
       }
     }
     refresh()
-    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement, params.adPricing)
+    const page = new SponsoredPage(
+      k,
+      params.adPositions.slice(0, params.adSlots),
+      params.reserveCpc,
+      params.cpcIncrement,
+      params.adPricing,
+    )
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session

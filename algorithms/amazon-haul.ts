@@ -1,4 +1,13 @@
-import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, definePlugin, HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, ScoredPage, z } from './kit/index.ts'
+import {
+  AMAZON_DELIVERY_DAYS,
+  amazonFulfilmentFee,
+  amazonReferralRate,
+  definePlugin,
+  HAUL_MAX_PRICE,
+  HAUL_MAX_WEIGHT_LB,
+  ScoredPage,
+  z,
+} from './kit/index.ts'
 
 /**
  * Amazon Haul: Amazon's discount storefront for generic items under $20 and under 1 lb, lowest
@@ -30,7 +39,12 @@ export default definePlugin({
   summary: "Amazon's discount storefront: only items under $20 and 1 lb, low price first",
   claims: ['004', 'F11'],
   params: Params,
-  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
+  platform: () => ({
+    sessionKind: 'search',
+    referralRate: amazonReferralRate,
+    fulfilmentFee: amazonFulfilmentFee,
+    deliveryDays: () => AMAZON_DELIVERY_DAYS,
+  }),
   create({ market, params }) {
     const { products, categories } = market
     const page = new ScoredPage()
@@ -44,7 +58,9 @@ export default definePlugin({
           const weight = products.weightLb[p]
           const light = Number.isNaN(weight) ? params.unknownWeight === 'fits' : weight < params.maxWeightLb
           const inBox = price < params.maxPrice && light && relevance[i] >= params.relevanceGate
-          score[i] = inBox ? params.relevanceWeight * relevance[i] - Math.log(price / categories.refPrice[products.category[p]]) : -Infinity
+          score[i] = inBox
+            ? params.relevanceWeight * relevance[i] - Math.log(price / categories.refPrice[products.category[p]])
+            : -Infinity
         }
         page.fill(session, slots)
       },

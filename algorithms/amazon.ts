@@ -1,5 +1,16 @@
 import { z } from 'zod'
-import { AMAZON_DELIVERY_DAYS, amazonFulfilmentFee, amazonReferralRate, averageRating, adPricingParam, definePlugin, effectiveBid, SponsoredPage, sponsoredSlotsProblem, type MarketView } from './kit/index.ts'
+import {
+  AMAZON_DELIVERY_DAYS,
+  adPricingParam,
+  amazonFulfilmentFee,
+  amazonReferralRate,
+  averageRating,
+  definePlugin,
+  effectiveBid,
+  type MarketView,
+  SponsoredPage,
+  sponsoredSlotsProblem,
+} from './kit/index.ts'
 
 /**
  * Amazon: organic search plus Sponsored Products.
@@ -33,7 +44,10 @@ const Params = z
      */
     relevanceWeight: z.number().min(0).default(2),
     velocityWeight: z.number().min(0).default(1.5),
-    /** Share of its sales velocity the flywheel keeps each round: a long memory, hence persistent ranks (F1; assumption). */
+    /**
+     * Share of its sales velocity the flywheel keeps each round: a long memory, hence persistent ranks (F1;
+     * assumption).
+     */
     memory: z.number().min(0).max(1).default(0.95),
     conversionWeight: z.number().min(0).default(0.5),
     ratingWeight: z.number().min(0).default(1.5),
@@ -54,11 +68,18 @@ type AmazonParams = z.infer<typeof Params>
 
 export default definePlugin({
   name: 'amazon',
-  summary: 'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; price parity',
+  summary:
+    'Organic relevance × sales flywheel, rating, repeat purchase, fast delivery; Sponsored Products by GSP; ' +
+    'price parity',
   claims: ['000', '002', '004', 'F1', 'F3', 'F7', 'F8', 'F9', 'F10', 'F12', 'F13', 'F14'],
   params: Params,
   validate: (params, { k }) => sponsoredSlotsProblem(params, k),
-  platform: () => ({ sessionKind: 'search', referralRate: amazonReferralRate, fulfilmentFee: amazonFulfilmentFee, deliveryDays: () => AMAZON_DELIVERY_DAYS }),
+  platform: () => ({
+    sessionKind: 'search',
+    referralRate: amazonReferralRate,
+    fulfilmentFee: amazonFulfilmentFee,
+    deliveryDays: () => AMAZON_DELIVERY_DAYS,
+  }),
   create({ market, params, k }) {
     const priorScore = new Float64Array(market.products.count)
     const predictedAdValue = new Float64Array(market.products.count)
@@ -66,7 +87,13 @@ export default definePlugin({
     // The flywheel's own memory of sales, starting from the market's velocity.
     const velocity = Float64Array.from({ length: market.products.count }, (_, i) => market.products.salesVelocity[i])
     refreshItemScores(market, params, startingSales, velocity, priorScore, predictedAdValue)
-    const page = new SponsoredPage(k, params.adPositions.slice(0, params.adSlots), params.reserveCpc, params.cpcIncrement, params.adPricing)
+    const page = new SponsoredPage(
+      k,
+      params.adPositions.slice(0, params.adSlots),
+      params.reserveCpc,
+      params.cpcIncrement,
+      params.adPricing,
+    )
     return {
       rank(session, slots) {
         const { n, candidates, relevance } = session
@@ -102,7 +129,14 @@ export default definePlugin({
  * assumed to perform below average until it proves otherwise: paid traffic depends on a
  * listing's record as well as its bid (assumption; F3 and F7, seed 000 and 002).
  */
-function refreshItemScores(market: MarketView, params: AmazonParams, startingSales: Float64Array, velocity: Float64Array, priorScore: Float64Array, predictedAdValue: Float64Array): void {
+function refreshItemScores(
+  market: MarketView,
+  params: AmazonParams,
+  startingSales: Float64Array,
+  velocity: Float64Array,
+  priorScore: Float64Array,
+  predictedAdValue: Float64Array,
+): void {
   const { products, sellers } = market
   const { seller, sales, clicks, impressions, reviews, ratingSum, repeatRate, price, priceElsewhere } = products
   const storeSales = new Float64Array(sellers.count)
@@ -122,7 +156,8 @@ function refreshItemScores(market: MarketView, params: AmazonParams, startingSal
       priorScore[p] = -Infinity
       continue
     }
-    const logConversion = runOrders === 0 && clicks[p] === 0 ? logNoConversion : Math.log((runOrders + 1) / (clicks[p] + 10))
+    const logConversion =
+      runOrders === 0 && clicks[p] === 0 ? logNoConversion : Math.log((runOrders + 1) / (clicks[p] + 10))
     const rating = averageRating(reviews[p], ratingSum[p]) / 5
     const local = sellers.origin[seller[p]] === 1
     priorScore[p] =

@@ -19,7 +19,8 @@ const Params = z
 
 export default definePlugin({
   name: 'fair-exposure',
-  summary: 'Reference fair ranker: amortized equity of attention, top slots to products whose exposure lags their merit',
+  summary:
+    'Reference fair ranker: amortized equity of attention, top slots to products whose exposure lags their merit',
   claims: [],
   params: Params,
   create({ market, params, k }) {
@@ -39,7 +40,10 @@ export default definePlugin({
         let total = 0
         for (let i = 0; i < n; i++) {
           const p = candidates[i]
-          merit[i] = relevance[i] >= params.minRelevance ? (relevance[i] * (averageRating(products.reviews[p], products.ratingSum[p]) - 1)) / 4 : 0
+          merit[i] =
+            relevance[i] >= params.minRelevance
+              ? (relevance[i] * (averageRating(products.reviews[p], products.ratingSum[p]) - 1)) / 4
+              : 0
           total += merit[i]
         }
         if (total === 0) return

@@ -24,10 +24,19 @@ const Params = z
 
 export default definePlugin({
   name: 'temu',
-  summary: 'Price-first managed marketplace: cheapest declared offer of each identical item takes its traffic, low price ranks first',
+  summary:
+    'Price-first managed marketplace: cheapest declared offer of each identical item takes its traffic, low ' +
+    'price ranks first',
   claims: ['000', '004', 'F4', 'F5'],
   params: Params,
-  platform: (params) => ({ sessionKind: 'search', priceFirst: true, retailMarkup: params.markup, referralRate: () => 0, fulfilmentFee: () => 0, deliveryDays: () => params.deliveryDays }),
+  platform: (params) => ({
+    sessionKind: 'search',
+    priceFirst: true,
+    retailMarkup: params.markup,
+    referralRate: () => 0,
+    fulfilmentFee: () => 0,
+    deliveryDays: () => params.deliveryDays,
+  }),
   create({ market, params }) {
     const { products, categories } = market
     // Per-session winner of each group, stamped so no clearing is needed between sessions.
@@ -45,7 +54,11 @@ export default definePlugin({
           const p = candidates[i]
           const g = products.group[p]
           const held = groupWinner[g]
-          if (groupStamp[g] !== stamp || products.price[p] < products.price[held] || (products.price[p] === products.price[held] && p < held)) {
+          if (
+            groupStamp[g] !== stamp ||
+            products.price[p] < products.price[held] ||
+            (products.price[p] === products.price[held] && p < held)
+          ) {
             groupStamp[g] = stamp
             groupWinner[g] = p
           }
@@ -54,7 +67,10 @@ export default definePlugin({
           const p = candidates[i]
           const g = products.group[p]
           const wins = relevance[i] >= params.relevanceGate && groupStamp[g] === stamp && groupWinner[g] === p
-          score[i] = wins ? params.relevanceWeight * relevance[i] - Math.log(products.price[p] / categories.refPrice[products.category[p]]) : -Infinity
+          score[i] = wins
+            ? params.relevanceWeight * relevance[i] -
+              Math.log(products.price[p] / categories.refPrice[products.category[p]])
+            : -Infinity
         }
         page.fill(session, slots)
       },

@@ -19,7 +19,10 @@ const Params = z
     /** Prior strength: examinations (for α) and clicks (for β) the feed-wide average counts as (assumption). */
     priorExaminations: z.number().positive().default(20),
     priorClicks: z.number().positive().default(5),
-    /** Scale of the posterior draws: 1 = plain Thompson sampling, 0 = greedy on the posterior mean (0.3: tempered, as exploration costs more than it learns in a 30-round run; assumption). */
+    /**
+     * Scale of the posterior draws: 1 = plain Thompson sampling, 0 = greedy on the posterior mean (0.3: tempered, as
+     * exploration costs more than it learns in a 30-round run; assumption).
+     */
     explore: z.number().min(0).default(0.3),
     /** Candidates below this estimated relevance are never shown (assumption). */
     minRelevance: z.number().min(0).max(1).default(0.05),
@@ -31,7 +34,9 @@ const NORMALS = 4096
 
 export default definePlugin({
   name: 'thompson',
-  summary: 'Reference learner: Thompson sampling on a position-based click model, learning clicks and purchases per examination from each session',
+  summary:
+    'Reference learner: Thompson sampling on a position-based click model, learning clicks and purchases per ' +
+    'examination from each session',
   claims: [],
   params: Params,
   create({ market, params, rng, k }) {
@@ -43,7 +48,10 @@ export default definePlugin({
     let allExaminations = 0
     let allClicks = 0
     let allPurchases = 0
-    const normals = Float64Array.from({ length: NORMALS }, () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()))
+    const normals = Float64Array.from(
+      { length: NORMALS },
+      () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+    )
     let score = new Float64Array(1024)
     let order = new Int32Array(64)
     /** ln of a Beta posterior draw (normal approximation) with `hits` of `trials` and the prior mean and strength. */
@@ -68,7 +76,9 @@ export default definePlugin({
           score[i] =
             rel < params.minRelevance || rel <= 0
               ? -Infinity
-              : params.relevanceWeight * Math.log(rel) + logDraw(clicks[p], examinations[p], ctr, params.priorExaminations) + logDraw(purchases[p], clicks[p], cvr, params.priorClicks)
+              : params.relevanceWeight * Math.log(rel) +
+                logDraw(clicks[p], examinations[p], ctr, params.priorExaminations) +
+                logDraw(purchases[p], clicks[p], cvr, params.priorClicks)
         }
         const got = topK(score, n, session.k, order)
         for (let i = 0; i < got; i++) slots.push(candidates[order[i]])

@@ -6,7 +6,8 @@ import { definePlugin, growFloat64, growInt32, placePinned, topK } from './kit/i
  * Every new item gets a first pool of views; when its pool is used up, an item whose engagement
  * (clicks per view) beats the threshold is promoted to the next, larger pool; one that does not
  * is retired to interest-only ranking. Interest match and the engagement the seller's videos earn
- * (clicks per view, smoothed: how a platform sees content quality) drive the score. Every video is an opportunity and new sellers meet weak competition
+ * (clicks per view, smoothed: how a platform sees content quality) drive the score. Every video is an opportunity and
+ * new sellers meet weak competition
  * (fact F6, seed 002). Pool sizes follow practitioners' tiers (DESIGN.md: about 200–500, 3k–5k,
  * 10k–20k, 100k+ views; promotion at about 10% like rate), scaled to this kit's traffic;
  * TikTok itself names only the signal families (interactions, content, user information).
@@ -15,16 +16,29 @@ const Params = z
   .object({
     /** Views of each pool tier as practitioners describe them (DESIGN.md). */
     poolViews: z.array(z.number().positive()).min(1).default([200, 3000, 10000, 100000]),
-    /** Simulated views per real view: the simulated market has far less traffic (assumption, calibrated: a first pool of 40 simulated views gives new sellers the reach F6 describes on default and also on black-friday, whose three times the traffic fills a pool three times as fast). */
+    /**
+     * Simulated views per real view: the simulated market has far less traffic (assumption, calibrated: a first pool of
+     * 40 simulated views gives new sellers the reach F6 describes on default and also on black-friday, whose three
+     * times the traffic fills a pool three times as fast).
+     */
     poolScale: z.number().positive().default(0.2),
-    /** Clicks per view needed to be promoted (assumption: the practitioners' 10% like rate, rescaled to this kit's click model). */
+    /**
+     * Clicks per view needed to be promoted (assumption: the practitioners' 10% like rate, rescaled to this kit's click
+     * model).
+     */
     promoteAt: z.number().min(0).max(1).default(0.06),
     /** Slots per feed page kept for items still in their first pool (assumption). */
     freshSlots: z.number().int().min(0).default(8),
-    /** Weights of interest match and content engagement in the log-score (TikTok names the signal families, not weights: assumptions). */
+    /**
+     * Weights of interest match and content engagement in the log-score (TikTok names the signal families, not weights:
+     * assumptions).
+     */
     interestWeight: z.number().min(0).default(2),
     contentWeight: z.number().min(0).default(1.5),
-    /** Views of a seller's videos that weigh as much as the feed's average engagement in its content signal (assumption). */
+    /**
+     * Views of a seller's videos that weigh as much as the feed's average engagement in its content signal
+     * (assumption).
+     */
     engagementPrior: z.number().positive().default(200),
     /** Log-score gained per tier climbed. */
     tierBoost: z.number().min(0).default(0.8),
@@ -50,12 +64,15 @@ export default definePlugin({
     // Incumbents' items are not new (assumption): those that sell start in the second pool, those
     // that never sold have had their first pool. Only items listed during the run get a first pool.
     const incumbent = (p: number) => sellers.joinRound[products.seller[p]] === 0
-    const tier = Uint8Array.from({ length: products.count }, (_, p) => (incumbent(p) && products.sales[p] > 0 && lastTier > 0 ? 1 : 0))
+    const tier = Uint8Array.from({ length: products.count }, (_, p) =>
+      incumbent(p) && products.sales[p] > 0 && lastTier > 0 ? 1 : 0,
+    )
     // The round each item reached its tier; its boost fades from then on.
     const promotedAt = new Float64Array(products.count)
     const boostNow = new Float64Array(products.count)
     const refreshBoost = (round: number) => {
-      for (let p = 0; p < products.count; p++) boostNow[p] = params.tierBoost * tier[p] * Math.pow(0.5, (round - promotedAt[p]) / params.boostHalfLife)
+      for (let p = 0; p < products.count; p++)
+        boostNow[p] = params.tierBoost * tier[p] * 0.5 ** ((round - promotedAt[p]) / params.boostHalfLife)
     }
     refreshBoost(0)
     // Content signal per seller: smoothed clicks per view relative to the feed's, as e / (1 + e): 0.5 at the average.
@@ -76,16 +93,21 @@ export default definePlugin({
       if (allClicks === 0) return
       const average = allClicks / allViews
       for (let s = 0; s < sellers.count; s++) {
-        const e = (sellerClicks[s] + params.engagementPrior * average) / (sellerViews[s] + params.engagementPrior) / average
+        const e =
+          (sellerClicks[s] + params.engagementPrior * average) / (sellerViews[s] + params.engagementPrior) / average
         content[s] = e / (1 + e)
       }
     }
     const views = new Float64Array(products.count)
     const clicks = new Float64Array(products.count)
-    const retired = Uint8Array.from({ length: products.count }, (_, p) => (incumbent(p) && products.sales[p] === 0 ? 1 : 0))
+    const retired = Uint8Array.from({ length: products.count }, (_, p) =>
+      incumbent(p) && products.sales[p] === 0 ? 1 : 0,
+    )
     const freshCount = Math.min(params.freshSlots, k)
     // Fresh items are spread down the page: positions k/fresh apart, starting at the second slot.
-    const freshPositions = Array.from({ length: freshCount }, (_, j) => Math.min(k - 1, 1 + Math.floor((j * k) / freshCount)))
+    const freshPositions = Array.from({ length: freshCount }, (_, j) =>
+      Math.min(k - 1, 1 + Math.floor((j * k) / freshCount)),
+    )
     const zeroCpc = new Float64Array(freshCount)
     let score = new Float64Array(1024)
     let freshScore = new Float64Array(1024)

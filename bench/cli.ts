@@ -23,18 +23,33 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, ' ')
 /** Commander's usage errors (and their "Did you mean" hints) likewise, with where to look. */
 const oneLineErrors = {
-  outputError: (message: string, write: (s: string) => void) => write(`bench: ${oneLine(message).replace(/^error: /, '')} (see --help)\n`),
+  outputError: (message: string, write: (s: string) => void) =>
+    write(`bench: ${oneLine(message).replace(/^error: /, '')} (see --help)\n`),
 }
 
 export function buildProgram(): Command {
   const program = new Command('bench')
-    .description('trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market')
+    .description(
+      'trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market',
+    )
     .version(version, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput(oneLineErrors)
-  for (const register of [registerRun, registerCompare, registerFacts, registerReport, registerList, registerMetrics, registerMerge, registerCheck, registerNewPlugin]) register(program)
-  program.commands.forEach((c) => c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors'))
+  for (const register of [
+    registerRun,
+    registerCompare,
+    registerFacts,
+    registerReport,
+    registerList,
+    registerMetrics,
+    registerMerge,
+    registerCheck,
+    registerNewPlugin,
+  ])
+    register(program)
+  for (const c of program.commands)
+    c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors')
   return program
 }
 
@@ -54,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
       return err instanceof InputError ? EXIT_USAGE : EXIT_FAILURE
     }
     const message = err instanceof Error ? err.message : String(err)
-    process.stderr.write(`bench: ${err instanceof PluginOutputError ? '' : 'failed: '}${oneLine(message)}${debug ? '' : ' (run again with --debug for a stack trace)'}\n`)
+    const failed = err instanceof PluginOutputError ? '' : 'failed: '
+    const hint = debug ? '' : ' (run again with --debug for a stack trace)'
+    process.stderr.write(`bench: ${failed}${oneLine(message)}${hint}\n`)
     if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`)
     return EXIT_FAILURE
   }

@@ -2,6 +2,7 @@
 // Runs the TypeScript CLI directly through tsx, so no build step is needed after `npm install`.
 import { register } from 'tsx/esm/api'
 import { registerKitResolver } from '../algorithms/kit/resolve-hook.js'
+
 register()
 registerKitResolver()
 await import('../bench/cli.ts')

@@ -8,7 +8,18 @@ export const ARCHETYPES = ['factory', 'trader', 'brand'] as const
 export const ORIGINS = ['cross-border', 'local'] as const
 export const SIZE_TIERS = ['small', 'medium', 'large'] as const
 /** Departments decide the referral-fee bracket (see algorithms/kit/fees.ts). */
-export const DEPARTMENTS = ['clothing', 'electronics', 'home', 'beauty', 'toys', 'sports', 'kitchen', 'tools', 'pets', 'office'] as const
+export const DEPARTMENTS = [
+  'clothing',
+  'electronics',
+  'home',
+  'beauty',
+  'toys',
+  'sports',
+  'kitchen',
+  'tools',
+  'pets',
+  'office',
+] as const
 /** Dimensions of the topic space in which products, queries and buyer interests live. */
 export const TOPIC_DIMS = 8
 /** How many favourite categories each buyer has (feed sessions draw from them). */
@@ -23,7 +34,10 @@ export interface Categories {
   department: Uint8Array
   /** Share of search sessions that ask for this category (sums to 1). */
   popularity: Float64Array
-  /** Median starting price of the category's products, in dollars: plugins' price scale (buyers value items on products.refPrice). */
+  /**
+   * Median starting price of the category's products, in dollars: plugins' price scale (buyers value items on
+   * products.refPrice).
+   */
   refPrice: Float64Array
   /** Base CPC bid in dollars; a product's bid is its seller's bidLevel × this. */
   baseBid: Float64Array
@@ -90,7 +104,10 @@ export interface Products {
   /** The seller's declared price (on managed platforms the platform marks it up to retail). */
   price: Float64Array
   priceElsewhere: Float64Array
-  /** The reference price buyers value the item on, in dollars (datasets/reference.ts): fixed at the catalog's starting prices. */
+  /**
+   * The reference price buyers value the item on, in dollars (datasets/reference.ts): fixed at the catalog's starting
+   * prices.
+   */
   refPrice: Float64Array
   /** Pounds; NaN when the catalog does not say (an imported catalog without weights). */
   weightLb: Float32Array
@@ -147,7 +164,19 @@ export function emptyProducts(n: number, id: IdList): Products {
 }
 
 /** The product and seller columns a run writes; every other column is shared, read-only, with the catalog. */
-const RUN_PRODUCT_COLUMNS = ['price', 'priceElsewhere', 'reviews', 'ratingSum', 'sales', 'salesVelocity', 'impressions', 'clicks', 'exposure', 'bid', 'listed'] as const
+const RUN_PRODUCT_COLUMNS = [
+  'price',
+  'priceElsewhere',
+  'reviews',
+  'ratingSum',
+  'sales',
+  'salesVelocity',
+  'impressions',
+  'clicks',
+  'exposure',
+  'bid',
+  'listed',
+] as const
 const RUN_SELLER_COLUMNS = ['budgetLeft', 'bidLevel', 'active'] as const
 
 /** A run's own market: fresh copies of the columns the run writes, the catalog's own arrays for the rest. */
@@ -199,7 +228,10 @@ export interface Catalog {
   products: Products
   buyers: Buyers
   groupCount: number
-  /** The name the catalog declares (an imported catalog's catalog.json, else its folder's name): result files' scenario instead of the preset's. */
+  /**
+   * The name the catalog declares (an imported catalog's catalog.json, else its folder's name): result files' scenario
+   * instead of the preset's.
+   */
   name?: string
   /** What was imported, for the manifest; absent on a generated catalog. */
   imported?: ImportedCatalog

@@ -23,7 +23,11 @@ export const unescapeCell = (cell: string) => (cell.startsWith("'") ? cell.slice
  * file, the line and the column: a missing required column lists the columns found; a bad cell
  * says what was expected. Cells are unescaped (unescapeCell) before validation.
  */
-export function readCsv<S extends z.ZodType>(file: string, required: readonly string[], rowSchema: S): { columns: string[]; rows: { line: number; row: z.infer<S>; raw: Record<string, string> }[] } {
+export function readCsv<S extends z.ZodType>(
+  file: string,
+  required: readonly string[],
+  rowSchema: S,
+): { columns: string[]; rows: { line: number; row: z.infer<S>; raw: Record<string, string> }[] } {
   // The path as given: two inputs are often both called summary.csv.
   const name = file
   let text: string
@@ -32,7 +36,8 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
   } catch (err) {
     throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  if (text.trim() === '') throw new InputError(`${name} is empty: expected a header row with the columns ${required.join(', ')}`)
+  if (text.trim() === '')
+    throw new InputError(`${name} is empty: expected a header row with the columns ${required.join(', ')}`)
   let records: { record: Record<string, string>; info: { lines: number } }[]
   try {
     records = parse(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true })
@@ -41,7 +46,11 @@ export function readCsv<S extends z.ZodType>(file: string, required: readonly st
   }
   const header = (parse(text, { to_line: 1, bom: true, trim: true, relax_column_count: true })[0] ?? []) as string[]
   const missing = required.filter((c) => !header.includes(c))
-  if (missing.length) throw new InputError(`${name}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ${header.join(', ')})`)
+  if (missing.length)
+    throw new InputError(
+      `${name}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ` +
+        `${header.join(', ')})`,
+    )
   const rows = records.map(({ record: raw, info }) => {
     const record = Object.fromEntries(Object.entries(raw).map(([column, cell]) => [column, unescapeCell(cell)]))
     const parsed = rowSchema.safeParse(record)

@@ -1,16 +1,47 @@
-import { ARCHETYPES, BUYER_FAVOURITES, DEPARTMENTS, emptyProducts, PrefixedIds, TOPIC_DIMS, type Buyers, type Catalog, type Categories, type Products, type Sellers } from './catalog.ts'
+import {
+  ARCHETYPES,
+  BUYER_FAVOURITES,
+  type Buyers,
+  type Catalog,
+  type Categories,
+  DEPARTMENTS,
+  emptyProducts,
+  PrefixedIds,
+  type Products,
+  type Sellers,
+  TOPIC_DIMS,
+} from './catalog.ts'
 import type { CatalogParams } from './params.ts'
-import { cumulative, drawIndex, lognormal, makeRng, normal, pareto, randomInt, uniform, zipfWeights, type Rng } from './rng.ts'
 import { setReferencePrices } from './reference.ts'
+import {
+  cumulative,
+  drawIndex,
+  lognormal,
+  makeRng,
+  normal,
+  pareto,
+  type Rng,
+  randomInt,
+  uniform,
+  zipfWeights,
+} from './rng.ts'
 import { indexByKey, noisyUnitVector } from './topics.ts'
 
 /** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
-const COST_EFFICIENCY: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [0.7, 0.85], trader: [1.0, 1.2], brand: [0.9, 1.05] }
+const COST_EFFICIENCY: Record<(typeof ARCHETYPES)[number], [number, number]> = {
+  factory: [0.7, 0.85],
+  trader: [1.0, 1.2],
+  brand: [0.9, 1.05],
+}
 /**
  * Starting price over unit cost by archetype (assumptions): brands command a premium; factories new
  * to retail start at market prices like traders' and have the room to cut deeper (seed 000).
  */
-const MARKUP: Record<(typeof ARCHETYPES)[number], [number, number]> = { factory: [2.2, 2.9], trader: [1.7, 2.3], brand: [2.1, 2.9] }
+const MARKUP: Record<(typeof ARCHETYPES)[number], [number, number]> = {
+  factory: [2.2, 2.9],
+  trader: [1.7, 2.3],
+  brand: [2.1, 2.9],
+}
 /** Size tiers by rank of seller size: the top 5% are "giant trees", the bottom 75% "grass" (000). */
 const LARGE_SHARE = 0.05
 const MEDIUM_SHARE = 0.2
@@ -43,7 +74,17 @@ function generateCategories(rng: Rng, params: CatalogParams): Categories {
     department[c] = c % DEPARTMENTS.length
   }
   const name = Array.from({ length: n }, (_, c) => `${DEPARTMENTS[department[c]]}-${String(c).padStart(3, '0')}`)
-  return { count: n, name, department, popularity: zipfWeights(n, params.categoryZipf), refPrice, baseBid, centroid, start: new Int32Array(n + 1), products: new Int32Array(0) }
+  return {
+    count: n,
+    name,
+    department,
+    popularity: zipfWeights(n, params.categoryZipf),
+    refPrice,
+    baseBid,
+    centroid,
+    start: new Int32Array(n + 1),
+    products: new Int32Array(0),
+  }
 }
 
 function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sellers: Sellers; size: Float64Array } {
@@ -89,7 +130,10 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
   for (let seller = 0; seller < n; seller++) {
     const tier = s.sizeTier[seller]
     s.stores[seller] = tier === 2 ? 2 + randomInt(rng, 4) : tier === 1 ? 1 + randomInt(rng, 2) : 1
-    if (s.adBudget[seller] > 0) s.adBudget[seller] = lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5) * (s.joinRound[seller] > 0 ? params.entrantBudgetFactor : 1)
+    if (s.adBudget[seller] > 0)
+      s.adBudget[seller] =
+        lognormal(rng, params.medianAdBudget * s.stores[seller], 0.5) *
+        (s.joinRound[seller] > 0 ? params.entrantBudgetFactor : 1)
   }
   s.budgetLeft.set(s.adBudget)
   return { sellers: s, size }
@@ -101,10 +145,16 @@ function generateSellers(rng: Rng, params: CatalogParams, rounds: number): { sel
  * so that retrieval reads a category's columns sequentially. Two passes: the first draws each
  * product's category, the second everything else, written straight into the columns.
  */
-function generateProducts(rng: Rng, params: CatalogParams, categories: Categories, sellers: Sellers, size: Float64Array): { products: Products; groupCount: number } {
+function generateProducts(
+  rng: Rng,
+  params: CatalogParams,
+  categories: Categories,
+  sellers: Sellers,
+  size: Float64Array,
+): { products: Products; groupCount: number } {
   const n = params.products
   const counts = allocateProportionally(size, n)
-  const supply = cumulative(Array.from(categories.popularity, (w) => Math.pow(w, params.supplyFollowsDemand)))
+  const supply = cumulative(Array.from(categories.popularity, (w) => w ** params.supplyFollowsDemand))
   // Pass 1, in seller order: each product's category, then its place in category order.
   const categoryOf = new Int32Array(n)
   const markups = new Float64Array(sellers.count)
@@ -156,7 +206,9 @@ function generateProducts(rng: Rng, params: CatalogParams, categories: Categorie
       p.group[i] = g
       p.unitCost[i] = groupCost[g] * sellers.costEfficiency[s]
       p.price[i] = roundCents(p.unitCost[i] * markups[s] * lognormal(rng, 1, 0.05))
-      p.priceElsewhere[i] = roundCents(p.price[i] * (1 + params.priceElsewhereSpread * normal(rng) + params.priceElsewhereOffset))
+      p.priceElsewhere[i] = roundCents(
+        p.price[i] * (1 + params.priceElsewhereSpread * normal(rng) + params.priceElsewhereOffset),
+      )
       if (incumbent) {
         const velocity = lognormal(rng, 0.3 * (1 + sellers.sizeTier[s]) * (0.5 + p.quality[i]), 1)
         p.salesVelocity[i] = velocity

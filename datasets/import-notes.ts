@@ -1,9 +1,9 @@
-import { isMainThread } from 'node:worker_threads'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
+import { isMainThread } from 'node:worker_threads'
 import { z } from 'zod'
 import { ScenarioNameSchema } from '../bench/runner/scenario.ts'
-import { RATING_PRIOR, type ImportedCatalog } from './catalog.ts'
+import { type ImportedCatalog, RATING_PRIOR } from './catalog.ts'
 import { InputError, parseOrThrow } from './errors.ts'
 
 /**
@@ -62,7 +62,11 @@ export const PRODUCT_DEFAULTS: Record<string, string> = {
 }
 
 /** Per column with a default: how many rows left it blank (all of them when the column is absent). */
-export function defaultedColumns(file: string, rows: { raw: Record<string, string> }[], defaults: Record<string, string>): ImportedCatalog['defaulted'] {
+export function defaultedColumns(
+  file: string,
+  rows: { raw: Record<string, string> }[],
+  defaults: Record<string, string>,
+): ImportedCatalog['defaulted'] {
   return Object.entries(defaults).flatMap(([column, used]) => {
     const blank = rows.filter((r) => (r.raw[column] ?? '') === '').length
     return blank > 0 ? [{ file, column, rows: blank, used }] : []
@@ -77,15 +81,25 @@ export const PRICE_SCALE_TOLERANCE = 10
  * times away from the model's median price: buyers, fees and bids are shaped in dollars, so prices in
  * another currency silently change the market. Suggests the power of ten that brings it back.
  */
-export function priceScaleWarning(file: string, prices: ArrayLike<number>, modelMedian: number, priceScale: number): string | null {
+export function priceScaleWarning(
+  file: string,
+  prices: ArrayLike<number>,
+  modelMedian: number,
+  priceScale: number,
+): string | null {
   const sorted = Float64Array.from(prices).sort()
   const median = sorted[Math.floor(sorted.length / 2)]
   const factor = median / modelMedian
   if (factor <= PRICE_SCALE_TOLERANCE && factor >= 1 / PRICE_SCALE_TOLERANCE) return null
   const suggestion = 10 ** Math.round(Math.log10(1 / factor))
   const scaled = priceScale === 1 ? '' : ` after priceScale ${priceScale}`
-  const times = factor > 1 ? `${Number(factor.toPrecision(3))}× above` : `${Number((1 / factor).toPrecision(3))}× below`
-  return `warning: ${file} column price: median ${Number(median.toPrecision(4))}${scaled} is ${times} the model's median of $${modelMedian}; if prices are not in dollars, set "priceScale" in catalog.json to the currency's dollar rate (${suggestion} would put the median at $${Number((median * suggestion).toPrecision(3))})`
+  const threeDigits = (x: number) => Number(x.toPrecision(3))
+  const times = factor > 1 ? `${threeDigits(factor)}× above` : `${threeDigits(1 / factor)}× below`
+  return (
+    `warning: ${file} column price: median ${Number(median.toPrecision(4))}${scaled} is ${times} the ` +
+    `model's median of $${modelMedian}; if prices are not in dollars, set "priceScale" in catalog.json to the ` +
+    `currency's dollar rate (${suggestion} would put the median at $${Number((median * suggestion).toPrecision(3))})`
+  )
 }
 
 const warned = new Set<string>()

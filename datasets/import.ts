@@ -1,11 +1,29 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ARCHETYPES, DEPARTMENTS, emptyProducts, ORIGINS, RATING_PRIOR, SIZE_TIERS, TOPIC_DIMS, type Catalog, type Categories, type Sellers } from './catalog.ts'
+import {
+  ARCHETYPES,
+  type Catalog,
+  type Categories,
+  DEPARTMENTS,
+  emptyProducts,
+  ORIGINS,
+  RATING_PRIOR,
+  type Sellers,
+  SIZE_TIERS,
+  TOPIC_DIMS,
+} from './catalog.ts'
 import { numberCell, readCsv, textCell } from './csv.ts'
 import { InputError } from './errors.ts'
 import { generateBuyers, sizeTiers } from './generate.ts'
-import { catalogOptions, defaultedColumns, priceScaleWarning, PRODUCT_DEFAULTS, SELLER_DEFAULTS, warnOnce } from './import-notes.ts'
+import {
+  catalogOptions,
+  defaultedColumns,
+  PRODUCT_DEFAULTS,
+  priceScaleWarning,
+  SELLER_DEFAULTS,
+  warnOnce,
+} from './import-notes.ts'
 import type { CatalogParams } from './params.ts'
 import { median, setReferencePrices } from './reference.ts'
 import { makeRng, zipfWeights } from './rng.ts'
@@ -66,13 +84,16 @@ export const ProductRowSchema = z.object({
 export function importCatalog(dir: string, params: CatalogParams, seed: number): Catalog {
   const sellersFile = join(dir, 'sellers.csv')
   const productsFile = join(dir, 'products.csv')
-  for (const f of [sellersFile, productsFile]) if (!existsSync(f)) throw new InputError(`--catalog ${dir}: no ${f} (a catalog folder holds sellers.csv and products.csv)`)
+  for (const f of [sellersFile, productsFile])
+    if (!existsSync(f))
+      throw new InputError(`--catalog ${dir}: no ${f} (a catalog folder holds sellers.csv and products.csv)`)
   const options = catalogOptions(dir)
   const sellerCsv = readCsv(sellersFile, ['seller_id'], SellerRowSchema)
   const productCsv = readCsv(productsFile, ['product_id', 'seller_id', 'category', 'price'], ProductRowSchema)
   const sellerRows = sellerCsv.rows
   const productRows = productCsv.rows
-  if (sellerRows.length === 0 || productRows.length === 0) throw new InputError(`--catalog ${dir}: sellers.csv and products.csv need at least one row each`)
+  if (sellerRows.length === 0 || productRows.length === 0)
+    throw new InputError(`--catalog ${dir}: sellers.csv and products.csv need at least one row each`)
   const rng = makeRng(seed, 'catalog-import')
   const money = options.priceScale
 
@@ -80,7 +101,11 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   const sellerLine = new Map<string, number>()
   for (const { line, row } of sellerRows) {
     const first = sellerLine.get(row.seller_id)
-    if (first !== undefined) throw new InputError(`${sellersFile} line ${line}, column seller_id: seller "${row.seller_id}" appears twice (first on line ${first})`)
+    if (first !== undefined)
+      throw new InputError(
+        `${sellersFile} line ${line}, column seller_id: seller "${row.seller_id}" appears twice (first on line ` +
+          `${first})`,
+      )
     sellerLine.set(row.seller_id, line)
     sellerIndex.set(row.seller_id, sellerIndex.size)
   }
@@ -88,12 +113,19 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   const productCount = new Float64Array(sellerRows.length)
   for (const { line, row } of productRows) {
     const first = productLine.get(row.product_id)
-    if (first !== undefined) throw new InputError(`${productsFile} line ${line}, column product_id: product "${row.product_id}" appears twice (first on line ${first})`)
+    if (first !== undefined)
+      throw new InputError(
+        `${productsFile} line ${line}, column product_id: product "${row.product_id}" appears twice (first on ` +
+          `line ${first})`,
+      )
     productLine.set(row.product_id, line)
     const s = sellerIndex.get(row.seller_id)
     if (s === undefined) {
       const rows = productRows.filter((r) => r.row.seller_id === row.seller_id).length
-      throw new InputError(`${productsFile} line ${line}, column seller_id: seller "${row.seller_id}" is not in ${sellersFile} (first of ${rows} row${rows > 1 ? 's' : ''} naming it)`)
+      throw new InputError(
+        `${productsFile} line ${line}, column seller_id: seller "${row.seller_id}" is not in ${sellersFile} ` +
+          `(first of ${rows} row${rows > 1 ? 's' : ''} naming it)`,
+      )
     }
     productCount[s]++
   }
@@ -138,7 +170,10 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   }
 
   const nP = productRows.length
-  const products = emptyProducts(nP, productRows.map((r) => r.row.product_id))
+  const products = emptyProducts(
+    nP,
+    productRows.map((r) => r.row.product_id),
+  )
   const groupIndex = new Map<string, number>()
   const groupTopic: Float32Array[] = []
   const pricesByCategory: number[][] = Array.from({ length: nC }, () => [])
@@ -181,7 +216,8 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
     categories.refPrice[c] = median(pricesByCategory[c])
     categories.baseBid[c] = Math.max(0.02, categories.refPrice[c] * params.baseBidShare)
   }
-  for (let p = 0; p < nP; p++) products.bid[p] = sellers.adBudget[products.seller[p]] > 0 ? categories.baseBid[products.category[p]] : 0
+  for (let p = 0; p < nP; p++)
+    products.bid[p] = sellers.adBudget[products.seller[p]] > 0 ? categories.baseBid[products.category[p]] : 0
   const byCategory = indexByKey(nC, products.category)
   categories.start = byCategory.start
   categories.products = byCategory.items
@@ -190,7 +226,11 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   const warning = priceScaleWarning(productsFile, products.price, params.medianPrice, money)
   if (warning) warnOnce(warning)
   const catalog: Catalog = {
-    categories, sellers, products, buyers, groupCount: groupIndex.size,
+    categories,
+    sellers,
+    products,
+    buyers,
+    groupCount: groupIndex.size,
     name: options.name,
     imported: {
       folder: dir,
@@ -199,7 +239,10 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
         { file: productsFile, rows: nP, columns: productCsv.columns },
       ],
       priceScale: money,
-      defaulted: [...defaultedColumns(sellersFile, sellerCsv.rows, SELLER_DEFAULTS), ...defaultedColumns(productsFile, productCsv.rows, PRODUCT_DEFAULTS)],
+      defaulted: [
+        ...defaultedColumns(sellersFile, sellerCsv.rows, SELLER_DEFAULTS),
+        ...defaultedColumns(productsFile, productCsv.rows, PRODUCT_DEFAULTS),
+      ],
       warnings: warning ? [warning] : [],
     },
   }

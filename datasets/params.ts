@@ -2,7 +2,10 @@ import { z } from 'zod'
 
 const share = z.number().min(0).max(1)
 const byArchetype = (factory: number, trader: number, brand: number) =>
-  z.object({ factory: share.default(factory), trader: share.default(trader), brand: share.default(brand) }).strict().prefault({})
+  z
+    .object({ factory: share.default(factory), trader: share.default(trader), brand: share.default(brand) })
+    .strict()
+    .prefault({})
 
 /**
  * Parameters of the synthetic catalog. Every default is a modelling assumption unless a
@@ -29,7 +32,10 @@ export const CatalogParamsSchema = z
     archetypeMix: byArchetype(0.3, 0.5, 0.2),
     /** Share of each archetype shipping cross-border rather than from a local warehouse. */
     crossBorderShare: byArchetype(0.8, 0.6, 0.3),
-    /** Share of each archetype that advertises at all: most do, as ads are hard to avoid on Amazon and AliExpress (seed 000). */
+    /**
+     * Share of each archetype that advertises at all: most do, as ads are hard to avoid on Amazon and AliExpress (seed
+     * 000).
+     */
     advertiserShare: byArchetype(0.6, 0.7, 0.9),
     /** Delivery days: local warehouse next day to 3 days, cross-border a week or more (000). */
     localDeliveryDays: z.tuple([z.number().positive(), z.number().positive()]).default([1, 3]),
@@ -44,15 +50,24 @@ export const CatalogParamsSchema = z
      * and no one offers a brand's item (the three rates are assumptions; their mix-weighted mean is
      * about 0.45).
      */
-    identicalOfferRate: z.union([share.transform((rate) => ({ factory: rate, trader: rate, brand: rate })), byArchetype(0.5, 0.55, 0.1)]).prefault({}),
-    /** Prices on other platforms: own price × (1 + offset + spread × N(0,1)); the defaults make ~10% of listings cheaper elsewhere (assumption). */
+    identicalOfferRate: z
+      .union([share.transform((rate) => ({ factory: rate, trader: rate, brand: rate })), byArchetype(0.5, 0.55, 0.1)])
+      .prefault({}),
+    /**
+     * Prices on other platforms: own price × (1 + offset + spread × N(0,1)); the defaults make ~10% of
+     * listings cheaper elsewhere (assumption).
+     */
     priceElsewhereSpread: z.number().min(0).default(0.12),
     priceElsewhereOffset: z.number().default(0.15),
     /** Median ad budget per round in dollars of an advertising seller with one store. */
     medianAdBudget: z.number().min(0).default(6),
     /** Entrants' ad budgets relative to incumbents' of the same size: new stores have less to spend (assumption). */
     entrantBudgetFactor: z.number().min(0).default(0.5),
-    /** Median starting CPC bid as a share of the category reference price: about $1.25 at $25, between the CPC seed 000 reports for 2016 (under $0.50) and for today (over $1.50); bids then adapt (calibrated so that F9 holds; assumption). */
+    /**
+     * Median starting CPC bid as a share of the category reference price: about $1.25 at $25, between the CPC seed 000
+     * reports for 2016 (under $0.50) and for today (over $1.50); bids then adapt (calibrated so that F9 holds;
+     * assumption).
+     */
     baseBidShare: z.number().min(0).default(0.05),
   })
   .strict()

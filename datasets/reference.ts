@@ -49,5 +49,6 @@ export function setReferencePrices({ products, categories, groupCount }: Catalog
     const groupMedian = median(offers.map((p) => price[p]))
     for (const p of offers) products.refPrice[p] = groupMedian
   }
-  for (let p = 0; p < products.count; p++) products.refPrice[p] *= categories.refPrice[category[p]] / categoryMedian[category[p]]
+  for (let p = 0; p < products.count; p++)
+    products.refPrice[p] *= categories.refPrice[category[p]] / categoryMedian[category[p]]
 }

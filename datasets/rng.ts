@@ -40,14 +40,14 @@ export function gumbel(rng: Rng): number {
 
 /** Pareto with minimum 1 and tail index alpha (long-tailed seller sizes). */
 export function pareto(rng: Rng, alpha: number): number {
-  return Math.pow(1 - rng(), -1 / alpha)
+  return (1 - rng()) ** (-1 / alpha)
 }
 
 /** Zipf weights 1/(rank^s), normalised to sum to 1. */
 export function zipfWeights(n: number, s: number): Float64Array {
   const w = new Float64Array(n)
   let total = 0
-  for (let i = 0; i < n; i++) total += w[i] = 1 / Math.pow(i + 1, s)
+  for (let i = 0; i < n; i++) total += w[i] = 1 / (i + 1) ** s
   for (let i = 0; i < n; i++) w[i] /= total
   return w
 }

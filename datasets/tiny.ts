@@ -1,4 +1,4 @@
-import { emptyProducts, TOPIC_DIMS, type Catalog, type Products } from './catalog.ts'
+import { type Catalog, emptyProducts, type Products, TOPIC_DIMS } from './catalog.ts'
 import { indexByKey } from './topics.ts'
 
 export interface TinyProduct {
@@ -82,8 +82,17 @@ export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categ
   }
 }
 
-function tinyProducts(products: TinyProduct[], sellers: TinySeller[], category: Int32Array, groups: Int32Array, topic: Float32Array): Products {
-  const p = emptyProducts(products.length, products.map((_, i) => `p${i}`))
+function tinyProducts(
+  products: TinyProduct[],
+  sellers: TinySeller[],
+  category: Int32Array,
+  groups: Int32Array,
+  topic: Float32Array,
+): Products {
+  const p = emptyProducts(
+    products.length,
+    products.map((_, i) => `p${i}`),
+  )
   products.forEach((t, i) => {
     p.seller[i] = t.seller
     p.category[i] = category[i]

@@ -2,7 +2,14 @@ import { TOPIC_DIMS } from './catalog.ts'
 import { normal, type Rng } from './rng.ts'
 
 /** Writes normalise(base + spread × gaussian noise) into out[offset .. offset+TOPIC_DIMS). */
-export function noisyUnitVector(rng: Rng, out: Float32Array, offset: number, base: ArrayLike<number> | null, baseOffset: number, spread: number): void {
+export function noisyUnitVector(
+  rng: Rng,
+  out: Float32Array,
+  offset: number,
+  base: ArrayLike<number> | null,
+  baseOffset: number,
+  spread: number,
+): void {
   let norm = 0
   for (let d = 0; d < TOPIC_DIMS; d++) {
     const v = (base ? base[baseOffset + d] : 0) + spread * normal(rng)

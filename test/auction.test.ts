@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import amazon from '../algorithms/amazon.ts'
-import { auctionScratch, positionAuction, type AdPricing } from '../algorithms/kit/auction.ts'
+import { type AdPricing, auctionScratch, positionAuction } from '../algorithms/kit/auction.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { SponsoredPage, sponsoredSlotsProblem } from '../algorithms/kit/sponsored.ts'
 import { refuseMeaninglessParams } from '../algorithms/kit/validate.ts'
@@ -16,7 +16,16 @@ function auction(pricing: AdPricing, increment = 0.01, bids = BIDS, quality = QU
   const slots = weights.length
   const winners = new Int32Array(slots)
   const prices = new Float64Array(slots)
-  const count = positionAuction(bids, quality, bids.length, slots, { pricing, reserve: 0.02, increment, slotWeights: weights }, auctionScratch(bids.length, slots), winners, prices)
+  const count = positionAuction(
+    bids,
+    quality,
+    bids.length,
+    slots,
+    { pricing, reserve: 0.02, increment, slotWeights: weights },
+    auctionScratch(bids.length, slots),
+    winners,
+    prices,
+  )
   return { winners: Array.from(winners.subarray(0, count)), prices: Array.from(prices.subarray(0, count)) }
 }
 
@@ -38,7 +47,8 @@ describe('position auction pricing rules', () => {
   it('VCG charges the externality on the bidders below, per expected click', () => {
     const [a, b] = auction('vcg').prices
     // a, in slot 1: without it b moves up from slot 2 to 1 and c into slot 2:
-    // E = (α1 − α2)·s_b + (α2 − 0)·s_c = 0.5·0.8 + 0.5·0.6 = 0.7; per click 0.7 / (α1·q_a) = 0.7 / 0.5 = 1.4.
+    // E = (α1 − α2)·s_b + (α2 − 0)·s_c = 0.5·0.8 + 0.5·0.6 = 0.7;
+    // per click 0.7 / (α1·q_a) = 0.7 / 0.5 = 1.4.
     expect(a).toBeCloseTo(1.4, 12)
     // b, in the last slot: E = α2·s_c = 0.5·0.6 = 0.3; per click 0.3 / (0.5·0.8) = 0.75, GSP without the increment.
     expect(b).toBeCloseTo(0.75, 12)
@@ -46,31 +56,51 @@ describe('position auction pricing rules', () => {
 
   it('VCG with nobody below pays the reserve, and refuses to run without slot weights', () => {
     expect(auction('vcg', 0, Float64Array.from([5]), Float64Array.from([1])).prices).toEqual([0.02])
-    expect(() => positionAuction(BIDS, QUALITY, 4, 2, { pricing: 'vcg', reserve: 0, increment: 0 }, auctionScratch(4, 2), new Int32Array(2), new Float64Array(2))).toThrow(/VCG pricing needs a click-through weight/)
+    expect(() =>
+      positionAuction(
+        BIDS,
+        QUALITY,
+        4,
+        2,
+        { pricing: 'vcg', reserve: 0, increment: 0 },
+        auctionScratch(4, 2),
+        new Int32Array(2),
+        new Float64Array(2),
+      ),
+    ).toThrow(/VCG pricing needs a click-through weight/)
   })
 
   it('per winner, first price ≥ GSP ≥ VCG (no increment) on any bids and non-increasing slot weights', () => {
     const positive = fc.double({ min: 0.05, max: 10, noNaN: true })
     fc.assert(
-      fc.property(fc.array(fc.tuple(positive, fc.double({ min: 0.01, max: 1, noNaN: true })), { minLength: 1, maxLength: 12 }), fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }), (entries, rawWeights) => {
-        const bids = Float64Array.from(entries.map((e) => e[0]))
-        const quality = Float64Array.from(entries.map((e) => e[1]))
-        const weights = [...rawWeights].sort((x, y) => y - x)
-        const [first, gsp, vcg] = (['first', 'gsp', 'vcg'] as const).map((rule) => auction(rule, 0, bids, quality, weights))
-        expect(gsp.winners).toEqual(first.winners)
-        expect(vcg.winners).toEqual(first.winners)
-        first.prices.forEach((price, r) => {
-          expect(price).toBeGreaterThanOrEqual(gsp.prices[r])
-          expect(gsp.prices[r]).toBeGreaterThanOrEqual(vcg.prices[r] - 1e-12)
-        })
-      }),
+      fc.property(
+        fc.array(fc.tuple(positive, fc.double({ min: 0.01, max: 1, noNaN: true })), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        (entries, rawWeights) => {
+          const bids = Float64Array.from(entries.map((e) => e[0]))
+          const quality = Float64Array.from(entries.map((e) => e[1]))
+          const weights = [...rawWeights].sort((x, y) => y - x)
+          const [first, gsp, vcg] = (['first', 'gsp', 'vcg'] as const).map((rule) =>
+            auction(rule, 0, bids, quality, weights),
+          )
+          expect(gsp.winners).toEqual(first.winners)
+          expect(vcg.winners).toEqual(first.winners)
+          first.prices.forEach((price, r) => {
+            expect(price).toBeGreaterThanOrEqual(gsp.prices[r])
+            expect(gsp.prices[r]).toBeGreaterThanOrEqual(vcg.prices[r] - 1e-12)
+          })
+        },
+      ),
     )
   })
 })
 
 describe('sponsored-slot parameters', () => {
   it('refuses positions beyond k, repeated positions and more slots than positions, naming the key', () => {
-    expect(sponsoredSlotsProblem({ adSlots: 2, adPositions: [100, 200] }, 20)).toEqual({ key: 'adPositions', message: 'position 100 is beyond the 20 slots a session shows in this scenario' })
+    expect(sponsoredSlotsProblem({ adSlots: 2, adPositions: [100, 200] }, 20)).toEqual({
+      key: 'adPositions',
+      message: 'position 100 is beyond the 20 slots a session shows in this scenario',
+    })
     expect(sponsoredSlotsProblem({ adSlots: 4, adPositions: [1, 1, 1, 1] }, 20)?.key).toBe('adPositions')
     expect(sponsoredSlotsProblem({ adSlots: 9, adPositions: [1, 2, 3, 4, 11, 16] }, 20)?.key).toBe('adSlots')
     expect(sponsoredSlotsProblem({ adSlots: 6, adPositions: [1, 2, 3, 4, 11, 16] }, 20)).toBeUndefined()
@@ -79,9 +109,13 @@ describe('sponsored-slot parameters', () => {
 
   it('refuseMeaninglessParams names plugin, key and value; the page refuses what validation would', () => {
     const params = amazon.params.parse({ adPositions: [1, 1, 1, 1], adSlots: 4 })
-    expect(() => refuseMeaninglessParams([{ plugin: amazon, params }], 20)).toThrow('amazon.adPositions=[1,1,1,1]: position 1 is listed twice; each position holds one ad')
+    expect(() => refuseMeaninglessParams([{ plugin: amazon, params }], 20)).toThrow(
+      'amazon.adPositions=[1,1,1,1]: position 1 is listed twice; each position holds one ad',
+    )
     expect(() => refuseMeaninglessParams([{ plugin: amazon, params: amazon.params.parse({}) }], 20)).not.toThrow()
-    expect(() => refuseMeaninglessParams([{ plugin: amazon, params: amazon.params.parse({}) }], 10)).toThrow(/amazon\.adPositions=\[1,2,3,4,11,16\]: position 11 is beyond the 10 slots/)
+    expect(() => refuseMeaninglessParams([{ plugin: amazon, params: amazon.params.parse({}) }], 10)).toThrow(
+      /amazon\.adPositions=\[1,2,3,4,11,16\]: position 11 is beyond the 10 slots/,
+    )
     expect(() => new SponsoredPage(3, [4], 0, 0)).toThrow(/position 4 is beyond the 3 slots/)
   })
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
@@ -10,11 +10,30 @@ const BIN = join(ROOT, 'bin/bench.js')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-cells-'))
 const FAULTY = join(ROOT, 'test/fixtures/faulty.ts')
 /** Three plugins × three seeds on a small market: nine cells. */
-const PLAN = ['run', '--scenario', 'small', '--rounds', '4', '--sessions', '400', '--seeds', '3', '--algorithms', 'relevance,amazon,temu', '--bench-time', '0', '--quiet']
+const PLAN = [
+  'run',
+  '--scenario',
+  'small',
+  '--rounds',
+  '4',
+  '--sessions',
+  '400',
+  '--seeds',
+  '3',
+  '--algorithms',
+  'relevance,amazon,temu',
+  '--bench-time',
+  '0',
+  '--quiet',
+]
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv']
 
 function bench(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 const bytes = (dir: string) => Object.fromEntries(CELL_FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
@@ -24,54 +43,100 @@ describe('a run is a plan of independent cells', () => {
   const whole = join(work, 'whole')
   const wholeRun = () => bench([...PLAN, '--workers', '1', '--out', whole])
 
-  it('lists every cell with its configuration hash in manifest.json, and the files do not depend on the number of workers', () => {
-    const r = wholeRun()
-    expect(r.code, r.stderr).toBe(0)
-    const cells = manifest(whole).plan.cells
-    expect(cells).toHaveLength(9)
-    expect(cells[0]).toMatchObject({ index: 0, id: 'small/relevance/seed1', status: 'done', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
-    expect(cells.map((c: { id: string }) => c.id).slice(0, 4)).toEqual(['small/relevance/seed1', 'small/amazon/seed1', 'small/temu/seed1', 'small/relevance/seed2'])
-    const two = join(work, 'two-workers')
-    expect(bench([...PLAN, '--workers', '2', '--out', two]).code).toBe(0)
-    expect(bytes(two)).toEqual(bytes(whole))
-    expect(existsSync(`${whole}.cells`)).toBe(false) // the finished run leaves no store behind
-  })
-
-  it('shards 0/3, 1/3 and 2/3 (the last through Slurm variables and --shard auto) merge into the unsharded bytes', () => {
-    const shards = [0, 1].map((i) => join(work, `shard-${i}`))
-    for (const [i, dir] of shards.entries()) {
-      const r = bench([...PLAN, '--shard', `${i}/3`, '--out', dir])
+  it(
+    'lists every cell with its configuration hash in manifest.json, ' +
+      'and the files do not depend on the number of workers',
+    () => {
+      const r = wholeRun()
       expect(r.code, r.stderr).toBe(0)
-    }
-    const slurm = join(work, 'shard-slurm')
-    const auto = bench([...PLAN, '--shard', 'auto', '--out', slurm], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' })
-    expect(auto.code).toBe(0)
-    expect(auto.stdout).toMatch(/, shard 2\/3: 3 of 9 cells/)
-    expect(manifest(slurm).shard).toEqual({ index: 2, count: 3 })
-    const counts = [...shards, slurm].map((dir) => parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }).length)
-    expect(counts).toEqual([3, 3, 3])
-    const merged = join(work, 'merged')
-    const r = bench(['merge', ...shards, slurm, '--out', merged])
-    expect(r.stderr).toBe('')
-    expect(bytes(merged)).toEqual(bytes(whole))
-    expect(manifest(merged).plan.hash).toBe(manifest(whole).plan.hash)
-    // Missing shards are listed; a folder of another plan is refused.
-    const partial = bench(['merge', ...shards, '--out', join(work, 'partial')])
-    expect(partial.code).toBe(2)
-    expect(partial.stderr).toMatch(/^bench: merge: 3 of 9 cells are in none of the folders: small\/\w+\/seed\d/)
-    const other = join(work, 'other')
-    bench(['run', '--scenario', 'small', '--rounds', '2', '--sessions', '50', '--algorithms', 'relevance', '--bench-time', '0', '--quiet', '--out', other])
-    expect(bench(['merge', shards[0], other, '--out', join(work, 'mixed')]).stderr).toMatch(/holds cells of another run than/)
-    expect(existsSync(join(work, 'partial')) || existsSync(join(work, 'mixed'))).toBe(false)
-  })
+      const cells = manifest(whole).plan.cells
+      expect(cells).toHaveLength(9)
+      expect(cells[0]).toMatchObject({
+        index: 0,
+        id: 'small/relevance/seed1',
+        status: 'done',
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      })
+      expect(cells.map((c: { id: string }) => c.id).slice(0, 4)).toEqual([
+        'small/relevance/seed1',
+        'small/amazon/seed1',
+        'small/temu/seed1',
+        'small/relevance/seed2',
+      ])
+      const two = join(work, 'two-workers')
+      expect(bench([...PLAN, '--workers', '2', '--out', two]).code).toBe(0)
+      expect(bytes(two)).toEqual(bytes(whole))
+      expect(existsSync(`${whole}.cells`)).toBe(false) // the finished run leaves no store behind
+    },
+  )
+
+  it(
+    'shards 0/3, 1/3 and 2/3 (the last through Slurm variables and --shard auto) ' + 'merge into the unsharded bytes',
+    () => {
+      const shards = [0, 1].map((i) => join(work, `shard-${i}`))
+      for (const [i, dir] of shards.entries()) {
+        const r = bench([...PLAN, '--shard', `${i}/3`, '--out', dir])
+        expect(r.code, r.stderr).toBe(0)
+      }
+      const slurm = join(work, 'shard-slurm')
+      const auto = bench([...PLAN, '--shard', 'auto', '--out', slurm], {
+        SLURM_ARRAY_TASK_ID: '3',
+        SLURM_ARRAY_TASK_MIN: '1',
+        SLURM_ARRAY_TASK_COUNT: '3',
+      })
+      expect(auto.code).toBe(0)
+      expect(auto.stdout).toMatch(/, shard 2\/3: 3 of 9 cells/)
+      expect(manifest(slurm).shard).toEqual({ index: 2, count: 3 })
+      const counts = [...shards, slurm].map(
+        (dir) => parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }).length,
+      )
+      expect(counts).toEqual([3, 3, 3])
+      const merged = join(work, 'merged')
+      const r = bench(['merge', ...shards, slurm, '--out', merged])
+      expect(r.stderr).toBe('')
+      expect(bytes(merged)).toEqual(bytes(whole))
+      expect(manifest(merged).plan.hash).toBe(manifest(whole).plan.hash)
+      // Missing shards are listed; a folder of another plan is refused.
+      const partial = bench(['merge', ...shards, '--out', join(work, 'partial')])
+      expect(partial.code).toBe(2)
+      expect(partial.stderr).toMatch(/^bench: merge: 3 of 9 cells are in none of the folders: small\/\w+\/seed\d/)
+      const other = join(work, 'other')
+      bench([
+        'run',
+        '--scenario',
+        'small',
+        '--rounds',
+        '2',
+        '--sessions',
+        '50',
+        '--algorithms',
+        'relevance',
+        '--bench-time',
+        '0',
+        '--quiet',
+        '--out',
+        other,
+      ])
+      expect(bench(['merge', shards[0], other, '--out', join(work, 'mixed')]).stderr).toMatch(
+        /holds cells of another run than/,
+      )
+      expect(existsSync(join(work, 'partial')) || existsSync(join(work, 'mixed'))).toBe(false)
+    },
+  )
 
   it('after kill -9 the same command runs only the unfinished cells and writes the same bytes', async () => {
     const out = join(work, 'killed')
     const child = spawn(process.execPath, [BIN, ...PLAN, '--workers', '1', '--out', out])
     const store = `${out}.cells`
-    const cellsSaved = () => (existsSync(store) ? readdirSync(store).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length : 0)
+    const cellsSaved = () =>
+      existsSync(store) ? readdirSync(store).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length : 0
     await new Promise<void>((done) => {
-      const poll = setInterval(() => cellsSaved() >= 3 && (clearInterval(poll), done()), 20)
+      const poll = setInterval(() => {
+        if (cellsSaved() >= 3) {
+          clearInterval(poll)
+          done()
+        }
+      }, 20)
     })
     child.kill('SIGKILL')
     await new Promise((done) => child.on('close', done))
@@ -84,7 +149,12 @@ describe('a run is a plan of independent cells', () => {
     // Another configuration on the interrupted folder is refused unless asked to start over.
     const child2 = spawn(process.execPath, [BIN, ...PLAN, '--workers', '1', '--out', out])
     await new Promise<void>((done) => {
-      const poll = setInterval(() => cellsSaved() >= 1 && (clearInterval(poll), done()), 20)
+      const poll = setInterval(() => {
+        if (cellsSaved() >= 1) {
+          clearInterval(poll)
+          done()
+        }
+      }, 20)
     })
     child2.kill('SIGKILL')
     await new Promise((done) => child2.on('close', done))
@@ -98,8 +168,34 @@ describe('a run is a plan of independent cells', () => {
 describe('a faulty plugin fails its own cells only', () => {
   const run = (name: string, extra: string[] = []) => {
     const out = join(work, `faulty-${name}`)
-    const r = bench(['run', '--scenario', 'small', '--rounds', '4', '--sessions', '200', '--algorithms', 'relevance,faulty', '--plugin', FAULTY, '--param', `faulty.fault=${name}`, '--bench-time', '0', '--quiet', '--out', out, ...extra])
-    return { ...r, out, errors: existsSync(join(out, 'errors.csv')) ? parse(readFileSync(join(out, 'errors.csv'), 'utf8'), { columns: true }) : [] }
+    const r = bench([
+      'run',
+      '--scenario',
+      'small',
+      '--rounds',
+      '4',
+      '--sessions',
+      '200',
+      '--algorithms',
+      'relevance,faulty',
+      '--plugin',
+      FAULTY,
+      '--param',
+      `faulty.fault=${name}`,
+      '--bench-time',
+      '0',
+      '--quiet',
+      '--out',
+      out,
+      ...extra,
+    ])
+    return {
+      ...r,
+      out,
+      errors: existsSync(join(out, 'errors.csv'))
+        ? parse(readFileSync(join(out, 'errors.csv'), 'utf8'), { columns: true })
+        : [],
+    }
   }
   const relevanceOnly = join(work, 'relevance-only')
 
@@ -108,15 +204,40 @@ describe('a faulty plugin fails its own cells only', () => {
     ['exit', [], /the plugin called process\.exit\(0\)/],
     ['throws', [], /RangeError: faulty on purpose/],
     ['oom', ['--cell-memory', '200'], /ran out of memory/],
-  ])('%s: exit 1 naming the cell, errors.csv says why and in which round, relevance written', (name, extra, reason) => {
-    const r = run(name, extra as string[])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/1 of 2 cells failed.*small\/faulty\/seed1 \(round 2: /)
-    expect(r.errors).toEqual([expect.objectContaining({ algorithm: 'faulty', seed: '1', round: '2', reason: expect.stringMatching(reason) })])
-    if (!existsSync(relevanceOnly)) bench(['run', '--scenario', 'small', '--rounds', '4', '--sessions', '200', '--algorithms', 'relevance', '--bench-time', '0', '--quiet', '--out', relevanceOnly])
-    const relevanceRows = (dir: string) => readFileSync(join(dir, 'rounds.csv'), 'utf8').split('\r\n').filter((l) => l.startsWith('relevance,'))
-    expect(relevanceRows(r.out)).toEqual(relevanceRows(relevanceOnly))
-    expect(manifest(r.out).plan.cells.map((c: { status: string }) => c.status)).toEqual(['done', 'failed'])
-    expect(existsSync(`${r.out}.cells`)).toBe(true) // kept, so a rerun retries only the failed cell
-  }, 60_000)
+  ])(
+    '%s: exit 1 naming the cell, errors.csv says why and in which round, relevance written',
+    (name, extra, reason) => {
+      const r = run(name, extra as string[])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/1 of 2 cells failed.*small\/faulty\/seed1 \(round 2: /)
+      expect(r.errors).toEqual([
+        expect.objectContaining({ algorithm: 'faulty', seed: '1', round: '2', reason: expect.stringMatching(reason) }),
+      ])
+      if (!existsSync(relevanceOnly))
+        bench([
+          'run',
+          '--scenario',
+          'small',
+          '--rounds',
+          '4',
+          '--sessions',
+          '200',
+          '--algorithms',
+          'relevance',
+          '--bench-time',
+          '0',
+          '--quiet',
+          '--out',
+          relevanceOnly,
+        ])
+      const relevanceRows = (dir: string) =>
+        readFileSync(join(dir, 'rounds.csv'), 'utf8')
+          .split('\r\n')
+          .filter((l) => l.startsWith('relevance,'))
+      expect(relevanceRows(r.out)).toEqual(relevanceRows(relevanceOnly))
+      expect(manifest(r.out).plan.cells.map((c: { status: string }) => c.status)).toEqual(['done', 'failed'])
+      expect(existsSync(`${r.out}.cells`)).toBe(true) // kept, so a rerun retries only the failed cell
+    },
+    60_000,
+  )
 })

@@ -18,12 +18,16 @@ interface Checked {
 }
 
 function check(...args: string[]): Checked {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'check', ...args, ...SMALL_RUN], { cwd: ROOT, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'check', ...args, ...SMALL_RUN], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
   const plugins = new Map<string, { passed: string[]; failed: string[]; text: string }>()
   for (const section of r.stdout.split('\n\n')) {
     const name = /^(\S+) \(/.exec(section)?.[1]
     if (!name) continue
-    const verdicts = (word: string) => [...section.matchAll(new RegExp(`^ {2}${word} {2}(\\S+)`, 'gm'))].map((m) => m[1])
+    const verdicts = (word: string) =>
+      [...section.matchAll(new RegExp(`^ {2}${word} {2}(\\S+)`, 'gm'))].map((m) => m[1])
     plugins.set(name, { passed: verdicts('pass'), failed: verdicts('FAIL'), text: section })
   }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, plugins }
@@ -34,8 +38,20 @@ describe('bench check', () => {
     const r = check()
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect([...r.plugins.keys()]).toEqual(['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok'])
-    for (const { passed, failed } of r.plugins.values()) expect({ passed, failed }).toEqual({ passed: [...CHECKS], failed: [] })
+    expect([...r.plugins.keys()]).toEqual([
+      'aliexpress',
+      'amazon',
+      'amazon-haul',
+      'fair-exposure',
+      'oracle',
+      'random',
+      'relevance',
+      'temu',
+      'thompson',
+      'tiktok',
+    ])
+    for (const { passed, failed } of r.plugins.values())
+      expect({ passed, failed }).toEqual({ passed: [...CHECKS], failed: [] })
     expect(r.plugins.get('amazon')!.text).toMatch(/rank-time +p50 [\d.]+ µs, p99 [\d.]+ µs over 200 rank\(\) calls/)
     expect(r.stdout).toMatch(/10 plugin\(s\): every check passed/)
   })
@@ -46,17 +62,41 @@ describe('bench check', () => {
       // Outside the project, so trafficbench/kit resolves through the check's own mapping.
       const illTyped = join(mkdtempSync(join(tmpdir(), 'trafficbench-check-')), 'ill-typed.mts')
       const source = readFileSync(join(FIXTURES, 'writes-market.mts'), 'utf8')
-      writeFileSync(illTyped, source.replace("name: 'writes-market'", "name: 'ill-typed'").replace('price[slots.products[0]] *= 0.99', "slots.push('x')"))
-      r = check(...['math-random', 'mutates-params', 'writes-market', 'hostile'].map((f) => join(FIXTURES, `${f}.mts`)), illTyped)
+      writeFileSync(
+        illTyped,
+        source
+          .replace("name: 'writes-market'", "name: 'ill-typed'")
+          .replace('price[slots.products[0]] *= 0.99', "slots.push('x')"),
+      )
+      r = check(
+        ...['math-random', 'mutates-params', 'writes-market', 'hostile'].map((f) => join(FIXTURES, `${f}.mts`)),
+        illTyped,
+      )
     })
 
     it.each([
       ['math-random', ['deterministic', 'no-math-random'], /no-math-random +Math\.random called in rank, round 0/],
-      // The engine freezes params and stops a plugin that patches globals, so these runs stop: the slots, determinism and timing checks fail with them.
-      ['mutates-params', ['valid-slots', 'deterministic', 'params-untouched', 'rank-time'], /params-untouched +rank, round 0 wrote its params, which are frozen \(.*'seen'/],
+      // The engine freezes params and stops a plugin that patches globals, so these runs stop: the slots, determinism
+      // and timing checks fail with them.
+      [
+        'mutates-params',
+        ['valid-slots', 'deterministic', 'params-untouched', 'rank-time'],
+        /params-untouched +rank, round 0 wrote its params, which are frozen \(.*'seen'/,
+      ],
       ['writes-market', ['inputs-untouched'], /inputs-untouched +rank, round 0 wrote market\.products\.price\[\d+\]/],
-      ['hostile', ['valid-slots', 'deterministic', 'globals-untouched', 'rank-time'], /valid-slots +the run stopped: plugin "hostile", seed 1, before round 0, globals\(\): replaced Math\.log2[\s\S]*globals-untouched +in create, Math\.log2 was replaced/],
-      ['ill-typed', ['type-check'], /ill-typed\.mts:\d+:\d+ Argument of type 'string' is not assignable to parameter of type 'number'/],
+      [
+        'hostile',
+        ['valid-slots', 'deterministic', 'globals-untouched', 'rank-time'],
+        new RegExp(
+          'valid-slots +the run stopped: plugin "hostile", seed 1, before round 0, ' +
+            String.raw`globals\(\): replaced Math\.log2[\s\S]*globals-untouched +in create, Math\.log2 was replaced`,
+        ),
+      ],
+      [
+        'ill-typed',
+        ['type-check'],
+        /ill-typed\.mts:\d+:\d+ Argument of type 'string' is not assignable to parameter of type 'number'/,
+      ],
     ])('fails %s on exactly %j, naming what it did', (name, failing, detail) => {
       const { passed, failed, text } = r.plugins.get(name)!
       expect(failed).toEqual(failing)
@@ -66,7 +106,12 @@ describe('bench check', () => {
 
     it('exits 1 with one line naming each failed check', () => {
       expect(r.code).toBe(1)
-      expect(r.stderr).toBe('bench check: 12 check(s) failed: math-random: deterministic, math-random: no-math-random, mutates-params: valid-slots, mutates-params: deterministic, mutates-params: params-untouched, mutates-params: rank-time, writes-market: inputs-untouched, hostile: valid-slots, hostile: deterministic, hostile: globals-untouched, hostile: rank-time, ill-typed: type-check\n')
+      expect(r.stderr).toBe(
+        'bench check: 12 check(s) failed: math-random: deterministic, math-random: no-math-random, ' +
+          'mutates-params: valid-slots, mutates-params: deterministic, mutates-params: params-untouched, ' +
+          'mutates-params: rank-time, writes-market: inputs-untouched, hostile: valid-slots, hostile: ' +
+          'deterministic, hostile: globals-untouched, hostile: rank-time, ill-typed: type-check\n',
+      )
     })
   })
 

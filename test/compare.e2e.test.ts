@@ -9,16 +9,33 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const ROOT = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-compare-'))
 const bench = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 const folder = (name: string) => join(work, name)
-const run = ['run', '--scenario', 'small', '--seeds', '3', '--algorithms', 'amazon,relevance', '--bench-time', '20', '--quiet']
+const run = [
+  'run',
+  '--scenario',
+  'small',
+  '--seeds',
+  '3',
+  '--algorithms',
+  'amazon,relevance',
+  '--bench-time',
+  '20',
+  '--quiet',
+]
 const baseSummary = () => join(folder('base'), 'summary.csv')
 
 type Row = Record<string, string>
 const readRows = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true })
-/** A copy of a summary.csv with its rows changed (and filtered) by `edit`, in a folder of its own without manifest.json. */
+/**
+ * A copy of a summary.csv with its rows changed (and filtered) by `edit`, in a folder of its own without manifest.json.
+ */
 function copy(name: string, edit: (r: Row, i: number) => Row | null): string {
   const rows = readRows(baseSummary())
   const columns = Object.keys(rows[0])
@@ -52,7 +69,8 @@ describe('bench compare', () => {
     // A rate over an empty group is empty (relevance sells no ads: no CPC); such a metric has nothing to compare.
     const empty = lines.filter((l) => / no values in A$/.test(l))
     expect(empty.every((l) => /^B:relevance vs A:relevance /.test(l))).toBe(true)
-    for (const line of lines.filter((l) => !empty.includes(l))) expect(line).toMatch(/paired 3 .* no significant change +identical on every seed$/)
+    for (const line of lines.filter((l) => !empty.includes(l)))
+      expect(line).toMatch(/paired 3 .* no significant change +identical on every seed$/)
     expect(r.stderr).toMatch(/^fail-on gini_exposure:\+0\.02: pass — 2 rows within \+0\.02/m)
     expect(r.stderr).toMatch(/^fail-on sessions_per_sec:-10%: pass/m)
   })
@@ -61,7 +79,13 @@ describe('bench compare', () => {
     const planted = copy('planted', (r) => ({ ...r, gini_exposure: String(Number(r.gini_exposure) + 0.05) }))
     const r = bench('compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.02', '--format', 'json')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon \/ small: Δ \+0\.05 \[\+0\.05, \+0\.05\], all beyond \+0\.02$/m)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        String.raw`^fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon \/ small: ` +
+          String.raw`Δ \+0\.05 \[\+0\.05, \+0\.05\], all beyond \+0\.02$`,
+        'm',
+      ),
+    )
     expect(r.stderr).toMatch(/compare: gates 1 failed/)
     const out = json(r)
     expect(out.gates).toEqual([expect.objectContaining({ spec: 'gini_exposure:+0.02', status: 'fail' })])
@@ -77,12 +101,19 @@ describe('bench compare', () => {
 
   it('a gate whose interval straddles the limit is inconclusive: exit 1 unless --allow-inconclusive', () => {
     // Per-seed changes +0.05, −0.03, +0.04: mean +0.02, far too noisy at 3 seeds to place against +0.02.
-    const noisy = copy('noisy', (r) => ({ ...r, gini_exposure: String(Number(r.gini_exposure) + [0.05, -0.03, 0.04][Number(r.seed) - 1]) }))
+    const noisy = copy('noisy', (r) => ({
+      ...r,
+      gini_exposure: String(Number(r.gini_exposure) + [0.05, -0.03, 0.04][Number(r.seed) - 1]),
+    }))
     const r = bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--metrics', 'gini_exposure')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: inconclusive — .* includes \+0\.02; more seeds would narrow it/)
+    expect(r.stderr).toMatch(
+      /fail-on gini_exposure:\+0\.02: inconclusive — .* includes \+0\.02; more seeds would narrow it/,
+    )
     expect(r.stderr).toMatch(/--allow-inconclusive lets those pass/)
-    expect(bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--allow-inconclusive').code).toBe(0)
+    expect(
+      bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--allow-inconclusive').code,
+    ).toBe(0)
     // One seed is too few for any test: inconclusive too.
     const single = copy('single', (r) => (r.seed === '1' ? r : null))
     const one = bench('compare', single, single, '--fail-on', 'gini_exposure:+0.02')
@@ -95,7 +126,9 @@ describe('bench compare', () => {
     const relevance = copy('relevance-only', (r) => (r.algorithm === 'relevance' ? r : null))
     const r = bench('compare', amazon, relevance, '--fail-on', 'gini_exposure:+0.02')
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/note: .*relevance-only\/summary\.csv has no counterpart for amazon \/ small of .*amazon-only\/summary\.csv/)
+    expect(r.stdout).toMatch(
+      /note: .*relevance-only\/summary\.csv has no counterpart for amazon \/ small of .*amazon-only\/summary\.csv/,
+    )
     expect(r.stdout).toMatch(/note: no rows matched: nothing was compared/)
     expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — matched no rows/)
   })
@@ -125,35 +158,66 @@ describe('bench compare', () => {
     const { rows, notes } = json(r)
     // Without ad slots amazon has no CPC: an empty rate, nothing to compare; nothing else is noted.
     expect(notes).toEqual(['no values to compare for avg_cpc'])
-    const amazon = rows.filter((x: { candidate: { algorithm: string; n: number } }) => x.candidate.algorithm === 'amazon' && x.candidate.n > 0)
+    const amazon = rows.filter(
+      (x: { candidate: { algorithm: string; n: number } }) => x.candidate.algorithm === 'amazon' && x.candidate.n > 0,
+    )
     expect(amazon.length).toBeGreaterThan(30)
     for (const row of amazon) {
       expect(row.baseline.variant).toBe('adSlots=0')
       expect(row.candidate.variant).toBe('')
       expect(row.test).toBe('paired t')
       // Throughput is measured, not simulated: only it may differ.
-      if (!['sessions_per_sec', 'rank_ops_per_sec', 'rank_p50_us', 'rank_p99_us', 'peak_memory_mb'].includes(row.metric)) expect(row.diff, row.metric).toBe(0)
+      if (
+        !['sessions_per_sec', 'rank_ops_per_sec', 'rank_p50_us', 'rank_p99_us', 'peak_memory_mb'].includes(row.metric)
+      )
+        expect(row.diff, row.metric).toBe(0)
     }
     // And against the default amazon the change shows, paired across folders.
-    const ads = json(bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue', '--format', 'json')).rows
-    expect(ads.find((x: { candidate: { algorithm: string } }) => x.candidate.algorithm === 'amazon')).toMatchObject({ test: 'paired t', verdict: 'changed', relDiff: -1 })
+    const ads = json(
+      bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue', '--format', 'json'),
+    ).rows
+    expect(ads.find((x: { candidate: { algorithm: string } }) => x.candidate.algorithm === 'amazon')).toMatchObject({
+      test: 'paired t',
+      verdict: 'changed',
+      relDiff: -1,
+    })
   })
 
-  it('runs of different scenario configurations are refused with exit 2 naming the difference, unless --allow-mismatch', () => {
-    const r = bench('compare', folder('base'), folder('rounds6'))
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^bench: .*base and .*rounds6 are not comparable: scenario\.market\.rounds is 12 in .*base but 6 in .*rounds6 \(pass --allow-mismatch to compare them anyway\)\n$/)
-    expect(r.stdout).toBe('')
-    const allowed = bench('compare', folder('base'), folder('rounds6'), '--allow-mismatch', '--format', 'json')
-    expect(allowed.code).toBe(0)
-    const out = json(allowed)
-    expect(out.rows.every((x: { config: string; test: string | null }) => x.config === 'differs' && (x.test === 'Welch t' || x.test === null))).toBe(true)
-    expect(out.notes[0]).toMatch(/^MISMATCH \(--allow-mismatch\): scenario\.market\.rounds/)
-  })
+  it(
+    'runs of different scenario configurations are refused with exit 2 naming the difference, ' +
+      'unless --allow-mismatch',
+    () => {
+      const r = bench('compare', folder('base'), folder('rounds6'))
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(
+        new RegExp(
+          '^bench: .*base and .*rounds6 are not comparable: ' +
+            String.raw`scenario\.market\.rounds is 12 in .*base but 6 in .*rounds6 ` +
+            String.raw`\(pass --allow-mismatch to compare them anyway\)\n$`,
+        ),
+      )
+      expect(r.stdout).toBe('')
+      const allowed = bench('compare', folder('base'), folder('rounds6'), '--allow-mismatch', '--format', 'json')
+      expect(allowed.code).toBe(0)
+      const out = json(allowed)
+      expect(
+        out.rows.every(
+          (x: { config: string; test: string | null }) =>
+            x.config === 'differs' && (x.test === 'Welch t' || x.test === null),
+        ),
+      ).toBe(true)
+      expect(out.notes[0]).toMatch(/^MISMATCH \(--allow-mismatch\): scenario\.market\.rounds/)
+    },
+  )
 
   it('a results folder computed from a log is compared unpaired, never refused; empty cells are missing values', () => {
-    const log = copy('log', (r) => (r.algorithm === 'amazon' ? { ...r, ndcg_at_10: '', gmv: r.seed === '1' ? '' : r.gmv } : null))
-    writeFileSync(join(folder('log'), 'manifest.json'), JSON.stringify({ kind: 'log', versions: { trafficbench: '0.1.0' } }))
+    const log = copy('log', (r) =>
+      r.algorithm === 'amazon' ? { ...r, ndcg_at_10: '', gmv: r.seed === '1' ? '' : r.gmv } : null,
+    )
+    writeFileSync(
+      join(folder('log'), 'manifest.json'),
+      JSON.stringify({ kind: 'log', versions: { trafficbench: '0.1.0' } }),
+    )
     const r = bench('compare', folder('base'), log, '--metrics', 'gini_exposure,gmv,ndcg_at_10', '--format', 'json')
     expect(r.code, r.stderr).toBe(0)
     const { rows, notes, inputs } = json(r)
@@ -168,21 +232,71 @@ describe('bench compare', () => {
 
   it('writes table, markdown, CSV and JSON with the test and adjusted p of every row', () => {
     const table = bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue,gini_exposure')
-    expect(table.stdout).toMatch(/^compared +scenario +metric +better +baseline ± 95% CI +candidate ± 95% CI +Δ \[95% CI\] +Δ% +test +p +p_holm +verdict +next$/m)
+    expect(table.stdout).toMatch(
+      new RegExp(
+        '^compared +scenario +metric +better +baseline ± 95% CI +candidate ± 95% CI' +
+          String.raw` +Δ \[95% CI\] +Δ% +test +p +p_holm +verdict +next$`,
+        'm',
+      ),
+    )
     expect(table.stdout).toMatch(/p_holm: Holm-adjusted over the 4 tests; verdicts use p_holm < 0\.05/)
     const md = bench('compare', folder('base'), folder('param'), '--format', 'md', '--metrics', 'ad_revenue')
     expect(md.stdout).toMatch(/^\| compared \| scenario \| metric \| better \| baseline ± 95% CI/m)
-    const csv: Row[] = parse(bench('compare', folder('base'), folder('param'), '--format', 'csv', '--metrics', 'ad_revenue').stdout, { columns: true })
+    const csv: Row[] = parse(
+      bench('compare', folder('base'), folder('param'), '--format', 'csv', '--metrics', 'ad_revenue').stdout,
+      { columns: true },
+    )
     expect(csv).toHaveLength(2)
-    expect(Object.keys(csv[0])).toEqual(['baseline_input', 'baseline_algorithm', 'baseline_variant', 'candidate_input', 'candidate_algorithm', 'candidate_variant', 'scenario', 'metric', 'better', 'config', 'test', 'baseline_n', 'baseline_mean', 'candidate_n', 'candidate_mean', 'diff', 'ci_low', 'ci_high', 'rel_diff', 'p_value', 'p_holm', 'verdict', 'detectable_diff', 'seeds_needed'])
-    expect(csv.find((r) => r.candidate_algorithm === 'amazon')).toMatchObject({ test: 'paired t', verdict: 'changed', rel_diff: '-1' })
+    expect(Object.keys(csv[0])).toEqual([
+      'baseline_input',
+      'baseline_algorithm',
+      'baseline_variant',
+      'candidate_input',
+      'candidate_algorithm',
+      'candidate_variant',
+      'scenario',
+      'metric',
+      'better',
+      'config',
+      'test',
+      'baseline_n',
+      'baseline_mean',
+      'candidate_n',
+      'candidate_mean',
+      'diff',
+      'ci_low',
+      'ci_high',
+      'rel_diff',
+      'p_value',
+      'p_holm',
+      'verdict',
+      'detectable_diff',
+      'seeds_needed',
+    ])
+    expect(csv.find((r) => r.candidate_algorithm === 'amazon')).toMatchObject({
+      test: 'paired t',
+      verdict: 'changed',
+      rel_diff: '-1',
+    })
   })
 
   const malformed: [string, (file: string) => void, RegExp][] = [
-    ['a missing column', (f) => writeFileSync(f, 'algorithm,scenario,gini_exposure\namazon,small,0.5\n'), /bad\.csv: missing column seed \(columns found: algorithm, scenario, gini_exposure\)/],
-    ['text in a number column', (f) => writeFileSync(f, readFileSync(baseSummary(), 'utf8').replace(/,0\.8\d+,/, ',high,')), /bad\.csv line 2, column \w+ \(value "high"\): Invalid input: expected number, received string/],
+    [
+      'a missing column',
+      (f) => writeFileSync(f, 'algorithm,scenario,gini_exposure\namazon,small,0.5\n'),
+      /bad\.csv: missing column seed \(columns found: algorithm, scenario, gini_exposure\)/,
+    ],
+    [
+      'text in a number column',
+      (f) => writeFileSync(f, readFileSync(baseSummary(), 'utf8').replace(/,0\.8\d+,/, ',high,')),
+      /bad\.csv line 2, column \w+ \(value "high"\): Invalid input: expected number, received string/,
+    ],
     ['an empty file', (f) => writeFileSync(f, ''), /bad\.csv is empty/],
-    ['a file that is not CSV', (f) => writeFileSync(f, readFileSync(join(folder('base'), 'manifest.json'))), /bad\.csv is not valid CSV|bad\.csv: missing columns/],
+    [
+      'a file that is not CSV',
+      (f) => writeFileSync(f, readFileSync(join(folder('base'), 'manifest.json'))),
+      /bad\.csv is not valid CSV|bad\.csv: missing columns/,
+    ],
   ]
   for (const [what, make, message] of malformed) {
     it(`${what}: a clear error and exit 2`, () => {
@@ -197,8 +311,12 @@ describe('bench compare', () => {
 
   it('refuses a missing input, an unknown metric or baseline and a bad gate with exit 2', () => {
     expect(bench('compare', folder('base'), join(work, 'nowhere')).stderr).toMatch(/nowhere: no such file or folder/)
-    expect(bench('compare', folder('base'), folder('base'), '--metrics', 'gini').stderr).toMatch(/--metrics: no column gini in the inputs/)
-    expect(bench('compare', folder('base'), '--baseline', 'tiktok').stderr).toMatch(/--baseline tiktok: no rows of tiktok in the inputs \(algorithms: amazon, relevance\)/)
+    expect(bench('compare', folder('base'), folder('base'), '--metrics', 'gini').stderr).toMatch(
+      /--metrics: no column gini in the inputs/,
+    )
+    expect(bench('compare', folder('base'), '--baseline', 'tiktok').stderr).toMatch(
+      /--baseline tiktok: no rows of tiktok in the inputs \(algorithms: amazon, relevance\)/,
+    )
     const gate = bench('compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure>0.1')
     expect(gate.code).toBe(2)
     expect(gate.stderr).toMatch(/--fail-on gini_exposure>0\.1: expected metric:\+limit/)

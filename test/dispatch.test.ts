@@ -24,13 +24,27 @@ describe('cells are dispatched longest first, from earlier runs', () => {
 
   it('puts the longest recorded cells first; equal estimates keep plan order', () => {
     const file = cache()
-    recordCellTimes([{ spec: specs[0], seconds: 5 }, { spec: specs[1], seconds: 14 }, { spec: specs[2], seconds: 10 }, { spec: specs[3], seconds: 5 }], file)
+    recordCellTimes(
+      [
+        { spec: specs[0], seconds: 5 },
+        { spec: specs[1], seconds: 14 },
+        { spec: specs[2], seconds: 10 },
+        { spec: specs[3], seconds: 5 },
+      ],
+      file,
+    )
     expect(order(longestFirst(specs, readCellTimes(file)))).toEqual([1, 2, 0, 3])
   })
 
   it('estimates a cell never run from its plugin seconds per session (here: same plugin, 4× the sessions)', () => {
     const file = cache()
-    recordCellTimes([{ spec: specs[1], seconds: 14 }, { spec: specs[2], seconds: 10 }], file)
+    recordCellTimes(
+      [
+        { spec: specs[1], seconds: 14 },
+        { spec: specs[2], seconds: 10 },
+      ],
+      file,
+    )
     const bigger = spec(9, 'tiktok', 4000) // 10 s / 1,000 sessions → 40 s
     expect(order(longestFirst([specs[1], bigger, specs[0]], readCellTimes(file)))).toEqual([9, 1, 0])
   })

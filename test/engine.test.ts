@@ -1,16 +1,14 @@
-import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import amazon from '../algorithms/amazon.ts'
-import relevance from '../algorithms/relevance.ts'
-import temu from '../algorithms/temu.ts'
+import { examinationWeights } from '../algorithms/kit/attention.ts'
 import { definePlugin, type Plugin } from '../algorithms/kit/contract.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { slotsError } from '../algorithms/kit/validate.ts'
-import { catalogAsGenerated } from '../datasets/catalog.ts'
-import { generateCatalog } from '../datasets/generate.ts'
-import { examinationWeights } from '../algorithms/kit/attention.ts'
+import relevance from '../algorithms/relevance.ts'
+import temu from '../algorithms/temu.ts'
 import { runMarket } from '../bench/market/run.ts'
-import { PluginOutputError, defineCollector } from '../bench/market/types.ts'
+import { defineCollector, PluginOutputError } from '../bench/market/types.ts'
 import { listingOutcomes } from '../bench/metrics/collectors/listing-outcomes.ts'
 import { marketTrends } from '../bench/metrics/collectors/market-trends.ts'
 import { roundHistory } from '../bench/metrics/collectors/rounds.ts'
@@ -18,13 +16,29 @@ import { sellerTotals } from '../bench/metrics/collectors/sellers.ts'
 import { collectorsFor, SUMMARY_METRICS, type SummaryMetric } from '../bench/metrics/definitions.ts'
 import { summaryRow } from '../bench/metrics/summarize.ts'
 import { loadScenario } from '../bench/runner/scenario.ts'
+import { catalogAsGenerated } from '../datasets/catalog.ts'
+import { generateCatalog } from '../datasets/generate.ts'
 
 const scenario = loadScenario('small')
 const market = { ...scenario.market, rounds: 4, sessionsPerRound: 150 }
 const catalog = generateCatalog(scenario.catalog, 1, market.rounds)
 const run = (plugin: Plugin, params: Record<string, unknown> = {}) => {
-  const o = runMarket({ plugin, params: plugin.params.parse(params), market, catalog, seed: 1, collectors: collectorsFor() })
-  return { ...o, ...o.totals, sellers: o.collected.get(sellerTotals), rounds: o.collected.get(roundHistory), listings: o.collected.get(listingOutcomes), trends: o.collected.get(marketTrends) }
+  const o = runMarket({
+    plugin,
+    params: plugin.params.parse(params),
+    market,
+    catalog,
+    seed: 1,
+    collectors: collectorsFor(),
+  })
+  return {
+    ...o,
+    ...o.totals,
+    sellers: o.collected.get(sellerTotals),
+    rounds: o.collected.get(roundHistory),
+    listings: o.collected.get(listingOutcomes),
+    trends: o.collected.get(marketTrends),
+  }
 }
 const keys = { algorithm: 'amazon', variant: '', scenario: 'small', seed: 1 }
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0)
@@ -34,7 +48,9 @@ describe('output validation', () => {
   const candidateIndexOf = (p: number) => (p >= 0 && p <= 2 ? p : -1)
   const check = (products: number[], cpc: number[] = products.map(() => 0), k = 3) => {
     const slots = new Slots(products.length)
-    products.forEach((p, i) => slots.push(p, cpc[i]))
+    products.forEach((p, i) => {
+      slots.push(p, cpc[i])
+    })
     return slotsError(slots, k, 10, candidateIndexOf)
   }
   it('accepts a valid fill', () => expect(check([2, 0], [0.3, 0])).toBeNull())
@@ -53,10 +69,17 @@ describe('output validation', () => {
       summary: 'shows the first candidate twice',
       claims: [],
       params: z.object({}),
-      create: () => ({ rank: (s, slots) => void (slots.push(s.candidates[0]), slots.push(s.candidates[0])) }),
+      create: () => ({
+        rank: (s, slots) => {
+          slots.push(s.candidates[0])
+          slots.push(s.candidates[0])
+        },
+      }),
     })
     expect(() => run(cheat)).toThrowError(PluginOutputError)
-    expect(() => run(cheat)).toThrowError(/plugin "cheat", seed 1, round 0, rank\(\): returned bad slots: slot 2 repeats product/)
+    expect(() => run(cheat)).toThrowError(
+      /plugin "cheat", seed 1, round 0, rank\(\): returned bad slots: slot 2 repeats product/,
+    )
   })
 })
 
@@ -73,8 +96,23 @@ describe('market engine', () => {
     const generated = catalogAsGenerated(own)
     const listedBefore = own.products.listed.slice()
     const pricesBefore = own.products.price.slice()
-    const o = runMarket({ plugin: amazon, params: amazon.params.parse({}), market, catalog: own, ownsCatalog: true, seed: 1, collectors: collectorsFor() })
-    const forked = runMarket({ plugin: amazon, params: amazon.params.parse({}), market, catalog, seed: 1, collectors: collectorsFor() })
+    const o = runMarket({
+      plugin: amazon,
+      params: amazon.params.parse({}),
+      market,
+      catalog: own,
+      ownsCatalog: true,
+      seed: 1,
+      collectors: collectorsFor(),
+    })
+    const forked = runMarket({
+      plugin: amazon,
+      params: amazon.params.parse({}),
+      market,
+      catalog,
+      seed: 1,
+      collectors: collectorsFor(),
+    })
     expect(o.market.products.price).toBe(own.products.price)
     expect(own.products.price).not.toEqual(pricesBefore) // the run repriced the catalog's own column
     expect(summaryRow(keys, o, generated)).toEqual(summaryRow(keys, forked, catalog))
@@ -112,7 +150,14 @@ describe('market engine', () => {
 
   it('tallies what the facts are checked on: group winners, flagged listings, price trend', () => {
     const t = run(temu)
-    const exact = runMarket({ plugin: temu, params: temu.params.parse({}), market: { ...market, retrieval: { ...market.retrieval, relevanceNoise: 0 } }, catalog, seed: 1, collectors: collectorsFor() }).collected.get(listingOutcomes)
+    const exact = runMarket({
+      plugin: temu,
+      params: temu.params.parse({}),
+      market: { ...market, retrieval: { ...market.retrieval, relevanceNoise: 0 } },
+      catalog,
+      seed: 1,
+      collectors: collectorsFor(),
+    }).collected.get(listingOutcomes)
     // Temu shows only a group's cheapest offer among those passing its relevance gate: with the true
     // relevance (noise 0) a group's offers pass alike and the cheapest takes all of its exposure;
     // with estimated relevance a cheaper offer the estimate puts under the gate loses some of it.
@@ -155,7 +200,12 @@ describe('collectors', () => {
       name: 'top-slot-clicks',
       create: () => {
         const out = { clicks: 0 }
-        return { session: (o) => void (out.clicks += o.count > 0 ? o.clicked[0] : 0), result: () => out }
+        return {
+          session: (o) => {
+            out.clicks += o.count > 0 ? o.clicked[0] : 0
+          },
+          result: () => out,
+        }
       },
     })
     const topSlotShare: SummaryMetric = {
@@ -174,6 +224,8 @@ describe('collectors', () => {
     // Without the metric its collector does not run at all.
     const plain = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor() })
     expect(() => plain.collected.get(topSlotClicks)).toThrow(/did not run/)
-    expect(summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, plain, catalog).gini_exposure).toBe(row.gini_exposure)
+    expect(
+      summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, plain, catalog).gini_exposure,
+    ).toBe(row.gini_exposure)
   })
 })

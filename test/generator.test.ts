@@ -26,7 +26,8 @@ describe('catalog generator', () => {
     const seen = new Set(m.categories.products)
     expect(seen.size).toBe(2000)
     for (let c = 0; c < 12; c++)
-      for (let j = m.categories.start[c]; j < m.categories.start[c + 1]; j++) expect(m.products.category[m.categories.products[j]]).toBe(c)
+      for (let j = m.categories.start[c]; j < m.categories.start[c + 1]; j++)
+        expect(m.products.category[m.categories.products[j]]).toBe(c)
     // Every seller has at least one product.
     const perSeller = new Int32Array(150)
     for (const s of m.products.seller) perSeller[s]++
@@ -34,7 +35,11 @@ describe('catalog generator', () => {
   })
 
   it('models sellers and items as the design describes', () => {
-    const m = generateCatalog(CatalogParamsSchema.parse({ categories: 20, sellers: 1000, products: 8000, buyers: 100 }), 3, 30)
+    const m = generateCatalog(
+      CatalogParamsSchema.parse({ categories: 20, sellers: 1000, products: 8000, buyers: 100 }),
+      3,
+      30,
+    )
     const { sellers, products } = m
     const entrants = sellers.joinRound.filter((r) => r > 0).length
     expect(entrants / sellers.count).toBeGreaterThan(0.15)
@@ -45,7 +50,9 @@ describe('catalog generator', () => {
     expect(sellers.sizeTier.filter((t) => t === 1).length).toBe(200)
     // Identical-product groups hold several sellers' offers of one item in one category, with one quality.
     const offers = new Map<number, number[]>()
-    products.group.forEach((g, p) => offers.set(g, [...(offers.get(g) ?? []), p]))
+    products.group.forEach((g, p) => {
+      offers.set(g, [...(offers.get(g) ?? []), p])
+    })
     const shared = [...offers.values()].filter((o) => new Set(o.map((p) => products.seller[p])).size > 1)
     expect(shared.length).toBeGreaterThan(100)
     for (const group of shared) {
@@ -53,7 +60,8 @@ describe('catalog generator', () => {
       expect(new Set(group.map((p) => products.quality[p])).size).toBe(1)
     }
     // Factories make the same item cheaper than traders.
-    const costEfficiency = (a: number) => mean(Array.from(sellers.costEfficiency).filter((_, s) => sellers.archetype[s] === a))
+    const costEfficiency = (a: number) =>
+      mean(Array.from(sellers.costEfficiency).filter((_, s) => sellers.archetype[s] === a))
     expect(costEfficiency(0)).toBeLessThan(costEfficiency(1))
     // Incumbents have history and are listed; entrants have neither.
     for (let p = 0; p < products.count; p++) {
@@ -62,7 +70,8 @@ describe('catalog generator', () => {
       if (!incumbent) expect(products.sales[p] + products.reviews[p] + products.salesVelocity[p]).toBe(0)
     }
     // Cross-border sellers deliver slower than local ones.
-    const days = (origin: number) => mean(Array.from(sellers.deliveryDays).filter((_, s) => sellers.origin[s] === origin))
+    const days = (origin: number) =>
+      mean(Array.from(sellers.deliveryDays).filter((_, s) => sellers.origin[s] === origin))
     expect(days(0)).toBeGreaterThan(days(1) + 4)
   })
 

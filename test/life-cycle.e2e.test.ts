@@ -11,7 +11,11 @@ const work = mkdtempSync(join(tmpdir(), 'trafficbench-life-cycle-'))
 const ALGORITHMS = 'relevance,temu,amazon,aliexpress'
 
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   expect(r.stderr).toBe('')
   expect(r.status).toBe(0)
 }
@@ -24,31 +28,43 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
   const rounds = loadScenario('small').market.rounds
   beforeAll(() => {
     const scenario = join(work, 'no-fee-pricing.json')
-    writeFileSync(scenario, JSON.stringify({ extends: 'small', name: 'small-no-fee-pricing', market: { feePricing: false } }))
+    writeFileSync(
+      scenario,
+      JSON.stringify({ extends: 'small', name: 'small-no-fee-pricing', market: { feePricing: false } }),
+    )
     bench('run', '--scenario', 'small', '--algorithms', ALGORITHMS, '--out', on, '--bench-time', '0', '--quiet')
     bench('run', '--scenario', scenario, '--algorithms', ALGORITHMS, '--out', off, '--bench-time', '0', '--quiet')
   })
 
-  it('no cohort leaves at once: one round never loses more than maxHazard of the active sellers plus three binomial deviations', () => {
-    const byAlgorithm = new Map<string, Record<string, string>[]>()
-    for (const row of readCsv(join(on, 'rounds.csv'))) byAlgorithm.set(row.algorithm, [...(byAlgorithm.get(row.algorithm) ?? []), row])
-    expect([...byAlgorithm.keys()].sort()).toEqual(ALGORITHMS.split(',').sort())
-    for (const [algorithm, rows] of byAlgorithm) {
-      const active = rows.map((r) => Number(r.sellers_active))
-      expect(active).toHaveLength(rounds)
-      for (let r = 1; r < active.length; r++) {
-        const bound = maxHazard * active[r - 1] + 3 * Math.sqrt(maxHazard * (1 - maxHazard) * active[r - 1])
-        expect(active[r - 1] - active[r], `${algorithm} round ${r}`).toBeLessThanOrEqual(bound)
+  it(
+    'no cohort leaves at once: one round never loses more than maxHazard of the active sellers ' +
+      'plus three binomial deviations',
+    () => {
+      const byAlgorithm = new Map<string, Record<string, string>[]>()
+      for (const row of readCsv(join(on, 'rounds.csv')))
+        byAlgorithm.set(row.algorithm, [...(byAlgorithm.get(row.algorithm) ?? []), row])
+      expect([...byAlgorithm.keys()].sort()).toEqual(ALGORITHMS.split(',').sort())
+      for (const [algorithm, rows] of byAlgorithm) {
+        const active = rows.map((r) => Number(r.sellers_active))
+        expect(active).toHaveLength(rounds)
+        for (let r = 1; r < active.length; r++) {
+          const bound = maxHazard * active[r - 1] + 3 * Math.sqrt(maxHazard * (1 - maxHazard) * active[r - 1])
+          expect(active[r - 1] - active[r], `${algorithm} round ${r}`).toBeLessThanOrEqual(bound)
+        }
       }
-    }
-  })
+    },
+  )
 
-  it('incumbents survive a neutral ranker at the plausible rate (the monthly range, prorated to the run), and some do leave', () => {
-    const relevance = readCsv(join(on, 'summary.csv')).find((r) => r.algorithm === 'relevance')!
-    const survival = Number(relevance.seller_survival_rate)
-    expect(survival).toBeGreaterThanOrEqual(0.8 ** ((5 / 12) * (rounds / 30)))
-    expect(survival).toBeLessThan(1)
-  })
+  it(
+    'incumbents survive a neutral ranker at the plausible rate (the monthly range, prorated to the run), ' +
+      'and some do leave',
+    () => {
+      const relevance = readCsv(join(on, 'summary.csv')).find((r) => r.algorithm === 'relevance')!
+      const survival = Number(relevance.seller_survival_rate)
+      expect(survival).toBeGreaterThanOrEqual(0.8 ** ((5 / 12) * (rounds / 30)))
+      expect(survival).toBeLessThan(1)
+    },
+  )
 
   it('reports fee pricing per plugin, and nothing repriced with the switch off', () => {
     const summary = new Map(readCsv(join(on, 'summary.csv')).map((r) => [r.algorithm, r]))

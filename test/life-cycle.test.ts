@@ -1,12 +1,19 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Catalog } from '../datasets/catalog.ts'
-import { makeRng } from '../datasets/rng.ts'
 import type { Ledger } from '../bench/market/ledger.ts'
 import type { SellerContext } from '../bench/market/sellers/force.ts'
-import { exitHazard, lifeCycle, outlook, priorBelief, trendReach, updateBelief } from '../bench/market/sellers/life-cycle.ts'
+import {
+  exitHazard,
+  lifeCycle,
+  outlook,
+  priorBelief,
+  trendReach,
+  updateBelief,
+} from '../bench/market/sellers/life-cycle.ts'
 import { repricingOf } from '../bench/metrics/collectors/repricing.ts'
 import { ExitParamsSchema, MarketParamsSchema } from '../bench/runner/scenario.ts'
+import type { Catalog } from '../datasets/catalog.ts'
+import { makeRng } from '../datasets/rng.ts'
 
 const defaults = ExitParamsSchema.parse({})
 const exit = (over: Partial<typeof defaults> = {}) => ({ ...defaults, ...over })
@@ -40,16 +47,19 @@ describe('the exit decision, against hand-worked values', () => {
     expect(trendReach(defaults)).toBeCloseTo((phi / (1 - phi)) * (1 - (phi * (1 - phi ** 30)) / ((1 - phi) * 30)), 9)
   })
 
-  it('measures the outlook in fixed costs beyond the outside option, and turns a shortfall into a capped hazard', () => {
-    // L = −0.1, b = −0.01 carried 3 rounds, outside 0.05, fixed 0.1: (−0.1 − 0.03 − 0.05) / 0.1 = −1.8.
-    expect(outlook({ sum: 0, weight: 1, level: -0.1, trend: -0.01 }, 3, 0.05, 0.1)).toBeCloseTo(-1.8, 12)
-    const p = exit({ hazardPerShortfall: 0.004, maxHazard: 0.1 })
-    expect(exitHazard(0, p)).toBe(0)
-    expect(exitHazard(2.5, p)).toBe(0)
-    expect(exitHazard(-1, p)).toBeCloseTo(0.004, 12)
-    expect(exitHazard(-1.8, p)).toBeCloseTo(0.0072, 12)
-    expect(exitHazard(-1000, p)).toBe(0.1)
-  })
+  it(
+    'measures the outlook in fixed costs beyond the outside option, ' + 'and turns a shortfall into a capped hazard',
+    () => {
+      // L = −0.1, b = −0.01 carried 3 rounds, outside 0.05, fixed 0.1: (−0.1 − 0.03 − 0.05) / 0.1 = −1.8.
+      expect(outlook({ sum: 0, weight: 1, level: -0.1, trend: -0.01 }, 3, 0.05, 0.1)).toBeCloseTo(-1.8, 12)
+      const p = exit({ hazardPerShortfall: 0.004, maxHazard: 0.1 })
+      expect(exitHazard(0, p)).toBe(0)
+      expect(exitHazard(2.5, p)).toBe(0)
+      expect(exitHazard(-1, p)).toBeCloseTo(0.004, 12)
+      expect(exitHazard(-1.8, p)).toBeCloseTo(0.0072, 12)
+      expect(exitHazard(-1000, p)).toBe(0.1)
+    },
+  )
 
   it('a store that sells nothing is not out at once: at the defaults it takes rounds of evidence to fall short', () => {
     const fixed = 0.1
@@ -60,7 +70,8 @@ describe('the exit decision, against hand-worked values', () => {
       hazards.push(exitHazard(outlook(b, trendReach(defaults), 0, fixed), defaults))
     }
     expect(hazards[0]).toBeLessThan(defaults.hazardPerShortfall)
-    // The estimate tends to −fixed, so the hazard tends to hazardPerShortfall (times the trend's extra pull while it still falls).
+    // The estimate tends to −fixed, so the hazard tends to hazardPerShortfall (times the trend's extra pull while it
+    // still falls).
     expect(hazards[29]).toBeGreaterThan(0.9 * defaults.hazardPerShortfall)
     expect(hazards[29]).toBeLessThan(1.5 * defaults.hazardPerShortfall)
     // Survival over the month: Π(1 − h) stays well above half.
@@ -80,22 +91,38 @@ describe('the exit decision, as properties', () => {
     maxHazard: fc.double({ min: 0, max: 1, noNaN: true }),
   })
 
-  it('the hazard is 0 when the outlook covers the outside option, never above maxHazard, and never falls as the outlook worsens', () => {
-    fc.assert(
-      fc.property(params, fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e3, noNaN: true }), (p, v, worse) => {
-        const h = exitHazard(v, p)
-        expect(h).toBeGreaterThanOrEqual(0)
-        expect(h).toBeLessThanOrEqual(p.maxHazard)
-        if (v >= 0) expect(h).toBe(0)
-        expect(exitHazard(v - worse, p)).toBeGreaterThanOrEqual(h)
-      }),
-    )
-  })
+  it(
+    'the hazard is 0 when the outlook covers the outside option, never above maxHazard, ' +
+      'and never falls as the outlook worsens',
+    () => {
+      fc.assert(
+        fc.property(
+          params,
+          fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+          fc.double({ min: 0, max: 1e3, noNaN: true }),
+          (p, v, worse) => {
+            const h = exitHazard(v, p)
+            expect(h).toBeGreaterThanOrEqual(0)
+            expect(h).toBeLessThanOrEqual(p.maxHazard)
+            if (v >= 0) expect(h).toBe(0)
+            expect(exitHazard(v - worse, p)).toBeGreaterThanOrEqual(h)
+          },
+        ),
+      )
+    },
+  )
 
   /** The life-cycle force on a market of n sellers whose margins each round come from `margins`. */
   function drive(p: typeof defaults, stores: number[], margins: number[][]) {
     const n = stores.length
-    const sellers = { count: n, active: new Uint8Array(n).fill(1), joinRound: new Int32Array(n), budgetLeft: new Float64Array(n), adBudget: new Float64Array(n), stores: Int32Array.from(stores) }
+    const sellers = {
+      count: n,
+      active: new Uint8Array(n).fill(1),
+      joinRound: new Int32Array(n),
+      budgetLeft: new Float64Array(n),
+      adBudget: new Float64Array(n),
+      stores: Int32Array.from(stores),
+    }
     const ledger = { sellerMargin: new Float64Array(n), sellerAdSpend: new Float64Array(n) }
     const draws: number[] = []
     const rng = makeRng(7, 'life-cycle-property')
@@ -141,40 +168,63 @@ describe('the exit decision, as properties', () => {
     return rounds
   }
 
-  it('no seller whose outlook covers its outside option exits; exits per round never exceed the sellers whose draw falls under maxHazard', () => {
-    fc.assert(
-      fc.property(
-        params,
-        fc.integer({ min: 1, max: 12 }).chain((n) =>
-          fc.tuple(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: n, maxLength: n }), fc.array(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 15 })),
+  it(
+    'no seller whose outlook covers its outside option exits; ' +
+      'exits per round never exceed the sellers whose draw falls under maxHazard',
+    () => {
+      fc.assert(
+        fc.property(
+          params,
+          fc.integer({ min: 1, max: 12 }).chain((n) =>
+            fc.tuple(
+              fc.array(fc.integer({ min: 1, max: 5 }), { minLength: n, maxLength: n }),
+              fc.array(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: n, maxLength: n }), {
+                minLength: 1,
+                maxLength: 15,
+              }),
+            ),
+          ),
+          (p, [stores, margins]) => {
+            for (const round of drive(p, stores, margins)) {
+              expect(round.coveredExits).toBe(0)
+              expect(round.exited.length).toBeLessThanOrEqual(round.staggerBound)
+            }
+          },
         ),
-        (p, [stores, margins]) => {
-          for (const round of drive(p, stores, margins)) {
-            expect(round.coveredExits).toBe(0)
-            expect(round.exited.length).toBeLessThanOrEqual(round.staggerBound)
-          }
-        },
-      ),
-      { numRuns: 150 },
-    )
-  })
+        { numRuns: 150 },
+      )
+    },
+  )
 
-  it('a cohort that sells nothing leaves gradually: at most about maxHazard of it per round, and most of it is still there after a month', () => {
-    const n = 2000
-    const rounds = drive(defaults, Array(n).fill(1), Array.from({ length: 30 }, () => Array(n).fill(0)))
-    let active = n
-    for (const { exited } of rounds) {
-      expect(exited.length).toBeLessThanOrEqual(Math.ceil(defaults.maxHazard * active))
-      active -= exited.length
-    }
-    expect(active / n).toBeGreaterThan(0.85)
-    expect(active).toBeLessThan(n)
-  })
+  it(
+    'a cohort that sells nothing leaves gradually: at most about maxHazard of it per round, ' +
+      'and most of it is still there after a month',
+    () => {
+      const n = 2000
+      const rounds = drive(
+        defaults,
+        Array(n).fill(1),
+        Array.from({ length: 30 }, () => Array(n).fill(0)),
+      )
+      let active = n
+      for (const { exited } of rounds) {
+        expect(exited.length).toBeLessThanOrEqual(Math.ceil(defaults.maxHazard * active))
+        active -= exited.length
+      }
+      expect(active / n).toBeGreaterThan(0.85)
+      expect(active).toBeLessThan(n)
+    },
+  )
 })
 
 describe('repricing, as reported', () => {
   it('counts the raised offers and their price ratios against the catalog', () => {
-    expect(repricingOf([10, 20, 5, 8], [10, 25, 15, 8])).toEqual({ offers: 4, repriced: 2, meanRatio: (1.25 + 3) / 2, maxRatio: 3 })
+    expect(repricingOf([10, 20, 5, 8], [10, 25, 15, 8])).toEqual({
+      offers: 4,
+      repriced: 2,
+      meanRatio: (1.25 + 3) / 2,
+      maxRatio: 3,
+    })
     expect(repricingOf([10, 20], [10, 18])).toEqual({ offers: 2, repriced: 0, meanRatio: 1, maxRatio: 1 })
   })
 })

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -7,19 +7,18 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { examinationWeights } from '../algorithms/kit/attention.ts'
 import { topK } from '../algorithms/kit/topk.ts'
-import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../datasets/catalog.ts'
-import { generateCatalog } from '../datasets/generate.ts'
-import { makeRng, randomInt } from '../datasets/rng.ts'
-import { tinyMarket } from '../datasets/tiny.ts'
 import { measureLog } from '../bench/log/measure.ts'
 import { ImpressionLogWriter, impressionLogName, type SessionOutcome } from '../bench/log/write.ts'
 import { TOP_PER_CATEGORY } from '../bench/metrics/collectors/persistence.ts'
-import { SELLER_FILE_COLUMNS } from '../bench/metrics/definitions.ts'
+import { PERSISTENCE_DELTA, SELLER_FILE_COLUMNS } from '../bench/metrics/definitions.ts'
 import { gini, hhi, rankPersistence, ratio, shareOf, sum, topShare } from '../bench/metrics/functions.ts'
-import { PERSISTENCE_DELTA } from '../bench/metrics/definitions.ts'
 import type { Row } from '../bench/metrics/summarize.ts'
 import { formatNumber, toCsv } from '../bench/runner/results.ts'
 import { loadScenario } from '../bench/runner/scenario.ts'
+import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../datasets/catalog.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { makeRng, randomInt } from '../datasets/rng.ts'
+import { tinyMarket } from '../datasets/tiny.ts'
 
 /**
  * One definition, two routes: a seeded driver plays sessions over a generated catalog the way the
@@ -31,7 +30,10 @@ const ROOT = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-log-routes-'))
 const SEED = 7
 const ROUNDS = 12
-/** Busy rounds, and every third round a quiet one: with one or two sessions per category, exposures tie at the top-10 boundary. */
+/**
+ * Busy rounds, and every third round a quiet one: with one or two sessions per category, exposures tie at the top-10
+ * boundary.
+ */
 const sessionsIn = (round: number): number => (round % 3 === 2 ? 40 : 600)
 const SESSIONS = Array.from({ length: ROUNDS }, (_, r) => sessionsIn(r)).reduce((a, b) => a + b)
 const K = 20
@@ -77,9 +79,34 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
   const { sellers, products, categories } = catalog
   const nS = sellers.count
   const exam = examinationWeights(K)
-  const t = { exposure: new Float64Array(nS), revenue: new Float64Array(nS), adSpend: new Float64Array(nS), impressions: new Float64Array(nS), clicks: new Float64Array(nS), orders: new Float64Array(nS) }
-  const totals = { sessions: 0, orders: 0, gmv: 0, adRevenue: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0 }
-  const rounds: { sellerExposure: Float64Array; gmv: number; orders: number; adRevenue: number; sponsoredClicks: number; impressions: number; sponsoredImpressions: number; revenueByArchetype: Float64Array; topProducts: Int32Array }[] = []
+  const t = {
+    exposure: new Float64Array(nS),
+    revenue: new Float64Array(nS),
+    adSpend: new Float64Array(nS),
+    impressions: new Float64Array(nS),
+    clicks: new Float64Array(nS),
+    orders: new Float64Array(nS),
+  }
+  const totals = {
+    sessions: 0,
+    orders: 0,
+    gmv: 0,
+    adRevenue: 0,
+    impressions: 0,
+    sponsoredImpressions: 0,
+    sponsoredClicks: 0,
+  }
+  const rounds: {
+    sellerExposure: Float64Array
+    gmv: number
+    orders: number
+    adRevenue: number
+    sponsoredClicks: number
+    impressions: number
+    sponsoredImpressions: number
+    revenueByArchetype: Float64Array
+    topProducts: Int32Array
+  }[] = []
   let round: (typeof rounds)[number] | null = null
   /** Category-rounds whose 10th and 11th products tie on exposure: catalog order decides who is in the top 10. */
   let boundaryTies = 0
@@ -99,17 +126,30 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
       const n = categories.start[c + 1] - start
       for (let j = 0; j < n; j++) scores[j] = productExposure[categories.products[start + j]] || -Infinity
       const got = topK(scores, n, TOP_PER_CATEGORY, order)
-      const ranked = Array.from(scores.subarray(0, n)).filter((x) => x > 0).sort((a, b) => b - a)
+      const ranked = Array.from(scores.subarray(0, n))
+        .filter((x) => x > 0)
+        .sort((a, b) => b - a)
       if (ranked.length > TOP_PER_CATEGORY && ranked[TOP_PER_CATEGORY - 1] === ranked[TOP_PER_CATEGORY]) boundaryTies++
       for (let i = 0; i < got; i++) round!.topProducts[c * TOP_PER_CATEGORY + i] = categories.products[start + order[i]]
     }
-    for (const key of ['orders', 'gmv', 'adRevenue', 'sponsoredClicks', 'impressions', 'sponsoredImpressions'] as const) totals[key] += round![key]
+    for (const key of ['orders', 'gmv', 'adRevenue', 'sponsoredClicks', 'impressions', 'sponsoredImpressions'] as const)
+      totals[key] += round![key]
     rounds.push(round!)
   }
   for (const o of playSessions(catalog)) {
     if (round === null || o.round !== rounds.length) {
       if (round) endRound()
-      round = { sellerExposure: new Float64Array(nS), gmv: 0, orders: 0, adRevenue: 0, sponsoredClicks: 0, impressions: 0, sponsoredImpressions: 0, revenueByArchetype: new Float64Array(3), topProducts: new Int32Array(categories.count * TOP_PER_CATEGORY) }
+      round = {
+        sellerExposure: new Float64Array(nS),
+        gmv: 0,
+        orders: 0,
+        adRevenue: 0,
+        sponsoredClicks: 0,
+        impressions: 0,
+        sponsoredImpressions: 0,
+        revenueByArchetype: new Float64Array(3),
+        topProducts: new Int32Array(categories.count * TOP_PER_CATEGORY),
+      }
       productExposure = new Float64Array(products.count)
       adSpend = new Float64Array(nS)
     }
@@ -161,7 +201,11 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
     new_seller_exposure_share: shareOf(t.exposure, (s) => sellers.joinRound[s] > 0),
     small_seller_revenue_share: shareOf(t.revenue, (s) => sellers.sizeTier[s] === 0),
     zero_ad_seller_exposure_share: shareOf(t.exposure, (s) => t.adSpend[s] === 0),
-    rank_persistence: rankPersistence(rounds.map((r) => r.topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA),
+    rank_persistence: rankPersistence(
+      rounds.map((r) => r.topProducts),
+      TOP_PER_CATEGORY,
+      PERSISTENCE_DELTA,
+    ),
     seller_survival_rate: incumbents(null),
     conversion_rate: ratio(totals.orders, totals.sessions),
     avg_price_paid: ratio(totals.gmv, totals.orders),
@@ -186,8 +230,29 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
   return { summary, roundRows, sellers: t, boundaryTies }
 }
 
-/** What the log cannot define however complete --sellers is; ndcg_at_10 needs relevance, which the simulator's log does not carry. */
-const NOT_FROM_THIS_LOG = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'ndcg_at_10', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories', 'repriced_offers', 'repriced_offer_share', 'mean_repricing_ratio', 'max_repricing_ratio']
+/**
+ * What the log cannot define however complete --sellers is; ndcg_at_10 needs relevance, which the simulator's log does
+ * not carry.
+ */
+const NOT_FROM_THIS_LOG = [
+  'exposure_merit_tvd',
+  'median_seller_margin',
+  'buyer_surplus',
+  'ndcg_at_10',
+  'avg_delivery_days',
+  'commission_revenue',
+  'take_rate',
+  'declared_price_change',
+  'cheapest_offer_exposure_share',
+  'flagged_listing_exposure_share',
+  'outside_haul_box_impression_share',
+  'declared_price_composition_effect',
+  'rank_persistence_excluded_categories',
+  'repriced_offers',
+  'repriced_offer_share',
+  'mean_repricing_ratio',
+  'max_repricing_ratio',
+]
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
 
 describe('one definition, two routes: the simulator-style log reproduces the tallied metrics', () => {
@@ -207,8 +272,23 @@ describe('one definition, two routes: the simulator-style log reproduces the tal
     const { sellers } = catalog
     const rows: Row[] = ['driver', 'other'].flatMap((algorithm) =>
       sellers.id.map((seller_id, s) => ({
-        algorithm, variant: '', scenario: 'small', seed: SEED, seller_id, archetype: ARCHETYPES[sellers.archetype[s]], size_tier: SIZE_TIERS[sellers.sizeTier[s]], join_round: sellers.joinRound[s],
-        exposure: 0, impressions: 0, clicks: 0, orders: 0, revenue: 0, ad_spend: 0, fees: 0, profit: 0, active_at_end: algorithm === 'driver' ? activeAtEnd[s] : 1 - activeAtEnd[s],
+        algorithm,
+        variant: '',
+        scenario: 'small',
+        seed: SEED,
+        seller_id,
+        archetype: ARCHETYPES[sellers.archetype[s]],
+        size_tier: SIZE_TIERS[sellers.sizeTier[s]],
+        join_round: sellers.joinRound[s],
+        exposure: 0,
+        impressions: 0,
+        clicks: 0,
+        orders: 0,
+        revenue: 0,
+        ad_spend: 0,
+        fees: 0,
+        profit: 0,
+        active_at_end: algorithm === 'driver' ? activeAtEnd[s] : 1 - activeAtEnd[s],
       })),
     )
     writeFileSync(sellersFile, toCsv(SELLER_FILE_COLUMNS, rows))
@@ -218,34 +298,51 @@ describe('one definition, two routes: the simulator-style log reproduces the tal
     const m = await measureLog({ log, sellers: sellersFile, name: 'driver', positionBias: 'log2' })
     expect(m.read.sellers).toMatchObject({ run: `driver@${SEED}` })
     expect(m.empty.filter((e) => e.file === 'summary.csv').map((e) => e.column)).toEqual(NOT_FROM_THIS_LOG)
-    for (const [metric, value] of Object.entries(expected.summary)) expect(near(m.summary[metric] as number, value), `${metric}: log ${m.summary[metric]}, tallied ${value}`).toBe(true)
+    for (const [metric, value] of Object.entries(expected.summary))
+      expect(near(m.summary[metric] as number, value), `${metric}: log ${m.summary[metric]}, tallied ${value}`).toBe(
+        true,
+      )
     // The driver produced what makes the check meaningful: empty sessions, ads, purchases, persistence with ties.
     expect(m.read.log).toMatchObject({ sessions: SESSIONS })
     expect((m.read.log as { sessionsWithImpressions: number }).sessionsWithImpressions).toBeLessThan(SESSIONS)
     expect(expected.boundaryTies).toBeGreaterThan(0)
-    for (const metric of ['ad_revenue', 'gmv', 'rank_persistence', 'new_seller_exposure_share', 'seller_survival_rate']) expect(expected.summary[metric], metric).toBeGreaterThan(0)
+    for (const metric of ['ad_revenue', 'gmv', 'rank_persistence', 'new_seller_exposure_share', 'seller_survival_rate'])
+      expect(expected.summary[metric], metric).toBeGreaterThan(0)
   })
 
   it('agrees round by round and seller by seller; revenue is the retail price the log records', async () => {
     const m = await measureLog({ log, sellers: sellersFile, sellersRun: `driver@${SEED}`, positionBias: 'log2' })
     expect(m.rounds).toHaveLength(ROUNDS)
     expected.roundRows.forEach((row, r) => {
-      for (const [metric, value] of Object.entries(row)) expect(near(m.rounds[r][metric] as number, value), `round ${r} ${metric}`).toBe(true)
+      for (const [metric, value] of Object.entries(row))
+        expect(near(m.rounds[r][metric] as number, value), `round ${r} ${metric}`).toBe(true)
     })
     const t = expected.sellers
     m.sellers.forEach((row, s) => {
       expect(row.seller_id).toBe(catalog.sellers.id[s])
-      for (const [column, key] of [['exposure', 'exposure'], ['impressions', 'impressions'], ['clicks', 'clicks'], ['orders', 'orders'], ['ad_spend', 'adSpend']] as const) expect(near(row[column] as number, t[key][s]), `${row.seller_id} ${column}`).toBe(true)
+      for (const [column, key] of [
+        ['exposure', 'exposure'],
+        ['impressions', 'impressions'],
+        ['clicks', 'clicks'],
+        ['orders', 'orders'],
+        ['ad_spend', 'adSpend'],
+      ] as const)
+        expect(near(row[column] as number, t[key][s]), `${row.seller_id} ${column}`).toBe(true)
       expect(near(row.revenue as number, t.revenue[s] * MARKUP)).toBe(true)
     })
   })
 
   it('the real CLI writes the same numbers as summary.csv cells', () => {
     const out = join(work, 'cli')
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'metrics', '--log', log, '--sellers', sellersFile, '--name', 'driver', '--out', out], { cwd: ROOT, encoding: 'utf8' })
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/bench.js'), 'metrics', '--log', log, '--sellers', sellersFile, '--name', 'driver', '--out', out],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
     expect(r.status, r.stderr).toBe(0)
     const [row] = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
-    for (const [metric, value] of Object.entries(expected.summary)) expect(row[metric], metric).toBe(formatNumber(value))
+    for (const [metric, value] of Object.entries(expected.summary))
+      expect(row[metric], metric).toBe(formatNumber(value))
     for (const metric of NOT_FROM_THIS_LOG) expect(row[metric], metric).toBe('')
   })
 })
@@ -265,35 +362,49 @@ describe('the log writer', () => {
     const text = gunzipSync(files[0]).toString('utf8')
     // More than one chunk (each a gzip member) was written, and gunzip reads them as one stream.
     expect(text.length).toBeGreaterThan(4 << 20)
-    expect(text.split('\r\n')[0]).toBe('session_id,round,position,product_id,seller_id,sponsored,clicked,purchased,price,cpc,category,query_id')
+    expect(text.split('\r\n')[0]).toBe(
+      'session_id,round,position,product_id,seller_id,sponsored,clicked,purchased,price,cpc,category,query_id',
+    )
   })
 
-  it('writes a session that showed nothing as one row with a blank position, quotes odd ids, and leaves no file on abort', async () => {
-    const market = tinyMarket([{}, {}], [{ seller: 0 }, { seller: 1 }])
-    ;(market.products.id as string[])[0] = 'odd,"id"'
-    const file = join(work, 'tiny.csv.gz')
-    const writer = new ImpressionLogWriter(file, market)
-    const session = (s: number, count: number, purchasedSlot = -1): SessionOutcome => ({
-      round: 0, session: s, category: 0, count, products: Int32Array.of(0, 1), cpc: Float64Array.of(0.25, 0), clicked: Uint8Array.of(1, 0), purchasedSlot, retailPrice: 9.99,
-    })
-    writer.write(session(0, 2, 0))
-    writer.write(session(1, 0))
-    expect(existsSync(file)).toBe(false) // only on close
-    writer.close()
-    expect(gunzipSync(readFileSync(file)).toString('utf8').split('\r\n').slice(1)).toEqual([
-      '0,0,1,"odd,""id""",s0,1,1,1,9.99,0.25,home-0,home-0',
-      '0,0,2,p1,s1,0,0,0,,,home-0,home-0',
-      '1,0,,,,,,,,,,home-0',
-      '',
-    ])
-    const m = await measureLog({ log: file, positionBias: 'log2' })
-    expect(m.summary).toMatchObject({ conversion_rate: 1 / 2, gmv: 9.99, ad_revenue: 0.25 })
-    expect(m.sellers.map((s) => s.seller_id)).toEqual(['s0', 's1'])
+  it(
+    'writes a session that showed nothing as one row with a blank position, quotes odd ids, ' +
+      'and leaves no file on abort',
+    async () => {
+      const market = tinyMarket([{}, {}], [{ seller: 0 }, { seller: 1 }])
+      ;(market.products.id as string[])[0] = 'odd,"id"'
+      const file = join(work, 'tiny.csv.gz')
+      const writer = new ImpressionLogWriter(file, market)
+      const session = (s: number, count: number, purchasedSlot = -1): SessionOutcome => ({
+        round: 0,
+        session: s,
+        category: 0,
+        count,
+        products: Int32Array.of(0, 1),
+        cpc: Float64Array.of(0.25, 0),
+        clicked: Uint8Array.of(1, 0),
+        purchasedSlot,
+        retailPrice: 9.99,
+      })
+      writer.write(session(0, 2, 0))
+      writer.write(session(1, 0))
+      expect(existsSync(file)).toBe(false) // only on close
+      writer.close()
+      expect(gunzipSync(readFileSync(file)).toString('utf8').split('\r\n').slice(1)).toEqual([
+        '0,0,1,"odd,""id""",s0,1,1,1,9.99,0.25,home-0,home-0',
+        '0,0,2,p1,s1,0,0,0,,,home-0,home-0',
+        '1,0,,,,,,,,,,home-0',
+        '',
+      ])
+      const m = await measureLog({ log: file, positionBias: 'log2' })
+      expect(m.summary).toMatchObject({ conversion_rate: 1 / 2, gmv: 9.99, ad_revenue: 0.25 })
+      expect(m.sellers.map((s) => s.seller_id)).toEqual(['s0', 's1'])
 
-    const dropped = join(work, 'dropped.csv.gz')
-    const aborted = new ImpressionLogWriter(dropped, market)
-    aborted.write(session(0, 2))
-    aborted.abort()
-    expect(readdirSync(work).filter((f) => f.startsWith('dropped'))).toEqual([])
-  })
+      const dropped = join(work, 'dropped.csv.gz')
+      const aborted = new ImpressionLogWriter(dropped, market)
+      aborted.write(session(0, 2))
+      aborted.abort()
+      expect(readdirSync(work).filter((f) => f.startsWith('dropped'))).toEqual([])
+    },
+  )
 })

@@ -10,7 +10,14 @@ import { LOG_COLUMNS } from '../bench/log/format.ts'
 import { measureLog } from '../bench/log/measure.ts'
 import { LOG_ROUNDS, LOG_SELLERS, LOG_SUMMARY } from '../bench/log/metrics.ts'
 import { naturalKey } from '../bench/log/totals.ts'
-import { ROUND_COLUMNS, ROUND_METRICS, SELLER_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, SUMMARY_METRICS } from '../bench/metrics/definitions.ts'
+import {
+  ROUND_COLUMNS,
+  ROUND_METRICS,
+  SELLER_COLUMNS,
+  SELLER_FILE_COLUMNS,
+  SUMMARY_COLUMNS,
+  SUMMARY_METRICS,
+} from '../bench/metrics/definitions.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin/bench.js')
@@ -20,12 +27,19 @@ const SELLERS = join(FIXTURES, 'sellers.csv')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-log-'))
 
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 const readRows = (file: string): Record<string, string>[] => parse(readFileSync(file, 'utf8'), { columns: true })
 /** A result file's cell against a hand-worked value: the files keep 8 significant digits. */
-const expectCell = (cell: string, value: number, what: string) => expect(Math.abs(Number(cell) - value), `${what} = ${cell}, expected ${value}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(value)))
+const expectCell = (cell: string, value: number, what: string) =>
+  expect(Math.abs(Number(cell) - value), `${what} = ${cell}, expected ${value}`).toBeLessThanOrEqual(
+    1e-7 * Math.max(1, Math.abs(value)),
+  )
 
 /**
  * The hand-made log (test/fixtures/log): sellers A (factory, large, incumbent, active at end),
@@ -45,7 +59,7 @@ const HAND_SUMMARY: Record<string, number> = {
   gini_exposure: (2.5 + 4 * w2) / (4 * total),
   gini_revenue: (1 * 10 + 3 * 20) / (4 * 30), // revenue 0, 0, 10, 20
   top10_exposure_share: E.A / total, // ⌈4/10⌉ = 1 seller: A
-  hhi_revenue: (100 * 20 / 30) ** 2 + (100 * 10 / 30) ** 2, // A 2/3, C 1/3
+  hhi_revenue: ((100 * 20) / 30) ** 2 + ((100 * 10) / 30) ** 2, // A 2/3, C 1/3
   new_seller_exposure_share: E.C / total, // C joined in round 1
   small_seller_revenue_share: 10 / 30, // B and C are small; C sold $10
   zero_ad_seller_exposure_share: (E.B + E.C) / total, // only A paid for a click
@@ -53,7 +67,8 @@ const HAND_SUMMARY: Record<string, number> = {
   seller_survival_rate: 2 / 3, // incumbents A, B, D; B exited
   conversion_rate: 2 / 3, // 2 orders, 3 sessions (s2 showed nothing but counts)
   avg_price_paid: 30 / 2,
-  // s1: DCG = 2 + 3 w2, ideal 3 + 2 w2; s3: DCG = 1 + 0 + 2 · ½, ideal 2 + w2 + 0; mean over the 2 sessions that showed something.
+  // s1: DCG = 2 + 3 w2, ideal 3 + 2 w2; s3: DCG = 1 + 0 + 2 · ½, ideal 2 + w2 + 0;
+  // mean over the 2 sessions that showed something.
   ndcg_at_10: ((2 + 3 * w2) / (3 + 2 * w2) + 2 / (2 + w2)) / 2,
   gmv: 30,
   ad_revenue: 0.5,
@@ -66,11 +81,46 @@ const HAND_SUMMARY: Record<string, number> = {
 }
 const HAND_ROUNDS = [
   // round 0: exposure A 1, B w2: sorted 0, 0, w2, 1 → (w2 + 3) / (4 (1 + w2))
-  { round: 0, gini_exposure: (w2 + 3) / (4 * (1 + w2)), new_seller_exposure_share: 0, sponsored_impression_share: 1 / 2, avg_cpc: 0.5, gmv: 20, avg_price_paid: 20, small_seller_exposure_share: w2 / (1 + w2) },
+  {
+    round: 0,
+    gini_exposure: (w2 + 3) / (4 * (1 + w2)),
+    new_seller_exposure_share: 0,
+    sponsored_impression_share: 1 / 2,
+    avg_cpc: 0.5,
+    gmv: 20,
+    avg_price_paid: 20,
+    small_seller_exposure_share: w2 / (1 + w2),
+  },
   // round 1: exposure A w2, B ½, C 1: sorted 0, ½, w2, 1 → (−½ + w2 + 3) / (4 (1.5 + w2))
-  { round: 1, gini_exposure: (2.5 + w2) / (4 * (1.5 + w2)), new_seller_exposure_share: 1 / (1.5 + w2), sponsored_impression_share: 1 / 3, avg_cpc: 0, gmv: 10, avg_price_paid: 10, small_seller_exposure_share: 1.5 / (1.5 + w2) },
+  {
+    round: 1,
+    gini_exposure: (2.5 + w2) / (4 * (1.5 + w2)),
+    new_seller_exposure_share: 1 / (1.5 + w2),
+    sponsored_impression_share: 1 / 3,
+    avg_cpc: 0,
+    gmv: 10,
+    avg_price_paid: 10,
+    small_seller_exposure_share: 1.5 / (1.5 + w2),
+  },
 ]
-const EMPTY_SUMMARY = ['exposure_merit_tvd', 'median_seller_margin', 'buyer_surplus', 'avg_delivery_days', 'commission_revenue', 'take_rate', 'declared_price_change', 'cheapest_offer_exposure_share', 'flagged_listing_exposure_share', 'outside_haul_box_impression_share', 'declared_price_composition_effect', 'rank_persistence_excluded_categories', 'repriced_offers', 'repriced_offer_share', 'mean_repricing_ratio', 'max_repricing_ratio']
+const EMPTY_SUMMARY = [
+  'exposure_merit_tvd',
+  'median_seller_margin',
+  'buyer_surplus',
+  'avg_delivery_days',
+  'commission_revenue',
+  'take_rate',
+  'declared_price_change',
+  'cheapest_offer_exposure_share',
+  'flagged_listing_exposure_share',
+  'outside_haul_box_impression_share',
+  'declared_price_composition_effect',
+  'rank_persistence_excluded_categories',
+  'repriced_offers',
+  'repriced_offer_share',
+  'mean_repricing_ratio',
+  'max_repricing_ratio',
+]
 
 /** The hand-made log as Parquet, with the types a warehouse export would use. */
 function handParquet(file: string, change?: (rows: Record<string, string>[]) => void): void {
@@ -83,8 +133,16 @@ function handParquet(file: string, change?: (rows: Record<string, string>[]) => 
       { name: 'session_id', data: rows.map((r) => r.session_id), type: 'STRING' },
       { name: 'round', data: num('round'), type: 'INT32' },
       { name: 'position', data: num('position'), type: 'INT32' },
-      ...['product_id', 'seller_id', 'category', 'query_id'].map((c) => ({ name: c, data: rows.map((r) => r[c] || null), type: 'STRING' as const })),
-      ...['sponsored', 'clicked', 'purchased'].map((c) => ({ name: c, data: rows.map((r) => r[c] === '1'), type: 'BOOLEAN' as const })),
+      ...['product_id', 'seller_id', 'category', 'query_id'].map((c) => ({
+        name: c,
+        data: rows.map((r) => r[c] || null),
+        type: 'STRING' as const,
+      })),
+      ...['sponsored', 'clicked', 'purchased'].map((c) => ({
+        name: c,
+        data: rows.map((r) => r[c] === '1'),
+        type: 'BOOLEAN' as const,
+      })),
       ...['price', 'cpc', 'relevance'].map((c) => ({ name: c, data: num(c), type: 'DOUBLE' as const })),
       { name: 'user_agent', data: rows.map(() => 'not read'), type: 'STRING' }, // an extra column is ignored
     ],
@@ -96,7 +154,7 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
   const out = join(work, 'hand')
   const run = bench('metrics', '--log', LOG, '--sellers', SELLERS, '--out', out, '--name', 'my-shop')
 
-  it('writes the results folder with the simulation\'s columns', () => {
+  it("writes the results folder with the simulation's columns", () => {
     expect(run.code, run.stderr).toBe(0)
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\r\n')[0]).toBe(SUMMARY_COLUMNS.join(','))
     expect(readFileSync(join(out, 'rounds.csv'), 'utf8').split('\r\n')[0]).toBe(ROUND_COLUMNS.join(','))
@@ -104,35 +162,59 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true)
   })
 
-  it('computes every summary metric the log defines as worked out by hand, and leaves the others empty with the reason', () => {
-    const [row] = readRows(join(out, 'summary.csv'))
-    expect(row).toMatchObject({ algorithm: 'my-shop', variant: '', scenario: 'impressions', seed: '0' })
-    for (const [metric, value] of Object.entries(HAND_SUMMARY)) expectCell(row[metric], value, metric)
-    for (const metric of EMPTY_SUMMARY) expect(row[metric], metric).toBe('')
-    expect(Object.keys(HAND_SUMMARY).length + EMPTY_SUMMARY.length).toBe(SUMMARY_METRICS.length)
-    expect(run.stderr).toMatch(/summary\.csv exposure_merit_tvd: needs the true quality/)
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
-    expect(manifest.kind).toBe('log')
-    expect(manifest).not.toHaveProperty('scenario')
-    expect(manifest.empty['summary.csv'].take_rate).toMatch(/fees/)
-    expect(manifest.read.log).toMatchObject({ format: 'csv', rows: 6, sessions: 3, sessionsWithImpressions: 2, rounds: [0, 1], sellers: 4 })
-  })
+  it(
+    'computes every summary metric the log defines as worked out by hand, ' +
+      'and leaves the others empty with the reason',
+    () => {
+      const [row] = readRows(join(out, 'summary.csv'))
+      expect(row).toMatchObject({ algorithm: 'my-shop', variant: '', scenario: 'impressions', seed: '0' })
+      for (const [metric, value] of Object.entries(HAND_SUMMARY)) expectCell(row[metric], value, metric)
+      for (const metric of EMPTY_SUMMARY) expect(row[metric], metric).toBe('')
+      expect(Object.keys(HAND_SUMMARY).length + EMPTY_SUMMARY.length).toBe(SUMMARY_METRICS.length)
+      expect(run.stderr).toMatch(/summary\.csv exposure_merit_tvd: needs the true quality/)
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
+      expect(manifest.kind).toBe('log')
+      expect(manifest).not.toHaveProperty('scenario')
+      expect(manifest.empty['summary.csv'].take_rate).toMatch(/fees/)
+      expect(manifest.read.log).toMatchObject({
+        format: 'csv',
+        rows: 6,
+        sessions: 3,
+        sessionsWithImpressions: 2,
+        rounds: [0, 1],
+        sellers: 4,
+      })
+    },
+  )
 
   it('computes rounds.csv and sellers.csv by hand', () => {
     const rounds = readRows(join(out, 'rounds.csv'))
     expect(rounds).toHaveLength(2)
     HAND_ROUNDS.forEach((expected, i) => {
-      for (const [metric, value] of Object.entries(expected)) expectCell(rounds[i][metric], value, `round ${i} ${metric}`)
+      for (const [metric, value] of Object.entries(expected))
+        expectCell(rounds[i][metric], value, `round ${i} ${metric}`)
       expect(rounds[i].sellers_active).toBe('')
     })
     const sellers = readRows(join(out, 'sellers.csv'))
     expect(sellers.map((s) => s.seller_id)).toEqual(['A', 'B', 'C', 'D'])
-    expect(sellers[0]).toMatchObject({ archetype: 'factory', size_tier: 'large', join_round: '0', impressions: '2', clicks: '1', orders: '1', revenue: '20', ad_spend: '0.5', fees: '', profit: '', active_at_end: '1' })
+    expect(sellers[0]).toMatchObject({
+      archetype: 'factory',
+      size_tier: 'large',
+      join_round: '0',
+      impressions: '2',
+      clicks: '1',
+      orders: '1',
+      revenue: '20',
+      ad_spend: '0.5',
+      fees: '',
+      profit: '',
+      active_at_end: '1',
+    })
     expectCell(sellers[0].exposure, E.A, 'exposure of A')
     expect(sellers[3]).toMatchObject({ exposure: '0', impressions: '0', active_at_end: '1' })
   })
 
-  it('reads the same log from gzip\'d CSV and from Parquet with identical results', async () => {
+  it("reads the same log from gzip'd CSV and from Parquet with identical results", async () => {
     const gz = join(work, 'hand.csv.gz')
     writeFileSync(gz, gzipSync(readFileSync(LOG)))
     const pq = join(work, 'hand.parquet')
@@ -144,7 +226,8 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
     expect(parquet.rounds.map((r) => ({ ...r, scenario: '' }))).toEqual(csv.rounds.map((r) => ({ ...r, scenario: '' })))
     expect(parquet.read.log).toMatchObject({ format: 'parquet' })
     // Library level: the same numbers to 1e-12.
-    for (const [metric, value] of Object.entries(HAND_SUMMARY)) expect(Math.abs((csv.summary[metric] as number) - value), metric).toBeLessThan(1e-12)
+    for (const [metric, value] of Object.entries(HAND_SUMMARY))
+      expect(Math.abs((csv.summary[metric] as number) - value), metric).toBeLessThan(1e-12)
   })
 
   it('without --sellers defines what the log alone can, over the sellers it names', async () => {
@@ -152,7 +235,9 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
     // Sellers A, B, C only: exposure 1 + w2, w2 + ½, 1; Gini over n = 3 with weights −2, 0, 2.
     expect(m.summary.gini_exposure).toBeCloseTo((2 * E.A - 2 * E.C) / (3 * total), 12)
     expect(m.summary.new_seller_exposure_share).toBe('')
-    expect(m.empty.find((e) => e.column === 'seller_survival_rate')?.reason).toBe('needs join_round in --sellers and active_at_end in --sellers')
+    expect(m.empty.find((e) => e.column === 'seller_survival_rate')?.reason).toBe(
+      'needs join_round in --sellers and active_at_end in --sellers',
+    )
   })
 
   it('counts a session id reused in another round as a new session (ids numbered per day)', async () => {
@@ -168,7 +253,9 @@ describe('bench metrics on a hand-made log (worked out by hand)', () => {
     expect(none.sellers.map((s) => s.exposure)).toEqual([2, 2, 1, 0]) // exposure = impressions
     const listed = await measureLog({ log: LOG, sellers: SELLERS, positionBias: '1,0.5' })
     expect(listed.sellers.map((s) => s.exposure)).toEqual([1.5, 0.5, 1, 0]) // position 3 weighs 0
-    await expect(measureLog({ log: LOG, positionBias: 'steep' })).rejects.toThrow(/--position-bias steep: expected log2, reciprocal, none or a comma-separated list/)
+    await expect(measureLog({ log: LOG, positionBias: 'steep' })).rejects.toThrow(
+      /--position-bias steep: expected log2, reciprocal, none or a comma-separated list/,
+    )
   })
 
   it('is accepted by bench report and bench compare, next to a log without --sellers', () => {
@@ -187,8 +274,13 @@ describe('bench metrics refuses a malformed log, naming file, line and column, a
   const lines = readFileSync(LOG, 'utf8').trimEnd().split('\n')
   const broken = (name: string, edit: (lines: string[]) => string[]) => {
     const file = join(work, name)
-    writeFileSync(file, edit([...lines]).join('\n') + '\n')
+    writeFileSync(file, `${edit([...lines]).join('\n')}\n`)
     return file
+  }
+  /** An edit that replaces `from` by `to` in the line at index i. */
+  const replaceIn = (i: number, from: string, to: string) => (l: string[]) => {
+    l[i] = l[i].replace(from, to)
+    return l
   }
   const refuse = (log: string, ...extra: string[]) => {
     const out = join(work, `out-${Math.random().toString(36).slice(2)}`)
@@ -200,28 +292,60 @@ describe('bench metrics refuses a malformed log, naming file, line and column, a
   }
 
   it('a bad cell', () => {
-    const log = broken('bad-cell.csv', (l) => ((l[4] = l[4].replace('c1,C,0,1,1', 'c1,C,0,2,1')), l))
+    const log = broken('bad-cell.csv', replaceIn(4, 'c1,C,0,1,1', 'c1,C,0,2,1'))
     expect(refuse(log)).toBe(`bench: ${log} line 5, column clicked (value "2"): expected 0 or 1`)
   })
 
   it('a purchase without a price, a sponsored click without a CPC', () => {
-    expect(refuse(broken('no-price.csv', (l) => ((l[4] = l[4].replace(',10,', ',,')), l)))).toMatch(/line 5, column price: required when purchased = 1/)
-    expect(refuse(broken('no-cpc.csv', (l) => ((l[1] = l[1].replace(',0.5,', ',,')), l)))).toMatch(/line 2, column cpc: required on a sponsored click/)
+    expect(refuse(broken('no-price.csv', replaceIn(4, ',10,', ',,')))).toMatch(
+      /line 5, column price: required when purchased = 1/,
+    )
+    expect(refuse(broken('no-cpc.csv', replaceIn(1, ',0.5,', ',,')))).toMatch(
+      /line 2, column cpc: required on a sponsored click/,
+    )
   })
 
   it('rows out of round order, a session split by another, a repeated position', () => {
-    expect(refuse(broken('order.csv', (l) => [l[0], l[4], l[1]]))).toMatch(/line 3, column round \(value "0"\): rows must be in round order/)
-    expect(refuse(broken('split.csv', (l) => [l[0], l[1], l[3], l[2]]))).toMatch(/line 4, column session_id \(value "s1"\): this session had rows earlier/)
-    expect(refuse(broken('twice.csv', (l) => [l[0], l[1], l[1]]))).toMatch(/line 3, column position \(value "1"\): position 1 appears twice in session "s1"/)
+    expect(refuse(broken('order.csv', (l) => [l[0], l[4], l[1]]))).toMatch(
+      /line 3, column round \(value "0"\): rows must be in round order/,
+    )
+    expect(refuse(broken('split.csv', (l) => [l[0], l[1], l[3], l[2]]))).toMatch(
+      /line 4, column session_id \(value "s1"\): this session had rows earlier/,
+    )
+    expect(refuse(broken('twice.csv', (l) => [l[0], l[1], l[1]]))).toMatch(
+      /line 3, column position \(value "1"\): position 1 appears twice in session "s1"/,
+    )
   })
 
   it('a product that changes seller, a seller missing from --sellers, a missing column, a wrong field count', () => {
-    expect(refuse(broken('reseller.csv', (l) => ((l[5] = l[5].replace('a1,A', 'a1,B')), l)))).toMatch(/line 6, column seller_id \(value "B"\): product "a1" belongs to seller "A"/)
+    expect(refuse(broken('reseller.csv', replaceIn(5, 'a1,A', 'a1,B')))).toMatch(
+      /line 6, column seller_id \(value "B"\): product "a1" belongs to seller "A"/,
+    )
     const fewer = join(work, 'fewer-sellers.csv')
     writeFileSync(fewer, 'seller_id\nA\nB\n')
-    expect(refuse(LOG, '--sellers', fewer)).toMatch(/line 5, column seller_id \(value "C"\): seller "C" is not in .*fewer-sellers\.csv/)
-    expect(refuse(broken('no-cpc-column.csv', (l) => l.map((x) => x.split(',').filter((_, i) => i !== 9).join(','))))).toMatch(/line 1: missing column cpc/)
-    expect(refuse(broken('short.csv', (l) => ((l[2] = l[2].slice(0, l[2].lastIndexOf(','))), l)))).toMatch(/line 3: 12 fields, but the header has 13/)
+    expect(refuse(LOG, '--sellers', fewer)).toMatch(
+      /line 5, column seller_id \(value "C"\): seller "C" is not in .*fewer-sellers\.csv/,
+    )
+    expect(
+      refuse(
+        broken('no-cpc-column.csv', (l) =>
+          l.map((x) =>
+            x
+              .split(',')
+              .filter((_, i) => i !== 9)
+              .join(','),
+          ),
+        ),
+      ),
+    ).toMatch(/line 1: missing column cpc/)
+    expect(
+      refuse(
+        broken('short.csv', (l) => {
+          l[2] = l[2].slice(0, l[2].lastIndexOf(','))
+          return l
+        }),
+      ),
+    ).toMatch(/line 3: 12 fields, but the header has 13/)
   })
 
   it('a bad row in Parquet is named by row group and row', () => {
@@ -230,12 +354,36 @@ describe('bench metrics refuses a malformed log, naming file, line and column, a
     expect(refuse(pq)).toMatch(/bad\.parquet row group 1, row 2 \(row 6 of the file\), column position \(value "-1"\)/)
   })
 
-  it('a results folder\'s sellers.csv holding several runs needs --sellers-run', () => {
+  it("a results folder's sellers.csv holding several runs needs --sellers-run", () => {
     const runSellers = join(work, 'run-sellers.csv')
     const own = readRows(SELLERS)
-    const rows = ['amazon', 'temu'].flatMap((algorithm) => own.map((s) => [algorithm, '', 'small', '1', s.seller_id, s.archetype, s.size_tier, s.join_round, '0', '0', '0', '0', '0', '0', '0', '0', s.active_at_end].join(',')))
-    writeFileSync(runSellers, [SELLER_FILE_COLUMNS.join(','), ...rows].join('\n') + '\n')
-    expect(refuse(LOG, '--sellers', runSellers)).toMatch(/holds 2 runs: choose one with --sellers-run \(one of amazon@1, temu@1\)/)
+    const rows = ['amazon', 'temu'].flatMap((algorithm) =>
+      own.map((s) =>
+        [
+          algorithm,
+          '',
+          'small',
+          '1',
+          s.seller_id,
+          s.archetype,
+          s.size_tier,
+          s.join_round,
+          '0',
+          '0',
+          '0',
+          '0',
+          '0',
+          '0',
+          '0',
+          '0',
+          s.active_at_end,
+        ].join(','),
+      ),
+    )
+    writeFileSync(runSellers, `${[SELLER_FILE_COLUMNS.join(','), ...rows].join('\n')}\n`)
+    expect(refuse(LOG, '--sellers', runSellers)).toMatch(
+      /holds 2 runs: choose one with --sellers-run \(one of amazon@1, temu@1\)/,
+    )
     const out = join(work, 'picked')
     expect(bench('metrics', '--log', LOG, '--sellers', runSellers, '--name', 'temu', '--out', out).code).toBe(0)
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).read.sellers.run).toBe('temu@1')
@@ -249,7 +397,7 @@ describe('the log metric table', () => {
     expect(Object.keys(LOG_SELLERS).sort()).toEqual(SELLER_COLUMNS.map((m) => m.name).sort())
   })
 
-  it('the README\'s format table names every log column', () => {
+  it("the README's format table names every log column", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
     const section = readme.slice(readme.indexOf('## Measure your own traffic'), readme.indexOf('## Speed'))
     for (const c of LOG_COLUMNS) expect(section, c.name).toContain(`\`${c.name}\``)
@@ -257,6 +405,13 @@ describe('the log metric table', () => {
 
   it('orders ids naturally, as a generated catalog numbers them', () => {
     const ids = ['p10', 'p2', 'q1', 'p1', 'p002x', 'p100']
-    expect(ids.sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : 1))).toEqual(['p1', 'p2', 'p002x', 'p10', 'p100', 'q1'])
+    expect(ids.sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : 1))).toEqual([
+      'p1',
+      'p2',
+      'p002x',
+      'p10',
+      'p100',
+      'q1',
+    ])
   })
 })

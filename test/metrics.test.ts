@@ -1,6 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { gini, hhi, jaccard, median, rankPersistence, ratio, shareOf, topShare, totalVariationDistance } from '../bench/metrics/functions.ts'
+import {
+  gini,
+  hhi,
+  jaccard,
+  median,
+  rankPersistence,
+  ratio,
+  shareOf,
+  topShare,
+  totalVariationDistance,
+} from '../bench/metrics/functions.ts'
 
 describe('metrics against values worked out by hand', () => {
   it('gini', () => {
@@ -59,7 +69,10 @@ describe('metrics against values worked out by hand', () => {
   })
 })
 
-const values = fc.array(fc.float({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 60 })
+const values = fc.array(fc.float({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), {
+  minLength: 1,
+  maxLength: 60,
+})
 
 describe('metric invariants (property tests)', () => {
   it('gini equals the pairwise definition and lies in [0, (n−1)/n]', () => {

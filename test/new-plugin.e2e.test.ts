@@ -6,10 +6,19 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const bench = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd, encoding: 'utf8' })
+const bench = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd, encoding: 'utf8' })
 
 /** A plugin written by hand outside the project: it imports the kit by package name, types included. */
-const OUTSIDE_PLUGIN = `import { definePlugin, growInt32, topK, z, type Rng, type Session, type Slots } from 'trafficbench/kit'
+const OUTSIDE_PLUGIN = `import {
+  definePlugin,
+  growInt32,
+  topK,
+  z,
+  type Rng,
+  type Session,
+  type Slots,
+} from 'trafficbench/kit'
 
 export default definePlugin({
   name: 'outside',
@@ -46,50 +55,101 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
   it('new-plugin writes a plugin and its test (.mts outside an ES-module package) and says what to run next', () => {
     expect(created.stderr).toBe('')
     expect(created.status).toBe(0)
-    expect(created.stdout).toMatch(/^Wrote sales-nudge\.mts and sales-nudge\.test\.mts\. Next:\n {2}bench check sales-nudge\.mts/)
+    expect(created.stdout).toMatch(
+      /^Wrote sales-nudge\.mts and sales-nudge\.test\.mts\. Next:\n {2}bench check sales-nudge\.mts/,
+    )
     expect(readFileSync(join(outside, 'sales-nudge.mts'), 'utf8')).toMatch(/name: 'sales-nudge'/)
-    expect(readFileSync(join(outside, 'sales-nudge.test.mts'), 'utf8')).toMatch(/import plugin from '\.\/sales-nudge\.mts'/)
+    expect(readFileSync(join(outside, 'sales-nudge.test.mts'), 'utf8')).toMatch(
+      /import plugin from '\.\/sales-nudge\.mts'/,
+    )
   })
 
-  it("the README's example, a hand-written and a generated plugin run with bench run --plugin and pass bench check", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-    writeFileSync(join(outside, 'cheapest.mts'), /```ts\n(\/\/ cheapest\.mts[\s\S]*?)```/.exec(readme)![1])
-    const out = join(outside, 'results')
-    const run = bench(outside, 'run', '--plugin', outsideFile, '--plugin', 'sales-nudge.mts', '--plugin', 'cheapest.mts', '--algorithms', 'outside,sales-nudge,cheapest', '--scenario', 'small', '--rounds', '2', '--sessions', '100', '--bench-time', '0', '--quiet', '--out', out)
-    expect(run.stderr).toBe('')
-    expect(run.status).toBe(0)
-    const rows: Record<string, string>[] = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true })
-    expect(rows.map((r) => r.algorithm)).toEqual(['outside', 'sales-nudge', 'cheapest'])
-    expect(rows.every((r) => Number(r.conversion_rate) > 0)).toBe(true)
-    const check = bench(outside, 'check', outsideFile, 'sales-nudge.mts', 'cheapest.mts', '--rounds', '2', '--sessions', '100')
-    expect(check.stderr).toBe('')
-    expect(check.status).toBe(0)
-    expect(check.stdout).not.toMatch(/FAIL/)
-    expect(check.stdout).toMatch(/3 plugin\(s\): every check passed/)
-  })
+  it(
+    "the README's example, a hand-written and a generated plugin " + 'run with bench run --plugin and pass bench check',
+    () => {
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+      writeFileSync(join(outside, 'cheapest.mts'), /```ts\n(\/\/ cheapest\.mts[\s\S]*?)```/.exec(readme)![1])
+      const out = join(outside, 'results')
+      const run = bench(
+        outside,
+        'run',
+        '--plugin',
+        outsideFile,
+        '--plugin',
+        'sales-nudge.mts',
+        '--plugin',
+        'cheapest.mts',
+        '--algorithms',
+        'outside,sales-nudge,cheapest',
+        '--scenario',
+        'small',
+        '--rounds',
+        '2',
+        '--sessions',
+        '100',
+        '--bench-time',
+        '0',
+        '--quiet',
+        '--out',
+        out,
+      )
+      expect(run.stderr).toBe('')
+      expect(run.status).toBe(0)
+      const rows: Record<string, string>[] = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true })
+      expect(rows.map((r) => r.algorithm)).toEqual(['outside', 'sales-nudge', 'cheapest'])
+      expect(rows.every((r) => Number(r.conversion_rate) > 0)).toBe(true)
+      const check = bench(
+        outside,
+        'check',
+        outsideFile,
+        'sales-nudge.mts',
+        'cheapest.mts',
+        '--rounds',
+        '2',
+        '--sessions',
+        '100',
+      )
+      expect(check.stderr).toBe('')
+      expect(check.status).toBe(0)
+      expect(check.stdout).not.toMatch(/FAIL/)
+      expect(check.stdout).toMatch(/3 plugin\(s\): every check passed/)
+    },
+  )
 
-  it("the generated test passes under vitest where trafficbench and vitest are installed (here: linked, as npm install of a path does)", () => {
-    const project = mkdtempSync(join(tmpdir(), 'trafficbench-project-'))
-    mkdirSync(join(project, 'node_modules'))
-    symlinkSync(ROOT, join(project, 'node_modules/trafficbench'))
-    symlinkSync(join(ROOT, 'node_modules/vitest'), join(project, 'node_modules/vitest'))
-    expect(bench(project, 'new-plugin', 'nudge').status).toBe(0)
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', project], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-    expect(r.stdout + r.stderr).toMatch(/Tests {2}3 passed \(3\)/)
-    expect(r.status).toBe(0)
-  })
+  it(
+    'the generated test passes under vitest where trafficbench and vitest are installed ' +
+      '(here: linked, as npm install of a path does)',
+    () => {
+      const project = mkdtempSync(join(tmpdir(), 'trafficbench-project-'))
+      mkdirSync(join(project, 'node_modules'))
+      symlinkSync(ROOT, join(project, 'node_modules/trafficbench'))
+      symlinkSync(join(ROOT, 'node_modules/vitest'), join(project, 'node_modules/vitest'))
+      expect(bench(project, 'new-plugin', 'nudge').status).toBe(0)
+      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', project], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      })
+      expect(r.stdout + r.stderr).toMatch(/Tests {2}3 passed \(3\)/)
+      expect(r.status).toBe(0)
+    },
+  )
 
   it('refuses to overwrite, and refuses a bad name or folder, with exit 2 and nothing written', () => {
     const before = readFileSync(join(outside, 'sales-nudge.mts'), 'utf8')
     const again = bench(outside, 'new-plugin', 'sales-nudge')
     expect(again.status).toBe(2)
-    expect(again.stderr).toMatch(/^bench: new-plugin sales-nudge: .*sales-nudge\.mts already exists; nothing was written\n$/)
+    expect(again.stderr).toMatch(
+      /^bench: new-plugin sales-nudge: .*sales-nudge\.mts already exists; nothing was written\n$/,
+    )
     expect(readFileSync(join(outside, 'sales-nudge.mts'), 'utf8')).toBe(before)
     const bad = bench(outside, 'new-plugin', 'Sales_Nudge')
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/^bench: new-plugin Sales_Nudge: a plugin name is lower-case letters, digits and dashes/)
     expect(existsSync(join(outside, 'Sales_Nudge.mts'))).toBe(false)
-    expect(bench(outside, 'new-plugin', 'x', '--dir', join(outside, 'nope')).stderr).toMatch(/^bench: new-plugin --dir .*nope: no such folder/)
+    expect(bench(outside, 'new-plugin', 'x', '--dir', join(outside, 'nope')).stderr).toMatch(
+      /^bench: new-plugin --dir .*nope: no such folder/,
+    )
   })
 
   it('writes .ts inside an ES-module package', () => {

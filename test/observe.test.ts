@@ -1,27 +1,34 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import {
+  definePlugin,
+  type MarketView,
+  OBSERVABLE_COLUMNS,
+  type Plugin,
+  type SessionFeedback,
+} from '../algorithms/kit/contract.ts'
+import { loadPluginFile } from '../algorithms/kit/registry.ts'
 import oracle from '../algorithms/oracle.ts'
 import relevance from '../algorithms/relevance.ts'
-import { definePlugin, OBSERVABLE_COLUMNS, type MarketView, type Plugin, type SessionFeedback } from '../algorithms/kit/contract.ts'
-import { loadPluginFile } from '../algorithms/kit/registry.ts'
-import { tinyMarket } from '../datasets/tiny.ts'
-import { generateCatalog } from '../datasets/generate.ts'
 import { RelevanceEstimator } from '../bench/market/noise.ts'
 import { runMarket } from '../bench/market/run.ts'
-import { PluginError, defineCollector } from '../bench/market/types.ts'
-import { collectorsFor, ROUND_METRICS } from '../bench/metrics/definitions.ts'
+import { defineCollector, PluginError } from '../bench/market/types.ts'
 import { rankingQuality } from '../bench/metrics/collectors/ranking-quality.ts'
+import { collectorsFor, ROUND_METRICS } from '../bench/metrics/definitions.ts'
 import { loadScenario, type MarketParams } from '../bench/runner/scenario.ts'
+import { generateCatalog } from '../datasets/generate.ts'
+import { tinyMarket } from '../datasets/tiny.ts'
 
 const scenario = loadScenario('small')
 const small: MarketParams = { ...scenario.market, rounds: 2, sessionsPerRound: 100 }
 const catalog = generateCatalog(scenario.catalog, 1, small.rounds)
 const run = (plugin: Plugin, market: MarketParams = small, cat = catalog, params: Record<string, unknown> = {}) =>
   runMarket({ plugin, params: plugin.params.parse(params), market, catalog: cat, seed: 1, collectors: collectorsFor() })
-const probe = (name: string, create: Plugin['create']) => definePlugin({ name, summary: 'test', claims: [], params: z.object({}), create })
+const probe = (name: string, create: Plugin['create']) =>
+  definePlugin({ name, summary: 'test', claims: [], params: z.object({}), create })
 
 describe('the retrieval model: estimated relevance', () => {
-  const truth = Float64Array.from({ length: 400 }, (_, i) => 0.3 + 0.4 * ((i * 37) % 100) / 100)
+  const truth = Float64Array.from({ length: 400 }, (_, i) => 0.3 + (0.4 * ((i * 37) % 100)) / 100)
   const candidates = Int32Array.from({ length: 400 }, (_, i) => i)
   const estimate = (seed: number, sigma: number, buyer = 3, category = 1) => {
     const out = new Float64Array(400)
@@ -55,7 +62,13 @@ describe('the retrieval model: estimated relevance', () => {
 describe('plugins see what a platform sees', () => {
   it('a plugin reading true quality, costs, topics, buyer utilities or seller skills gets nothing', () => {
     let seen: MarketView | undefined
-    run(probe('reader', ({ market }) => ((seen = market), { rank: () => {} })), { ...small, rounds: 1, sessionsPerRound: 1 })
+    run(
+      probe('reader', ({ market }) => {
+        seen = market
+        return { rank: () => {} }
+      }),
+      { ...small, rounds: 1, sessionsPerRound: 1 },
+    )
     const view = seen as unknown as Record<string, Record<string, unknown>>
     expect(view.products.quality).toBeUndefined()
     expect(view.products.unitCost).toBeUndefined()
@@ -78,8 +91,16 @@ describe('plugins see what a platform sees', () => {
   })
 
   it('a column copied on first read holds what a copy made at create() holds, at every session of every round', () => {
-    // Both plugins rank the same way (by relevance); one takes its copies in create(), the other first reads them in round 1.
-    const read = (market: MarketView) => [market.products.price, market.products.reviews, market.products.ratingSum, market.products.sales, market.sellers.budgetLeft, market.sellers.active]
+    // Both plugins rank the same way (by relevance); one takes its copies in create(), the other first reads them in
+    // round 1.
+    const read = (market: MarketView) => [
+      market.products.price,
+      market.products.reviews,
+      market.products.ratingSum,
+      market.products.sales,
+      market.sellers.budgetLeft,
+      market.sellers.active,
+    ]
     const seen: Record<string, string[]> = { early: [], late: [] }
     const reader = (name: 'early' | 'late') =>
       probe(name, (context) => {
@@ -95,42 +116,90 @@ describe('plugins see what a platform sees', () => {
       })
     // And both hold the engine's own values: what the market was after the session before, within a round.
     const engine: string[] = []
-    const after = defineCollector<null>({ name: 'engine-columns', create: ({ market }) => ({ session: () => void engine.push(read(market as unknown as MarketView).map((c) => Array.from(c).join()).join('|')), result: () => null }) })
+    const after = defineCollector<null>({
+      name: 'engine-columns',
+      create: ({ market }) => ({
+        session: () =>
+          void engine.push(
+            read(market as unknown as MarketView)
+              .map((c) => Array.from(c).join())
+              .join('|'),
+          ),
+        result: () => null,
+      }),
+    })
     runMarket({ plugin: reader('early'), params: {}, market: small, catalog, seed: 1, collectors: [after] })
     run(reader('late'))
     expect(seen.late.length).toBe(small.sessionsPerRound)
     expect(seen.late).toEqual(seen.early.slice(-small.sessionsPerRound))
-    for (let s = 1; s < seen.early.length; s++) if (s % small.sessionsPerRound !== 0) expect(seen.early[s]).toBe(engine[s - 1])
+    for (let s = 1; s < seen.early.length; s++)
+      if (s % small.sessionsPerRound !== 0) expect(seen.early[s]).toBe(engine[s - 1])
   })
 
   it('only a plugin that declares truth: true is handed the truth, and the oracle ranks by it (ndcg_at_10 = 1)', () => {
     let truth: unknown = 'unset'
-    run(probe('peeker', (context) => ((truth = context.truth), { rank: () => {} })), { ...small, rounds: 1, sessionsPerRound: 1 })
+    run(
+      probe('peeker', (context) => {
+        truth = context.truth
+        return { rank: () => {} }
+      }),
+      { ...small, rounds: 1, sessionsPerRound: 1 },
+    )
     expect(truth).toBeUndefined()
     const o = run(oracle)
     expect(o.collected.get(rankingQuality).ndcgSum / o.totals.rankedSessions).toBeCloseTo(1, 12)
   })
 
-  it('params are a frozen copy: a plugin that writes them is stopped by name, and the caller\'s object is untouched', () => {
-    const writer = definePlugin({ name: 'writer', summary: 't', claims: [], params: z.object({ list: z.array(z.number()).default([1, 2]) }), create: ({ params }) => (params.list.push(3), { rank: () => {} }) })
-    const params = writer.params.parse({})
-    expect(() => runMarket({ plugin: writer, params, market: small, catalog, seed: 1 })).toThrowError(/plugin "writer", seed 1, before round 0, create\(\)/)
-    expect(params.list).toEqual([1, 2])
-  })
+  it(
+    'params are a frozen copy: a plugin that writes them is stopped by name, ' + "and the caller's object is untouched",
+    () => {
+      const writer = definePlugin({
+        name: 'writer',
+        summary: 't',
+        claims: [],
+        params: z.object({ list: z.array(z.number()).default([1, 2]) }),
+        create: ({ params }) => {
+          params.list.push(3)
+          return { rank: () => {} }
+        },
+      })
+      const params = writer.params.parse({})
+      expect(() => runMarket({ plugin: writer, params, market: small, catalog, seed: 1 })).toThrowError(
+        /plugin "writer", seed 1, before round 0, create\(\)/,
+      )
+      expect(params.list).toEqual([1, 2])
+    },
+  )
 })
 
 describe('a plugin that patches a global', () => {
   const log2 = Math.log2
-  afterEach(() => void (Math.log2 = log2))
+  afterEach(() => {
+    Math.log2 = log2
+  })
   it('is stopped by name right after create()', () => {
-    const patcher = probe('patcher', () => ((Math.log2 = (x: number) => log2(x) / 2), { rank: () => {} }))
-    expect(() => run(patcher)).toThrowError(/plugin "patcher", seed 1, before round 0, globals\(\).*replaced Math\.log2/)
+    const patcher = probe('patcher', () => {
+      Math.log2 = (x: number) => log2(x) / 2
+      return { rank: () => {} }
+    })
+    expect(() => run(patcher)).toThrowError(
+      /plugin "patcher", seed 1, before round 0, globals\(\).*replaced Math\.log2/,
+    )
   })
   it('is stopped at the end of the round in which it patched', () => {
-    const patcher = probe('late-patcher', () => ({ rank: (s) => void (s.round === 1 && (Array.prototype.fill = function () { return this })) }))
+    const patcher = probe('late-patcher', () => ({
+      rank: (s) => {
+        if (s.round === 1)
+          Array.prototype.fill = function () {
+            return this
+          }
+      },
+    }))
     const fill = Array.prototype.fill
     try {
-      expect(() => run(patcher)).toThrowError(/plugin "late-patcher", seed 1, round 1, globals\(\).*replaced Array\.prototype\.fill/)
+      expect(() => run(patcher)).toThrowError(
+        /plugin "late-patcher", seed 1, round 1, globals\(\).*replaced Array\.prototype\.fill/,
+      )
     } finally {
       Array.prototype.fill = fill
     }
@@ -140,8 +209,17 @@ describe('a plugin that patches a global', () => {
 describe('per-session feedback (Ranker.onSession)', () => {
   // One category, three products of relevance 1, one slot (always examined). Buyers click every
   // examined slot (clickBase 50) and always prefer buying to leaving (outsideValue −100).
-  const market = tinyMarket([{ adBudget: 0 }, { adBudget: 10 }], [{ seller: 0 }, { seller: 0 }, { seller: 1, price: 12 }])
-  const params: MarketParams = { ...small, rounds: 1, sessionsPerRound: 2, slots: 1, buyer: { ...small.buyer, clickBase: 50, outsideValue: -100 } }
+  const market = tinyMarket(
+    [{ adBudget: 0 }, { adBudget: 10 }],
+    [{ seller: 0 }, { seller: 0 }, { seller: 1, price: 12 }],
+  )
+  const params: MarketParams = {
+    ...small,
+    rounds: 1,
+    sessionsPerRound: 2,
+    slots: 1,
+    buyer: { ...small.buyer, clickBase: 50, outsideValue: -100 },
+  }
 
   it('hands the plugin, after each session, the slot shown, its click, the CPC and the purchase — a copy', () => {
     const got: SessionFeedback[] = []
@@ -153,13 +231,32 @@ describe('per-session feedback (Ranker.onSession)', () => {
         slots.push(2, 0.5)
       },
       onSession(feedback) {
-        got.push({ ...feedback, products: Array.from(feedback.products).slice(0, 1), cpc: Array.from(feedback.cpc).slice(0, 1), clicked: Array.from(feedback.clicked).slice(0, 1) })
+        got.push({
+          ...feedback,
+          products: Array.from(feedback.products).slice(0, 1),
+          cpc: Array.from(feedback.cpc).slice(0, 1),
+          clicked: Array.from(feedback.clicked).slice(0, 1),
+        })
         ;(feedback.products as unknown as Int32Array)[0] = 0 // its own copy: the engine's books keep product 2
       },
     }))
-    const seenByCollector = defineCollector<null>({ name: 'shown', create: () => ({ session: (o) => void shown.push(o.products[0]), result: () => null }) })
+    const seenByCollector = defineCollector<null>({
+      name: 'shown',
+      create: () => ({ session: (o) => void shown.push(o.products[0]), result: () => null }),
+    })
     runMarket({ plugin: sponsor, params: {}, market: params, catalog: market, seed: 1, collectors: [seenByCollector] })
-    const expected = { round: 0, kind: 'search', buyer: 0, category: 0, count: 1, products: [2], cpc: [0.5], clicked: [1], purchasedSlot: 0, retailPrice: 12 }
+    const expected = {
+      round: 0,
+      kind: 'search',
+      buyer: 0,
+      category: 0,
+      count: 1,
+      products: [2],
+      cpc: [0.5],
+      clicked: [1],
+      purchasedSlot: 0,
+      retailPrice: 12,
+    }
     expect(got).toEqual([expected, expected])
     // The click charged 0.5 to seller 1, and the plugin's view of the budget shows it at the next session.
     expect(budgets).toEqual([10, 9.5])
@@ -167,12 +264,14 @@ describe('per-session feedback (Ranker.onSession)', () => {
   })
 
   it('costs nothing when a plugin does not declare it: relevance runs as before', () => {
-    expect(relevance.create({ market: market as unknown as MarketView, params: {}, rng: Math.random, k: 1 }).onSession).toBeUndefined()
+    expect(
+      relevance.create({ market: market as unknown as MarketView, params: {}, rng: Math.random, k: 1 }).onSession,
+    ).toBeUndefined()
   })
 })
 
 describe('errors name the plugin', () => {
-  it('an exception in rank() names plugin, seed, round, hook and the plugin file\'s line', async () => {
+  it("an exception in rank() names plugin, seed, round, hook and the plugin file's line", async () => {
     const thrower = await loadPluginFile('test/fixtures/plugins/throws-in-round-1.ts')
     let error: unknown
     try {
@@ -182,13 +281,22 @@ describe('errors name the plugin', () => {
     }
     expect(error).toBeInstanceOf(PluginError)
     const e = error as PluginError
-    expect({ plugin: e.plugin, seed: e.seed, round: e.round, hook: e.hook, location: e.location }).toEqual({ plugin: 'thrower', seed: 1, round: 1, hook: 'rank', location: 'test/fixtures/plugins/throws-in-round-1.ts:10:38' })
-    expect(e.message).toBe('plugin "thrower", seed 1, round 1, rank() at test/fixtures/plugins/throws-in-round-1.ts:10:38: RangeError: no more ranking')
+    expect({ plugin: e.plugin, seed: e.seed, round: e.round, hook: e.hook, location: e.location }).toEqual({
+      plugin: 'thrower',
+      seed: 1,
+      round: 1,
+      hook: 'rank',
+      location: 'test/fixtures/plugins/throws-in-round-1.ts:10:38',
+    })
+    expect(e.message).toBe(
+      'plugin "thrower", seed 1, round 1, rank() at test/fixtures/plugins/throws-in-round-1.ts:10:38: ' +
+        'RangeError: no more ranking',
+    )
   })
 })
 
 describe('rounds.csv ndcg_at_10', () => {
-  it('is each round\'s mean NDCG@10, and the rounds\' ranked sessions weight back to the run\'s', () => {
+  it("is each round's mean NDCG@10, and the rounds' ranked sessions weight back to the run's", () => {
     const o = run(relevance)
     const { ndcgSum, ndcgByRound } = o.collected.get(rankingQuality)
     expect(ndcgByRound).toHaveLength(small.rounds)

@@ -3,16 +3,16 @@ import aliexpress from '../algorithms/aliexpress.ts'
 import amazon from '../algorithms/amazon.ts'
 import amazonHaul from '../algorithms/amazon-haul.ts'
 import fairExposure from '../algorithms/fair-exposure.ts'
-import { auctionScratch, gspAuction } from '../algorithms/kit/auction.ts'
 import { placePinned } from '../algorithms/kit/ads.ts'
+import { auctionScratch, gspAuction } from '../algorithms/kit/auction.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { topK } from '../algorithms/kit/topk.ts'
 import random from '../algorithms/random.ts'
 import relevance from '../algorithms/relevance.ts'
 import temu from '../algorithms/temu.ts'
 import tiktok from '../algorithms/tiktok.ts'
-import { makeRng } from '../datasets/rng.ts'
 import { rankOnce, searchSession } from '../bench/facts/probes.ts'
+import { makeRng } from '../datasets/rng.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 
 describe('kit helpers', () => {
@@ -35,11 +35,31 @@ describe('kit helpers', () => {
     expect(prices[0]).toBeCloseTo(0.8 / 0.5 + 0.01, 12) // 1.61
     expect(prices[1]).toBeCloseTo(0.6 / 0.8 + 0.01, 12) // 0.76
     // The last bidder pays max(reserve, 0 / q + increment) = the reserve.
-    const one = gspAuction(Float64Array.from([5]), Float64Array.from([1]), 1, 2, 0.02, 0.01, auctionScratch(1, 2), winners, prices)
+    const one = gspAuction(
+      Float64Array.from([5]),
+      Float64Array.from([1]),
+      1,
+      2,
+      0.02,
+      0.01,
+      auctionScratch(1, 2),
+      winners,
+      prices,
+    )
     expect(one).toBe(1)
     expect(prices[0]).toBeCloseTo(0.02, 12)
     // Never above the winner's own bid: 0.995 / 1 + 0.01 = 1.005 is capped at the bid of 1.
-    gspAuction(Float64Array.from([1, 0.995]), Float64Array.from([1, 1]), 2, 1, 0.02, 0.01, auctionScratch(2, 1), winners, prices)
+    gspAuction(
+      Float64Array.from([1, 0.995]),
+      Float64Array.from([1, 1]),
+      2,
+      1,
+      0.02,
+      0.01,
+      auctionScratch(2, 1),
+      winners,
+      prices,
+    )
     expect(winners[0]).toBe(0)
     expect(prices[0]).toBe(1)
   })
@@ -59,28 +79,38 @@ describe('plugins on hand-made markets', () => {
   })
 
   it('random shows k distinct candidates and uses its seeded generator', () => {
-    const m = tinyMarket([{}], Array.from({ length: 30 }, () => ({ seller: 0 })))
-    const session = searchSession(Array.from({ length: 30 }, (_, i) => i), Array(30).fill(0.5), 10)
+    const m = tinyMarket(
+      [{}],
+      Array.from({ length: 30 }, () => ({ seller: 0 })),
+    )
+    const session = searchSession(
+      Array.from({ length: 30 }, (_, i) => i),
+      Array(30).fill(0.5),
+      10,
+    )
     const shown = rankOnce(random, m, session).products
     expect(shown).toHaveLength(10)
     expect(new Set(shown).size).toBe(10)
     expect(rankOnce(random, m, session).products).toEqual(shown)
   })
 
-  it('temu gives an identical-product group to its cheapest offer, then ranks by low price behind a relevance gate', () => {
-    const m = tinyMarket(
-      [{}, {}, {}],
-      [
-        { seller: 0, group: 0, price: 12 },
-        { seller: 1, group: 0, price: 9 }, // cheapest of group 0
-        { seller: 2, group: 0, price: 10 },
-        { seller: 0, group: 1, price: 5 }, // alone, cheapest overall
-        { seller: 1, group: 2, price: 1 }, // cheapest but irrelevant
-      ],
-    )
-    const { products } = rankOnce(temu, m, searchSession([0, 1, 2, 3, 4], [0.9, 0.6, 0.9, 0.5, 0.1]))
-    expect(products).toEqual([3, 1])
-  })
+  it(
+    'temu gives an identical-product group to its cheapest offer, ' + 'then ranks by low price behind a relevance gate',
+    () => {
+      const m = tinyMarket(
+        [{}, {}, {}],
+        [
+          { seller: 0, group: 0, price: 12 },
+          { seller: 1, group: 0, price: 9 }, // cheapest of group 0
+          { seller: 2, group: 0, price: 10 },
+          { seller: 0, group: 1, price: 5 }, // alone, cheapest overall
+          { seller: 1, group: 2, price: 1 }, // cheapest but irrelevant
+        ],
+      )
+      const { products } = rankOnce(temu, m, searchSession([0, 1, 2, 3, 4], [0.9, 0.6, 0.9, 0.5, 0.1]))
+      expect(products).toEqual([3, 1])
+    },
+  )
 
   it('aliexpress puts the highest bid × quality score on top and fills the top with paid slots', () => {
     const m = tinyMarket(
@@ -102,10 +132,13 @@ describe('plugins on hand-made markets', () => {
   })
 
   it('amazon suppresses listings priced lower elsewhere, and only with price parity on', () => {
-    const m = tinyMarket([{}, {}], [
-      { seller: 0, price: 10, priceElsewhere: 8, salesVelocity: 50 },
-      { seller: 1, price: 10 },
-    ])
+    const m = tinyMarket(
+      [{}, {}],
+      [
+        { seller: 0, price: 10, priceElsewhere: 8, salesVelocity: 50 },
+        { seller: 1, price: 10 },
+      ],
+    )
     const session = searchSession([0, 1], [0.9, 0.9])
     expect(rankOnce(amazon, m, session).products).toEqual([1])
     expect(rankOnce(amazon, m, session, { priceParity: false }).products).toEqual([0, 1])
@@ -134,7 +167,12 @@ describe('plugins on hand-made markets', () => {
 
   it('tiktok gives new items a first pool and promotes the engaging ones', () => {
     // Entrants' items are new (join round 1); an incumbent's item that never sold is not.
-    const sellers = [{ contentSkill: 0.9, joinRound: 1 }, { contentSkill: 0.9, joinRound: 1 }, { contentSkill: 0.1, joinRound: 1 }, { contentSkill: 0.9 }]
+    const sellers = [
+      { contentSkill: 0.9, joinRound: 1 },
+      { contentSkill: 0.9, joinRound: 1 },
+      { contentSkill: 0.1, joinRound: 1 },
+      { contentSkill: 0.9 },
+    ]
     const m = tinyMarket(sellers, [{ seller: 0 }, { seller: 1 }, { seller: 2 }, { seller: 3 }])
     const plugin = tiktok
     const params = plugin.params.parse({ poolViews: [2, 100], poolScale: 1, freshSlots: 1, promoteAt: 0.5 })
@@ -153,24 +191,42 @@ describe('plugins on hand-made markets', () => {
     // Item 0 engaged (clicks / views ≥ 0.5), items 1 and 2 did not.
     const views = [0, 1, 2].map((p) => shown.filter((x) => x === p).length)
     const clicks = Float64Array.from([views[0], 0, 0, 0])
-    ranker.observe!({ round: 0, impressions: new Float64Array(4), clicks, orders: new Float64Array(4), exposure: new Float64Array(4), sellerAdSpend: new Float64Array(4) })
+    ranker.observe!({
+      round: 0,
+      impressions: new Float64Array(4),
+      clicks,
+      orders: new Float64Array(4),
+      exposure: new Float64Array(4),
+      sellerAdSpend: new Float64Array(4),
+    })
     // Promoted item 0 now outranks the rest for the main slot.
     expect(show()[0]).toBe(0)
   })
 
   it('amazon-haul shows only items under $20 and under 1 lb, cheapest first', () => {
-    const m = tinyMarket([{}], [
-      { seller: 0, price: 12, weightLb: 0.5 },
-      { seller: 0, price: 25, weightLb: 0.3 }, // too expensive
-      { seller: 0, price: 5, weightLb: 1.5 }, // too heavy
-      { seller: 0, price: 8, weightLb: 0.9 },
-      { seller: 0, price: 19.99, weightLb: 0.99 },
+    const m = tinyMarket(
+      [{}],
+      [
+        { seller: 0, price: 12, weightLb: 0.5 },
+        { seller: 0, price: 25, weightLb: 0.3 }, // too expensive
+        { seller: 0, price: 5, weightLb: 1.5 }, // too heavy
+        { seller: 0, price: 8, weightLb: 0.9 },
+        { seller: 0, price: 19.99, weightLb: 0.99 },
+      ],
+    )
+    expect(rankOnce(amazonHaul, m, searchSession([0, 1, 2, 3, 4], [0.8, 0.8, 0.8, 0.8, 0.8])).products).toEqual([
+      3, 0, 4,
     ])
-    expect(rankOnce(amazonHaul, m, searchSession([0, 1, 2, 3, 4], [0.8, 0.8, 0.8, 0.8, 0.8])).products).toEqual([3, 0, 4])
   })
 
   it('fair-exposure gives the top slot to the product whose attention lags its merit most', () => {
-    const m = tinyMarket([{}, {}], [{ seller: 0, quality: 0.9 }, { seller: 1, quality: 0.9 }])
+    const m = tinyMarket(
+      [{}, {}],
+      [
+        { seller: 0, quality: 0.9 },
+        { seller: 1, quality: 0.9 },
+      ],
+    )
     const ranker = fairExposure.create({ market: m, params: fairExposure.params.parse({}), rng: makeRng(1, 't'), k: 1 })
     const slots = new Slots(1)
     const session = searchSession([0, 1], [0.9, 0.9], 1)

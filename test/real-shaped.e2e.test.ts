@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadScenario } from '../bench/runner/scenario.ts'
 import { averageRating, RATING_PRIOR } from '../datasets/catalog.ts'
 import { importCatalog } from '../datasets/import.ts'
-import { loadScenario } from '../bench/runner/scenario.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin/bench.js')
@@ -14,11 +14,26 @@ const FIXTURE = join(ROOT, 'test/fixtures/real-shaped')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-real-'))
 
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 const readCsv = (file: string): Record<string, string>[] => parse(readFileSync(file, 'utf8'), { columns: true })
-const ALGORITHMS = ['aliexpress', 'amazon', 'amazon-haul', 'fair-exposure', 'oracle', 'random', 'relevance', 'temu', 'thompson', 'tiktok']
+const ALGORITHMS = [
+  'aliexpress',
+  'amazon',
+  'amazon-haul',
+  'fair-exposure',
+  'oracle',
+  'random',
+  'relevance',
+  'temu',
+  'thompson',
+  'tiktok',
+]
 const SHORT = ['--scenario', 'small', '--rounds', '6', '--sessions', '300', '--bench-time', '0', '--quiet']
 
 describe('a real-shaped catalog: rupee prices, blank ratings with counts, no weights, no ads, tiny categories', () => {
@@ -34,7 +49,18 @@ describe('a real-shaped catalog: rupee prices, blank ratings with counts, no wei
     writeFileSync(join(inDollars, 'catalog.json'), JSON.stringify({ name: 'real-shaped-usd', priceScale: 0.012 }))
     rupees = bench('run', '--catalog', FIXTURE, ...SHORT, '--algorithms', 'relevance,amazon-haul', '--out', asExported)
     dollars = bench('run', '--catalog', inDollars, ...SHORT, '--out', join(work, 'dollars'))
-    factsRun = bench('facts', '--catalog', FIXTURE, '--scenario', 'small', '--bench-time', '0', '--quiet', '--out', facts)
+    factsRun = bench(
+      'facts',
+      '--catalog',
+      FIXTURE,
+      '--scenario',
+      'small',
+      '--bench-time',
+      '0',
+      '--quiet',
+      '--out',
+      facts,
+    )
   })
 
   it('has the shapes of a real export', () => {
@@ -46,7 +72,8 @@ describe('a real-shaped catalog: rupee prices, blank ratings with counts, no wei
     for (const p of products) sizes.set(p.category, (sizes.get(p.category) ?? 0) + 1)
     expect([...sizes.values()].filter((n) => n <= 10).length).toBeGreaterThan(sizes.size / 2)
     expect(products.some((p) => p.rating === '' && Number(p.reviews) > 0)).toBe(true)
-    for (const absent of ['weight_lb', 'ad_budget', 'price_elsewhere', 'archetype']) expect(Object.keys(products[0]).concat(Object.keys(sellers[0]))).not.toContain(absent)
+    for (const absent of ['weight_lb', 'ad_budget', 'price_elsewhere', 'archetype'])
+      expect(Object.keys(products[0]).concat(Object.keys(sellers[0]))).not.toContain(absent)
     expect(sellers.some((s) => Number(s.join_round) > 0)).toBe(true)
   })
 
@@ -83,7 +110,9 @@ describe('a real-shaped catalog: rupee prices, blank ratings with counts, no wei
     expect(p.unratedReviews[blank]).toBe(Number(products[blank].reviews))
     expect(averageRating(p.reviews[blank], p.ratingSum[blank])).toBeCloseTo(RATING_PRIOR, 6)
     expect(Number.isNaN(p.weightLb[blank])).toBe(true)
-    expect(catalog.imported!.defaulted).toContainEqual(expect.objectContaining({ column: 'rating', used: expect.stringContaining('unknown') }))
+    expect(catalog.imported!.defaulted).toContainEqual(
+      expect.objectContaining({ column: 'rating', used: expect.stringContaining('unknown') }),
+    )
     expect(catalog.imported!.warnings).toHaveLength(1)
     expect(catalog.name).toBe('real-shaped')
   })

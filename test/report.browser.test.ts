@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lorenzCurve, reportData } from '../bench/report/html.ts'
 import { readResultsFolder } from '../bench/runner/results.ts'
@@ -11,14 +11,35 @@ const ROOT = resolve(import.meta.dirname, '..')
 const OUTPUT = join(ROOT, 'test-output')
 const RESULTS = join(OUTPUT, 'report-run')
 const CHROMIUM = '/usr/bin/chromium'
-const bench = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { encoding: 'utf8' })
+const bench = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { encoding: 'utf8' })
 
-/** A copy of a results CSV with every row also present under a second scenario name (as the facts run writes default and default+black-friday). */
+/** The parts of a Chart.js chart that the tests read in the page (Chart.js is loaded there, untyped here). */
+interface PageChart<Point> {
+  canvas: HTMLCanvasElement
+  data: { labels: string[]; datasets: { data: Point[]; band?: boolean }[] }
+  options: { scales: Record<'x' | 'y', { title: { text: string } }> }
+  getSortedVisibleDatasetMetas(): { data: unknown[] }[]
+}
+/** A point of a report chart: a value, with its interval on either axis when it has error bars; null if missing. */
+type ReportPoint = { xMin?: number; xMax?: number; yMin?: number; yMax?: number } | null
+/** A bar of a forest plot: the relative difference and its interval. */
+type ForestBar = { xMin: number; xMax: number }
+
+/**
+ * A copy of a results CSV with every row also present under a second scenario name (as the facts run writes default and
+ * default+black-friday).
+ */
 const withSecondScenario = (csv: string, scenario: string) => {
   const lines = csv.trimEnd().split('\r\n')
   const column = lines[0].split(',').indexOf('scenario')
-  const renamed = lines.slice(1).map((l) => l.split(',').map((v, i) => (i === column ? scenario : v)).join(','))
-  return [...lines, ...renamed].join('\r\n') + '\r\n'
+  const renamed = lines.slice(1).map((l) =>
+    l
+      .split(',')
+      .map((v, i) => (i === column ? scenario : v))
+      .join(','),
+  )
+  return `${[...lines, ...renamed].join('\r\n')}\r\n`
 }
 
 describe('lorenz curve', () => {
@@ -35,17 +56,32 @@ describe('report.html in headless Chromium', () => {
   /** How many algorithms the default job runs (every registered plugin but the opt-in ones). */
   let algorithms = 0
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`)
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`)
     rmSync(RESULTS, { recursive: true, force: true })
     mkdirSync(OUTPUT, { recursive: true })
     const run = bench('run', '--scenario', 'small', '--seeds', '2', '--out', RESULTS, '--bench-time', '20', '--quiet')
     expect(run.status, run.stderr).toBe(0)
-    algorithms = new Set(readFileSync(join(RESULTS, 'summary.csv'), 'utf8').trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0])).size
+    algorithms = new Set(
+      readFileSync(join(RESULTS, 'summary.csv'), 'utf8')
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).size
     expect(algorithms).toBeGreaterThanOrEqual(8)
     // The flags keep Chromium from reaching for the network this machine does not have.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   })
   afterAll(async () => browser?.close())
@@ -65,7 +101,7 @@ describe('report.html in headless Chromium', () => {
     const file = join(RESULTS, 'report.html')
     const { page, errors, requests } = await open(file)
     const charts = await page.evaluate(() => {
-      const Chart = (window as unknown as { Chart: { instances: Record<string, any> } }).Chart
+      const Chart = (window as unknown as { Chart: { instances: Record<string, PageChart<ReportPoint>> } }).Chart
       return {
         canvases: document.querySelectorAll('canvas').length,
         charts: Object.values(Chart.instances).map((c) => ({
@@ -73,16 +109,30 @@ describe('report.html in headless Chromium', () => {
           points: c.data.datasets.reduce((s: number, d: { data: unknown[] }) => s + d.data.length, 0) as number,
           bands: c.data.datasets.filter((d: { band?: boolean }) => d.band).length as number,
           // Error bars: points whose interval has width (2 seeds give one).
-          whiskers: c.data.datasets.flatMap((d: { data: unknown[] }) => d.data).filter((p: any) => p && ((p.yMax ?? 0) > (p.yMin ?? 0) || (p.xMax ?? 0) > (p.xMin ?? 0))).length as number,
-          drawn: c.getSortedVisibleDatasetMetas().reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
+          whiskers: c.data.datasets
+            .flatMap((d) => d.data)
+            .filter((p) => p && ((p.yMax ?? 0) > (p.yMin ?? 0) || (p.xMax ?? 0) > (p.xMin ?? 0))).length as number,
+          drawn: c
+            .getSortedVisibleDatasetMetas()
+            .reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
           xTitle: c.options.scales.x.title.text as string,
           yTitle: c.options.scales.y.title.text as string,
         })),
       }
     })
-    expect(charts.charts.map((c) => c.id).sort()).toEqual(
-      ['cpc', 'gmv', 'lorenz-exposure', 'new-seller-share', 'rank-latency', 'side-buyers', 'side-platform', 'side-sellers', 'small-seller-share', 'throughput', 'tradeoff'],
-    )
+    expect(charts.charts.map((c) => c.id).sort()).toEqual([
+      'cpc',
+      'gmv',
+      'lorenz-exposure',
+      'new-seller-share',
+      'rank-latency',
+      'side-buyers',
+      'side-platform',
+      'side-sellers',
+      'small-seller-share',
+      'throughput',
+      'tradeoff',
+    ])
     expect(charts.charts).toHaveLength(charts.canvases)
     for (const c of charts.charts) {
       expect(c.points, c.id).toBeGreaterThan(0)
@@ -92,8 +142,10 @@ describe('report.html in headless Chromium', () => {
     }
     const byId = Object.fromEntries(charts.charts.map((c) => [c.id, c]))
     // Uncertainty across seeds: bands on the lines, whiskers on the bars and on both axes of the trade-off points.
-    for (const id of ['lorenz-exposure', 'new-seller-share', 'small-seller-share', 'gmv']) expect(byId[id].bands, id).toBe(2 * algorithms) // (low, high) per algorithm
-    for (const id of ['side-sellers', 'side-buyers', 'side-platform', 'throughput']) expect(byId[id].whiskers, id).toBeGreaterThan(0)
+    for (const id of ['lorenz-exposure', 'new-seller-share', 'small-seller-share', 'gmv'])
+      expect(byId[id].bands, id).toBe(2 * algorithms) // (low, high) per algorithm
+    for (const id of ['side-sellers', 'side-buyers', 'side-platform', 'throughput'])
+      expect(byId[id].whiskers, id).toBeGreaterThan(0)
     expect(byId.tradeoff.points).toBe(algorithms)
     expect(byId.tradeoff.whiskers).toBe(algorithms)
     expect(await page.locator('table').first().locator('tbody tr').count()).toBe(algorithms)
@@ -103,58 +155,95 @@ describe('report.html in headless Chromium', () => {
     await page.close()
   })
 
-  it('bench report rebuilds the page from the CSVs: the facts table, and each scenario apart as a facts run writes them', async () => {
-    const facts = join(OUTPUT, 'report-facts')
-    rmSync(facts, { recursive: true, force: true })
-    cpSync(RESULTS, facts, { recursive: true })
-    for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv']) writeFileSync(join(facts, file), withSecondScenario(readFileSync(join(RESULTS, file), 'utf8'), 'small+black-friday'))
-    writeFileSync(join(facts, 'facts.csv'), 'id,claim,holds\nF1,an example fact,yes\n')
-    const rebuilt = bench('report', facts)
-    expect(rebuilt.status, rebuilt.stderr).toBe(0)
-    const data = reportData(readResultsFolder(facts))
-    expect(data.summary.tables.map((t) => [t.scenario, t.rows.length])).toEqual([
-      ['small', algorithms],
-      ['small+black-friday', algorithms],
-    ])
-    expect(data.series).toContain('amazon [small+black-friday]')
-    const { page, errors } = await open(join(facts, 'report.html'))
-    await expect(page.getByRole('heading', { name: 'Stylized facts' }).count()).resolves.toBe(1)
-    expect(await page.locator('td', { hasText: 'an example fact' }).count()).toBe(1)
-    for (const scenario of ['small', 'small+black-friday']) expect(await page.getByRole('heading', { name: `scenario ${scenario}`, exact: true }).count()).toBe(1)
-    expect(errors).toEqual([])
-    await page.close()
-  })
+  it(
+    'bench report rebuilds the page from the CSVs: ' +
+      'the facts table, and each scenario apart as a facts run writes them',
+    async () => {
+      const facts = join(OUTPUT, 'report-facts')
+      rmSync(facts, { recursive: true, force: true })
+      cpSync(RESULTS, facts, { recursive: true })
+      for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'])
+        writeFileSync(
+          join(facts, file),
+          withSecondScenario(readFileSync(join(RESULTS, file), 'utf8'), 'small+black-friday'),
+        )
+      writeFileSync(join(facts, 'facts.csv'), 'id,claim,holds\nF1,an example fact,yes\n')
+      const rebuilt = bench('report', facts)
+      expect(rebuilt.status, rebuilt.stderr).toBe(0)
+      const data = reportData(readResultsFolder(facts))
+      expect(data.summary.tables.map((t) => [t.scenario, t.rows.length])).toEqual([
+        ['small', algorithms],
+        ['small+black-friday', algorithms],
+      ])
+      expect(data.series).toContain('amazon [small+black-friday]')
+      const { page, errors } = await open(join(facts, 'report.html'))
+      await expect(page.getByRole('heading', { name: 'Stylized facts' }).count()).resolves.toBe(1)
+      expect(await page.locator('td', { hasText: 'an example fact' }).count()).toBe(1)
+      for (const scenario of ['small', 'small+black-friday'])
+        expect(await page.getByRole('heading', { name: `scenario ${scenario}`, exact: true }).count()).toBe(1)
+      expect(errors).toEqual([])
+      await page.close()
+    },
+  )
 
-  it('bench compare --html writes a self-contained comparison page: forest plots with CIs, gates, every row', async () => {
-    const planted = join(OUTPUT, 'planted-summary.csv')
-    writeFileSync(planted, readFileSync(join(RESULTS, 'summary.csv'), 'utf8').replace(/^(amazon,,small,\d+,\d+,)([\d.]+)/gm, (_, keys, gini) => `${keys}${Number(gini) + 0.05}`))
-    const file = join(OUTPUT, 'compare.html')
-    const r = bench('compare', RESULTS, planted, '--metrics', 'gini_exposure,gmv,conversion_rate,ad_revenue', '--fail-on', 'gini_exposure:+0.02', '--html', file)
-    expect(r.status, r.stderr).toBe(1) // the gate fails; the page is written all the same
-    expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon/)
-    const { page, errors, requests } = await open(file)
-    const charts = await page.evaluate(() => {
-      const Chart = (window as unknown as { Chart: { instances: Record<string, any> } }).Chart
-      return Object.values(Chart.instances).map((c) => ({
-        id: c.canvas.id as string,
-        labels: c.data.labels as string[],
-        bars: c.getSortedVisibleDatasetMetas().reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
-        whiskers: c.data.datasets[0].data.filter((p: { xMin: number; xMax: number }) => p.xMax >= p.xMin).length as number,
-      }))
-    })
-    // One forest plot per compared pair (one per algorithm), a bar per metric with a relative difference.
-    expect(charts).toHaveLength(algorithms)
-    for (const c of charts) {
-      expect(c.bars, c.id).toBe(c.labels.length)
-      expect(c.whiskers, c.id).toBe(c.labels.length)
-    }
-    expect(charts.find((c) => c.id === 'pair-0')!.labels).toContain('gini_exposure')
-    expect(await page.locator('tr.fail td', { hasText: 'gini_exposure:+0.02' }).count()).toBe(1)
-    expect(await page.locator('tr.worse td', { hasText: 'gini_exposure' }).count()).toBe(1) // amazon's planted +0.05, paired, Holm-adjusted
-    expect(await page.getByRole('heading', { name: 'All rows' }).locator('xpath=following-sibling::table[1]').locator('tbody tr').count()).toBe(4 * algorithms) // 4 metrics per algorithm
-    expect(errors).toEqual([])
-    expect(requests).toEqual([`file://${file}`])
-    await page.screenshot({ path: join(OUTPUT, 'compare.png'), fullPage: true })
-    await page.close()
-  })
+  it(
+    'bench compare --html writes a self-contained comparison page: ' + 'forest plots with CIs, gates, every row',
+    async () => {
+      const planted = join(OUTPUT, 'planted-summary.csv')
+      writeFileSync(
+        planted,
+        readFileSync(join(RESULTS, 'summary.csv'), 'utf8').replace(
+          /^(amazon,,small,\d+,\d+,)([\d.]+)/gm,
+          (_, keys, gini) => `${keys}${Number(gini) + 0.05}`,
+        ),
+      )
+      const file = join(OUTPUT, 'compare.html')
+      const r = bench(
+        'compare',
+        RESULTS,
+        planted,
+        '--metrics',
+        'gini_exposure,gmv,conversion_rate,ad_revenue',
+        '--fail-on',
+        'gini_exposure:+0.02',
+        '--html',
+        file,
+      )
+      expect(r.status, r.stderr).toBe(1) // the gate fails; the page is written all the same
+      expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon/)
+      const { page, errors, requests } = await open(file)
+      const charts = await page.evaluate(() => {
+        const Chart = (window as unknown as { Chart: { instances: Record<string, PageChart<ForestBar>> } }).Chart
+        return Object.values(Chart.instances).map((c) => ({
+          id: c.canvas.id as string,
+          labels: c.data.labels as string[],
+          bars: c
+            .getSortedVisibleDatasetMetas()
+            .reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0) as number,
+          whiskers: c.data.datasets[0].data.filter((p: ForestBar) => p.xMax >= p.xMin).length as number,
+        }))
+      })
+      // One forest plot per compared pair (one per algorithm), a bar per metric with a relative difference.
+      expect(charts).toHaveLength(algorithms)
+      for (const c of charts) {
+        expect(c.bars, c.id).toBe(c.labels.length)
+        expect(c.whiskers, c.id).toBe(c.labels.length)
+      }
+      expect(charts.find((c) => c.id === 'pair-0')!.labels).toContain('gini_exposure')
+      expect(await page.locator('tr.fail td', { hasText: 'gini_exposure:+0.02' }).count()).toBe(1)
+      // amazon's planted +0.05, paired, Holm-adjusted
+      expect(await page.locator('tr.worse td', { hasText: 'gini_exposure' }).count()).toBe(1)
+      expect(
+        await page
+          .getByRole('heading', { name: 'All rows' })
+          .locator('xpath=following-sibling::table[1]')
+          .locator('tbody tr')
+          .count(),
+      ).toBe(4 * algorithms) // 4 metrics per algorithm
+      expect(errors).toEqual([])
+      expect(requests).toEqual([`file://${file}`])
+      await page.screenshot({ path: join(OUTPUT, 'compare.png'), fullPage: true })
+      await page.close()
+    },
+  )
 })

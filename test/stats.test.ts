@@ -1,6 +1,18 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { confidenceInterval, detectableDifference, estimate, holmAdjust, mean, pairedTTest, sampleVariance, seedsNeeded, studentTQuantile, studentTTwoSided, welchTTest } from '../bench/report/stats.ts'
+import {
+  confidenceInterval,
+  detectableDifference,
+  estimate,
+  holmAdjust,
+  mean,
+  pairedTTest,
+  sampleVariance,
+  seedsNeeded,
+  studentTQuantile,
+  studentTTwoSided,
+  welchTTest,
+} from '../bench/report/stats.ts'
 
 // Student's sleep data (Cushny & Peebles 1905), R's `sleep`: extra hours of sleep under two drugs, same ten patients.
 const DRUG1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
@@ -69,7 +81,8 @@ describe('statistics against hand-worked and published values', () => {
   })
 
   it("Welch's t by hand with unequal variances and sizes", () => {
-    // a = [20, 30] (s² = 50), b = [10, 12, 14] (s² = 4): se² = 25 + 4/3 = 26.3333, t = −13/√26.3333 = −2.533322;
+    // a = [20, 30] (s² = 50), b = [10, 12, 14] (s² = 4): se² = 25 + 4/3 = 26.3333,
+    // t = −13/√26.3333 = −2.533322;
     // df = 26.3333² / (25²/1 + (4/3)²/2) = 693.444/625.889 = 1.107935; p by integrating the t density: 0.2193200.
     const t = welchTTest([20, 30], [10, 12, 14])!
     expect(t.diff / t.se).toBeCloseTo(-2.533322, 5)
@@ -91,7 +104,9 @@ describe('statistics against hand-worked and published values', () => {
     // Sorted 0.005, 0.01, 0.03, 0.04 × 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04 → running max 0.02, 0.03, 0.06, 0.06.
     expect(holmAdjust([0.01, 0.04, 0.03, 0.005])).toEqual([0.03, 0.06, 0.06, 0.02].map((x) => expect.closeTo(x, 12)))
     // 0.008 × 5 = 0.04, 0.03 × 4 = 0.12, 0.123 × 3 = 0.369, 0.2 × 2 = 0.4, 0.6 × 1 = 0.6.
-    expect(holmAdjust([0.008, 0.03, 0.123, 0.6, 0.2])).toEqual([0.04, 0.12, 0.369, 0.6, 0.4].map((x) => expect.closeTo(x, 12)))
+    expect(holmAdjust([0.008, 0.03, 0.123, 0.6, 0.2])).toEqual(
+      [0.04, 0.12, 0.369, 0.6, 0.4].map((x) => expect.closeTo(x, 12)),
+    )
     expect(holmAdjust([0.5, 0.9])).toEqual([1, 1].map((x) => expect.closeTo(x, 12)))
     expect(holmAdjust([])).toEqual([])
   })
@@ -104,7 +119,10 @@ describe('statistics against hand-worked and published values', () => {
     expect(seedsNeeded({ diff: 0.5, spread: { a: 1, b: 1 } })).toBe(64)
     expect(seedsNeeded({ diff: 0.8, spread: { a: 1, b: 1 } })).toBe(26)
     // At 10 pairs with σ_d = 1 the detectable shift is (2.262157 + 0.883404) / √10 = 0.994714.
-    const ten = pairedTTest([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, -1, 1, -1, 1, -1, 1, -1, 1, -1].map((x) => x * Math.sqrt(0.9)))!
+    const ten = pairedTTest(
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [1, -1, 1, -1, 1, -1, 1, -1, 1, -1].map((x) => x * Math.sqrt(0.9)),
+    )!
     expect(ten.spread).toEqual({ paired: expect.closeTo(1, 12) })
     expect(detectableDifference(ten)).toBeCloseTo(0.994714, 5)
     // A stricter level needs more seeds; no difference can never be detected.
@@ -116,25 +134,34 @@ describe('statistics against hand-worked and published values', () => {
 
 describe('statistics: properties', () => {
   const sample = fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 2, maxLength: 12 })
-  const pairs = sample.chain((a) => fc.tuple(fc.constant(a), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: a.length, maxLength: a.length })))
+  const pairs = sample.chain((a) =>
+    fc.tuple(
+      fc.constant(a),
+      fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: a.length, maxLength: a.length }),
+    ),
+  )
 
-  it('the paired test depends only on the differences: swapping sides flips Δ; a shift of both sides changes nothing', () => {
-    fc.assert(
-      fc.property(pairs, fc.double({ min: -100, max: 100, noNaN: true }), ([a, b], shift) => {
-        const t = pairedTTest(a, b)!
-        const swapped = pairedTTest(b, a)!
-        expect(swapped.diff).toBeCloseTo(-t.diff, 6)
-        expect(swapped.p).toBeCloseTo(t.p, 6)
-        const moved = pairedTTest(
-          a.map((x) => x + shift),
-          b.map((x) => x + shift),
-        )!
-        expect(moved.diff).toBeCloseTo(t.diff, 6)
-        expect(t.p).toBeGreaterThanOrEqual(0)
-        expect(t.p).toBeLessThanOrEqual(1)
-      }),
-    )
-  })
+  it(
+    'the paired test depends only on the differences: swapping sides flips Δ; ' +
+      'a shift of both sides changes nothing',
+    () => {
+      fc.assert(
+        fc.property(pairs, fc.double({ min: -100, max: 100, noNaN: true }), ([a, b], shift) => {
+          const t = pairedTTest(a, b)!
+          const swapped = pairedTTest(b, a)!
+          expect(swapped.diff).toBeCloseTo(-t.diff, 6)
+          expect(swapped.p).toBeCloseTo(t.p, 6)
+          const moved = pairedTTest(
+            a.map((x) => x + shift),
+            b.map((x) => x + shift),
+          )!
+          expect(moved.diff).toBeCloseTo(t.diff, 6)
+          expect(t.p).toBeGreaterThanOrEqual(0)
+          expect(t.p).toBeLessThanOrEqual(1)
+        }),
+      )
+    },
+  )
 
   it('the confidence interval excludes 0 exactly when p < α', () => {
     fc.assert(
@@ -164,13 +191,25 @@ describe('statistics: properties', () => {
 
   it('seeds needed: the smallest n whose detectable shift reaches |Δ|', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.05, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 3, noNaN: true }), (diff, sd) => {
-        const n = seedsNeeded({ diff, spread: { paired: sd } })
-        fc.pre(Number.isFinite(n))
-        const detectable = (k: number) => detectableDifference({ test: 'paired t', diff, se: sd / Math.sqrt(k), df: k - 1, p: NaN, spread: { paired: sd } })
-        expect(detectable(n)).toBeLessThanOrEqual(diff + 1e-12)
-        if (n > 2) expect(detectable(n - 1)).toBeGreaterThan(diff)
-      }),
+      fc.property(
+        fc.double({ min: 0.05, max: 5, noNaN: true }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+        (diff, sd) => {
+          const n = seedsNeeded({ diff, spread: { paired: sd } })
+          fc.pre(Number.isFinite(n))
+          const detectable = (k: number) =>
+            detectableDifference({
+              test: 'paired t',
+              diff,
+              se: sd / Math.sqrt(k),
+              df: k - 1,
+              p: NaN,
+              spread: { paired: sd },
+            })
+          expect(detectable(n)).toBeLessThanOrEqual(diff + 1e-12)
+          if (n > 2) expect(detectable(n - 1)).toBeGreaterThan(diff)
+        },
+      ),
     )
   })
 })

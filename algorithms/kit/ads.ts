@@ -1,7 +1,9 @@
 import type { MarketView } from './contract.ts'
 import type { Slots } from './slots.ts'
 
-/** A product's CPC bid as it can enter an auction now: 0 when its seller's round budget is spent or it is not listed. */
+/**
+ * A product's CPC bid as it can enter an auction now: 0 when its seller's round budget is spent or it is not listed.
+ */
 export function effectiveBid(market: MarketView, product: number): number {
   const seller = market.products.seller[product]
   return market.products.listed[product] && market.sellers.budgetLeft[seller] > 0 ? market.products.bid[product] : 0

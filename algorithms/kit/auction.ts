@@ -45,7 +45,8 @@ export function positionAuction(
   prices: Float64Array,
 ): number {
   const { pricing, reserve, increment, slotWeights } = rules
-  if (pricing === 'vcg' && (!slotWeights || slotWeights.length < slotCount)) throw new RangeError(`VCG pricing needs a click-through weight for each of the ${slotCount} ad slots`)
+  if (pricing === 'vcg' && (!slotWeights || slotWeights.length < slotCount))
+    throw new RangeError(`VCG pricing needs a click-through weight for each of the ${slotCount} ad slots`)
   const score = scratch.score
   for (let i = 0; i < n; i++) {
     const b = bids[i]
@@ -60,11 +61,13 @@ export function positionAuction(
     const i = order[r]
     winners[r] = i
     if (pricing === 'first') prices[r] = bids[i]
-    else if (pricing === 'gsp') prices[r] = Math.min(bids[i], Math.max(reserve, scoreAt(r + 1) / quality[i] + increment))
+    else if (pricing === 'gsp')
+      prices[r] = Math.min(bids[i], Math.max(reserve, scoreAt(r + 1) / quality[i] + increment))
     else {
       const alpha = slotWeights!
       let externality = 0
-      for (let j = r; j < slotCount; j++) externality += (alpha[j] - (j + 1 < slotCount ? alpha[j + 1] : 0)) * scoreAt(j + 1)
+      for (let j = r; j < slotCount; j++)
+        externality += (alpha[j] - (j + 1 < slotCount ? alpha[j + 1] : 0)) * scoreAt(j + 1)
       prices[r] = Math.min(bids[i], Math.max(reserve, externality / (alpha[r] * quality[i])))
     }
   }

@@ -9,7 +9,11 @@ export interface ReadonlyColumn {
   readonly length: number
 }
 type ReadonlyEntity<T> = {
-  readonly [K in keyof T]: T[K] extends ArrayLike<number> ? ReadonlyColumn : T[K] extends string[] ? readonly string[] : T[K]
+  readonly [K in keyof T]: T[K] extends ArrayLike<number>
+    ? ReadonlyColumn
+    : T[K] extends string[]
+      ? readonly string[]
+      : T[K]
 }
 
 /**
@@ -22,12 +26,44 @@ type ReadonlyEntity<T> = {
  */
 export const OBSERVABLE_COLUMNS = {
   categories: ['name', 'department', 'popularity', 'refPrice', 'baseBid', 'start', 'products'],
-  sellers: ['id', 'archetype', 'origin', 'deliveryDays', 'sizeTier', 'joinRound', 'adBudget', 'budgetLeft', 'bidLevel', 'stores', 'active'],
-  products: ['id', 'seller', 'category', 'group', 'price', 'priceElsewhere', 'weightLb', 'repeatRate', 'reviews', 'ratingSum', 'sales', 'salesVelocity', 'impressions', 'clicks', 'exposure', 'bid', 'listed'],
+  sellers: [
+    'id',
+    'archetype',
+    'origin',
+    'deliveryDays',
+    'sizeTier',
+    'joinRound',
+    'adBudget',
+    'budgetLeft',
+    'bidLevel',
+    'stores',
+    'active',
+  ],
+  products: [
+    'id',
+    'seller',
+    'category',
+    'group',
+    'price',
+    'priceElsewhere',
+    'weightLb',
+    'repeatRate',
+    'reviews',
+    'ratingSum',
+    'sales',
+    'salesVelocity',
+    'impressions',
+    'clicks',
+    'exposure',
+    'bid',
+    'listed',
+  ],
   buyers: [],
 } as const satisfies { [E in keyof Omit<Catalog, 'groupCount'>]: readonly (keyof Catalog[E])[] }
 
-type Observed<E extends keyof typeof OBSERVABLE_COLUMNS> = ReadonlyEntity<Pick<Catalog[E], Extract<(typeof OBSERVABLE_COLUMNS)[E][number] | 'count', keyof Catalog[E]>>>
+type Observed<E extends keyof typeof OBSERVABLE_COLUMNS> = ReadonlyEntity<
+  Pick<Catalog[E], Extract<(typeof OBSERVABLE_COLUMNS)[E][number] | 'count', keyof Catalog[E]>>
+>
 /** The market as a plugin sees it: the observable columns only (OBSERVABLE_COLUMNS), as the plugin's own copies. */
 export interface MarketView {
   readonly categories: Observed<'categories'>
@@ -118,7 +154,9 @@ export interface PlatformRules {
   retailMarkup: number
   /** Referral commission as a share of the retail price. */
   referralRate(department: Department, retailPrice: number): number
-  /** Fees in dollars per unit sold besides referral (fulfilment, storage, per-item selling fees), charged to the seller. */
+  /**
+   * Fees in dollars per unit sold besides referral (fulfilment, storage, per-item selling fees), charged to the seller.
+   */
   fulfilmentFee(weightLb: number, localWarehouse: boolean): number
   /** Days from order to delivery, given the seller's own delivery time (platform logistics may change it). */
   deliveryDays(sellerDays: number, localWarehouse: boolean): number

@@ -1,19 +1,40 @@
 // Everything a plugin author needs, from one import.
-export { definePlugin } from './contract.ts'
-export type { MarketView, ParamProblem, Plugin, PlatformRules, PluginContext, Ranker, ReadonlyColumn, RoundFeedback, Session, SessionFeedback, SessionKind, TruthView } from './contract.ts'
-export type { Rng } from '../../datasets/rng.ts'
-export type { Department } from '../../datasets/catalog.ts'
-export { Slots } from './slots.ts'
-export { topK } from './topk.ts'
-export { AD_PRICING_RULES, adPricingParam, auctionScratch, gspAuction, positionAuction } from './auction.ts'
-export type { AdPricing, AuctionRules } from './auction.ts'
-export { effectiveBid, placePinned } from './ads.ts'
-export { SponsoredPage, sponsoredSlotsProblem } from './sponsored.ts'
-export type { SponsoredSlotParams } from './sponsored.ts'
-export { ScoredPage } from './scored.ts'
-export { growFloat64, growInt32 } from './buffers.ts'
-export { examinationWeights } from './attention.ts'
-export { AMAZON_DELIVERY_DAYS, HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB, amazonFulfilmentFee, amazonReferralRate, FLAT_REFERRAL_RATE } from './fees.ts'
-export { averageRating } from '../../datasets/catalog.ts'
+
 // Plugin files outside this project import zod from here, so the kit and the plugin share one zod.
 export { z } from 'zod'
+export type { Department } from '../../datasets/catalog.ts'
+export { averageRating } from '../../datasets/catalog.ts'
+export type { Rng } from '../../datasets/rng.ts'
+export { effectiveBid, placePinned } from './ads.ts'
+export { examinationWeights } from './attention.ts'
+export type { AdPricing, AuctionRules } from './auction.ts'
+export { AD_PRICING_RULES, adPricingParam, auctionScratch, gspAuction, positionAuction } from './auction.ts'
+export { growFloat64, growInt32 } from './buffers.ts'
+export type {
+  MarketView,
+  ParamProblem,
+  PlatformRules,
+  Plugin,
+  PluginContext,
+  Ranker,
+  ReadonlyColumn,
+  RoundFeedback,
+  Session,
+  SessionFeedback,
+  SessionKind,
+  TruthView,
+} from './contract.ts'
+export { definePlugin } from './contract.ts'
+export {
+  AMAZON_DELIVERY_DAYS,
+  amazonFulfilmentFee,
+  amazonReferralRate,
+  FLAT_REFERRAL_RATE,
+  HAUL_MAX_PRICE,
+  HAUL_MAX_WEIGHT_LB,
+} from './fees.ts'
+export { ScoredPage } from './scored.ts'
+export { Slots } from './slots.ts'
+export type { SponsoredSlotParams } from './sponsored.ts'
+export { SponsoredPage, sponsoredSlotsProblem } from './sponsored.ts'
+export { topK } from './topk.ts'

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { InputError, describeIssues } from '../../datasets/errors.ts'
+import { describeIssues, InputError } from '../../datasets/errors.ts'
 import type { Plugin } from './contract.ts'
 
 const ALGORITHMS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -34,7 +34,11 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
     throw new InputError(`cannot load plugin ${path}: ${reason}${loadHint(reason)}`)
   }
   const parsed = PluginShape.safeParse(mod.default)
-  if (!parsed.success) throw new InputError(`plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ${describeIssues(parsed.error, 'default')}`)
+  if (!parsed.success)
+    throw new InputError(
+      `plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ` +
+        describeIssues(parsed.error, 'default'),
+    )
   SOURCE_FILES.set(mod.default as Plugin, file)
   return mod.default as Plugin
 }
@@ -42,9 +46,15 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
 /** What usually fixes a plugin file that does not load. */
 function loadHint(reason: string): string {
   if (/require\(\)? ES Module|ERR_REQUIRE/i.test(reason))
-    return '\n  A .ts file outside an ES-module package loads as CommonJS: name it .mts, or put a package.json with {"type": "module"} beside it.'
+    return (
+      '\n  A .ts file outside an ES-module package loads as CommonJS: name it .mts, or put a package.json ' +
+      'with {"type": "module"} beside it.'
+    )
   if (/Cannot find (package|module) 'zod'/.test(reason))
-    return "\n  Import zod from the kit so the plugin shares the kit's copy: import { z, definePlugin } from '<trafficbench>/algorithms/kit/index.ts'."
+    return (
+      "\n  Import zod from the kit so the plugin shares the kit's copy: import { z, definePlugin } from " +
+      "'<trafficbench>/algorithms/kit/index.ts'."
+    )
   return ''
 }
 
@@ -68,7 +78,9 @@ export async function loadRegistry(extraFiles: string[] = []): Promise<Map<strin
   const registry = new Map<string, RegisteredPlugin>()
   const files = [...builtinPluginFiles().map((f) => relative(resolve(ALGORITHMS_DIR, '..'), f)), ...extraFiles]
   for (const file of files) {
-    const plugin = await loadPluginFile(isAbsolute(file) || extraFiles.includes(file) ? file : resolve(ALGORITHMS_DIR, '..', file))
+    const plugin = await loadPluginFile(
+      isAbsolute(file) || extraFiles.includes(file) ? file : resolve(ALGORITHMS_DIR, '..', file),
+    )
     const seen = registry.get(plugin.name)
     if (seen) throw new InputError(`two plugins are named "${plugin.name}": ${seen.file} and ${file}`)
     registry.set(plugin.name, { plugin, file })
@@ -76,12 +88,19 @@ export async function loadRegistry(extraFiles: string[] = []): Promise<Map<strin
   return registry
 }
 
-/** The plugins named on the command line, in that order (all when none is named); an unknown or repeated name is refused. */
-export function selectPlugins(registry: Map<string, RegisteredPlugin>, names: string[] | undefined): RegisteredPlugin[] {
+/**
+ * The plugins named on the command line, in that order (all when none is named); an unknown or repeated name is
+ * refused.
+ */
+export function selectPlugins(
+  registry: Map<string, RegisteredPlugin>,
+  names: string[] | undefined,
+): RegisteredPlugin[] {
   if (names === undefined) return [...registry.values()]
   if (names.length === 0) throw new InputError('--algorithms: no algorithm named; leave the flag out to run them all')
   const twice = names.find((name, i) => names.indexOf(name) !== i)
-  if (twice) throw new InputError(`--algorithms: "${twice}" is named twice; each algorithm runs once (use --sweep for variants)`)
+  if (twice)
+    throw new InputError(`--algorithms: "${twice}" is named twice; each algorithm runs once (use --sweep for variants)`)
   return names.map((name) => {
     const plugin = registry.get(name)
     if (!plugin) throw new InputError(`unknown algorithm "${name}"; available: ${[...registry.keys()].join(', ')}`)

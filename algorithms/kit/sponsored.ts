@@ -1,8 +1,8 @@
 import { placePinned } from './ads.ts'
 import { examinationWeights } from './attention.ts'
-import { auctionScratch, positionAuction, type AuctionRules, type AdPricing } from './auction.ts'
-import type { ParamProblem, Session } from './contract.ts'
+import { type AdPricing, type AuctionRules, auctionScratch, positionAuction } from './auction.ts'
 import { growFloat64, growInt32 } from './buffers.ts'
+import type { ParamProblem, Session } from './contract.ts'
 import type { Slots } from './slots.ts'
 import { topK } from './topk.ts'
 
@@ -16,18 +16,33 @@ export interface SponsoredSlotParams {
  * What makes sponsored-slot parameters meaningless on a page of k slots: a position beyond k, a
  * position listed twice, or more ad slots than listed positions. Plugins call it from `validate`.
  */
-export function sponsoredSlotsProblem({ adSlots, adPositions }: SponsoredSlotParams, k: number): ParamProblem | undefined {
+export function sponsoredSlotsProblem(
+  { adSlots, adPositions }: SponsoredSlotParams,
+  k: number,
+): ParamProblem | undefined {
   const beyond = adPositions.find((p) => p > k)
-  if (beyond !== undefined) return { key: 'adPositions', message: `position ${beyond} is beyond the ${k} slots a session shows in this scenario` }
+  if (beyond !== undefined)
+    return {
+      key: 'adPositions',
+      message: `position ${beyond} is beyond the ${k} slots a session shows in this scenario`,
+    }
   const twice = adPositions.find((p, i) => adPositions.indexOf(p) !== i)
-  if (twice !== undefined) return { key: 'adPositions', message: `position ${twice} is listed twice; each position holds one ad` }
-  if (adSlots > adPositions.length) return { key: 'adSlots', message: `${adSlots} ad slots but adPositions lists ${adPositions.length} positions; give a position for each slot` }
+  if (twice !== undefined)
+    return { key: 'adPositions', message: `position ${twice} is listed twice; each position holds one ad` }
+  if (adSlots > adPositions.length) {
+    const positions = adPositions.length
+    return {
+      key: 'adSlots',
+      message: `${adSlots} ad slots but adPositions lists ${positions} positions; give a position for each slot`,
+    }
+  }
   return undefined
 }
 
 /**
  * A search page with sponsored slots: a position auction (GSP, first price or VCG) fills fixed
- * positions, organic results fill the rest. Per session a plugin calls `prepare(n)`, writes each candidate's organic score
+ * positions, organic results fill the rest. Per session a plugin calls `prepare(n)`, writes each candidate's organic
+ * score
  * (-Infinity hides it), CPC bid (0 = not in the auction) and ad quality, then calls `fill`.
  */
 export class SponsoredPage {
@@ -76,10 +91,21 @@ export class SponsoredPage {
     return this
   }
 
-  /** Runs the auction on bid × ad quality and fills the slots: winners at their positions, organic results around them. */
+  /**
+   * Runs the auction on bid × ad quality and fills the slots: winners at their positions, organic results around them.
+   */
   fill(session: Session, slots: Slots): void {
     const { n, candidates } = session
-    const adCount = positionAuction(this.bids, this.adQuality, n, this.positions.length, this.rules, this.scratch, this.winners, this.prices)
+    const adCount = positionAuction(
+      this.bids,
+      this.adQuality,
+      n,
+      this.positions.length,
+      this.rules,
+      this.scratch,
+      this.winners,
+      this.prices,
+    )
     for (let j = 0; j < adCount; j++) this.ads[j] = candidates[this.winners[j]]
     this.order = growInt32(this.order, this.k + adCount)
     this.organic = growInt32(this.organic, this.k + adCount)

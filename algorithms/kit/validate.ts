@@ -7,12 +7,19 @@ import type { Slots } from './slots.ts'
  * candidateIndexOf, -1 for a non-candidate), no duplicates, each CPC a finite number ≥ 0.
  * Returns an error message, or null.
  */
-export function slotsError(slots: Slots, k: number, productCount: number, candidateIndexOf: (product: number) => number): string | null {
-  if (!Number.isInteger(slots.count) || slots.count < 0 || slots.count > k) return `filled ${slots.count} slots; at most k = ${k} are allowed`
+export function slotsError(
+  slots: Slots,
+  k: number,
+  productCount: number,
+  candidateIndexOf: (product: number) => number,
+): string | null {
+  if (!Number.isInteger(slots.count) || slots.count < 0 || slots.count > k)
+    return `filled ${slots.count} slots; at most k = ${k} are allowed`
   for (let i = 0; i < slots.count; i++) {
     const p = slots.products[i]
     const cpc = slots.cpc[i]
-    if (!(Number.isInteger(p) && p >= 0 && p < productCount)) return `slot ${i + 1} holds product ${p}, which is not a product index`
+    if (!(Number.isInteger(p) && p >= 0 && p < productCount))
+      return `slot ${i + 1} holds product ${p}, which is not a product index`
     if (candidateIndexOf(p) < 0) return `slot ${i + 1} holds product ${p}, which is not a candidate of this session`
     for (let j = 0; j < i; j++) if (slots.products[j] === p) return `slot ${i + 1} repeats product ${p}`
     if (!Number.isFinite(cpc) || cpc < 0) return `slot ${i + 1} has CPC ${cpc}; a CPC must be a finite number ≥ 0`
@@ -24,9 +31,13 @@ export function slotsError(slots: Slots, k: number, productCount: number, candid
  * Asks each plugin run's `validate` hook about its parameters on a page of k slots, before any
  * session is simulated; the first refusal is an input error naming the plugin, key and value.
  */
-export function refuseMeaninglessParams(runs: readonly { plugin: Plugin; params: Record<string, unknown> }[], k: number): void {
+export function refuseMeaninglessParams(
+  runs: readonly { plugin: Plugin; params: Record<string, unknown> }[],
+  k: number,
+): void {
   for (const { plugin, params } of runs) {
     const problem = plugin.validate?.(params, { k })
-    if (problem) throw new InputError(`${plugin.name}.${problem.key}=${JSON.stringify(params[problem.key])}: ${problem.message}`)
+    if (problem)
+      throw new InputError(`${plugin.name}.${problem.key}=${JSON.stringify(params[problem.key])}: ${problem.message}`)
   }
 }

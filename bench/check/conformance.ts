@@ -2,7 +2,7 @@ import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { runMarket } from '../market/run.ts'
 import type { Scenario } from '../runner/scenario.ts'
-import { watchPlugin, type Violations, type Watch } from './watch.ts'
+import { type Violations, type Watch, watchPlugin } from './watch.ts'
 
 export interface CheckResult {
   /** Short, stable name: what a failure is reported as. */
@@ -12,7 +12,17 @@ export interface CheckResult {
 }
 
 /** The checks in the order they are reported. */
-export const CHECKS = ['params-defaults', 'valid-slots', 'deterministic', 'no-math-random', 'params-untouched', 'inputs-untouched', 'globals-untouched', 'rank-time', 'type-check'] as const
+export const CHECKS = [
+  'params-defaults',
+  'valid-slots',
+  'deterministic',
+  'no-math-random',
+  'params-untouched',
+  'inputs-untouched',
+  'globals-untouched',
+  'rank-time',
+  'type-check',
+] as const
 
 interface WatchedRun {
   watch: Watch
@@ -20,8 +30,15 @@ interface WatchedRun {
   error?: string
 }
 
-/** One run of the watched plugin over the scenario's market (the catalog is forked: runs never see each other's writes). */
-function watchedRun(plugin: Plugin, params: Record<string, unknown>, scenario: Scenario, options: { inspectInputs: boolean; timeRank: boolean }): WatchedRun {
+/**
+ * One run of the watched plugin over the scenario's market (the catalog is forked: runs never see each other's writes).
+ */
+function watchedRun(
+  plugin: Plugin,
+  params: Record<string, unknown>,
+  scenario: Scenario,
+  options: { inspectInputs: boolean; timeRank: boolean },
+): WatchedRun {
   const catalog = generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
   const watched = watchPlugin(plugin, options)
   try {
@@ -47,13 +64,25 @@ export function percentile(sorted: readonly number[], p: number): number {
  */
 export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: string[] | undefined): CheckResult[] {
   const results: CheckResult[] = []
-  const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) => results.push({ check, passed, detail })
+  const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) =>
+    results.push({ check, passed, detail })
   const k = scenario.market.slots
   const parsed = plugin.params.safeParse({})
   const problem = parsed.success ? plugin.validate?.(parsed.data, { k }) : undefined
-  if (!parsed.success) report('params-defaults', false, `the defaults do not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  else if (problem) report('params-defaults', false, `validate refuses the defaults with k = ${k}: ${problem.key}: ${problem.message}`)
-  else report('params-defaults', true, `${Object.keys(parsed.data).length} parameters parse from their defaults and pass validate (k = ${k})`)
+  if (!parsed.success)
+    report(
+      'params-defaults',
+      false,
+      `the defaults do not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
+  else if (problem)
+    report('params-defaults', false, `validate refuses the defaults with k = ${k}: ${problem.key}: ${problem.message}`)
+  else
+    report(
+      'params-defaults',
+      true,
+      `${Object.keys(parsed.data).length} parameters parse from their defaults and pass validate (k = ${k})`,
+    )
 
   if (parsed.success && !problem) {
     const params = parsed.data as Record<string, unknown>
@@ -62,22 +91,53 @@ export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: stri
     const { violations: v, calls } = first.watch
     const stopped = first.error ?? second.error
     const seen = (key: keyof Violations) => v[key] ?? second.watch.violations[key]
-    const clean = (check: (typeof CHECKS)[number], key: keyof Violations, passDetail: string) => report(check, seen(key) === undefined, seen(key) ?? passDetail)
+    const clean = (check: (typeof CHECKS)[number], key: keyof Violations, passDetail: string) =>
+      report(check, seen(key) === undefined, seen(key) ?? passDetail)
     const sessions = scenario.market.rounds * scenario.market.sessionsPerRound
     if (v.slots || stopped) report('valid-slots', false, v.slots ?? `the run stopped: ${stopped}`)
     else report('valid-slots', true, `${calls} of ${sessions} sessions ranked, every fill valid`)
-    const same = !stopped && first.watch.outputs.digest('hex') === second.watch.outputs.digest('hex') && calls === second.watch.calls
-    report('deterministic', same, stopped ? 'not compared: a run stopped' : same ? `two runs with seed ${scenario.seed} filled the same ${calls} pages` : 'two runs with the same seed filled different pages: draw randomness from the rng in the context')
+    const same =
+      !stopped &&
+      first.watch.outputs.digest('hex') === second.watch.outputs.digest('hex') &&
+      calls === second.watch.calls
+    report(
+      'deterministic',
+      same,
+      stopped
+        ? 'not compared: a run stopped'
+        : same
+          ? `two runs with seed ${scenario.seed} filled the same ${calls} pages`
+          : 'two runs with the same seed filled different pages: draw randomness from the rng in the context',
+    )
     const randomCalls = first.watch.randomCalls + second.watch.randomCalls
-    report('no-math-random', randomCalls === 0, randomCalls === 0 ? 'no Math.random call from create, rank or the hooks' : `${seen('mathRandom')} (${randomCalls} calls); use the seeded context.rng`)
+    report(
+      'no-math-random',
+      randomCalls === 0,
+      randomCalls === 0
+        ? 'no Math.random call from create, rank or the hooks'
+        : `${seen('mathRandom')} (${randomCalls} calls); use the seeded context.rng`,
+    )
     clean('params-untouched', 'params', 'params deep-equal their copy after every call')
     clean('inputs-untouched', 'inputs', 'every column of the market, sessions and feedback unchanged by each call')
     clean('globals-untouched', 'globals', 'Math and the global object unchanged')
     const times = [...second.watch.rankMs].sort((a, b) => a - b)
     const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`
-    report('rank-time', times.length > 0, times.length > 0 ? `p50 ${us(percentile(times, 50))}, p99 ${us(percentile(times, 99))} over ${times.length} rank() calls` : 'no rank() call was timed')
+    report(
+      'rank-time',
+      times.length > 0,
+      times.length > 0
+        ? `p50 ${us(percentile(times, 50))}, p99 ${us(percentile(times, 99))} over ${times.length} rank() calls`
+        : 'no rank() call was timed',
+    )
   } else for (const check of CHECKS.slice(1, -1)) report(check, false, 'not run: the default parameters are refused')
 
-  if (typeErrors) report('type-check', typeErrors.length === 0, typeErrors.length === 0 ? 'no type errors against the kit' : `${typeErrors.length} error(s): ${typeErrors.slice(0, 3).join(' | ')}`)
+  if (typeErrors)
+    report(
+      'type-check',
+      typeErrors.length === 0,
+      typeErrors.length === 0
+        ? 'no type errors against the kit'
+        : `${typeErrors.length} error(s): ${typeErrors.slice(0, 3).join(' | ')}`,
+    )
   return results
 }

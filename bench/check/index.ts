@@ -3,19 +3,22 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { loadScenario } from '../runner/scenario.ts'
-import { conformance, type CheckResult } from './conformance.ts'
+import { type CheckResult, conformance } from './conformance.ts'
 import { typeCheck } from './typecheck.ts'
 
+export { tinyMarket } from '../../datasets/tiny.ts'
+export { rankOnce, searchSession } from '../facts/probes.ts'
 export type { CheckResult } from './conformance.ts'
 export { CHECKS } from './conformance.ts'
-export { rankOnce, searchSession } from '../facts/probes.ts'
-export { tinyMarket } from '../../datasets/tiny.ts'
 
 /**
  * The checks of `bench check` on one plugin: its default parameters over the scenario's market
  * (default: small, 2 rounds of 100 sessions), and the type check of `file` when given.
  */
-export async function checkPlugin(plugin: Plugin, options: { file?: string | URL; scenario?: string; rounds?: number; sessions?: number } = {}): Promise<CheckResult[]> {
+export async function checkPlugin(
+  plugin: Plugin,
+  options: { file?: string | URL; scenario?: string; rounds?: number; sessions?: number } = {},
+): Promise<CheckResult[]> {
   const scenario = loadScenario(options.scenario ?? 'small')
   scenario.market.rounds = options.rounds ?? 2
   scenario.market.sessionsPerRound = options.sessions ?? 100

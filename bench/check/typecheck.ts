@@ -4,7 +4,10 @@ import ts from 'typescript'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** The package exports a plugin imports, mapped as algorithms/kit/resolve-hook.js maps them at run time. */
-const PACKAGE_PATHS = { 'trafficbench/kit': [join(ROOT, 'algorithms/kit/index.ts')], 'trafficbench/check': [join(ROOT, 'bench/check/index.ts')] }
+const PACKAGE_PATHS = {
+  'trafficbench/kit': [join(ROOT, 'algorithms/kit/index.ts')],
+  'trafficbench/check': [join(ROOT, 'bench/check/index.ts')],
+}
 
 /**
  * Type-checks plugin files against the kit with the project's compiler options, wherever the files
@@ -14,8 +17,12 @@ const PACKAGE_PATHS = { 'trafficbench/kit': [join(ROOT, 'algorithms/kit/index.ts
  * own errors count, not the kit's.
  */
 export function typeCheck(files: string[]): Map<string, string[]> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
-  if (!config) throw new Error('cannot read the kit\'s tsconfig.json')
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )
+  if (!config) throw new Error("cannot read the kit's tsconfig.json")
   const options: ts.CompilerOptions = {
     ...config.options,
     noEmit: true,
@@ -41,4 +48,3 @@ export function typeCheck(files: string[]): Map<string, string[]> {
   }
   return errors
 }
-

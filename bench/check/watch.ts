@@ -27,7 +27,8 @@ export interface Watch {
 }
 
 type Column = ArrayLike<number>
-const isColumn = (v: unknown): v is Column => ArrayBuffer.isView(v) || (Array.isArray(v) && v.every((x) => typeof x === 'number'))
+const isColumn = (v: unknown): v is Column =>
+  ArrayBuffer.isView(v) || (Array.isArray(v) && v.every((x) => typeof x === 'number'))
 
 /**
  * Every numeric column reachable from a value handed to the plugin, one or two levels down
@@ -44,7 +45,8 @@ function columnsOf(root: unknown, name: string): [string, Column][] {
   })
 }
 
-type Typed = Exclude<Column, readonly number[]> & ArrayBufferView & { set(source: ArrayLike<number>): void; slice(): Typed }
+type Typed = Exclude<Column, readonly number[]> &
+  ArrayBufferView & { set(source: ArrayLike<number>): void; slice(): Typed }
 const copies = new WeakMap<object, Typed | number[]>()
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
@@ -56,9 +58,14 @@ function snapshot(columns: [string, Column][]): { changed(): string | undefined 
   const taken = columns.map(([, column]) => {
     let copy = copies.get(column)
     if (ArrayBuffer.isView(column)) {
-      if (!copy || copy.length !== column.length) copies.set(column, (copy = (column as Typed).slice()))
-      else (copy as Typed).set(column)
-    } else copies.set(column, (copy = Array.from(column)))
+      if (!copy || copy.length !== column.length) {
+        copy = (column as Typed).slice()
+        copies.set(column, copy)
+      } else (copy as Typed).set(column)
+    } else {
+      copy = Array.from(column)
+      copies.set(column, copy)
+    }
     return copy!
   })
   return {
@@ -81,19 +88,24 @@ function firstDifference(now: unknown, was: unknown, path: string): string {
   const keys = new Set([...Object.keys(now), ...Object.keys(was)])
   for (const key of keys) {
     const [a, b] = [(now as Record<string, unknown>)[key], (was as Record<string, unknown>)[key]]
-    if (!isDeepStrictEqual(a, b)) return firstDifference(a, b, Array.isArray(now) ? `${path}[${key}]` : `${path}.${key}`)
+    if (!isDeepStrictEqual(a, b))
+      return firstDifference(a, b, Array.isArray(now) ? `${path}[${key}]` : `${path}.${key}`)
   }
   return path
 }
 
-const GLOBAL_OWNERS = [['Math', Math], ['globalThis', globalThis]] as const
+const GLOBAL_OWNERS = [
+  ['Math', Math],
+  ['globalThis', globalThis],
+] as const
 
 /** What a plugin could patch to reach beyond its own run: Math's functions and the global object's keys. */
 function globalsNow(): Map<string, unknown> {
   const state = new Map<string, unknown>()
   // Descriptors, not values: reading a lazy global (crypto, navigator) would run its getter.
   for (const [owner, object] of GLOBAL_OWNERS)
-    for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(object))) state.set(`${owner}.${key}`, d.value ?? d.get)
+    for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(object)))
+      state.set(`${owner}.${key}`, d.value ?? d.get)
   return state
 }
 
@@ -102,7 +114,8 @@ function keepGlobals(): () => void {
   const saved = GLOBAL_OWNERS.map(([, object]) => [object, Object.getOwnPropertyDescriptors(object)] as const)
   return () => {
     for (const [object, descriptors] of saved) {
-      for (const key of Object.getOwnPropertyNames(object)) if (!(key in descriptors)) delete (object as Record<string, unknown>)[key]
+      for (const key of Object.getOwnPropertyNames(object))
+        if (!(key in descriptors)) delete (object as Record<string, unknown>)[key]
       for (const [key, d] of Object.entries(descriptors)) {
         const now = Object.getOwnPropertyDescriptor(object, key)
         if (now?.value !== d.value || now?.get !== d.get) Object.defineProperty(object, key, d)
@@ -113,7 +126,9 @@ function keepGlobals(): () => void {
 
 function globalsChanged(before: Map<string, unknown>, randomStandIn: unknown): string | undefined {
   const after = globalsNow()
-  for (const [key, value] of after) if (key !== 'Math.random' && !Object.is(before.get(key), value)) return before.has(key) ? `${key} was replaced` : `${key} was added`
+  for (const [key, value] of after)
+    if (key !== 'Math.random' && !Object.is(before.get(key), value))
+      return before.has(key) ? `${key} was replaced` : `${key} was added`
   if (after.get('Math.random') !== randomStandIn) return 'Math.random was replaced'
   return undefined
 }
@@ -133,7 +148,10 @@ function hookNames(ranker: object): string[] {
  * (inspectInputs), and of Math and the global object; rank's fills are validated and hashed, and
  * optionally timed. Misbehaviour is recorded, not thrown, so one run answers every check.
  */
-export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; timeRank: boolean }): { plugin: Plugin; watch: Watch; restore(): void } {
+export function watchPlugin(
+  plugin: Plugin,
+  options: { inspectInputs: boolean; timeRank: boolean },
+): { plugin: Plugin; watch: Watch; restore(): void } {
   const watch: Watch = { violations: {}, calls: 0, randomCalls: 0, outputs: createHash('sha256'), rankMs: [] }
   const restoreGlobals = keepGlobals()
   const realRandom = Math.random
@@ -151,18 +169,25 @@ export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; t
 
   /** Runs one call into the plugin under watch; `handed` are the values it receives. */
   function call<T>(where: string, handed: [string, unknown][], params: unknown, body: () => T): T {
-    const columns = options.inspectInputs ? snapshot(handed.flatMap(([name, value]) => columnsOf(value, name))) : undefined
+    const columns = options.inspectInputs
+      ? snapshot(handed.flatMap(([name, value]) => columnsOf(value, name)))
+      : undefined
     const globals = globalsNow()
     inside = where
     try {
       return body()
     } catch (err) {
       // The engine hands plugins frozen params: a write to them throws here rather than changing them.
-      if (err instanceof TypeError && /read[- ]only property|not extensible|Cannot (add|delete|assign)/.test(err.message)) watch.violations.params ??= `${where} wrote its params, which are frozen (${err.message})`
+      if (
+        err instanceof TypeError &&
+        /read[- ]only property|not extensible|Cannot (add|delete|assign)/.test(err.message)
+      )
+        watch.violations.params ??= `${where} wrote its params, which are frozen (${err.message})`
       throw err
     } finally {
       inside = ''
-      if (!isDeepStrictEqual(params, paramsCopy)) watch.violations.params ??= `${where} changed ${firstDifference(params, paramsCopy, 'params')}`
+      if (!isDeepStrictEqual(params, paramsCopy))
+        watch.violations.params ??= `${where} changed ${firstDifference(params, paramsCopy, 'params')}`
       const written = columns?.changed()
       if (written) watch.violations.inputs ??= `${where} wrote ${written}`
       const patched = globalsChanged(globals, countingRandom)
@@ -183,18 +208,33 @@ export function watchPlugin(plugin: Plugin, options: { inspectInputs: boolean; t
       watched[key] = (...args: unknown[]) => {
         const round0 = (args[0] as { round?: number } | undefined)?.round
         if (key === 'observe' && typeof round0 === 'number') round = round0 + 1
-        return call(`${key}, round ${round0 ?? round}`, [['market', market], ...args.map((a, i): [string, unknown] => [`${key} argument ${i + 1}`, a])], params, () => (hook as (...a: unknown[]) => unknown).apply(ranker, args))
+        return call(
+          `${key}, round ${round0 ?? round}`,
+          [['market', market], ...args.map((a, i): [string, unknown] => [`${key} argument ${i + 1}`, a])],
+          params,
+          () => (hook as (...a: unknown[]) => unknown).apply(ranker, args),
+        )
       }
     }
     watched.rank = (session: Session, slots: Slots) => {
       round = session.round
-      call(`rank, round ${session.round}`, [['market', market], ['session', session]], params, () => {
-        const started = performance.now()
-        ranker.rank(session, slots)
-        if (options.timeRank) watch.rankMs.push(performance.now() - started)
-      })
+      call(
+        `rank, round ${session.round}`,
+        [
+          ['market', market],
+          ['session', session],
+        ],
+        params,
+        () => {
+          const started = performance.now()
+          ranker.rank(session, slots)
+          if (options.timeRank) watch.rankMs.push(performance.now() - started)
+        },
+      )
       watch.calls++
-      watch.outputs.update(new Uint8Array(slots.products.buffer, 0, slots.count * 4)).update(new Uint8Array(slots.cpc.buffer, 0, slots.count * 8))
+      watch.outputs
+        .update(new Uint8Array(slots.products.buffer, 0, slots.count * 4))
+        .update(new Uint8Array(slots.cpc.buffer, 0, slots.count * 8))
       const candidate = (p: number) => {
         for (let i = 0; i < session.n; i++) if (session.candidates[i] === p) return i
         return -1

@@ -20,7 +20,10 @@ async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
   for (const target of targets) {
     if (existsSync(target)) found.push({ plugin: await loadPluginFile(target), file: target })
     else if (registry.has(target)) found.push(registry.get(target)!)
-    else throw new InputError(`check ${target}: no such file, nor a built-in algorithm (${[...registry.keys()].join(', ')})`)
+    else
+      throw new InputError(
+        `check ${target}: no such file, nor a built-in algorithm (${[...registry.keys()].join(', ')})`,
+      )
   }
   return found
 }
@@ -31,13 +34,20 @@ async function checkCommand(targets: string[], opts: CheckOptions): Promise<void
   scenario.market.sessionsPerRound = opts.sessions
   const plugins = await resolveTargets(targets)
   // Loaded here, not at start-up: the checks pull in the TypeScript compiler, which other commands do not need.
-  const [{ conformance }, { typeCheck }] = await Promise.all([import('../check/conformance.ts'), import('../check/typecheck.ts')])
+  const [{ conformance }, { typeCheck }] = await Promise.all([
+    import('../check/conformance.ts'),
+    import('../check/typecheck.ts'),
+  ])
   const typeErrors = typeCheck(plugins.map((p) => p.file))
   const failed: string[] = []
   for (const [i, { plugin, file }] of plugins.entries()) {
     if (i > 0) process.stdout.write('\n')
-    process.stdout.write(`${plugin.name} (${relative('.', file) || file}) on ${scenario.name}: ${opts.rounds} rounds × ${opts.sessions} sessions, seed ${scenario.seed}\n`)
-    const errors = [...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? []
+    process.stdout.write(
+      `${plugin.name} (${relative('.', file) || file}) on ${scenario.name}: ${opts.rounds} rounds × ` +
+        `${opts.sessions} sessions, seed ${scenario.seed}\n`,
+    )
+    const errors =
+      [...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? []
     for (const r of conformance(plugin, scenario, errors)) {
       process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.check.padEnd(18)} ${r.detail}\n`)
       if (!r.passed) failed.push(`${plugin.name}: ${r.check}`)
@@ -50,9 +60,16 @@ async function checkCommand(targets: string[], opts: CheckOptions): Promise<void
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('run plugins (files or built-in names; default: every built-in) through the conformance checks; exit 1 if any fails')
+    .description(
+      'run plugins (files or built-in names; default: every built-in) through the conformance checks; exit 1 if ' +
+        'any fails',
+    )
     .argument('[plugins...]', 'plugin files (.mts, .mjs, or .ts/.js in an ES-module package) or built-in names')
-    .option('--scenario <name|path>', `the market to check on: a preset (${presetNames().join(', ')}) or a scenario JSON file`, 'small')
+    .option(
+      '--scenario <name|path>',
+      `the market to check on: a preset (${presetNames().join(', ')}) or a scenario JSON file`,
+      'small',
+    )
     .option('--rounds <n>', 'rounds to simulate', positiveInt, 4)
     .option('--sessions <n>', 'sessions per round', positiveInt, 250)
     .action(checkCommand)

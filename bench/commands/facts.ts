@@ -8,7 +8,7 @@ import { checkPlan, estimatePlan, planSize } from '../runner/estimate.ts'
 import { claimResultsFolder } from '../runner/out-dir.ts'
 import { toCsv } from '../runner/results.ts'
 import { loadScenario, overlayScenario } from '../runner/scenario.ts'
-import { GatesFailed, formatOption, nonNegativeInt, positiveInt, progressBar } from './options.ts'
+import { formatOption, GatesFailed, nonNegativeInt, positiveInt, progressBar } from './options.ts'
 
 interface FactsOptions {
   scenario: string
@@ -29,7 +29,12 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
   const plugins = new Map([...registry].map(([name, r]) => [name, r.plugin]))
   // The scenarios the facts need (the base and overlays such as +black-friday), sized before anything runs.
   const plans = [...plannedRuns(facts, scenario.name, plugins)].map(([name, runs]) =>
-    planSize(name === scenario.name ? scenario : overlayScenario(scenario, name.slice(scenario.name.length + 1)), { runs: runs.length, seeds: opts.seeds, benchTimeMs: opts.benchTime, catalogDir: opts.catalog }),
+    planSize(name === scenario.name ? scenario : overlayScenario(scenario, name.slice(scenario.name.length + 1)), {
+      runs: runs.length,
+      seeds: opts.seeds,
+      benchTimeMs: opts.benchTime,
+      catalogDir: opts.catalog,
+    }),
   )
   const estimate = estimatePlan(plans)
   const notice = checkPlan(estimate)
@@ -62,12 +67,31 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
       scope: r.fact.scope,
       scenario: marketName,
       seeds: opts.seeds,
-      holds: !r.applicable ? 'n/a' : counts(r, marketName) ? (r.holds ? 'yes' : 'no') : r.holds ? 'yes (base only)' : 'no (base only)',
+      holds: !r.applicable
+        ? 'n/a'
+        : counts(r, marketName)
+          ? r.holds
+            ? 'yes'
+            : 'no'
+          : r.holds
+            ? 'yes (base only)'
+            : 'no (base only)',
       measured: r.measured,
     }))
     const manifest = {
       // With every market fact not applicable only the probes ran: no config ran a market.
-      ...buildManifest(run.configs[0] ?? { scenario: run.base, scenarioRef: opts.scenario, plugins: [], seeds: [], catalogDir: opts.catalog, benchTimeMs: opts.benchTime }, process.argv.slice(2), started),
+      ...buildManifest(
+        run.configs[0] ?? {
+          scenario: run.base,
+          scenarioRef: opts.scenario,
+          plugins: [],
+          seeds: [],
+          catalogDir: opts.catalog,
+          benchTimeMs: opts.benchTime,
+        },
+        process.argv.slice(2),
+        started,
+      ),
       facts: 'seeds/facts.json',
       scenarios: run.configs.map((c) => c.scenario.name),
     }
@@ -77,14 +101,27 @@ async function factsCommand(opts: FactsOptions): Promise<void> {
     out.release()
   }
   if (opts.format === 'csv') process.stdout.write(factsCsv)
-  else if (opts.format === 'json') process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
-  else process.stdout.write(formatTable(['id', 'holds', 'claim', 'measured'], rows.map((r) => ({ ...r, claim: String(r.claim).length > 60 ? `${String(r.claim).slice(0, 57)}...` : r.claim }))) + '\n')
+  else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+  else
+    process.stdout.write(
+      `${formatTable(
+        ['id', 'holds', 'claim', 'measured'],
+        rows.map((r) => ({
+          ...r,
+          claim: String(r.claim).length > 60 ? `${String(r.claim).slice(0, 57)}...` : r.claim,
+        })),
+      )}\n`,
+    )
   const counted = run.results.filter((r) => r.applicable && counts(r, marketName))
   const failed = counted.filter((r) => !r.holds)
   const notApplicable = run.results.filter((r) => !r.applicable).length
   const na = notApplicable ? `; ${notApplicable} not applicable (the market lacks their inputs)` : ''
-  process.stderr.write(`${counted.length - failed.length} of ${counted.length} facts hold on ${marketName} (${opts.seeds} seed${opts.seeds > 1 ? 's' : ''})${na}; results and facts.csv in ${out.path}/\n`)
-  if (opts.strict && failed.length) throw new GatesFailed(`--strict: ${failed.map((r) => r.fact.id).join(', ')} do not hold`)
+  process.stderr.write(
+    `${counted.length - failed.length} of ${counted.length} facts hold on ${marketName} (${opts.seeds} ` +
+      `seed${opts.seeds > 1 ? 's' : ''})${na}; results and facts.csv in ${out.path}/\n`,
+  )
+  if (opts.strict && failed.length)
+    throw new GatesFailed(`--strict: ${failed.map((r) => r.fact.id).join(', ')} do not hold`)
 }
 
 export function registerFacts(program: Command): void {
@@ -92,11 +129,19 @@ export function registerFacts(program: Command): void {
     .command('facts')
     .description('check the stylized facts of seeds/facts.json on a scenario; writes a results folder with facts.csv')
     .option('--scenario <name|path>', 'the scenario to check on', 'default')
-    .option('--catalog <dir>', 'check on an imported catalog (DIR/sellers.csv, DIR/products.csv) with the scenario\'s market settings; facts whose inputs it lacks are not applicable')
+    .option(
+      '--catalog <dir>',
+      "check on an imported catalog (DIR/sellers.csv, DIR/products.csv) with the scenario's market settings; " +
+        'facts whose inputs it lacks are not applicable',
+    )
     .option('--seeds <n>', 'seeds to average over', positiveInt, 1)
     .addOption(formatOption('table', 'csv', 'json'))
     .option('--strict', 'exit 1 when any fact (counted on this scenario) does not hold')
-    .option('--out <dir>', 'results folder: a new or empty folder, or one an earlier run wrote (replaced); default results/facts-SCENARIO-TIMESTAMP')
+    .option(
+      '--out <dir>',
+      'results folder: a new or empty folder, or one an earlier run wrote (replaced); default ' +
+        'results/facts-SCENARIO-TIMESTAMP',
+    )
     .option('--bench-time <ms>', 'tinybench time budget per run for rank() throughput', nonNegativeInt, 100)
     .option('--quiet', 'no progress bar')
     .action(factsCommand)

@@ -1,28 +1,46 @@
 import type { Command } from 'commander'
 import { loadRegistry } from '../../algorithms/kit/registry.ts'
-import { ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS, type MetricDef } from '../metrics/definitions.ts'
+import {
+  type MetricDef,
+  ROUND_METRICS,
+  SELLER_COLUMNS,
+  SUMMARY_METRICS,
+  THROUGHPUT_METRICS,
+} from '../metrics/definitions.ts'
 import { loadScenario, presetNames } from '../runner/scenario.ts'
 import { formatOption } from './options.ts'
 
 async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
   const registry = await loadRegistry()
-  const algorithms = [...registry.values()].map(({ plugin, file }) => ({ name: plugin.name, summary: plugin.summary, claims: plugin.claims, readsTruth: plugin.truth === true, file, params: plugin.params.parse({}) as Record<string, unknown> }))
+  const algorithms = [...registry.values()].map(({ plugin, file }) => ({
+    name: plugin.name,
+    summary: plugin.summary,
+    claims: plugin.claims,
+    readsTruth: plugin.truth === true,
+    file,
+    params: plugin.params.parse({}) as Record<string, unknown>,
+  }))
   const scenarios = presetNames().map((name) => ({ name, description: loadScenario(name).description }))
   const sections: [string, string, readonly MetricDef[]][] = [
-    ['summary', 'summary.csv metrics ([better] = which direction is an improvement; see bench/METRICS.md):', SUMMARY_METRICS],
+    [
+      'summary',
+      'summary.csv metrics ([better] = which direction is an improvement; see bench/METRICS.md):',
+      SUMMARY_METRICS,
+    ],
     ['throughput', 'throughput.csv:', THROUGHPUT_METRICS],
     ['rounds', 'rounds.csv (per round):', ROUND_METRICS],
     ['sellers', 'sellers.csv:', SELLER_COLUMNS],
   ]
   if (opts.format === 'json') {
     const metrics = Object.fromEntries(sections.map(([key, , defs]) => [key, defs]))
-    process.stdout.write(JSON.stringify({ algorithms, scenarios, metrics }, null, 2) + '\n')
+    process.stdout.write(`${JSON.stringify({ algorithms, scenarios, metrics }, null, 2)}\n`)
     return
   }
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
   for (const a of algorithms) {
     lines.push(`  ${a.name.padEnd(12)} ${a.readsTruth ? '[oracle: reads the hidden truth] ' : ''}${a.summary}`)
-    for (const [key, value] of Object.entries(a.params)) lines.push(`  ${''.padEnd(12)}   --param ${a.name}.${key}=${JSON.stringify(value)}`)
+    for (const [key, value] of Object.entries(a.params))
+      lines.push(`  ${''.padEnd(12)}   --param ${a.name}.${key}=${JSON.stringify(value)}`)
   }
   lines.push('', 'Scenarios (seeds/scenarios/*.json, or --scenario PATH):')
   for (const s of scenarios) lines.push(`  ${s.name.padEnd(13)} ${s.description}`)
@@ -30,9 +48,13 @@ async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
     lines.push('', title)
     for (const d of defs) lines.push(`  ${d.name.padEnd(30)} [${d.better}] ${d.definition}`)
   }
-  process.stdout.write(lines.join('\n') + '\n')
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 export function registerList(program: Command): void {
-  program.command('list').description('list algorithms, scenarios and metric definitions').addOption(formatOption('table', 'json')).action(listCommand)
+  program
+    .command('list')
+    .description('list algorithms, scenarios and metric definitions')
+    .addOption(formatOption('table', 'json'))
+    .action(listCommand)
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { claimResultsFolder } from '../runner/out-dir.ts'
 import { mergeFolders } from '../runner/merge.ts'
+import { claimResultsFolder } from '../runner/out-dir.ts'
 
 async function mergeCommand(dirs: string[], opts: { out: string }): Promise<void> {
   const started = new Date()
@@ -14,7 +14,7 @@ async function mergeCommand(dirs: string[], opts: { out: string }): Promise<void
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('assemble the results folders of one run\'s shards (bench run --shard) into one results folder')
+    .description("assemble the results folders of one run's shards (bench run --shard) into one results folder")
     .argument('<dirs...>', 'results folders of the shards')
     .requiredOption('--out <dir>', 'the merged results folder (a new or empty folder, or one an earlier run wrote)')
     .action(mergeCommand)

@@ -1,17 +1,18 @@
+import { readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { POSITION_BIAS_MODELS } from '../log/format.ts'
-import { measureLog, type LogMetricsOptions } from '../log/measure.ts'
+import { type LogMetricsOptions, measureLog } from '../log/measure.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
 import { claimResultsFolder } from '../runner/out-dir.ts'
 import { toCsv } from '../runner/results.ts'
-import { readFileSync, statSync } from 'node:fs'
 
 type MetricsOptions = LogMetricsOptions & { out: string }
 
 async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const started = new Date()
-  // Claimed before reading: a bad --out is refused at once. The folder is a few times smaller than the log (assumption).
+  // Claimed before reading: a bad --out is refused at once. The folder is a few times smaller than the log
+  // (assumption).
   const target = claimResultsFolder(opts.out, statSync(opts.log, { throwIfNoEntry: false })?.size ?? 0)
   let m: Awaited<ReturnType<typeof measureLog>>
   try {
@@ -20,43 +21,76 @@ async function metricsCommand(opts: MetricsOptions): Promise<void> {
     target.release()
     throw err
   }
-  const emptyBy = (file: string) => Object.fromEntries(m.empty.filter((e) => e.file === file).map((e) => [e.column, e.reason]))
+  const emptyBy = (file: string) =>
+    Object.fromEntries(m.empty.filter((e) => e.file === file).map((e) => [e.column, e.reason]))
   const finished = new Date()
   const manifest = {
     kind: 'log',
     command: ['bench', ...process.argv.slice(2)].join(' '),
-    versions: { node: process.version, trafficbench: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version },
+    versions: {
+      node: process.version,
+      trafficbench: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    },
     keys: m.keys,
     seeds: [m.keys.seed],
     read: m.read,
-    empty: { 'summary.csv': emptyBy('summary.csv'), 'rounds.csv': emptyBy('rounds.csv'), 'sellers.csv': emptyBy('sellers.csv') },
-    timing: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() },
+    empty: {
+      'summary.csv': emptyBy('summary.csv'),
+      'rounds.csv': emptyBy('rounds.csv'),
+      'sellers.csv': emptyBy('sellers.csv'),
+    },
+    timing: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+    },
   }
   const files: Record<string, string> = {
     'summary.csv': toCsv(SUMMARY_COLUMNS, [m.summary]),
     'rounds.csv': toCsv(ROUND_COLUMNS, m.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, m.sellers),
-    'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
+    'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
   }
   target.write({ ...files, 'report.html': renderReport(files) })
 
   const log = m.read.log as { rows: number; sessions: number; rounds: number[]; sellers: number; format: string }
-  const lines = [`${opts.log} (${log.format}): ${log.rows} rows, ${log.sessions} sessions, ${log.rounds.length} rounds, ${log.sellers} sellers`]
-  if (m.empty.length) lines.push(`left empty (${m.empty.length} columns; also listed in manifest.json):`, ...m.empty.map((e) => `  ${e.file} ${e.column}: ${e.reason}`))
-  process.stderr.write(lines.join('\n') + '\n')
+  const lines = [
+    `${opts.log} (${log.format}): ${log.rows} rows, ${log.sessions} sessions, ${log.rounds.length} rounds, ` +
+      `${log.sellers} sellers`,
+  ]
+  if (m.empty.length)
+    lines.push(
+      `left empty (${m.empty.length} columns; also listed in manifest.json):`,
+      ...m.empty.map((e) => `  ${e.file} ${e.column}: ${e.reason}`),
+    )
+  process.stderr.write(`${lines.join('\n')}\n`)
   process.stdout.write(`Results in ${opts.out}/ (summary.csv, rounds.csv, sellers.csv, manifest.json, report.html)\n`)
 }
 
 export function registerMetrics(program: Command): void {
   program
     .command('metrics')
-    .description("compute the kit's metrics on your own impression log (CSV, gzip'd CSV or Parquet) and write a results folder")
+    .description(
+      "compute the kit's metrics on your own impression log (CSV, gzip'd CSV or Parquet) and write a results folder",
+    )
     .requiredOption('--log <file>', 'the impressions log (see README, "Measure your own traffic")')
-    .option('--sellers <file>', "seller_id plus join_round, size_tier, archetype, active_at_end (any of them); a run's sellers.csv works")
-    .option('--sellers-run <run>', "the run to take from a results folder's sellers.csv, as algorithm@seed or algorithm/variant@seed")
+    .option(
+      '--sellers <file>',
+      "seller_id plus join_round, size_tier, archetype, active_at_end (any of them); a run's sellers.csv works",
+    )
+    .option(
+      '--sellers-run <run>',
+      "the run to take from a results folder's sellers.csv, as algorithm@seed or algorithm/variant@seed",
+    )
     .option('--products <file>', 'product_id, seller_id and category; its order breaks ties in rank_persistence')
     .option('--name <name>', 'the algorithm column of the results (default: the log file name)')
-    .option('--position-bias <model>', `exposure weight by position: ${Object.entries(POSITION_BIAS_MODELS).map(([k, v]) => `${k} = ${v}`).join('; ')}; or weights w1,w2,… for positions 1, 2, …`, 'log2')
+    .option(
+      '--position-bias <model>',
+      `exposure weight by position: ${Object.entries(POSITION_BIAS_MODELS)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join('; ')}; or weights w1,w2,… for positions 1, 2, …`,
+      'log2',
+    )
     .requiredOption('--out <dir>', 'results folder to write (replaced if it exists)')
     .action(metricsCommand)
 }

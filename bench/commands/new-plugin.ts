@@ -32,28 +32,34 @@ function importPath(fromDir: string, file: string): string {
 }
 
 function newPluginCommand(name: string, opts: { dir: string }): void {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new InputError(`new-plugin ${name}: a plugin name is lower-case letters, digits and dashes, starting with a letter (e.g. cheapest-first)`)
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new InputError(
+      `new-plugin ${name}: a plugin name is lower-case letters, digits and dashes, starting with a letter (e.g. ` +
+        `cheapest-first)`,
+    )
   const dir = resolve(opts.dir)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`new-plugin --dir ${opts.dir}: no such folder`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InputError(`new-plugin --dir ${opts.dir}: no such folder`)
   // .mts loads as an ES module anywhere; .ts only inside an ES-module package (as this project is).
   const ext = inModulePackage(dir) ? '.ts' : '.mts'
   const pluginFile = join(dir, `${name}${ext}`)
   // A test beside a built-in would be listed as a plugin itself: built-ins get theirs in test/.
   const testDir = resolve(dir) === BUILTIN_DIR ? join(ROOT, 'test') : dir
   const testFile = join(testDir, `${name}.test${ext}`)
-  for (const file of [pluginFile, testFile]) if (existsSync(file)) throw new InputError(`new-plugin ${name}: ${file} already exists; nothing was written`)
+  for (const file of [pluginFile, testFile])
+    if (existsSync(file)) throw new InputError(`new-plugin ${name}: ${file} already exists; nothing was written`)
   const fill = (template: string) => readFileSync(join(TEMPLATE, template), 'utf8').replaceAll(PLACEHOLDER, name)
   const test = fill('plugin.test.ts').replaceAll("'./plugin.ts'", `'${importPath(testDir, pluginFile)}'`)
   writeFileSync(pluginFile, fill('plugin.ts'), { flag: 'wx' })
   writeFileSync(testFile, test, { flag: 'wx' })
   const shown = (file: string) => (relative('.', file).startsWith('..') ? file : relative('.', file))
   process.stdout.write(
-    [
+    `${[
       `Wrote ${shown(pluginFile)} and ${shown(testFile)}. Next:`,
       `  bench check ${shown(pluginFile)}                # the conformance checks`,
       `  bench run --plugin ${shown(pluginFile)} --algorithms ${name},relevance --scenario small`,
       `  npx vitest run ${shown(testFile)}              # its tests (vitest and trafficbench installed beside it)`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   )
 }
 

@@ -1,5 +1,5 @@
-import { InvalidArgumentError, Option } from 'commander'
 import cliProgress from 'cli-progress'
+import { InvalidArgumentError, Option } from 'commander'
 
 /** A --fail-on gate or --strict check was broken: the output was printed; exit 1 with the message on stderr. */
 export class GatesFailed extends Error {}
@@ -8,7 +8,11 @@ export class GatesFailed extends Error {}
 export function progressBar(quiet: boolean | undefined): cliProgress.SingleBar | null {
   if (quiet || process.stderr.isTTY !== true) return null
   return new cliProgress.SingleBar(
-    { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}', etaBuffer: 50 },
+    {
+      stream: process.stderr,
+      format: ' {bar} {percentage}% | {value}/{total} sessions | {stage} | ETA {eta_formatted}',
+      etaBuffer: 50,
+    },
     cliProgress.Presets.shades_classic,
   )
 }
@@ -30,7 +34,8 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 /** A comma-separated list; an empty entry (`a,,b`, `,`) is refused rather than dropped. */
 export function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim())
-  if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of names, none empty')
+  if (items.some((s) => s === ''))
+    throw new InvalidArgumentError('expected a comma-separated list of names, none empty')
   return items
 }
 

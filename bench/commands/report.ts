@@ -1,5 +1,5 @@
-import type { Command } from 'commander'
 import { join } from 'node:path'
+import type { Command } from 'commander'
 import { InputError } from '../../datasets/errors.ts'
 import { renderReport } from '../report/html.ts'
 import { readResultsFolder, writeFileAtomic } from '../runner/results.ts'
@@ -14,5 +14,9 @@ async function reportCommand(dir: string): Promise<void> {
 }
 
 export function registerReport(program: Command): void {
-  program.command('report').description('rebuild report.html in a results folder from its CSV files').argument('<dir>', 'a results folder').action(reportCommand)
+  program
+    .command('report')
+    .description('rebuild report.html in a results folder from its CSV files')
+    .argument('<dir>', 'a results folder')
+    .action(reportCommand)
 }

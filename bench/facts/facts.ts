@@ -3,28 +3,42 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
+import type { Catalog } from '../../datasets/catalog.ts'
 import { InputError, parseOrThrow } from '../../datasets/errors.ts'
-import { SUMMARY_METRICS } from '../metrics/definitions.ts'
-import { pluginRun, type PluginRun } from '../runner/params.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
-import type { Catalog } from '../../datasets/catalog.ts'
-import { METRIC_NEEDS, missingInputs, type CatalogInput } from './inputs.ts'
-import { PROBES } from './probes.ts'
-import { combineResults, runBenchmark, seedList, totalSessions, type BenchmarkConfig, type BenchmarkResult } from '../runner/benchmark.ts'
-import { overlayScenario, type Scenario } from '../runner/scenario.ts'
+import { SUMMARY_METRICS } from '../metrics/definitions.ts'
 import type { Row } from '../metrics/summarize.ts'
+import {
+  type BenchmarkConfig,
+  type BenchmarkResult,
+  combineResults,
+  runBenchmark,
+  seedList,
+  totalSessions,
+} from '../runner/benchmark.ts'
+import { type PluginRun, pluginRun } from '../runner/params.ts'
+import { overlayScenario, type Scenario } from '../runner/scenario.ts'
+import { type CatalogInput, METRIC_NEEDS, missingInputs } from './inputs.ts'
+import { PROBES } from './probes.ts'
 
 export const FACTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../seeds/facts.json')
 const metricNames = SUMMARY_METRICS.map((m) => m.name) as [string, ...string[]]
 
-/** A number from summary.csv: one algorithm (with parameter overrides, as a variant) in one scenario, mean over seeds. */
+/**
+ * A number from summary.csv: one algorithm (with parameter overrides, as a variant) in one scenario, mean over seeds.
+ */
 const RefSchema = z
   .object({
     algorithm: z.string(),
     metric: z.enum(metricNames),
-    /** Absent: the scenario `bench facts` runs; "+preset": that scenario with the preset's own settings laid over it. */
-    scenario: z.string().regex(/^\+[a-z0-9-]+$/).optional(),
+    /**
+     * Absent: the scenario `bench facts` runs; "+preset": that scenario with the preset's own settings laid over it.
+     */
+    scenario: z
+      .string()
+      .regex(/^\+[a-z0-9-]+$/)
+      .optional(),
     params: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
@@ -40,8 +54,22 @@ export type Check =
 
 const CheckSchema: z.ZodType<Check> = z.lazy(() =>
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('extreme'), direction: z.enum(['highest', 'lowest']), subject: RefSchema, among: z.array(RefSchema).min(1) }).strict(),
-    z.object({ kind: z.literal('compare'), left: RefSchema, op: z.enum(['<', '<=', '>', '>=']), right: z.union([RefSchema, z.number()]) }).strict(),
+    z
+      .object({
+        kind: z.literal('extreme'),
+        direction: z.enum(['highest', 'lowest']),
+        subject: RefSchema,
+        among: z.array(RefSchema).min(1),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('compare'),
+        left: RefSchema,
+        op: z.enum(['<', '<=', '>', '>=']),
+        right: z.union([RefSchema, z.number()]),
+      })
+      .strict(),
     z.object({ kind: z.literal('between'), ref: RefSchema, min: z.number(), max: z.number() }).strict(),
     z.object({ kind: z.literal('ratioBelow'), numerator: RefSchema, denominator: RefSchema, max: z.number() }).strict(),
     z.object({ kind: z.literal('probe'), probe: z.enum(Object.keys(PROBES) as [string, ...string[]]) }).strict(),
@@ -64,7 +92,8 @@ export type Fact = z.infer<typeof FactSchema>
 
 export function loadFacts(file = FACTS_FILE): Fact[] {
   const data = JSON.parse(readFileSync(file, 'utf8'))
-  return parseOrThrow(z.object({ $comment: z.string().optional(), facts: z.array(FactSchema) }).strict(), data, file).facts
+  return parseOrThrow(z.object({ $comment: z.string().optional(), facts: z.array(FactSchema) }).strict(), data, file)
+    .facts
 }
 
 function refsOf(check: Check): Ref[] {
@@ -85,11 +114,16 @@ function refsOf(check: Check): Ref[] {
 }
 
 /** The runs the facts need, per scenario: each algorithm × parameter variant once. */
-export function plannedRuns(facts: Fact[], baseScenario: string, plugins: Map<string, Plugin>): Map<string, PluginRun[]> {
+export function plannedRuns(
+  facts: Fact[],
+  baseScenario: string,
+  plugins: Map<string, Plugin>,
+): Map<string, PluginRun[]> {
   const plan = new Map<string, Map<string, PluginRun>>()
   for (const ref of facts.flatMap((f) => refsOf(f.check))) {
     const plugin = plugins.get(ref.algorithm)
-    if (!plugin) throw new InputError(`${FACTS_FILE}: a fact refers to algorithm "${ref.algorithm}", which is not registered`)
+    if (!plugin)
+      throw new InputError(`${FACTS_FILE}: a fact refers to algorithm "${ref.algorithm}", which is not registered`)
     const run = pluginRun(plugin, ref.params)
     const scenario = scenarioName(baseScenario, ref)
     const runs = plan.get(scenario) ?? new Map<string, PluginRun>()
@@ -102,7 +136,9 @@ export function plannedRuns(facts: Fact[], baseScenario: string, plugins: Map<st
 export interface FactResult {
   fact: Fact
   holds: boolean
-  /** False when the market lacks what the fact's metrics need (then holds is false and measured says what is missing). */
+  /**
+   * False when the market lacks what the fact's metrics need (then holds is false and measured says what is missing).
+   */
   applicable: boolean
   /** Every number the check read, in words. */
   measured: string
@@ -110,15 +146,25 @@ export interface FactResult {
 
 /** The catalog inputs a fact's metrics need that the market lacks (bench/facts/inputs.ts); empty when it applies. */
 export function lackingInputs(fact: Fact, missing: ReadonlySet<CatalogInput>): CatalogInput[] {
-  return [...new Set(refsOf(fact.check).flatMap((ref) => METRIC_NEEDS[ref.metric] ?? []))].filter((input) => missing.has(input))
+  return [...new Set(refsOf(fact.check).flatMap((ref) => METRIC_NEEDS[ref.metric] ?? []))].filter((input) =>
+    missing.has(input),
+  )
 }
 
 /** Evaluates the facts on summary rows (mean over seeds per algorithm × variant × scenario). */
-export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: string, plugins: Map<string, Plugin>, missing: ReadonlySet<CatalogInput> = new Set()): FactResult[] {
+export function evaluateFacts(
+  facts: Fact[],
+  summary: Row[],
+  baseScenario: string,
+  plugins: Map<string, Plugin>,
+  missing: ReadonlySet<CatalogInput> = new Set(),
+): FactResult[] {
   const value = (ref: Ref): number => {
     const scenario = scenarioName(baseScenario, ref)
     const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
-    const rows = summary.filter((r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario)
+    const rows = summary.filter(
+      (r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario,
+    )
     if (rows.length === 0) throw new Error(`no summary rows for ${describe(ref)}`)
     // Mean over the seeds where the metric is defined; NaN (fails every comparison) when it never is.
     const defined = rows.map((r) => r[ref.metric]).filter((v) => v !== '')
@@ -132,25 +178,46 @@ export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: strin
         const holds = others.every((v) => (check.direction === 'highest' ? mine > v : mine < v))
         const refs = [check.subject, ...check.among]
         const oneMetric = refs.every((r) => r.metric === check.subject.metric)
-        const listed = refs.map((r, i) => `${oneMetric ? label(r) : describe(r)} ${fmt(i === 0 ? mine : others[i - 1])}`).join(', ')
-        return { holds, measured: [`${oneMetric ? `${check.subject.metric} ` : ''}(${check.direction} wanted first): ${listed}`] }
+        const listed = refs
+          .map((r, i) => `${oneMetric ? label(r) : describe(r)} ${fmt(i === 0 ? mine : others[i - 1])}`)
+          .join(', ')
+        return {
+          holds,
+          measured: [`${oneMetric ? `${check.subject.metric} ` : ''}(${check.direction} wanted first): ${listed}`],
+        }
       }
       case 'compare': {
         const left = value(check.left)
         const right = typeof check.right === 'number' ? check.right : value(check.right)
-        const holds = check.op === '<' ? left < right : check.op === '<=' ? left <= right : check.op === '>' ? left > right : left >= right
+        const holds =
+          check.op === '<'
+            ? left < right
+            : check.op === '<='
+              ? left <= right
+              : check.op === '>'
+                ? left > right
+                : left >= right
         const rightText = typeof check.right === 'number' ? fmt(right) : `${describe(check.right)} ${fmt(right)}`
         return { holds, measured: [`${describe(check.left)} ${fmt(left)} ${check.op} ${rightText}`] }
       }
       case 'between': {
         const v = value(check.ref)
-        return { holds: v >= check.min && v <= check.max, measured: [`${describe(check.ref)} ${fmt(v)} in [${check.min}, ${check.max}]`] }
+        return {
+          holds: v >= check.min && v <= check.max,
+          measured: [`${describe(check.ref)} ${fmt(v)} in [${check.min}, ${check.max}]`],
+        }
       }
       case 'ratioBelow': {
         const n = value(check.numerator)
         const d = value(check.denominator)
         const ratio = d === 0 ? (n === 0 ? 0 : Infinity) : n / d
-        return { holds: ratio < check.max, measured: [`${describe(check.numerator)} ${fmt(n)} / ${describe(check.denominator)} ${fmt(d)} = ${fmt(ratio)} < ${check.max}`] }
+        return {
+          holds: ratio < check.max,
+          measured: [
+            `${describe(check.numerator)} ${fmt(n)} / ${describe(check.denominator)} ${fmt(d)} = ${fmt(ratio)} < ` +
+              `${check.max}`,
+          ],
+        }
       }
       case 'probe': {
         const r = PROBES[check.probe](plugins)
@@ -158,15 +225,29 @@ export function evaluateFacts(facts: Fact[], summary: Row[], baseScenario: strin
       }
       case 'all': {
         const parts = check.checks.map(evaluate)
-        return { holds: parts.every((p) => p.holds), measured: parts.flatMap((p) => p.measured.map((m) => `${p.holds ? '✓' : '✗'} ${m}`)) }
+        return {
+          holds: parts.every((p) => p.holds),
+          measured: parts.flatMap((p) => p.measured.map((m) => `${p.holds ? '✓' : '✗'} ${m}`)),
+        }
       }
     }
   }
-  const label = (ref: Ref) => [ref.algorithm, ref.params ? `(${pluginRun(plugins.get(ref.algorithm)!, ref.params).variant})` : '', ref.scenario ? ` ${ref.scenario}` : ''].join('')
+  const label = (ref: Ref) =>
+    [
+      ref.algorithm,
+      ref.params ? `(${pluginRun(plugins.get(ref.algorithm)!, ref.params).variant})` : '',
+      ref.scenario ? ` ${ref.scenario}` : '',
+    ].join('')
   const describe = (ref: Ref) => `${label(ref)} ${ref.metric}`
   return facts.map((fact) => {
     const lacking = lackingInputs(fact, missing)
-    if (lacking.length) return { fact, holds: false, applicable: false, measured: `not applicable: the market has no ${lacking.join(', no ')}` }
+    if (lacking.length)
+      return {
+        fact,
+        holds: false,
+        applicable: false,
+        measured: `not applicable: the market has no ${lacking.join(', no ')}`,
+      }
     const { holds, measured } = evaluate(fact.check)
     return { fact, holds, applicable: true, measured: measured.join('; ') }
   })
@@ -213,7 +294,8 @@ export async function runFacts(options: {
     const scenario = name === base.name ? base : overlayScenario(base, name.slice(base.name.length + 1))
     return {
       scenario,
-      scenarioRef: name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
+      scenarioRef:
+        name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
       plugins: runs.map((run) => ({ ...run, source: options.sources.get(run.plugin.name) ?? '' })),
       seeds: seedList(scenario, options.seeds),
       catalogDir: options.catalogDir,
@@ -226,8 +308,16 @@ export async function runFacts(options: {
   const results: BenchmarkResult[] = []
   for (const config of configs) results.push(await runBenchmark(config))
   const benchmark = combineResults(results)
-  if (benchmark.failures.length) throw new Error(`the facts cannot be checked: ${benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`).join('; ')}`)
-  return { results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins, missing), benchmark, configs, base }
+  if (benchmark.failures.length) {
+    const failures = benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`)
+    throw new Error(`the facts cannot be checked: ${failures.join('; ')}`)
+  }
+  return {
+    results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins, missing),
+    benchmark,
+    configs,
+    base,
+  }
 }
 
 /**
@@ -235,8 +325,13 @@ export async function runFacts(options: {
  * carry that name), and what the market lacks: read from the first seed's catalog, imported or generated.
  */
 export function factsMarket(scenario: Scenario, catalogDir?: string): { base: Scenario; missing: Set<CatalogInput> } {
-  const catalog: Catalog = catalogDir ? importCatalog(catalogDir, scenario.catalog, scenario.seed) : generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
-  return { base: catalogDir && catalog.name ? { ...scenario, name: catalog.name } : scenario, missing: missingInputs(catalog) }
+  const catalog: Catalog = catalogDir
+    ? importCatalog(catalogDir, scenario.catalog, scenario.seed)
+    : generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
+  return {
+    base: catalogDir && catalog.name ? { ...scenario, name: catalog.name } : scenario,
+    missing: missingInputs(catalog),
+  }
 }
 
 /** Whether a result counts toward --strict: 'base' facts count only on the default scenario. */

@@ -7,7 +7,10 @@ import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
  * some (no ad budgets, no entrants, no prices elsewhere): a fact that reads such a metric is not
  * applicable there, rather than failed.
  */
-const incumbentsOf = (archetype: number) => ({ sellers }: Catalog) => sellers.archetype.some((a, s) => a === archetype && sellers.joinRound[s] === 0)
+const incumbentsOf =
+  (archetype: number) =>
+  ({ sellers }: Catalog) =>
+    sellers.archetype.some((a, s) => a === archetype && sellers.joinRound[s] === 0)
 export const CATALOG_INPUTS: Record<string, (c: Catalog) => boolean> = {
   'ad budgets': ({ sellers }) => sellers.adBudget.some((b) => b > 0),
   entrants: ({ sellers }) => sellers.joinRound.some((r) => r > 0),
@@ -20,7 +23,8 @@ export const CATALOG_INPUTS: Record<string, (c: Catalog) => boolean> = {
   factories: incumbentsOf(0),
   traders: incumbentsOf(1),
   brands: incumbentsOf(2),
-  [`categories of more than ${TOP_PER_CATEGORY} products`]: ({ categories }) => categories.start.some((from, c) => c < categories.count && categories.start[c + 1] - from > TOP_PER_CATEGORY),
+  [`categories of more than ${TOP_PER_CATEGORY} products`]: ({ categories }) =>
+    categories.start.some((from, c) => c < categories.count && categories.start[c + 1] - from > TOP_PER_CATEGORY),
 }
 export type CatalogInput = keyof typeof CATALOG_INPUTS
 
@@ -46,5 +50,9 @@ export const METRIC_NEEDS: Readonly<Record<string, readonly CatalogInput[]>> = {
 
 /** The inputs a catalog lacks, in CATALOG_INPUTS order. */
 export function missingInputs(catalog: Catalog): Set<CatalogInput> {
-  return new Set(Object.entries(CATALOG_INPUTS).filter(([, has]) => !has(catalog)).map(([name]) => name))
+  return new Set(
+    Object.entries(CATALOG_INPUTS)
+      .filter(([, has]) => !has(catalog))
+      .map(([name]) => name),
+  )
 }

@@ -3,19 +3,41 @@ import { amazonReferralRate } from '../../algorithms/kit/fees.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import type { Catalog } from '../../datasets/catalog.ts'
 import { makeRng } from '../../datasets/rng.ts'
-import { tinyMarket, type TinyProduct } from '../../datasets/tiny.ts'
+import { type TinyProduct, tinyMarket } from '../../datasets/tiny.ts'
 
 /** A search session over the given candidates with the given relevances. */
-export function searchSession(candidates: number[], relevance: number[], k = 20, kind: 'search' | 'feed' = 'search'): Session {
-  return { round: 0, kind, buyer: 0, category: kind === 'search' ? 0 : -1, k, n: candidates.length, candidates: Int32Array.from(candidates), relevance: Float64Array.from(relevance) }
+export function searchSession(
+  candidates: number[],
+  relevance: number[],
+  k = 20,
+  kind: 'search' | 'feed' = 'search',
+): Session {
+  return {
+    round: 0,
+    kind,
+    buyer: 0,
+    category: kind === 'search' ? 0 : -1,
+    k,
+    n: candidates.length,
+    candidates: Int32Array.from(candidates),
+    relevance: Float64Array.from(relevance),
+  }
 }
 
 /** Creates the plugin's ranker on the market (default parameters unless given) and ranks one session. */
-export function rankOnce(plugin: Plugin, market: Catalog, session: Session, params: Record<string, unknown> = {}): { products: number[]; cpc: number[] } {
+export function rankOnce(
+  plugin: Plugin,
+  market: Catalog,
+  session: Session,
+  params: Record<string, unknown> = {},
+): { products: number[]; cpc: number[] } {
   const ranker = plugin.create({ market, params: plugin.params.parse(params), rng: makeRng(1, 'test'), k: session.k })
   const slots = new Slots(session.k)
   ranker.rank(session, slots)
-  return { products: Array.from(slots.products.subarray(0, slots.count)), cpc: Array.from(slots.cpc.subarray(0, slots.count)) }
+  return {
+    products: Array.from(slots.products.subarray(0, slots.count)),
+    cpc: Array.from(slots.cpc.subarray(0, slots.count)),
+  }
 }
 
 /** What a probe found: whether the rule holds, and what was measured, in words. */
@@ -31,7 +53,14 @@ export interface ProbeResult {
 export const PROBES: Record<string, (plugins: Map<string, Plugin>) => ProbeResult> = {
   /** F13: clothing referral fees of 5% under $15, 10% from $15 to $20, 17% above. */
   'amazon-clothing-fee-brackets': () => {
-    const expected: [number, number][] = [[9.99, 0.05], [14.99, 0.05], [15, 0.1], [19.99, 0.1], [20.01, 0.17], [40, 0.17]]
+    const expected: [number, number][] = [
+      [9.99, 0.05],
+      [14.99, 0.05],
+      [15, 0.1],
+      [19.99, 0.1],
+      [20.01, 0.17],
+      [40, 0.17],
+    ]
     const got = expected.map(([price]) => amazonReferralRate('clothing', price))
     return {
       holds: expected.every(([, rate], i) => got[i] === rate),
@@ -54,10 +83,14 @@ export const PROBES: Record<string, (plugins: Map<string, Plugin>) => ProbeResul
     }
     return {
       holds: Object.values(signals).every(Boolean),
-      measured: Object.entries(signals).map(([name, ok]) => `${name} ${ok ? 'lifts' : 'does not lift'}`).join(', '),
+      measured: Object.entries(signals)
+        .map(([name, ok]) => `${name} ${ok ? 'lifts' : 'does not lift'}`)
+        .join(', '),
     }
   },
-  /** F3: on amazon an ad with a high bid but low relevance wins a smaller share of ad slots than its share of the bids. */
+  /**
+   * F3: on amazon an ad with a high bid but low relevance wins a smaller share of ad slots than its share of the bids.
+   */
   'amazon-ad-relevance': (plugins) => {
     const amazon = plugins.get('amazon')!
     const sellers = Array.from({ length: 5 }, () => ({ adBudget: 100 }))
@@ -65,7 +98,11 @@ export const PROBES: Record<string, (plugins: Map<string, Plugin>) => ProbeResul
     const market = tinyMarket(sellers, products)
     const bidShare = 2 / 4
     const shares = [0.3, 0.45].map((relevance) => {
-      const { products: shown, cpc } = rankOnce(amazon, market, searchSession([0, 1, 2, 3, 4], [relevance, 0.9, 0.9, 0.9, 0.9]))
+      const { products: shown, cpc } = rankOnce(
+        amazon,
+        market,
+        searchSession([0, 1, 2, 3, 4], [relevance, 0.9, 0.9, 0.9, 0.9]),
+      )
       const sponsored = shown.filter((_, i) => cpc[i] > 0)
       return sponsored.length ? sponsored.filter((p) => p === 0).length / sponsored.length : 0
     })

@@ -51,14 +51,23 @@ export interface ProductInfo {
 }
 
 /** How a run is named in a results folder's sellers.csv: `amazon@1`, `amazon/priceParity=false@1`. */
-export const runLabel = (algorithm: string, variant: string, seed: number) => `${algorithm}${variant ? `/${variant}` : ''}@${seed}`
+export const runLabel = (algorithm: string, variant: string, seed: number) =>
+  `${algorithm}${variant ? `/${variant}` : ''}@${seed}`
 
 /** A column that is present must have a value on every row: a half-filled one would skew shares silently. */
-function requireFilled<R>(file: string, columns: readonly string[], rows: { line: number; row: R }[], names: readonly (keyof R & string)[]): void {
+function requireFilled<R>(
+  file: string,
+  columns: readonly string[],
+  rows: { line: number; row: R }[],
+  names: readonly (keyof R & string)[],
+): void {
   for (const name of names) {
     if (!columns.includes(name)) continue
     const blank = rows.find((r) => r.row[name] === undefined)
-    if (blank) throw new InputError(`${file} line ${blank.line}, column ${name}: blank, but when the column is present every row needs a value`)
+    if (blank)
+      throw new InputError(
+        `${file} line ${blank.line}, column ${name}: blank, but when the column is present every row needs a value`,
+      )
   }
 }
 
@@ -74,7 +83,8 @@ export function readSellers(file: string, run: string | undefined, name: string 
   if (columns.includes('algorithm') && columns.includes('seed')) {
     const runs = new Map<string, typeof all>()
     for (const r of all) {
-      if (r.row.algorithm === undefined || r.row.seed === undefined) throw new InputError(`${file} line ${r.line}: blank algorithm or seed in a results folder's sellers.csv`)
+      if (r.row.algorithm === undefined || r.row.seed === undefined)
+        throw new InputError(`${file} line ${r.line}: blank algorithm or seed in a results folder's sellers.csv`)
       const label = runLabel(r.row.algorithm, r.row.variant, r.row.seed)
       const list = runs.get(label) ?? []
       list.push(r)
@@ -88,12 +98,16 @@ export function readSellers(file: string, run: string | undefined, name: string 
       throw new InputError(`${file} ${why}: choose one with --sellers-run (one of ${labels.join(', ')})`)
     }
     rows = runs.get(chosen)!
-  } else if (run) throw new InputError(`--sellers-run ${run}: ${file} is not a results folder's sellers.csv (it has no algorithm and seed columns)`)
+  } else if (run)
+    throw new InputError(
+      `--sellers-run ${run}: ${file} is not a results folder's sellers.csv (it has no algorithm and seed columns)`,
+    )
   if (rows.length === 0) throw new InputError(`${file} has a header but no sellers`)
   requireFilled(file, columns, rows, SELLER_ATTRIBUTES)
   const seen = new Set<string>()
   for (const { line, row } of rows) {
-    if (seen.has(row.seller_id)) throw new InputError(`${file} line ${line}, column seller_id: seller "${row.seller_id}" appears twice`)
+    if (seen.has(row.seller_id))
+      throw new InputError(`${file} line ${line}, column seller_id: seller "${row.seller_id}" appears twice`)
     seen.add(row.seller_id)
   }
   const has = (c: SellerAttribute) => columns.includes(c)
@@ -119,9 +133,13 @@ export function readProducts(file: string, sellers: SellerInfo | null): ProductI
   const known = sellers ? new Set(sellers.id) : null
   const seen = new Set<string>()
   for (const { line, row } of rows) {
-    if (seen.has(row.product_id)) throw new InputError(`${file} line ${line}, column product_id: product "${row.product_id}" appears twice`)
+    if (seen.has(row.product_id))
+      throw new InputError(`${file} line ${line}, column product_id: product "${row.product_id}" appears twice`)
     seen.add(row.product_id)
-    if (known && !known.has(row.seller_id)) throw new InputError(`${file} line ${line}, column seller_id: seller "${row.seller_id}" is not in ${sellers!.file}`)
+    if (known && !known.has(row.seller_id))
+      throw new InputError(
+        `${file} line ${line}, column seller_id: seller "${row.seller_id}" is not in ${sellers!.file}`,
+      )
   }
   return {
     file,

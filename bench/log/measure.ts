@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { RowKeys } from '../metrics/summarize.ts'
 import { PositionWeights } from './format.ts'
 import { readProducts, readSellers, SELLER_ATTRIBUTES } from './inputs.ts'
-import { logRows, type LogRows } from './metrics.ts'
+import { type LogRows, logRows } from './metrics.ts'
 import { openLog } from './read.ts'
 import { LogTally } from './tally.ts'
 
@@ -62,7 +62,12 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
       categories: totals.categories,
       relevance: totals.hasRelevance,
     },
-    sellers: sellers && { file: sellers.file, run: sellers.run, sellers: sellers.id.length, attributes: SELLER_ATTRIBUTES.filter((a) => sellers[attributeKey[a]] !== null) },
+    sellers: sellers && {
+      file: sellers.file,
+      run: sellers.run,
+      sellers: sellers.id.length,
+      attributes: SELLER_ATTRIBUTES.filter((a) => sellers[attributeKey[a]] !== null),
+    },
     products: products && { file: products.file, products: products.id.length, category: products.category !== null },
     positionBias: weights.spec,
     versions: versions(['csv-parse', 'hyparquet', 'hyparquet-compressors', 'zod']),
@@ -70,9 +75,18 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
   return { ...rows, keys, read }
 }
 
-const attributeKey = { join_round: 'joinRound', size_tier: 'sizeTier', archetype: 'archetype', active_at_end: 'activeAtEnd' } as const
+const attributeKey = {
+  join_round: 'joinRound',
+  size_tier: 'sizeTier',
+  archetype: 'archetype',
+  active_at_end: 'activeAtEnd',
+} as const
 
 function versions(libraries: string[]): Record<string, string> {
   const version = (dir: string) => JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')).version as string
-  return { node: process.version, trafficbench: version(ROOT), ...Object.fromEntries(libraries.map((l) => [l, version(resolve(ROOT, 'node_modules', l))])) }
+  return {
+    node: process.version,
+    trafficbench: version(ROOT),
+    ...Object.fromEntries(libraries.map((l) => [l, version(resolve(ROOT, 'node_modules', l))])),
+  }
 }

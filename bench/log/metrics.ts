@@ -1,10 +1,9 @@
 import { ARCHETYPES, SIZE_TIERS } from '../../datasets/catalog.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
-import { ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS } from '../metrics/definitions.ts'
+import { PERSISTENCE_DELTA, ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS } from '../metrics/definitions.ts'
 import { gini, hhi, rankPersistence, rate, ratio, shareOf, sum, topShare } from '../metrics/functions.ts'
-import { emptyIfNaN } from '../metrics/summarize.ts'
-import { PERSISTENCE_DELTA } from '../metrics/definitions.ts'
 import type { Row, RowKeys } from '../metrics/summarize.ts'
+import { emptyIfNaN } from '../metrics/summarize.ts'
 import type { SellerInfo } from './inputs.ts'
 import type { LogTotals, RoundTotals } from './totals.ts'
 
@@ -20,8 +19,8 @@ export const LOG_INPUTS = {
   size_tier: 'size_tier in --sellers',
   archetype: 'archetype in --sellers',
   active_at_end: 'active_at_end in --sellers',
-  category: 'every shown product\'s category (the log\'s category column or --products)',
-  relevance: 'the log\'s relevance column',
+  category: "every shown product's category (the log's category column or --products)",
+  relevance: "the log's relevance column",
 } as const
 export type LogInput = keyof typeof LOG_INPUTS
 
@@ -59,7 +58,8 @@ function survival(x: LogContext, only: number | null): number {
   return rate(end, start)
 }
 
-const factoryShare = (r: RoundTotals | undefined) => (r ? ratio(r.revenueByArchetype![0], sum(r.revenueByArchetype!)) : 0)
+const factoryShare = (r: RoundTotals | undefined) =>
+  r ? ratio(r.revenueByArchetype![0], sum(r.revenueByArchetype!)) : 0
 
 /** Per round 0 … last, each category's top products, -1 padded (empty for a round without rows). */
 function topsByRound(t: LogTotals): Int32Array[] {
@@ -83,16 +83,26 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
   gini_revenue: from([], (x) => gini(x.totals.sellers.revenue)),
   top10_exposure_share: from([], (x) => topShare(x.totals.sellers.exposure, 0.1)),
   hhi_revenue: from([], (x) => hhi(x.totals.sellers.revenue)),
-  new_seller_exposure_share: from(['join_round'], (x) => shareOf(x.totals.sellers.exposure, (s) => joinRound(x)[s] > 0)),
-  small_seller_revenue_share: from(['size_tier'], (x) => shareOf(x.totals.sellers.revenue, (s) => sizeTier(x)[s] === 0)),
-  zero_ad_seller_exposure_share: from([], (x) => shareOf(x.totals.sellers.exposure, (s) => x.totals.sellers.adSpend[s] === 0)),
-  exposure_merit_tvd: missing('needs the true quality and relevance of every candidate, shown or not, which a log of shown items lacks'),
-  rank_persistence: from(['category'], (x) => rankPersistence(topsByRound(x.totals), TOP_PER_CATEGORY, PERSISTENCE_DELTA)),
+  new_seller_exposure_share: from(['join_round'], (x) =>
+    shareOf(x.totals.sellers.exposure, (s) => joinRound(x)[s] > 0),
+  ),
+  small_seller_revenue_share: from(['size_tier'], (x) =>
+    shareOf(x.totals.sellers.revenue, (s) => sizeTier(x)[s] === 0),
+  ),
+  zero_ad_seller_exposure_share: from([], (x) =>
+    shareOf(x.totals.sellers.exposure, (s) => x.totals.sellers.adSpend[s] === 0),
+  ),
+  exposure_merit_tvd: missing(
+    'needs the true quality and relevance of every candidate, shown or not, which a log of shown items lacks',
+  ),
+  rank_persistence: from(['category'], (x) =>
+    rankPersistence(topsByRound(x.totals), TOP_PER_CATEGORY, PERSISTENCE_DELTA),
+  ),
   seller_survival_rate: from(survivalNeeds, (x) => survival(x, null)),
-  median_seller_margin: missing('needs each seller\'s costs and fees (profit)'),
+  median_seller_margin: missing("needs each seller's costs and fees (profit)"),
   conversion_rate: from([], (x) => ratio(x.totals.orders, x.totals.sessions)),
   avg_price_paid: from([], (x) => rate(x.totals.gmv, x.totals.orders)),
-  buyer_surplus: missing('needs the buyer\'s true value of the item bought'),
+  buyer_surplus: missing("needs the buyer's true value of the item bought"),
   ndcg_at_10: from(['relevance'], (x) => ratio(x.totals.ndcgSum, x.totals.shownSessions)),
   avg_delivery_days: missing('needs delivery times'),
   gmv: from([], (x) => x.totals.gmv),
@@ -109,15 +119,15 @@ export const LOG_SUMMARY: Record<string, LogDef<LogContext>> = {
     return factoryShare(rounds[rounds.length - 1]) - factoryShare(rounds.find((r) => r.round === 0))
   }),
   declared_price_change: missing('needs declared (supply) prices over time'),
-  cheapest_offer_exposure_share: missing('needs identical-product groups and each offer\'s price during the round'),
-  flagged_listing_exposure_share: missing('needs each listing\'s price on other platforms'),
+  cheapest_offer_exposure_share: missing("needs identical-product groups and each offer's price during the round"),
+  flagged_listing_exposure_share: missing("needs each listing's price on other platforms"),
   outside_haul_box_impression_share: missing('needs the retail price and weight of every shown item'),
   declared_price_composition_effect: missing('needs declared (supply) prices over time'),
-  rank_persistence_excluded_categories: missing('needs every category\'s listed products, shown or not'),
-  repriced_offers: missing('needs each offer\'s catalog price and its declared price at the start'),
-  repriced_offer_share: missing('needs each offer\'s catalog price and its declared price at the start'),
-  mean_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
-  max_repricing_ratio: missing('needs each offer\'s catalog price and its declared price at the start'),
+  rank_persistence_excluded_categories: missing("needs every category's listed products, shown or not"),
+  repriced_offers: missing("needs each offer's catalog price and its declared price at the start"),
+  repriced_offer_share: missing("needs each offer's catalog price and its declared price at the start"),
+  mean_repricing_ratio: missing("needs each offer's catalog price and its declared price at the start"),
+  max_repricing_ratio: missing("needs each offer's catalog price and its declared price at the start"),
 }
 
 /** A round's row reads its totals and its sellers' exposure as a dense column (zeros included). */
@@ -142,7 +152,8 @@ export interface SellerContext extends LogContext {
   s: number
 }
 
-const sellerTotal = (key: Exclude<keyof LogTotals['sellers'], 'id'>) => from<SellerContext>([], (x) => x.totals.sellers[key][x.s])
+const sellerTotal = (key: Exclude<keyof LogTotals['sellers'], 'id'>) =>
+  from<SellerContext>([], (x) => x.totals.sellers[key][x.s])
 export const LOG_SELLERS: Record<string, LogDef<SellerContext>> = {
   seller_id: from([], (x) => x.totals.sellers.id[x.s]),
   archetype: from(['archetype'], (x) => ARCHETYPES[archetype(x)[x.s]]),
@@ -208,17 +219,32 @@ export function logRows(keys: RowKeys, x: LogContext): LogRows {
         empty.push({ file, column: name, reason })
       }
     }
-    return (context: T): Row => Object.fromEntries(names.map((n) => [n, reasons.has(n) ? '' : emptyCell((defs[n] as FromLog<T>).value(context))]))
+    return (context: T): Row =>
+      Object.fromEntries(names.map((n) => [n, reasons.has(n) ? '' : emptyCell((defs[n] as FromLog<T>).value(context))]))
   }
-  const summary = fill('summary.csv', SUMMARY_METRICS.map((m) => m.name), LOG_SUMMARY)
-  const round = fill('rounds.csv', ROUND_METRICS.map((m) => m.name), LOG_ROUNDS)
-  const seller = fill('sellers.csv', SELLER_COLUMNS.map((m) => m.name), LOG_SELLERS)
+  const summary = fill(
+    'summary.csv',
+    SUMMARY_METRICS.map((m) => m.name),
+    LOG_SUMMARY,
+  )
+  const round = fill(
+    'rounds.csv',
+    ROUND_METRICS.map((m) => m.name),
+    LOG_ROUNDS,
+  )
+  const seller = fill(
+    'sellers.csv',
+    SELLER_COLUMNS.map((m) => m.name),
+    LOG_SELLERS,
+  )
   const exposure = new Float64Array(x.totals.sellers.id.length)
   return {
     summary: { ...keys, ...summary(x) },
     rounds: x.totals.rounds.map((r) => {
       exposure.fill(0)
-      r.exposedSellers.forEach((s, i) => (exposure[s] = r.sellerExposure[i]))
+      r.exposedSellers.forEach((s, i) => {
+        exposure[s] = r.sellerExposure[i]
+      })
       return { ...keys, round: r.round, ...round({ ...x, round: r, exposure }) }
     }),
     sellers: x.totals.sellers.id.map((_, s) => ({ ...keys, ...seller({ ...x, s }) })),

@@ -13,11 +13,11 @@ import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { createGunzip } from 'node:zlib'
 import { parquetWriteFile } from 'hyparquet-writer'
-import { ARCHETYPES, SIZE_TIERS, type Catalog } from '../../datasets/catalog.ts'
+import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../../datasets/catalog.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { makeRng, randomInt } from '../../datasets/rng.ts'
-import { loadScenario } from '../runner/scenario.ts'
 import { toCsv } from '../runner/results.ts'
+import { loadScenario } from '../runner/scenario.ts'
 import { ImpressionLogWriter, type SessionOutcome } from './write.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -28,17 +28,38 @@ const ROUNDS = 30
  * process image, so unlike getrusage's maxrss (kept across exec) it does not include this parent.
  */
 const PEAK_RSS =
-  'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>{let kb=process.resourceUsage().maxRSS;try{kb=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1])}catch{}process.stderr.write("peak_rss_kb="+kb+"\\n")})'
+  'data:text/javascript,import{readFileSync}from"node:fs";' +
+  'process.on("exit",()=>{let kb=process.resourceUsage().maxRSS;' +
+  'try{kb=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1])}catch{}' +
+  'process.stderr.write("peak_rss_kb="+kb+"\\n")})'
 
 /** Seeded sessions until `rows` impression rows are written; every 50th session shows nothing. */
-function writeLog(file: string, catalog: Catalog, rows: number): { sessions: number; writerSeconds: number; columns: Record<string, unknown[]> } {
+function writeLog(
+  file: string,
+  catalog: Catalog,
+  rows: number,
+): { sessions: number; writerSeconds: number; columns: Record<string, unknown[]> } {
   const rng = makeRng(1, 'perf-log')
   const writer = new ImpressionLogWriter(file, catalog)
   const perRound = Math.ceil(rows / K / ROUNDS)
   const products = new Int32Array(K)
   const cpc = new Float64Array(K)
   const clicked = new Uint8Array(K)
-  const columns: Record<string, unknown[]> = Object.fromEntries(['session_id', 'round', 'position', 'product_id', 'seller_id', 'sponsored', 'clicked', 'purchased', 'price', 'cpc', 'category'].map((c) => [c, []]))
+  const columns: Record<string, unknown[]> = Object.fromEntries(
+    [
+      'session_id',
+      'round',
+      'position',
+      'product_id',
+      'seller_id',
+      'sponsored',
+      'clicked',
+      'purchased',
+      'price',
+      'cpc',
+      'category',
+    ].map((c) => [c, []]),
+  )
   const { categories } = catalog
   let written = 0
   let writing = 0
@@ -60,15 +81,39 @@ function writeLog(file: string, catalog: Catalog, rows: number): { sessions: num
       kept++
     }
     const bought = clicked.subarray(0, kept).indexOf(1)
-    const o: SessionOutcome = { round: Math.floor(session / perRound), session, category, count: kept, products, cpc, clicked, purchasedSlot: bought, retailPrice: bought >= 0 ? catalog.products.price[products[bought]] : 0 }
+    const o: SessionOutcome = {
+      round: Math.floor(session / perRound),
+      session,
+      category,
+      count: kept,
+      products,
+      cpc,
+      clicked,
+      purchasedSlot: bought,
+      retailPrice: bought >= 0 ? catalog.products.price[products[bought]] : 0,
+    }
     const t = performance.now()
     writer.write(o)
     writing += performance.now() - t
     for (let i = 0; i < Math.max(1, kept); i++) {
       const p = products[i]
       const shown = kept > 0
-      const row = [String(session), o.round, shown ? i + 1 : null, shown ? catalog.products.id.at(p) : null, shown ? catalog.sellers.id[catalog.products.seller[p]] : null, shown && cpc[i] > 0, shown && clicked[i] === 1, shown && i === bought, shown && i === bought ? o.retailPrice : null, shown && cpc[i] > 0 && clicked[i] ? cpc[i] : null, shown ? categories.name[catalog.products.category[p]] : null]
-      Object.values(columns).forEach((column, c) => column.push(row[c]))
+      const row = [
+        String(session),
+        o.round,
+        shown ? i + 1 : null,
+        shown ? catalog.products.id.at(p) : null,
+        shown ? catalog.sellers.id[catalog.products.seller[p]] : null,
+        shown && cpc[i] > 0,
+        shown && clicked[i] === 1,
+        shown && i === bought,
+        shown && i === bought ? o.retailPrice : null,
+        shown && cpc[i] > 0 && clicked[i] ? cpc[i] : null,
+        shown ? categories.name[catalog.products.category[p]] : null,
+      ]
+      Object.values(columns).forEach((column, c) => {
+        column.push(row[c])
+      })
     }
     written += Math.max(1, kept)
   }
@@ -79,7 +124,10 @@ function writeLog(file: string, catalog: Catalog, rows: number): { sessions: num
 
 function measure(args: string[]): { seconds: number; peakMb: number; ok: boolean; stderr: string } {
   const started = performance.now()
-  const r = spawnSync(process.execPath, ['--import', PEAK_RSS, join(ROOT, 'bin/bench.js'), 'metrics', ...args], { cwd: ROOT, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, ['--import', PEAK_RSS, join(ROOT, 'bin/bench.js'), 'metrics', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
   const seconds = (performance.now() - started) / 1000
   const kb = Number(/peak_rss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN)
   return { seconds, peakMb: kb / 1024, ok: r.status === 0, stderr: r.stderr }
@@ -95,22 +143,62 @@ async function main(): Promise<void> {
     const csv = join(dir, 'impressions.csv')
     await pipeline(createReadStream(gz), createGunzip(), createWriteStream(csv))
     const parquet = join(dir, 'impressions.parquet')
-    const types = ['STRING', 'INT32', 'INT32', 'STRING', 'STRING', 'BOOLEAN', 'BOOLEAN', 'BOOLEAN', 'DOUBLE', 'DOUBLE', 'STRING'] as const
-    parquetWriteFile({ filename: parquet, columnData: Object.entries(columns).map(([name, data], i) => ({ name, data, type: types[i] })) })
+    const types = [
+      'STRING',
+      'INT32',
+      'INT32',
+      'STRING',
+      'STRING',
+      'BOOLEAN',
+      'BOOLEAN',
+      'BOOLEAN',
+      'DOUBLE',
+      'DOUBLE',
+      'STRING',
+    ] as const
+    parquetWriteFile({
+      filename: parquet,
+      columnData: Object.entries(columns).map(([name, data], i) => ({ name, data, type: types[i] })),
+    })
     const sellers = join(dir, 'sellers.csv')
     const s = catalog.sellers
-    writeFileSync(sellers, toCsv(['seller_id', 'join_round', 'size_tier', 'archetype'], s.id.map((id, i) => ({ seller_id: id, join_round: s.joinRound[i], size_tier: SIZE_TIERS[s.sizeTier[i]], archetype: ARCHETYPES[s.archetype[i]] }))))
+    writeFileSync(
+      sellers,
+      toCsv(
+        ['seller_id', 'join_round', 'size_tier', 'archetype'],
+        s.id.map((id, i) => ({
+          seller_id: id,
+          join_round: s.joinRound[i],
+          size_tier: SIZE_TIERS[s.sizeTier[i]],
+          archetype: ARCHETYPES[s.archetype[i]],
+        })),
+      ),
+    )
 
     const mb = (f: string) => (statSync(f).size / 2 ** 20).toFixed(1)
-    process.stdout.write(`log: ${rows} rows, ${sessions} sessions, ${ROUNDS} rounds, ${s.count} sellers, ${catalog.products.count} products (default scenario's catalog)\n`)
-    process.stdout.write(`log writer: ${writerSeconds.toFixed(2)} s for ${rows} rows (gzip'd CSV ${mb(gz)} MB; plain CSV ${mb(csv)} MB; Parquet ${mb(parquet)} MB)\n\n`)
+    process.stdout.write(
+      `log: ${rows} rows, ${sessions} sessions, ${ROUNDS} rounds, ${s.count} sellers, ${catalog.products.count} ` +
+        `products (default scenario's catalog)\n`,
+    )
+    process.stdout.write(
+      `log writer: ${writerSeconds.toFixed(2)} s for ${rows} rows (gzip'd CSV ${mb(gz)} MB; plain CSV ${mb(csv)} ` +
+        `MB; Parquet ${mb(parquet)} MB)\n\n`,
+    )
     process.stdout.write(`${'bench metrics on'.padEnd(20)}${'wall s'.padStart(8)}${'peak RSS MB'.padStart(13)}\n`)
-    for (const [label, file] of [['csv.gz', gz], ['csv', csv], ['parquet', parquet]]) {
+    for (const [label, file] of [
+      ['csv.gz', gz],
+      ['csv', csv],
+      ['parquet', parquet],
+    ]) {
       const r = measure(['--log', file, '--sellers', sellers, '--out', join(dir, `out-${label}`)])
       if (!r.ok) throw new Error(`bench metrics failed on ${file}:\n${r.stderr}`)
-      process.stdout.write(`${label.padEnd(20)}${r.seconds.toFixed(1).padStart(8)}${r.peakMb.toFixed(0).padStart(13)}\n`)
+      process.stdout.write(
+        `${label.padEnd(20)}${r.seconds.toFixed(1).padStart(8)}${r.peakMb.toFixed(0).padStart(13)}\n`,
+      )
     }
-    process.stdout.write('\nGoals: < 10 s and < 300 MB for 1,000,000 rows. Wall time includes starting node and tsx (~1 s).\n')
+    process.stdout.write(
+      '\nGoals: < 10 s and < 300 MB for 1,000,000 rows. Wall time includes starting node and tsx (~1 s).\n',
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -1,9 +1,17 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
-import { Writable, type Readable } from 'node:stream'
+import { type Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import { parse } from 'csv-parse'
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type ColumnData } from 'hyparquet'
+import {
+  type AsyncBuffer,
+  asyncBufferFromFile,
+  type ColumnData,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+} from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { InputError } from '../../datasets/errors.ts'
 import { LOG_COLUMN_NAMES } from './format.ts'
@@ -89,7 +97,10 @@ class CsvSource implements LogSource {
     const stages: (Readable | Writable)[] = [createReadStream(this.file, { highWaterMark: 1 << 20 })]
     if (this.format === 'csv.gz') stages.push(createGunzip())
     try {
-      await pipeline([...stages, parse({ relax_column_count: true, bom: true }), sink] as unknown as [Readable, Writable])
+      await pipeline([...stages, parse({ relax_column_count: true, bom: true }), sink] as unknown as [
+        Readable,
+        Writable,
+      ])
     } catch (err) {
       if (err instanceof InputError) throw err
       const e = err as Error & { code?: string }
@@ -109,12 +120,15 @@ class ParquetSource implements LogSource {
   constructor(readonly file: string) {}
 
   where(): string {
-    return `${this.file} row group ${this.group}, row ${this.rowInGroup + 1} (row ${this.groupStart + this.rowInGroup + 1} of the file)`
+    return (
+      `${this.file} row group ${this.group}, row ${this.rowInGroup + 1} ` +
+      `(row ${this.groupStart + this.rowInGroup + 1} of the file)`
+    )
   }
 
   async read(visitor: RowVisitor): Promise<void> {
-    let buffer
-    let metadata
+    let buffer: AsyncBuffer
+    let metadata: FileMetaData
     try {
       buffer = await asyncBufferFromFile(this.file)
       metadata = await parquetMetadataAsync(buffer)
@@ -123,7 +137,8 @@ class ParquetSource implements LogSource {
     }
     const all = parquetSchema(metadata).children.map((c) => c.element.name)
     visitor.header(all)
-    // Only the log's own columns are decoded (the others' cells stay undefined): a warehouse export often carries many more.
+    // Only the log's own columns are decoded (the others' cells stay undefined): a warehouse export often carries many
+    // more.
     const columns = all.filter((c) => LOG_COLUMN_NAMES.includes(c))
     const position = columns.map((c) => all.indexOf(c))
     let start = 0
@@ -136,7 +151,15 @@ class ParquetSource implements LogSource {
       // bounded by the largest row group, not the file.
       const chunks: ColumnData[][] = columns.map(() => [])
       try {
-        await parquetRead({ file: buffer, metadata, columns, rowStart: start, rowEnd: end, compressors, onChunk: (c) => chunks[columns.indexOf(c.columnName)].push(c) })
+        await parquetRead({
+          file: buffer,
+          metadata,
+          columns,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          onChunk: (c) => chunks[columns.indexOf(c.columnName)].push(c),
+        })
       } catch (err) {
         throw new InputError(`${this.file} row group ${g}: cannot decode: ${(err as Error).message}`)
       }

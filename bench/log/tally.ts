@@ -1,10 +1,10 @@
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
 import { InputError } from '../../datasets/errors.ts'
-import { ImpressionRowSchema, REQUIRED_LOG_COLUMNS, type ImpressionRow, type PositionWeights } from './format.ts'
+import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
+import { type ImpressionRow, ImpressionRowSchema, type PositionWeights, REQUIRED_LOG_COLUMNS } from './format.ts'
 import type { ProductInfo, SellerInfo } from './inputs.ts'
 import type { RowVisitor } from './read.ts'
-import { COUNTS, naturalKey, type LogTotals, type RoundTotals } from './totals.ts'
-import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
+import { COUNTS, type LogTotals, naturalKey, type RoundTotals } from './totals.ts'
 
 /** ndcg_at_10's depth and its discount 1/log2(r+1) (fixed: --position-bias changes exposure only). */
 const NDCG_DEPTH = 10
@@ -12,7 +12,8 @@ const NDCG_DISCOUNT = examinationWeights(NDCG_DEPTH)
 /** How far back a reappearing session_id is caught (bounded, so memory does not grow with the log). */
 export const RECENT_SESSIONS = 4096
 
-const ONE_EMPTY_ROW = 'a session that showed nothing has exactly one row, with a blank position; this session has other rows'
+const ONE_EMPTY_ROW =
+  'a session that showed nothing has exactly one row, with a blank position; this session has other rows'
 
 /**
  * One streaming pass over an impression log. It keeps per-seller, per-product and per-round
@@ -32,7 +33,14 @@ export class LogTally implements RowVisitor {
   private readonly sellerIndex = new Map<string, number>()
   private readonly sellerIds: string[] = []
   private readonly sellersClosed: boolean
-  private readonly s = { exposure: [] as number[], impressions: [] as number[], clicks: [] as number[], orders: [] as number[], revenue: [] as number[], adSpend: [] as number[] }
+  private readonly s = {
+    exposure: [] as number[],
+    impressions: [] as number[],
+    clicks: [] as number[],
+    orders: [] as number[],
+    revenue: [] as number[],
+    adSpend: [] as number[],
+  }
   private readonly roundSellerExposure: number[] = []
   private readonly roundAdSpend: number[] = []
   private readonly sellerSeenRound: number[] = []
@@ -56,7 +64,9 @@ export class LogTally implements RowVisitor {
   private sessionId: string | null = null
   private sessionShown = 0
   private sessionEmpty = false
-  /** positionSession[r] = the session number that last showed position r: duplicate positions without a Set per session. */
+  /**
+   * positionSession[r] = the session number that last showed position r: duplicate positions without a Set per session.
+   */
   private positionSession = new Int32Array(64).fill(-1)
   private readonly gains: number[] = []
   private dcg = 0
@@ -65,7 +75,18 @@ export class LogTally implements RowVisitor {
   private readonly recentRing: (string | undefined)[] = new Array(RECENT_SESSIONS)
   private recentAt = 0
 
-  private readonly totals = { rows: 0, sessions: 0, shownSessions: 0, ndcgSum: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, adRevenue: 0, orders: 0, gmv: 0 }
+  private readonly totals = {
+    rows: 0,
+    sessions: 0,
+    shownSessions: 0,
+    ndcgSum: 0,
+    impressions: 0,
+    sponsoredImpressions: 0,
+    sponsoredClicks: 0,
+    adRevenue: 0,
+    orders: 0,
+    gmv: 0,
+  }
   private readonly rounds: RoundTotals[] = []
 
   constructor(
@@ -76,7 +97,12 @@ export class LogTally implements RowVisitor {
   ) {
     for (const id of sellers?.id ?? []) this.addSeller(id)
     this.sellersClosed = sellers !== null
-    for (let i = 0; i < (products?.id.length ?? 0); i++) this.addProduct(products!.id[i], this.sellerOf(products!.seller[i], 'seller_id'), products!.category ? this.categoryOf(products!.category[i]) : -1)
+    for (let i = 0; i < (products?.id.length ?? 0); i++)
+      this.addProduct(
+        products!.id[i],
+        this.sellerOf(products!.seller[i], 'seller_id'),
+        products!.category ? this.categoryOf(products!.category[i]) : -1,
+      )
     this.productsClosed = products !== null
     // Ties go to the product earlier in catalog order, as in the engine: the --products order, else
     // natural id order (p2 before p10), which is the order of a generated catalog's ids.
@@ -87,7 +113,11 @@ export class LogTally implements RowVisitor {
 
   header(columns: readonly string[]): void {
     const missing = REQUIRED_LOG_COLUMNS.filter((c) => !columns.includes(c))
-    if (missing.length) throw new InputError(`${this.where()}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ${columns.join(', ')})`)
+    if (missing.length)
+      throw new InputError(
+        `${this.where()}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (columns found: ` +
+          `${columns.join(', ')})`,
+      )
     for (const c of Object.keys(ImpressionRowSchema.shape)) this.col[c] = columns.indexOf(c)
     this.hasRelevance = columns.includes('relevance')
     this.categoryFromLog = columns.includes('category')
@@ -96,9 +126,19 @@ export class LogTally implements RowVisitor {
   row(cells: readonly unknown[]): void {
     const c = this.col
     const parsed = ImpressionRowSchema.safeParse({
-      session_id: cells[c.session_id], round: cells[c.round], position: cells[c.position], product_id: cells[c.product_id], seller_id: cells[c.seller_id],
-      sponsored: cells[c.sponsored], clicked: cells[c.clicked], purchased: cells[c.purchased], price: cells[c.price], cpc: cells[c.cpc],
-      category: cells[c.category], query_id: cells[c.query_id], relevance: cells[c.relevance],
+      session_id: cells[c.session_id],
+      round: cells[c.round],
+      position: cells[c.position],
+      product_id: cells[c.product_id],
+      seller_id: cells[c.seller_id],
+      sponsored: cells[c.sponsored],
+      clicked: cells[c.clicked],
+      purchased: cells[c.purchased],
+      price: cells[c.price],
+      cpc: cells[c.cpc],
+      category: cells[c.category],
+      query_id: cells[c.query_id],
+      relevance: cells[c.relevance],
     })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -114,11 +154,18 @@ export class LogTally implements RowVisitor {
     if (r.session_id !== this.sessionId || r.round !== this.round) {
       if (this.sessionId !== null) this.endSession()
       if (r.round !== this.round) {
-        if (r.round < this.round) throw this.fail('round', r.round, `rows must be in round order, but round ${this.round} came before`)
+        if (r.round < this.round)
+          throw this.fail('round', r.round, `rows must be in round order, but round ${this.round} came before`)
         if (this.current) this.endRound()
         this.startRound(r.round)
       }
-      if (this.recent.has(r.session_id)) throw this.fail('session_id', r.session_id, 'this session had rows earlier in the round, before other sessions: the rows of one session must be consecutive (sort by round, session_id)')
+      if (this.recent.has(r.session_id))
+        throw this.fail(
+          'session_id',
+          r.session_id,
+          'this session had rows earlier in the round, before other sessions: the rows of one session must be ' +
+            'consecutive (sort by round, session_id)',
+        )
       this.sessionId = r.session_id
     }
 
@@ -129,7 +176,8 @@ export class LogTally implements RowVisitor {
     }
     if (this.sessionEmpty) throw this.fail('position', r.position, ONE_EMPTY_ROW)
     if (r.position >= this.positionSession.length) this.growPositions(r.position)
-    if (this.positionSession[r.position] === this.totals.sessions) throw this.fail('position', r.position, `position ${r.position} appears twice in session "${r.session_id}"`)
+    if (this.positionSession[r.position] === this.totals.sessions)
+      throw this.fail('position', r.position, `position ${r.position} appears twice in session "${r.session_id}"`)
     this.positionSession[r.position] = this.totals.sessions
     this.sessionShown++
 
@@ -164,7 +212,12 @@ export class LogTally implements RowVisitor {
       if (round.revenueByArchetype) round.revenueByArchetype[this.sellers!.archetype![s]] += r.price!
     }
     if (this.hasRelevance) {
-      if (r.relevance === undefined) throw this.fail('relevance', undefined, 'blank, but when the column is present every impression row needs a judgement')
+      if (r.relevance === undefined)
+        throw this.fail(
+          'relevance',
+          undefined,
+          'blank, but when the column is present every impression row needs a judgement',
+        )
       this.gains.push(r.relevance)
       if (r.position <= NDCG_DEPTH) this.dcg += NDCG_DISCOUNT[r.position - 1] * r.relevance
     }
@@ -180,7 +233,15 @@ export class LogTally implements RowVisitor {
       ...this.totals,
       rows: this.rowCount,
       rounds: this.rounds,
-      sellers: { id: this.sellerIds, exposure: f64(this.s.exposure), impressions: f64(this.s.impressions), clicks: f64(this.s.clicks), orders: f64(this.s.orders), revenue: f64(this.s.revenue), adSpend: f64(this.s.adSpend) },
+      sellers: {
+        id: this.sellerIds,
+        exposure: f64(this.s.exposure),
+        impressions: f64(this.s.impressions),
+        clicks: f64(this.s.clicks),
+        orders: f64(this.s.orders),
+        revenue: f64(this.s.revenue),
+        adSpend: f64(this.s.adSpend),
+      },
       products: this.productIds.length,
       categories: this.categoryIndex.size,
       hasCategory: !this.shownWithoutCategory,
@@ -189,7 +250,10 @@ export class LogTally implements RowVisitor {
   }
 
   private fail(column: string, value: unknown, message: string): InputError {
-    return new InputError(`${this.where()}, column ${column}${value === undefined || value === '' ? '' : ` (value "${String(value)}")`}: ${message}`)
+    return new InputError(
+      `${this.where()}, column ${column}${value === undefined || value === '' ? '' : ` (value "${String(value)}")`}: ` +
+        `${message}`,
+    )
   }
 
   private addSeller(id: string): number {
@@ -212,7 +276,10 @@ export class LogTally implements RowVisitor {
 
   private categoryOf(name: string): number {
     let c = this.categoryIndex.get(name)
-    if (c === undefined) this.categoryIndex.set(name, (c = this.categoryIndex.size))
+    if (c === undefined) {
+      c = this.categoryIndex.size
+      this.categoryIndex.set(name, c)
+    }
     return c
   }
 
@@ -230,7 +297,12 @@ export class LogTally implements RowVisitor {
   /** The product's index; its seller and category must agree with what earlier rows or --products said. */
   private productOf(id: string, sellerId: string, category: string | undefined): number {
     if (category === undefined && this.categoryFromLog && !this.products?.category)
-      throw this.fail('category', undefined, "blank, but when the column is present (and --products gives no category) every impression row needs the product's category")
+      throw this.fail(
+        'category',
+        undefined,
+        'blank, but when the column is present (and --products gives no category) every impression row needs the ' +
+          "product's category",
+      )
     let p = this.productIndex.get(id)
     if (p === undefined) {
       if (this.productsClosed) throw this.fail('product_id', id, `product "${id}" is not in ${this.products!.file}`)
@@ -238,12 +310,22 @@ export class LogTally implements RowVisitor {
     }
     const source = this.productsClosed ? this.products!.file : 'an earlier row'
     // A known product's seller is checked by comparing ids: no second lookup per row.
-    if (this.sellerIds[this.productSeller[p]] !== sellerId) throw this.fail('seller_id', sellerId, `product "${id}" belongs to seller "${this.sellerIds[this.productSeller[p]]}" (${source})`)
+    if (this.sellerIds[this.productSeller[p]] !== sellerId)
+      throw this.fail(
+        'seller_id',
+        sellerId,
+        `product "${id}" belongs to seller "${this.sellerIds[this.productSeller[p]]}" (${source})`,
+      )
     const known = this.productCategory[p]
     if (category !== undefined) {
       const given = this.categoryIndex.get(category)
       if (known < 0) this.productCategory[p] = this.categoryOf(category)
-      else if (given !== known) throw this.fail('category', category, `product "${id}" is in category "${[...this.categoryIndex.keys()][known]}" (${source})`)
+      else if (given !== known)
+        throw this.fail(
+          'category',
+          category,
+          `product "${id}" is in category "${[...this.categoryIndex.keys()][known]}" (${source})`,
+        )
     } else if (known < 0) this.shownWithoutCategory = true
     return p
   }
@@ -265,9 +347,17 @@ export class LogTally implements RowVisitor {
     this.recent.clear()
     this.recentRing.fill(undefined)
     this.current = {
-      round, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0, adRevenue: 0, orders: 0, gmv: 0,
-      exposedSellers: new Int32Array(0), sellerExposure: new Float64Array(0),
-      revenueByArchetype: this.sellers?.archetype ? new Float64Array(3) : null, topProducts: new Map(),
+      round,
+      impressions: 0,
+      sponsoredImpressions: 0,
+      sponsoredClicks: 0,
+      adRevenue: 0,
+      orders: 0,
+      gmv: 0,
+      exposedSellers: new Int32Array(0),
+      sellerExposure: new Float64Array(0),
+      revenueByArchetype: this.sellers?.archetype ? new Float64Array(3) : null,
+      topProducts: new Map(),
     }
   }
 
@@ -311,7 +401,9 @@ export class LogTally implements RowVisitor {
     this.touchedProducts = []
   }
 
-  /** Each category's top products by this round's exposure (as a set); ties go to the earlier product in catalog order. */
+  /**
+   * Each category's top products by this round's exposure (as a set); ties go to the earlier product in catalog order.
+   */
   private topProducts(): Map<number, Int32Array> {
     const byCategory = new Map<number, number[]>()
     for (const p of this.touchedProducts) {

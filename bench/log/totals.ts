@@ -33,7 +33,10 @@ export interface RoundTotals extends Counts {
   topProducts: Map<number, Int32Array>
 }
 
-/** The log's seller totals: the simulation's columns a log defines, plus ids. Here revenue is Σ retail price (the log's price), not declared price. */
+/**
+ * The log's seller totals: the simulation's columns a log defines, plus ids. Here revenue is Σ retail price (the log's
+ * price), not declared price.
+ */
 export type SellerTotals = Omit<RunSellerTotals, 'fees' | 'profit'> & { id: string[] }
 
 export interface LogTotals extends Counts {
@@ -51,4 +54,3 @@ export interface LogTotals extends Counts {
   hasCategory: boolean
   hasRelevance: boolean
 }
-

@@ -5,7 +5,10 @@ import type { Catalog } from '../../datasets/catalog.ts'
 import type { SessionOutcome as EngineOutcome } from '../market/types.ts'
 
 /** What the writer reads of one session: the slots shown and what happened (the engine's outcome). */
-export type SessionOutcome = Pick<EngineOutcome, 'round' | 'session' | 'category' | 'count' | 'products' | 'cpc' | 'clicked' | 'purchasedSlot' | 'retailPrice'>
+export type SessionOutcome = Pick<
+  EngineOutcome,
+  'round' | 'session' | 'category' | 'count' | 'products' | 'cpc' | 'clicked' | 'purchasedSlot' | 'retailPrice'
+>
 
 /** The catalog columns the writer turns indices into ids with (they do not change during a run). */
 export interface LogCatalog {
@@ -15,7 +18,20 @@ export interface LogCatalog {
 }
 
 /** The columns the simulator writes, in this order (see LOG_COLUMNS in format.ts for their meaning). */
-export const WRITTEN_COLUMNS = ['session_id', 'round', 'position', 'product_id', 'seller_id', 'sponsored', 'clicked', 'purchased', 'price', 'cpc', 'category', 'query_id'] as const
+export const WRITTEN_COLUMNS = [
+  'session_id',
+  'round',
+  'position',
+  'product_id',
+  'seller_id',
+  'sponsored',
+  'clicked',
+  'purchased',
+  'price',
+  'cpc',
+  'category',
+  'query_id',
+] as const
 
 /** Bytes buffered before a chunk is compressed and written: large writes, few gzip members. */
 const CHUNK_BYTES = 4 << 20
@@ -58,7 +74,13 @@ export class ImpressionLogWriter {
     catalog: LogCatalog,
   ) {
     const cell = (text: string) => Buffer.from(stringify([[text]], { record_delimiter: '' }))
-    this.productCells = Array.from({ length: catalog.products.seller.length }, (_, p) => Buffer.concat([cell(catalog.products.id.at(p)!), Buffer.of(COMMA), cell(catalog.sellers.id[catalog.products.seller[p]])]))
+    this.productCells = Array.from({ length: catalog.products.seller.length }, (_, p) =>
+      Buffer.concat([
+        cell(catalog.products.id.at(p)!),
+        Buffer.of(COMMA),
+        cell(catalog.sellers.id[catalog.products.seller[p]]),
+      ]),
+    )
     this.productCategory = Int32Array.from(catalog.products.category)
     this.categoryCells = catalog.categories.name.map(cell)
     const longest = (cells: Buffer[]) => cells.reduce((m, c) => Math.max(m, c.length), 0)

@@ -31,7 +31,14 @@ export function locateInFile(err: unknown, file: string | undefined): string {
 }
 
 /** The plugin's exception as a PluginError naming the plugin, seed, round, hook and its line. */
-export function pluginFailure(err: unknown, plugin: string, file: string | undefined, seed: number, round: number | null, hook: PluginHook): PluginError {
+export function pluginFailure(
+  err: unknown,
+  plugin: string,
+  file: string | undefined,
+  seed: number,
+  round: number | null,
+  hook: PluginHook,
+): PluginError {
   if (err instanceof PluginError) return err
   const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err)
   return new PluginError(plugin, seed, round, hook, locateInFile(err, file), message, { cause: err })

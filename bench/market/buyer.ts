@@ -42,7 +42,11 @@ export class BuyerModel {
       const p = slots.products[r]
       const ref = products.refPrice[p]
       const ratingQ = (averageRating(products.reviews[p], products.ratingSum[p]) - 1) / 4
-      let z = bp.clickBase + bp.clickRelevance * slotRelevance[r] + bp.clickRating * (ratingQ - 0.5) - bp.clickPrice * Math.log((products.price[p] * markup) / ref)
+      let z =
+        bp.clickBase +
+        bp.clickRelevance * slotRelevance[r] +
+        bp.clickRating * (ratingQ - 0.5) -
+        bp.clickPrice * Math.log((products.price[p] * markup) / ref)
       if (feed) z += bp.clickContent * (sellers.contentSkill[products.seller[p]] - 0.5)
       if (rng() >= 1 / (1 + Math.exp(-z))) continue
       ledger.click(p, slots.cpc[r])
@@ -69,7 +73,11 @@ export class BuyerModel {
       const value = ref * bp.valueScale * perceived * (0.5 + 0.5 * slotRelevance[r])
       const seller = products.seller[p]
       const days = this.rules.deliveryDays(sellers.deliveryDays[seller], sellers.origin[seller] === 1)
-      const net = value - priceWeight * products.price[p] * markup - deliveryCost * ref * days + bp.choiceNoise * ref * gumbel(rng)
+      const net =
+        value -
+        priceWeight * products.price[p] * markup -
+        deliveryCost * ref * days +
+        bp.choiceNoise * ref * gumbel(rng)
       if (net > bestNet) {
         bestNet = net
         bestSlot = r

@@ -41,7 +41,8 @@ export class CandidateIndex {
 
   /** The product's candidate index in this session, or -1. */
   indexOf(product: number): number {
-    for (let h = Math.imul(product, 0x9e3779b1) >>> this.shift; this.stamp[h] === this.current; h = (h + 1) & this.mask) if (this.product[h] === product) return this.index[h]
+    for (let h = Math.imul(product, 0x9e3779b1) >>> this.shift; this.stamp[h] === this.current; h = (h + 1) & this.mask)
+      if (this.product[h] === product) return this.index[h]
     return -1
   }
 }

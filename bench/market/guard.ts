@@ -27,8 +27,32 @@ const HOLDERS: [name: string, holder: object][] = [
   ['Number.prototype', Number.prototype],
   ['performance', Object.getPrototypeOf(performance) as object],
 ]
-/** Bindings on globalThis worth watching: the built-ins the engine names (the rest of globalThis is the plugin's business). */
-const GLOBAL_NAMES = new Set(['Math', 'Object', 'Number', 'Array', 'JSON', 'Reflect', 'Map', 'Set', 'WeakMap', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint8Array', 'performance', 'process', 'isFinite', 'isNaN', 'Infinity', 'NaN', 'Error'])
+/**
+ * Bindings on globalThis worth watching: the built-ins the engine names (the rest of globalThis is the plugin's
+ * business).
+ */
+const GLOBAL_NAMES = new Set([
+  'Math',
+  'Object',
+  'Number',
+  'Array',
+  'JSON',
+  'Reflect',
+  'Map',
+  'Set',
+  'WeakMap',
+  'Float64Array',
+  'Float32Array',
+  'Int32Array',
+  'Uint8Array',
+  'performance',
+  'process',
+  'isFinite',
+  'isNaN',
+  'Infinity',
+  'NaN',
+  'Error',
+])
 
 export type GlobalsSnapshot = { name: string; holder: object; key: string | symbol; value: unknown }[]
 
@@ -37,7 +61,12 @@ export function snapshotGlobals(): GlobalsSnapshot {
   for (const [name, holder] of HOLDERS) {
     for (const key of ownKeys(holder)) {
       if (holder === globalThis && !GLOBAL_NAMES.has(String(key))) continue
-      entries.push({ name: `${name === 'globalThis' ? '' : `${name}.`}${String(key)}`, holder, key, value: current(holder, key) })
+      entries.push({
+        name: `${name === 'globalThis' ? '' : `${name}.`}${String(key)}`,
+        holder,
+        key,
+        value: current(holder, key),
+      })
     }
   }
   return entries

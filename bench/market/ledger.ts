@@ -1,11 +1,22 @@
 import type { PlatformRules } from '../../algorithms/kit/contract.ts'
 import type { Slots } from '../../algorithms/kit/slots.ts'
-import { DEPARTMENTS, type Catalog } from '../../datasets/catalog.ts'
+import { type Catalog, DEPARTMENTS } from '../../datasets/catalog.ts'
 import { normal, type Rng } from '../../datasets/rng.ts'
 import type { RoundTotals, SessionOutcome } from './types.ts'
 
 export function emptyTotals(): RoundTotals {
-  return { sessions: 0, rankedSessions: 0, orders: 0, gmv: 0, commission: 0, fulfilmentFees: 0, adRevenue: 0, impressions: 0, sponsoredImpressions: 0, sponsoredClicks: 0 }
+  return {
+    sessions: 0,
+    rankedSessions: 0,
+    orders: 0,
+    gmv: 0,
+    commission: 0,
+    fulfilmentFees: 0,
+    adRevenue: 0,
+    impressions: 0,
+    sponsoredImpressions: 0,
+    sponsoredClicks: 0,
+  }
 }
 
 /**
@@ -18,7 +29,10 @@ export class Ledger {
   readonly clicks: Int32Array
   readonly orders: Int32Array
   readonly exposure: Float64Array
-  /** Per seller: declared price × units, referral + fulfilment fees, ad spend, margin (declared − fees − unit cost), margin of ad-driven orders. */
+  /**
+   * Per seller: declared price × units, referral + fulfilment fees, ad spend,
+   * margin (declared − fees − unit cost), margin of ad-driven orders.
+   */
   readonly sellerRevenue: Float64Array
   readonly sellerFees: Float64Array
   readonly sellerAdSpend: Float64Array
@@ -47,7 +61,18 @@ export class Ledger {
   }
 
   startRound(): void {
-    for (const column of [this.impressions, this.clicks, this.orders, this.exposure, this.sellerRevenue, this.sellerFees, this.sellerAdSpend, this.sellerMargin, this.sellerAdMargin]) column.fill(0)
+    for (const column of [
+      this.impressions,
+      this.clicks,
+      this.orders,
+      this.exposure,
+      this.sellerRevenue,
+      this.sellerFees,
+      this.sellerAdSpend,
+      this.sellerMargin,
+      this.sellerAdMargin,
+    ])
+      column.fill(0)
     Object.assign(this.totals, emptyTotals())
   }
 
@@ -74,7 +99,10 @@ export class Ledger {
     this.totals.sponsoredClicks++
   }
 
-  /** An order of product p: retail price, referral and fulfilment fees, the seller's margin; maybe a review. Fills the outcome's order fields. */
+  /**
+   * An order of product p: retail price, referral and fulfilment fees, the seller's margin; maybe a review. Fills the
+   * outcome's order fields.
+   */
   order(p: number, viaAd: boolean, outcome: SessionOutcome): void {
     const { products, sellers, categories } = this.m
     const rules = this.rules
@@ -101,11 +129,16 @@ export class Ledger {
     // Reviews centre on true quality: stars = round(1 + 4 quality + 0.7 N(0,1)), clipped to 1–5.
     if (this.rng() < this.reviewRate) {
       products.reviews[p]++
-      products.ratingSum[p] += Math.min(5, Math.max(1, Math.round(1 + 4 * products.quality[p] + 0.7 * normal(this.rng))))
+      products.ratingSum[p] += Math.min(
+        5,
+        Math.max(1, Math.round(1 + 4 * products.quality[p] + 0.7 * normal(this.rng))),
+      )
     }
   }
 
-  /** Adds the round's tallies to the market's cumulative columns and the run's totals; sales velocity decays and grows. */
+  /**
+   * Adds the round's tallies to the market's cumulative columns and the run's totals; sales velocity decays and grows.
+   */
   closeRound(velocityDecay: number): void {
     const { products } = this.m
     for (let i = 0; i < products.count; i++) {
@@ -115,6 +148,7 @@ export class Ledger {
       products.sales[i] += this.orders[i]
       products.salesVelocity[i] = velocityDecay * products.salesVelocity[i] + this.orders[i]
     }
-    for (const key of Object.keys(this.runTotals) as (keyof typeof this.runTotals)[]) this.runTotals[key] += this.totals[key]
+    for (const key of Object.keys(this.runTotals) as (keyof typeof this.runTotals)[])
+      this.runTotals[key] += this.totals[key]
   }
 }

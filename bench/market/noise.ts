@@ -1,8 +1,14 @@
 import { makeRng, normal } from '../../datasets/rng.ts'
 
-/** Share of the estimator's error variance that belongs to the item (the same for every query) rather than to the query–item pair (assumption). */
+/**
+ * Share of the estimator's error variance that belongs to the item (the same for every query) rather than to the
+ * query–item pair (assumption).
+ */
 export const ITEM_ERROR_SHARE = 0.5
-/** Precomputed standard normals the query–item errors are looked up in (2^14: enough that collisions do not matter). */
+/**
+ * Precomputed standard normals the query–item errors are looked up in
+ * (2^14: enough that collisions do not matter).
+ */
 const TABLE_BITS = 14
 
 /**
@@ -29,12 +35,21 @@ export class RelevanceEstimator {
     const pairs = makeRng(seed, 'relevance-noise:pairs')
     const itemScale = sigma * Math.sqrt(ITEM_ERROR_SHARE)
     const pairScale = sigma * Math.sqrt(1 - ITEM_ERROR_SHARE)
-    this.itemError = sigma > 0 ? Float32Array.from({ length: products }, () => itemScale * normal(items)) : new Float32Array(0)
-    this.table = sigma > 0 ? Float64Array.from({ length: 1 << TABLE_BITS }, () => pairScale * normal(pairs)) : new Float64Array(0)
+    this.itemError =
+      sigma > 0 ? Float32Array.from({ length: products }, () => itemScale * normal(items)) : new Float32Array(0)
+    this.table =
+      sigma > 0 ? Float64Array.from({ length: 1 << TABLE_BITS }, () => pairScale * normal(pairs)) : new Float64Array(0)
   }
 
   /** Writes the estimate of truth[0..n) for candidates[0..n) of the query (buyer, category) into out. */
-  estimate(truth: Float64Array, candidates: Int32Array, n: number, buyer: number, category: number, out: Float64Array): void {
+  estimate(
+    truth: Float64Array,
+    candidates: Int32Array,
+    n: number,
+    buyer: number,
+    category: number,
+    out: Float64Array,
+  ): void {
     if (this.sigma === 0) {
       out.set(truth.subarray(0, n))
       return
@@ -48,6 +63,7 @@ export class RelevanceEstimator {
       h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
       h ^= h >>> 16
       const e = truth[i] + this.itemError[p] + this.table[h & this.mask]
+      // biome-ignore lint/complexity/useMathMinMax: hot path kept bit-identical (Math.max(0, -0) would give +0)
       out[i] = e < 0 ? 0 : e > 1 ? 1 : e
     }
   }

@@ -1,7 +1,7 @@
-import { BUYER_FAVOURITES, TOPIC_DIMS, type Catalog } from '../../datasets/catalog.ts'
+import { BUYER_FAVOURITES, type Catalog, TOPIC_DIMS } from '../../datasets/catalog.ts'
 import { CandidateIndex } from './candidate-index.ts'
-import { kthLargest } from './select.ts'
 import { buyerSegments, segmentQueries } from './segments.ts'
+import { kthLargest } from './select.ts'
 
 // collect() unrolls the dot product for 8 topic dimensions.
 if (TOPIC_DIMS !== 8) throw new Error('bench/market/retrieval.ts assumes TOPIC_DIMS = 8')
@@ -66,7 +66,8 @@ export class Retrieval {
     this.listedCount = new Int32Array(m.categories.count).fill(-1)
     this.listedHash = new Int32Array(m.categories.count)
     let largest = 0
-    for (let c = 0; c < m.categories.count; c++) largest = Math.max(largest, m.categories.start[c + 1] - m.categories.start[c])
+    for (let c = 0; c < m.categories.count; c++)
+      largest = Math.max(largest, m.categories.start[c + 1] - m.categories.start[c])
     const segmented = largest > R ? p.segments : 0
     this.segmentLists = new Array(m.categories.count * p.segments).fill(null)
     this.segmentOrders = new Array(m.categories.count * p.segments).fill(null)
@@ -151,9 +152,24 @@ export class Retrieval {
    * Appends `take` products of list[from .. from+size), starting `skip` in and wrapping, with their
    * relevance; their topic vectors from listTopics (in list order) when given, else the catalog's.
    */
-  private collect(list: Int32Array, from: number, size: number, skip: number, take: number, n: number, listTopics: Float32Array | null): number {
+  private collect(
+    list: Int32Array,
+    from: number,
+    size: number,
+    skip: number,
+    take: number,
+    n: number,
+    listTopics: Float32Array | null,
+  ): number {
     const q = this.query
-    const q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
+    const q0 = q[0],
+      q1 = q[1],
+      q2 = q[2],
+      q3 = q[3],
+      q4 = q[4],
+      q5 = q[5],
+      q6 = q[6],
+      q7 = q[7]
     const inList = listTopics !== null
     const topic = listTopics ?? this.m.products.topic
     const { candidates, relevance, candidateIndex } = this
@@ -162,8 +178,17 @@ export class Retrieval {
       if (j >= size) j -= size
       const p = list[from + j]
       const o = (inList ? j : p) * 8 // TOPIC_DIMS, unrolled
-      const dot = topic[o] * q0 + topic[o + 1] * q1 + topic[o + 2] * q2 + topic[o + 3] * q3 + topic[o + 4] * q4 + topic[o + 5] * q5 + topic[o + 6] * q6 + topic[o + 7] * q7
+      const dot =
+        topic[o] * q0 +
+        topic[o + 1] * q1 +
+        topic[o + 2] * q2 +
+        topic[o + 3] * q3 +
+        topic[o + 4] * q4 +
+        topic[o + 5] * q5 +
+        topic[o + 6] * q6 +
+        topic[o + 7] * q7
       candidates[n] = p
+      // biome-ignore lint/complexity/useMathMinMax: a NaN dot gives 0 here, NaN with Math.max
       relevance[n] = dot > 0 ? dot : 0
       candidateIndex.add(p, n)
       n++
@@ -185,25 +210,33 @@ export class Retrieval {
       return
     }
     for (let s = 0; s < S; s++) {
-      const list = (this.segmentLists[c * S + s] ??= new Int32Array(R))
-      const order = (this.segmentOrders[c * S + s] ??= this.bestOrder(c, s, 2 * R))
+      const k = c * S + s
+      const list = this.segmentLists[k] ?? new Int32Array(R)
+      this.segmentLists[k] = list
+      const order = this.segmentOrders[k] ?? this.bestOrder(c, s, 2 * R)
+      this.segmentOrders[k] = order
       if (!this.firstListed(c, order, list)) this.rescore(c, s, from, to - from, list)
-      const topics = (this.segmentTopics[c * S + s] ??= new Float32Array(R * TOPIC_DIMS))
+      const topics = this.segmentTopics[k] ?? new Float32Array(R * TOPIC_DIMS)
+      this.segmentTopics[k] = topics
       const topic = this.m.products.topic
-      for (let n = 0; n < R; n++) for (let d = 0; d < TOPIC_DIMS; d++) topics[n * TOPIC_DIMS + d] = topic[list[n] * TOPIC_DIMS + d]
+      for (let n = 0; n < R; n++)
+        for (let d = 0; d < TOPIC_DIMS; d++) topics[n * TOPIC_DIMS + d] = topic[list[n] * TOPIC_DIMS + d]
     }
   }
 
   /** The segment's query · each product of list[from .. from+size) into this.scores. */
   private score(c: number, s: number, list: Int32Array, from: number, size: number): void {
     const topic = this.m.products.topic
-    const q = this.segmentQuery.subarray((c * this.p.segments + s) * TOPIC_DIMS, (c * this.p.segments + s + 1) * TOPIC_DIMS)
+    const q = this.segmentQuery.subarray(
+      (c * this.p.segments + s) * TOPIC_DIMS,
+      (c * this.p.segments + s + 1) * TOPIC_DIMS,
+    )
     for (let j = 0; j < size; j++) {
       const o = list[from + j] * TOPIC_DIMS
       let dot = 0
       for (let d = 0; d < TOPIC_DIMS; d++) dot += topic[o + d] * q[d]
       // A topic that is not a number ranks last, so exactly as many as asked are always taken.
-      this.scores[j] = dot === dot ? dot : -Infinity
+      this.scores[j] = Number.isNaN(dot) ? -Infinity : dot
     }
   }
 
@@ -219,7 +252,10 @@ export class Retrieval {
     }
   }
 
-  /** The positions in category c of its `keep` best products for segment s, listed or not, best first (ties: earlier first). */
+  /**
+   * The positions in category c of its `keep` best products for segment s, listed or not, best first (ties: earlier
+   * first).
+   */
   private bestOrder(c: number, s: number, keep: number): Int32Array {
     const { categories } = this.m
     const size = categories.start[c + 1] - categories.start[c]

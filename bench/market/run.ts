@@ -1,21 +1,39 @@
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
-import type { PlatformRules, Plugin, Ranker, RoundFeedback, Session, SessionFeedback } from '../../algorithms/kit/contract.ts'
+import type {
+  PlatformRules,
+  Plugin,
+  Ranker,
+  RoundFeedback,
+  Session,
+  SessionFeedback,
+} from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
 import { pluginSourceFile } from '../../algorithms/kit/registry.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import { slotsError } from '../../algorithms/kit/validate.ts'
-import { forkCatalog, type Catalog } from '../../datasets/catalog.ts'
+import { type Catalog, forkCatalog } from '../../datasets/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../datasets/rng.ts'
 import type { MarketParams } from '../runner/scenario.ts'
 import { pluginFailure, shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
-import { changedGlobal, snapshotGlobals, type GlobalsSnapshot } from './guard.ts'
+import { changedGlobal, type GlobalsSnapshot, snapshotGlobals } from './guard.ts'
 import { Ledger } from './ledger.ts'
 import { RelevanceEstimator } from './noise.ts'
 import { Retrieval } from './retrieval.ts'
-import { SELLER_FORCES } from './sellers/index.ts'
 import type { SellerForce } from './sellers/force.ts'
-import { Collected, PluginError, PluginOutputError, type CapturedSession, type Collector, type CollectorDef, type PluginHook, type RoundView, type RunOutcome, type SessionOutcome } from './types.ts'
+import { SELLER_FORCES } from './sellers/index.ts'
+import {
+  type CapturedSession,
+  Collected,
+  type Collector,
+  type CollectorDef,
+  PluginError,
+  type PluginHook,
+  PluginOutputError,
+  type RoundView,
+  type RunOutcome,
+  type SessionOutcome,
+} from './types.ts'
 import { PluginMarketView } from './view.ts'
 
 export interface RunOptions {
@@ -24,7 +42,10 @@ export interface RunOptions {
   market: MarketParams
   /** The catalog; the run forks it and never writes it, unless ownsCatalog. */
   catalog: Catalog
-  /** The caller hands the catalog to this run, which then writes its columns instead of copies of them (53 B a product less); keep catalogAsGenerated(catalog) first for what comes after. */
+  /**
+   * The caller hands the catalog to this run, which then writes its columns instead of copies of them (53 B a product
+   * less); keep catalogAsGenerated(catalog) first for what comes after.
+   */
   ownsCatalog?: boolean
   seed: number
   /** What the run's metrics need gathered (bench/metrics/definitions.ts collectorsFor). */
@@ -79,8 +100,16 @@ export class MarketRun {
   private readonly pluginRelevance: Float64Array
   private readonly truthRelevance: Float64Array | null
   /** Present only when the plugin declares the hook: its copies of the session's slots and clicks. */
-  private readonly sessionHook: { call: (feedback: SessionFeedback) => void; products: Int32Array; cpc: Float64Array; clicked: Uint8Array } | null
-  private readonly roundHook: { call: (feedback: RoundFeedback) => void; columns: Record<'impressions' | 'clicks' | 'orders' | 'exposure' | 'sellerAdSpend', Int32Array | Float64Array> } | null
+  private readonly sessionHook: {
+    call: (feedback: SessionFeedback) => void
+    products: Int32Array
+    cpc: Float64Array
+    clicked: Uint8Array
+  } | null
+  private readonly roundHook: {
+    call: (feedback: RoundFeedback) => void
+    columns: Record<'impressions' | 'clicks' | 'orders' | 'exposure' | 'sellerAdSpend', Int32Array | Float64Array>
+  } | null
   private readonly globals: GlobalsSnapshot
   private readonly exam: Float64Array
   private readonly visitRng: Rng
@@ -100,7 +129,8 @@ export class MarketRun {
 
   constructor(private readonly options: RunOptions) {
     const { market: p, plugin, seed } = options
-    const m = (this.m = options.ownsCatalog ? options.catalog : forkCatalog(options.catalog))
+    const m = options.ownsCatalog ? options.catalog : forkCatalog(options.catalog)
+    this.m = m
     this.p = p
     this.pluginName = plugin.name
     this.pluginFile = pluginSourceFile(plugin)
@@ -116,7 +146,15 @@ export class MarketRun {
     this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng)
     this.buyer = new BuyerModel(m, p.buyer, this.rules, this.exam, this.ledger, buyerRng)
     const profit = new Float64Array(m.sellers.count)
-    const context = { market: m, params: p, rules: this.rules, ledger: this.ledger, profit, rng: makeRng(seed, 'sellers'), syncListings: () => this.syncListings() }
+    const context = {
+      market: m,
+      params: p,
+      rules: this.rules,
+      ledger: this.ledger,
+      profit,
+      rng: makeRng(seed, 'sellers'),
+      syncListings: () => this.syncListings(),
+    }
     this.forces = SELLER_FORCES.map((make) => make(context))
     for (const force of this.forces) force.init?.()
     this.syncListings()
@@ -126,28 +164,89 @@ export class MarketRun {
     this.pluginRelevance = new Float64Array(candidates.length)
     this.truthRelevance = plugin.truth === true ? new Float64Array(candidates.length) : null
     this.outcome = {
-      round: 0, session: 0, kind: this.rules.sessionKind, buyer: 0, category: -1, n: 0, candidates, relevance, count: 0,
-      products: this.slots.products, cpc: this.slots.cpc, slotRelevance: new Float64Array(p.slots), clicked: new Uint8Array(p.slots),
-      purchasedSlot: -1, retailPrice: 0, declaredPrice: 0, deliveryDays: 0,
+      round: 0,
+      session: 0,
+      kind: this.rules.sessionKind,
+      buyer: 0,
+      category: -1,
+      n: 0,
+      candidates,
+      relevance,
+      count: 0,
+      products: this.slots.products,
+      cpc: this.slots.cpc,
+      slotRelevance: new Float64Array(p.slots),
+      clicked: new Uint8Array(p.slots),
+      purchasedSlot: -1,
+      retailPrice: 0,
+      declaredPrice: 0,
+      deliveryDays: 0,
     }
     const l = this.ledger
-    this.view = { round: 0, market: m, rules: this.rules, totals: l.totals, impressions: l.impressions, clicks: l.clicks, orders: l.orders, exposure: l.exposure, sellerRevenue: l.sellerRevenue, sellerFees: l.sellerFees, sellerAdSpend: l.sellerAdSpend, sellerProfit: profit }
-    const runContext = { market: m, params: p, rules: this.rules, pluginParams: options.params, exam: this.exam, k: p.slots }
+    this.view = {
+      round: 0,
+      market: m,
+      rules: this.rules,
+      totals: l.totals,
+      impressions: l.impressions,
+      clicks: l.clicks,
+      orders: l.orders,
+      exposure: l.exposure,
+      sellerRevenue: l.sellerRevenue,
+      sellerFees: l.sellerFees,
+      sellerAdSpend: l.sellerAdSpend,
+      sellerProfit: profit,
+    }
+    const runContext = {
+      market: m,
+      params: p,
+      rules: this.rules,
+      pluginParams: options.params,
+      exam: this.exam,
+      k: p.slots,
+    }
     this.collectors = (options.collectors ?? []).map((def) => ({ def, collector: def.create(runContext) }))
     this.sessionCollectors = this.collectors.filter((c) => c.collector.session).map((c) => c.collector)
     for (const { collector } of this.collectors) collector.start?.(m)
     // The slots' buffers stay the ones the engine reads: a plugin may fill them, not swap them.
-    for (const key of ['products', 'cpc', 'capacity']) Object.defineProperty(this.slots, key, { writable: false, configurable: false })
+    for (const key of ['products', 'cpc', 'capacity'])
+      Object.defineProperty(this.slots, key, { writable: false, configurable: false })
     this.marketView = new PluginMarketView(m)
-    const truth = this.truthRelevance ? { quality: m.products.quality.slice(), relevance: this.truthRelevance } : undefined
+    const truth = this.truthRelevance
+      ? { quality: m.products.quality.slice(), relevance: this.truthRelevance }
+      : undefined
     this.globals = snapshotGlobals()
-    const pluginContext = { market: this.marketView.view, params, rng: makeRng(seed, `plugin:${plugin.name}`), k: p.slots, truth }
+    const pluginContext = {
+      market: this.marketView.view,
+      params,
+      rng: makeRng(seed, `plugin:${plugin.name}`),
+      k: p.slots,
+      truth,
+    }
     this.ranker = this.guarded('create', null, () => plugin.create(pluginContext))
     this.checkGlobals(null)
     const { onSession, observe } = this.ranker
-    this.sessionHook = onSession ? { call: onSession.bind(this.ranker), products: new Int32Array(p.slots), cpc: new Float64Array(p.slots), clicked: new Uint8Array(p.slots) } : null
+    this.sessionHook = onSession
+      ? {
+          call: onSession.bind(this.ranker),
+          products: new Int32Array(p.slots),
+          cpc: new Float64Array(p.slots),
+          clicked: new Uint8Array(p.slots),
+        }
+      : null
     const own = (column: Int32Array | Float64Array) => column.slice()
-    this.roundHook = observe ? { call: observe.bind(this.ranker), columns: { impressions: own(l.impressions), clicks: own(l.clicks), orders: own(l.orders), exposure: own(l.exposure), sellerAdSpend: own(l.sellerAdSpend) } } : null
+    this.roundHook = observe
+      ? {
+          call: observe.bind(this.ranker),
+          columns: {
+            impressions: own(l.impressions),
+            clicks: own(l.clicks),
+            orders: own(l.orders),
+            exposure: own(l.exposure),
+            sellerAdSpend: own(l.sellerAdSpend),
+          },
+        }
+      : null
   }
 
   /** Runs a plugin hook; its exception becomes a PluginError naming the plugin, seed, round, hook and its line. */
@@ -162,7 +261,15 @@ export class MarketRun {
   /** Stops the run when the plugin replaced a global the engine computes with. */
   private checkGlobals(round: number | null): void {
     const changed = changedGlobal(this.globals)
-    if (changed) throw new PluginError(this.pluginName, this.seed, round, 'globals', shownFile(this.pluginFile), `replaced ${changed}; a plugin may not change the globals the engine computes with`)
+    if (changed)
+      throw new PluginError(
+        this.pluginName,
+        this.seed,
+        round,
+        'globals',
+        shownFile(this.pluginFile),
+        `replaced ${changed}; a plugin may not change the globals the engine computes with`,
+      )
   }
 
   run(): RunOutcome {
@@ -187,7 +294,17 @@ export class MarketRun {
     const collected = new Collected()
     for (const { def, collector } of this.collectors) collected.set(def, collector.result())
     const { m, ranker, captured, peakMemory } = this
-    return { totals: this.ledger.runTotals, collected, activeAtEnd: m.sellers.active.slice(), elapsedMs, timedSessions: rounds * sessionsPerRound - untimed, peakMemoryBytes: peakMemory, captured, ranker, market: m }
+    return {
+      totals: this.ledger.runTotals,
+      collected,
+      activeAtEnd: m.sellers.active.slice(),
+      elapsedMs,
+      timedSessions: rounds * sessionsPerRound - untimed,
+      peakMemoryBytes: peakMemory,
+      captured,
+      ranker,
+      market: m,
+    }
   }
 
   startRound(r: number): void {
@@ -217,11 +334,28 @@ export class MarketRun {
       ledger.totals.rankedSessions++
       // 2. Ranking and validation, on the plugin's own copies of the session.
       const session = this.pluginSession(r, buyer, o.category, n)
-      if (capture) this.captured.push({ kind: session.kind, buyer, category: o.category, round: r, candidates: session.candidates.slice(0, n), relevance: session.relevance.slice(0, n) })
+      if (capture)
+        this.captured.push({
+          kind: session.kind,
+          buyer,
+          category: o.category,
+          round: r,
+          candidates: session.candidates.slice(0, n),
+          relevance: session.relevance.slice(0, n),
+        })
       this.guarded('rank', r, () => this.ranker.rank(session, slots))
       const problem = slotsError(slots, this.p.slots, this.m.products.count, retrieval.indexOf)
-      if (problem) throw new PluginOutputError(this.pluginName, this.seed, r, 'rank', shownFile(this.pluginFile), `returned bad slots: ${problem}`)
-      for (let i = 0; i < slots.count; i++) o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
+      if (problem)
+        throw new PluginOutputError(
+          this.pluginName,
+          this.seed,
+          r,
+          'rank',
+          shownFile(this.pluginFile),
+          `returned bad slots: ${problem}`,
+        )
+      for (let i = 0; i < slots.count; i++)
+        o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
       // 3. The buyer, 4. the ledger.
       ledger.show(slots, this.exam)
       this.buyer.visit(buyer, feed, slots, o)
@@ -233,7 +367,10 @@ export class MarketRun {
     if (this.sessionHook && n > 0) this.sessionFeedback(o)
   }
 
-  /** The session as the plugin sees it: a fresh object over its own copies of the candidates and the estimated relevance. */
+  /**
+   * The session as the plugin sees it: a fresh object over its own copies of the candidates and the estimated
+   * relevance.
+   */
   private pluginSession(round: number, buyer: number, category: number, n: number): Session {
     const { pluginCandidates: candidates, pluginRelevance: relevance, retrieval } = this
     for (let i = 0; i < n; i++) candidates[i] = retrieval.candidates[i]
@@ -251,7 +388,18 @@ export class MarketRun {
       hook.clicked[i] = o.clicked[i]
     }
     const bought = o.purchasedSlot >= 0
-    const feedback: SessionFeedback = { round: o.round, kind: o.kind, buyer: o.buyer, category: o.category, count: o.count, products: hook.products, cpc: hook.cpc, clicked: hook.clicked, purchasedSlot: o.purchasedSlot, retailPrice: bought ? o.retailPrice : 0 }
+    const feedback: SessionFeedback = {
+      round: o.round,
+      kind: o.kind,
+      buyer: o.buyer,
+      category: o.category,
+      count: o.count,
+      products: hook.products,
+      cpc: hook.cpc,
+      clicked: hook.clicked,
+      purchasedSlot: o.purchasedSlot,
+      retailPrice: bought ? o.retailPrice : 0,
+    }
     this.guarded('onSession', o.round, () => hook.call(feedback))
   }
 
@@ -263,7 +411,8 @@ export class MarketRun {
     if (this.roundHook) {
       const { call, columns } = this.roundHook
       const l = this.ledger
-      for (const key of ['impressions', 'clicks', 'orders', 'exposure', 'sellerAdSpend'] as const) columns[key].set(l[key])
+      for (const key of ['impressions', 'clicks', 'orders', 'exposure', 'sellerAdSpend'] as const)
+        columns[key].set(l[key])
       this.marketView.refresh()
       this.guarded('observe', r, () => call({ round: r, ...columns }))
     }

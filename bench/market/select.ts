@@ -9,7 +9,10 @@ export function kthLargest(values: ArrayLike<number>, n: number, k: number, scra
   const target = k - 1 // index in descending order
   while (lo < hi) {
     const mid = (lo + hi) >> 1
-    const a = scratch[lo], b = scratch[mid], c = scratch[hi]
+    const a = scratch[lo],
+      b = scratch[mid],
+      c = scratch[hi]
+    // biome-ignore lint/complexity/useMathMinMax: median of three by comparisons; Math.min/max would differ on NaN
     const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b
     let i = lo
     let j = hi

@@ -51,7 +51,10 @@ export interface RoundTotals {
 /** What the engine shows collectors at the end of a round. Arrays are the engine's: read, never write or keep. */
 export interface RoundView {
   round: number
-  /** The run's market: before seller dynamics at roundEnd (prices as they stood during the round), after them at roundClosed. */
+  /**
+   * The run's market: before seller dynamics at roundEnd (prices as they stood during the round), after them at
+   * roundClosed.
+   */
   market: Catalog
   rules: PlatformRules
   totals: RoundTotals

@@ -1,4 +1,4 @@
-import { OBSERVABLE_COLUMNS, type MarketView } from '../../algorithms/kit/contract.ts'
+import { type MarketView, OBSERVABLE_COLUMNS } from '../../algorithms/kit/contract.ts'
 import type { Catalog } from '../../datasets/catalog.ts'
 
 type Entity = keyof typeof OBSERVABLE_COLUMNS
@@ -12,12 +12,17 @@ function copyIds<T extends object>(ids: T): T {
 
 /** On each entity object of a view (not enumerable): what its column's first read copies. */
 const FIRST_READ = Symbol('firstRead')
-/** The view object an accessor belongs to: the object itself, a proxy or copy of it, or the view an object inherits from. */
+/**
+ * The view object an accessor belongs to: the object itself, a proxy or copy of it, or the view an object inherits
+ * from.
+ */
 function ownerOf(target: object): object & { [FIRST_READ]: (key: string) => unknown } {
-  for (let o: object | null = target; o; o = Object.getPrototypeOf(o)) if (Object.hasOwn(o, FIRST_READ)) return o as never
+  for (let o: object | null = target; o; o = Object.getPrototypeOf(o))
+    if (Object.hasOwn(o, FIRST_READ)) return o as never
   throw new TypeError('a market view column was read through an object that is not the view')
 }
-const settle = (copy: object, key: string, value: unknown) => Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
+const settle = (copy: object, key: string, value: unknown) =>
+  Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: false })
 /**
  * Each observable column starts as an accessor that, on first read (or write), settles into a plain
  * data property (an accessor would slow the plugin's hot loops). One accessor per column name,
@@ -37,7 +42,12 @@ for (const key of Object.values(OBSERVABLE_COLUMNS).flat() as string[])
       settle(ownerOf(this), key, value)
     },
   })
-const LAZY_COLUMNS = Object.fromEntries(ENTITIES.map((entity) => [entity, Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!]))])) as Record<Entity, PropertyDescriptorMap>
+const LAZY_COLUMNS = Object.fromEntries(
+  ENTITIES.map((entity) => [
+    entity,
+    Object.fromEntries((OBSERVABLE_COLUMNS[entity] as readonly string[]).map((key) => [key, accessorOf.get(key)!])),
+  ]),
+) as Record<Entity, PropertyDescriptorMap>
 
 /**
  * A plugin's view of the market: its own copies of the observable columns (OBSERVABLE_COLUMNS),
@@ -63,7 +73,9 @@ export class PluginMarketView {
     for (const entity of ENTITIES) {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
-      Object.defineProperty(copy, FIRST_READ, { value: (key: string) => this.copyOf(entity, key, source[key] as object) })
+      Object.defineProperty(copy, FIRST_READ, {
+        value: (key: string) => this.copyOf(entity, key, source[key] as object),
+      })
       view[entity] = Object.defineProperties(copy, LAZY_COLUMNS[entity])
     }
     this.view = view as unknown as MarketView
@@ -86,7 +98,13 @@ export class PluginMarketView {
   }
 
   /** The entries a session changed: the sellers of clicked sponsored slots, the product bought. */
-  syncSession(products: Int32Array, cpc: Float64Array, clicked: Uint8Array, count: number, purchasedSlot: number): void {
+  syncSession(
+    products: Int32Array,
+    cpc: Float64Array,
+    clicked: Uint8Array,
+    count: number,
+    purchasedSlot: number,
+  ): void {
     const { products: engineProducts, sellers } = this.m
     const budgetLeft = this.budgetLeft
     if (budgetLeft)

@@ -6,9 +6,21 @@ import { orderOutcomes } from './collectors/orders.ts'
 import { listedPerCategory, TOP_PER_CATEGORY, topProducts } from './collectors/persistence.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
 import { repricingOf, startPrices } from './collectors/repricing.ts'
-import { roundHistory, type RoundRecord } from './collectors/rounds.ts'
+import { type RoundRecord, roundHistory } from './collectors/rounds.ts'
 import { sellerTotals } from './collectors/sellers.ts'
-import { gini, hhi, median, persistenceExcludedCategories, rankPersistence, rate, ratio, shareOf, sum, topShare, totalVariationDistance } from './functions.ts'
+import {
+  gini,
+  hhi,
+  median,
+  persistenceExcludedCategories,
+  rankPersistence,
+  rate,
+  ratio,
+  shareOf,
+  sum,
+  topShare,
+  totalVariationDistance,
+} from './functions.ts'
 
 /** The Δ of rank_persistence. */
 export const PERSISTENCE_DELTA = 10
@@ -16,7 +28,8 @@ export const PERSISTENCE_DELTA = 10
 /**
  * The one place where every number the kit reports is defined. bench/METRICS.md is rendered from
  * this table (`npm run docs`; a test fails when it is stale), `bench list` prints it, and
- * each column's value function computes it as written here, from what its collectors gathered. `better` tells compare tools which way
+ * each column's value function computes it as written here, from what its collectors gathered. `better` tells compare
+ * tools which way
  * is an improvement: 'higher', 'lower' or 'neither' (a trade-off, no good direction).
  */
 export type Direction = 'higher' | 'lower' | 'neither'
@@ -45,9 +58,26 @@ export interface RunResult {
   get<R>(collector: CollectorDef<R>): R
 }
 
-const def = (name: string, side: MetricDef['side'], better: Direction, definition: string): MetricDef => ({ name, side, better, definition })
-const metric = (name: string, side: MetricDef['side'], better: Direction, definition: string, uses: readonly CollectorDef[], value: (run: RunResult) => number): SummaryMetric => ({ name, side, better, definition, uses, value })
-const roundMetric = (name: string, better: Direction, definition: string, value: RoundMetric['value']): RoundMetric => ({ name, side: 'round', better, definition, value })
+const def = (name: string, side: MetricDef['side'], better: Direction, definition: string): MetricDef => ({
+  name,
+  side,
+  better,
+  definition,
+})
+const metric = (
+  name: string,
+  side: MetricDef['side'],
+  better: Direction,
+  definition: string,
+  uses: readonly CollectorDef[],
+  value: (run: RunResult) => number,
+): SummaryMetric => ({ name, side, better, definition, uses, value })
+const roundMetric = (
+  name: string,
+  better: Direction,
+  definition: string,
+  value: RoundMetric['value'],
+): RoundMetric => ({ name, side: 'round', better, definition, value })
 
 // Shorthands for the value functions below.
 const exposure = (r: RunResult) => r.get(sellerTotals).exposure
@@ -74,137 +104,454 @@ export const KEY_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed'] as const
 
 /** summary.csv after the keys, in file order. Sums run over all n sellers of the scenario, zeros included. */
 export const SUMMARY_METRICS: readonly SummaryMetric[] = [
-  metric('sellers_active', 'sellers', 'higher', 'Sellers in the market at the end of the last round (joined and not exited).',
-    [], (r) => sum(r.outcome.activeAtEnd)),
-  metric('gini_exposure', 'sellers', 'lower', 'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, (n−1)/n when one seller has all, 0 when Σ x = 0. Reading: inequality among all sellers, zeros included, so sellers shown nothing push it up; countries\' income Ginis lie around 0.25–0.65 (World Bank), and exposure on a marketplace is usually far more unequal.',
-    [sellerTotals], (r) => gini(exposure(r))),
-  metric('gini_revenue', 'sellers', 'lower', 'Gini coefficient (as gini_exposure) of seller revenue over the run.',
-    [sellerTotals], (r) => gini(revenue(r))),
-  metric('top10_exposure_share', 'sellers', 'lower', 'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure. Reading: 0.1 when exposure is equal, 1 when the top tenth has it all; unlike hhi_revenue it does not shrink as the number of sellers grows, so a top-10% share of 0.88 beside an HHI of 300 means a broad head of sellers shares most of the attention with none dominant, not that the market is competitive for the tail.',
-    [sellerTotals], (r) => topShare(exposure(r), 0.1)),
-  metric('hhi_revenue', 'sellers', 'lower', 'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, 10000]. Reading (US Horizontal Merger Guidelines 2010): below 1,500 unconcentrated, 1,500–2,500 moderately, above 2,500 highly concentrated (the 2023 guidelines put the line at 1,800). With n sellers it is at least 10000 / n, so in a market of hundreds of sellers it stays low even when a tenth of them hold most of the sales: it measures market power among sellers, not how unequal exposure is (see gini_exposure, top10_exposure_share).',
-    [sellerTotals], (r) => hhi(revenue(r))),
-  metric('new_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers whose join round is after round 0 (entrants).',
-    [sellerTotals], (r) => shareOf(exposure(r), joinedLate(r))),
-  metric('small_seller_revenue_share', 'sellers', 'neither', 'Revenue share of sellers of the smallest size tier ("small").',
-    [sellerTotals], (r) => shareOf(revenue(r), (s) => r.catalog.sellers.sizeTier[s] === 0)),
-  metric('zero_ad_seller_exposure_share', 'sellers', 'neither', 'Exposure share of sellers that spent nothing on ads during the run.',
-    [sellerTotals], (r) => shareOf(exposure(r), (s) => r.get(sellerTotals).adSpend[s] === 0)),
-  metric('exposure_merit_tvd', 'sellers', 'lower', 'Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers\' exposure and merit. Merit: in each session every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out; a seller\'s merit sums over its products and sessions. 0 = exposure exactly proportional to merit.',
-    [sellerTotals, rankingQuality], (r) => totalVariationDistance(exposure(r), r.get(rankingQuality).merit)),
-  metric('rank_persistence', 'sellers', 'neither', 'Mean Jaccard similarity |A∩B|/|A∪B| of each category\'s top-10 products by exposure in round t and round t + Δ, over t and the categories with more than 10 listed products in both rounds (a smaller category keeps its whole list whatever the ranking does; pairs where both lists are empty are skipped); Δ = min(10, rounds − 1). Empty when no category qualifies (count: rank_persistence_excluded_categories).',
-    [topProducts, listedPerCategory], (r) => rankPersistence(r.get(topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA, r.get(listedPerCategory))),
-  metric('seller_survival_rate', 'sellers', 'higher', 'Share of the sellers active at round 0 that are still active at the end; empty when there are none.',
-    [], (r) => survival(r)),
-  metric('median_seller_margin', 'sellers', 'higher', 'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv); empty when no seller has revenue.',
-    [sellerTotals], (r) => {
-    const { profit } = r.get(sellerTotals)
-    const margins: number[] = []
-    revenue(r).forEach((x, s) => x > 0 && margins.push(profit[s] / x))
-    return median(margins)
-  }),
-  metric('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).',
-    [], (r) => ratio(r.outcome.totals.orders, r.outcome.totals.sessions)),
-  metric('avg_price_paid', 'buyers', 'lower', 'GMV / orders: the mean retail price buyers paid; empty without orders.',
-    [], (r) => rate(r.outcome.totals.gmv, r.outcome.totals.orders)),
-  metric('buyer_surplus', 'buyers', 'higher', 'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions without a purchase. True value = ref × valueScale × quality × (0.5 + 0.5 relevance); delivery cost = ref × deliveryCostPerDay × days; ref = the product\'s reference price (§ reference price).',
-    [orderOutcomes], (r) => ratio(r.get(orderOutcomes).surplusSum, r.outcome.totals.sessions)),
-  metric('ndcg_at_10', 'buyers', 'higher', 'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount 1/log2(r+1) at 1-based position r; IDCG from the session\'s best 10 candidates.',
-    [rankingQuality], (r) => ratio(r.get(rankingQuality).ndcgSum, r.outcome.totals.rankedSessions)),
-  metric('avg_delivery_days', 'buyers', 'lower', 'Mean delivery days over orders (the seller\'s delivery time: local warehouse or cross-border); empty without orders.',
-    [orderOutcomes], (r) => rate(r.get(orderOutcomes).deliveryDaysSum, r.outcome.totals.orders)),
-  metric('gmv', 'platform', 'higher', 'Gross merchandise value: Σ retail price over orders, in dollars.',
-    [], (r) => r.outcome.totals.gmv),
-  metric('ad_revenue', 'platform', 'neither', 'Σ CPC over sponsored clicks, in dollars.',
-    [], (r) => r.outcome.totals.adRevenue),
-  metric('commission_revenue', 'platform', 'neither', 'Σ referral commission over orders plus, on managed platforms, the retail markup the platform keeps (retail − declared price), in dollars.',
-    [], (r) => r.outcome.totals.commission),
-  metric('take_rate', 'platform', 'neither', '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.',
-    [], ({ outcome: { totals: t } }) => ratio(t.commission + t.fulfilmentFees + t.adRevenue, t.gmv)),
-  metric('sponsored_impression_share', 'platform', 'neither', 'Sponsored impressions / all impressions (an impression is a product shown in a slot).',
-    [], (r) => ratio(r.outcome.totals.sponsoredImpressions, r.outcome.totals.impressions)),
-  metric('avg_cpc', 'platform', 'neither', 'ad_revenue / sponsored clicks, in dollars; empty when there were no sponsored clicks.',
-    [], (r) => rate(r.outcome.totals.adRevenue, r.outcome.totals.sponsoredClicks)),
+  metric(
+    'sellers_active',
+    'sellers',
+    'higher',
+    'Sellers in the market at the end of the last round (joined and not exited).',
+    [],
+    (r) => sum(r.outcome.activeAtEnd),
+  ),
+  metric(
+    'gini_exposure',
+    'sellers',
+    'lower',
+    'Gini coefficient of seller exposure over the run: G = Σ_i Σ_j |x_i − x_j| / (2 n Σ x); 0 when all equal, ' +
+      '(n−1)/n when one seller has all, 0 when Σ x = 0. Reading: inequality among all sellers, zeros included, so ' +
+      "sellers shown nothing push it up; countries' income Ginis lie around 0.25–0.65 (World Bank), and exposure " +
+      'on a marketplace is usually far more unequal.',
+    [sellerTotals],
+    (r) => gini(exposure(r)),
+  ),
+  metric(
+    'gini_revenue',
+    'sellers',
+    'lower',
+    'Gini coefficient (as gini_exposure) of seller revenue over the run.',
+    [sellerTotals],
+    (r) => gini(revenue(r)),
+  ),
+  metric(
+    'top10_exposure_share',
+    'sellers',
+    'lower',
+    'Share of all exposure held by the ⌈n/10⌉ sellers with the most exposure. Reading: 0.1 when exposure is ' +
+      'equal, 1 when the top tenth has it all; unlike hhi_revenue it does not shrink as the number of sellers ' +
+      'grows, so a top-10% share of 0.88 beside an HHI of 300 means a broad head of sellers shares most of the ' +
+      'attention with none dominant, not that the market is competitive for the tail.',
+    [sellerTotals],
+    (r) => topShare(exposure(r), 0.1),
+  ),
+  metric(
+    'hhi_revenue',
+    'sellers',
+    'lower',
+    'Herfindahl–Hirschman index of seller revenue shares in percent: Σ (100 · revenue_i / Σ revenue)², in [0, ' +
+      '10000]. Reading (US Horizontal Merger Guidelines 2010): below 1,500 unconcentrated, 1,500–2,500 moderately, ' +
+      'above 2,500 highly concentrated (the 2023 guidelines put the line at 1,800). With n sellers it is at least ' +
+      '10000 / n, so in a market of hundreds of sellers it stays low even when a tenth of them hold most of the ' +
+      'sales: it measures market power among sellers, not how unequal exposure is (see gini_exposure, ' +
+      'top10_exposure_share).',
+    [sellerTotals],
+    (r) => hhi(revenue(r)),
+  ),
+  metric(
+    'new_seller_exposure_share',
+    'sellers',
+    'neither',
+    'Exposure share of sellers whose join round is after round 0 (entrants).',
+    [sellerTotals],
+    (r) => shareOf(exposure(r), joinedLate(r)),
+  ),
+  metric(
+    'small_seller_revenue_share',
+    'sellers',
+    'neither',
+    'Revenue share of sellers of the smallest size tier ("small").',
+    [sellerTotals],
+    (r) => shareOf(revenue(r), (s) => r.catalog.sellers.sizeTier[s] === 0),
+  ),
+  metric(
+    'zero_ad_seller_exposure_share',
+    'sellers',
+    'neither',
+    'Exposure share of sellers that spent nothing on ads during the run.',
+    [sellerTotals],
+    (r) => shareOf(exposure(r), (s) => r.get(sellerTotals).adSpend[s] === 0),
+  ),
+  metric(
+    'exposure_merit_tvd',
+    'sellers',
+    'lower',
+    "Total-variation distance ½ Σ |e_i/Σe − m_i/Σm| between sellers' exposure and merit. " +
+      'Merit: in each session ' +
+      'every candidate p receives E_s · g_p / Σ_candidates g, with g = relevance × true quality and E_s the ' +
+      "exposure the session handed out; a seller's merit sums over its products and sessions. 0 = exposure exactly " +
+      'proportional to merit.',
+    [sellerTotals, rankingQuality],
+    (r) => totalVariationDistance(exposure(r), r.get(rankingQuality).merit),
+  ),
+  metric(
+    'rank_persistence',
+    'sellers',
+    'neither',
+    "Mean Jaccard similarity |A∩B|/|A∪B| of each category's top-10 products by exposure in round t and round t + " +
+      'Δ, over t and the categories with more than 10 listed products in both rounds (a smaller category keeps its ' +
+      'whole list whatever the ranking does; pairs where both lists are empty are skipped); Δ = min(10, rounds − ' +
+      '1). Empty when no category qualifies (count: rank_persistence_excluded_categories).',
+    [topProducts, listedPerCategory],
+    (r) => rankPersistence(r.get(topProducts), TOP_PER_CATEGORY, PERSISTENCE_DELTA, r.get(listedPerCategory)),
+  ),
+  metric(
+    'seller_survival_rate',
+    'sellers',
+    'higher',
+    'Share of the sellers active at round 0 that are still active at the end; empty when there are none.',
+    [],
+    (r) => survival(r),
+  ),
+  metric(
+    'median_seller_margin',
+    'sellers',
+    'higher',
+    'Median over sellers with revenue > 0 of profit / revenue (profit as in sellers.csv); empty when no seller ' +
+      'has revenue.',
+    [sellerTotals],
+    (r) => {
+      const { profit } = r.get(sellerTotals)
+      const margins: number[] = []
+      revenue(r).forEach((x, s) => {
+        if (x > 0) margins.push(profit[s] / x)
+      })
+      return median(margins)
+    },
+  ),
+  metric('conversion_rate', 'buyers', 'higher', 'Orders / sessions (a session buys at most one item).', [], (r) =>
+    ratio(r.outcome.totals.orders, r.outcome.totals.sessions),
+  ),
+  metric(
+    'avg_price_paid',
+    'buyers',
+    'lower',
+    'GMV / orders: the mean retail price buyers paid; empty without orders.',
+    [],
+    (r) => rate(r.outcome.totals.gmv, r.outcome.totals.orders),
+  ),
+  metric(
+    'buyer_surplus',
+    'buyers',
+    'higher',
+    'Mean over sessions of (true value of the bought item − retail price − delivery cost), 0 for sessions ' +
+      'without a purchase. True value = ref × valueScale × quality × (0.5 + 0.5 relevance); ' +
+      "delivery cost = ref × deliveryCostPerDay × days; ref = the product's reference price (§ reference price).",
+    [orderOutcomes],
+    (r) => ratio(r.get(orderOutcomes).surplusSum, r.outcome.totals.sessions),
+  ),
+  metric(
+    'ndcg_at_10',
+    'buyers',
+    'higher',
+    'Mean over sessions with candidates of DCG@10 / IDCG@10, gain = true relevance × quality, discount ' +
+      "1/log2(r+1) at 1-based position r; IDCG from the session's best 10 candidates.",
+    [rankingQuality],
+    (r) => ratio(r.get(rankingQuality).ndcgSum, r.outcome.totals.rankedSessions),
+  ),
+  metric(
+    'avg_delivery_days',
+    'buyers',
+    'lower',
+    "Mean delivery days over orders (the seller's delivery time: local warehouse or cross-border); empty without " +
+      'orders.',
+    [orderOutcomes],
+    (r) => rate(r.get(orderOutcomes).deliveryDaysSum, r.outcome.totals.orders),
+  ),
+  metric(
+    'gmv',
+    'platform',
+    'higher',
+    'Gross merchandise value: Σ retail price over orders, in dollars.',
+    [],
+    (r) => r.outcome.totals.gmv,
+  ),
+  metric(
+    'ad_revenue',
+    'platform',
+    'neither',
+    'Σ CPC over sponsored clicks, in dollars.',
+    [],
+    (r) => r.outcome.totals.adRevenue,
+  ),
+  metric(
+    'commission_revenue',
+    'platform',
+    'neither',
+    'Σ referral commission over orders plus, on managed platforms, the retail markup the platform keeps (retail ' +
+      '− declared price), in dollars.',
+    [],
+    (r) => r.outcome.totals.commission,
+  ),
+  metric(
+    'take_rate',
+    'platform',
+    'neither',
+    '(commission_revenue + fulfilment fees + ad_revenue) / gmv; 0 when gmv = 0.',
+    [],
+    ({ outcome: { totals: t } }) => ratio(t.commission + t.fulfilmentFees + t.adRevenue, t.gmv),
+  ),
+  metric(
+    'sponsored_impression_share',
+    'platform',
+    'neither',
+    'Sponsored impressions / all impressions (an impression is a product shown in a slot).',
+    [],
+    (r) => ratio(r.outcome.totals.sponsoredImpressions, r.outcome.totals.impressions),
+  ),
+  metric(
+    'avg_cpc',
+    'platform',
+    'neither',
+    'ad_revenue / sponsored clicks, in dollars; empty when there were no sponsored clicks.',
+    [],
+    (r) => rate(r.outcome.totals.adRevenue, r.outcome.totals.sponsoredClicks),
+  ),
   // Beyond DESIGN.md's list: the numbers the stylized facts (seeds/facts.json) are checked on.
-  metric('factory_survival_rate', 'sellers', 'higher', 'seller_survival_rate among factories; empty when no factory is active at round 0.',
-    [], (r) => survival(r, 0)),
-  metric('trader_survival_rate', 'sellers', 'higher', 'seller_survival_rate among traders; empty when there are none at round 0.',
-    [], (r) => survival(r, 1)),
-  metric('brand_survival_rate', 'sellers', 'higher', 'seller_survival_rate among brands; empty when there are none at round 0.',
-    [], (r) => survival(r, 2)),
-  metric('factory_revenue_share_change', 'sellers', 'neither', 'Factories\' share of seller revenue in the last round minus their share in the first round (0 when a round has no revenue).',
-    [marketTrends], (r) => factoryShare(r.get(marketTrends).lastRoundRevenue) - factoryShare(r.get(marketTrends).firstRoundRevenue)),
-  metric('declared_price_change', 'sellers', 'neither', 'Over the offers listed both before the first round and at the end of the last (stayers): (mean declared price at the end − mean before the first round) / the latter. Entry and exit do not move it (see declared_price_composition_effect); empty when no offer stays.',
-    [marketTrends], (r) => relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean)),
-  metric('cheapest_offer_exposure_share', 'platform', 'neither', 'Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group\'s cheapest offer (by declared price during the round) / Σ exposure of the group; empty without such exposure.',
-    [listingOutcomes], (r) => rate(r.get(listingOutcomes).cheapestOfferExposure, r.get(listingOutcomes).contestedGroupExposure)),
-  metric('flagged_listing_exposure_share', 'platform', 'neither', 'Exposure share of listings whose price on another platform is below their retail price here (what price parity flags); empty without exposure.',
-    [listingOutcomes], (r) => rate(r.get(listingOutcomes).flaggedExposure, r.get(listingOutcomes).exposure)),
-  metric('outside_haul_box_impression_share', 'platform', 'neither', 'Share of impressions of items outside Amazon Haul\'s box: retail ≥ maxPrice, or a known weight ≥ maxWeightLb (the run\'s plugin parameters when it has them, as amazon-haul does; else $20 and 1 lb). An item of unknown weight is outside only by its price. Empty without impressions.',
-    [listingOutcomes], (r) => rate(r.get(listingOutcomes).outsideHaulBoxImpressions, r.outcome.totals.impressions)),
-  metric('declared_price_composition_effect', 'sellers', 'neither', 'How much entry and exit move the mean declared price beyond declared_price_change: (mean over offers listed at the end − mean over offers listed before the first round) / the latter, minus declared_price_change; empty when either is.',
-    [marketTrends], (r) => relativeChange(trends(r).listedStartMean, trends(r).listedEndMean) - relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean)),
-  metric('rank_persistence_excluded_categories', 'sellers', 'neither', 'Categories with products that rank_persistence leaves out: in no pair of rounds t, t + Δ did they have more than 10 listed products in both.',
-    [listedPerCategory], (r) => {
-    const { start } = r.catalog.categories
-    return persistenceExcludedCategories(r.get(listedPerCategory), TOP_PER_CATEGORY, PERSISTENCE_DELTA, Array.from({ length: r.catalog.categories.count }, (_, c) => start[c + 1] - start[c]))
-  }),
+  metric(
+    'factory_survival_rate',
+    'sellers',
+    'higher',
+    'seller_survival_rate among factories; empty when no factory is active at round 0.',
+    [],
+    (r) => survival(r, 0),
+  ),
+  metric(
+    'trader_survival_rate',
+    'sellers',
+    'higher',
+    'seller_survival_rate among traders; empty when there are none at round 0.',
+    [],
+    (r) => survival(r, 1),
+  ),
+  metric(
+    'brand_survival_rate',
+    'sellers',
+    'higher',
+    'seller_survival_rate among brands; empty when there are none at round 0.',
+    [],
+    (r) => survival(r, 2),
+  ),
+  metric(
+    'factory_revenue_share_change',
+    'sellers',
+    'neither',
+    "Factories' share of seller revenue in the last round minus their share in the first round (0 when a round " +
+      'has no revenue).',
+    [marketTrends],
+    (r) => factoryShare(r.get(marketTrends).lastRoundRevenue) - factoryShare(r.get(marketTrends).firstRoundRevenue),
+  ),
+  metric(
+    'declared_price_change',
+    'sellers',
+    'neither',
+    'Over the offers listed both before the first round and at the end of the last (stayers): (mean declared ' +
+      'price at the end − mean before the first round) / the latter. Entry and exit do not move it (see ' +
+      'declared_price_composition_effect); empty when no offer stays.',
+    [marketTrends],
+    (r) => relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean),
+  ),
+  metric(
+    'cheapest_offer_exposure_share',
+    'platform',
+    'neither',
+    "Over rounds, in identical-product groups with at least two listed offers: Σ exposure of the group's " +
+      'cheapest offer (by declared price during the round) / Σ exposure of the group; empty without such exposure.',
+    [listingOutcomes],
+    (r) => rate(r.get(listingOutcomes).cheapestOfferExposure, r.get(listingOutcomes).contestedGroupExposure),
+  ),
+  metric(
+    'flagged_listing_exposure_share',
+    'platform',
+    'neither',
+    'Exposure share of listings whose price on another platform is below their retail price here (what price ' +
+      'parity flags); empty without exposure.',
+    [listingOutcomes],
+    (r) => rate(r.get(listingOutcomes).flaggedExposure, r.get(listingOutcomes).exposure),
+  ),
+  metric(
+    'outside_haul_box_impression_share',
+    'platform',
+    'neither',
+    "Share of impressions of items outside Amazon Haul's box: retail ≥ maxPrice, or a known weight ≥ maxWeightLb " +
+      "(the run's plugin parameters when it has them, as amazon-haul does; else $20 and 1 lb). An item of unknown " +
+      'weight is outside only by its price. Empty without impressions.',
+    [listingOutcomes],
+    (r) => rate(r.get(listingOutcomes).outsideHaulBoxImpressions, r.outcome.totals.impressions),
+  ),
+  metric(
+    'declared_price_composition_effect',
+    'sellers',
+    'neither',
+    'How much entry and exit move the mean declared price beyond declared_price_change: (mean over offers listed ' +
+      'at the end − mean over offers listed before the first round) / the latter, minus declared_price_change; ' +
+      'empty when either is.',
+    [marketTrends],
+    (r) =>
+      relativeChange(trends(r).listedStartMean, trends(r).listedEndMean) -
+      relativeChange(trends(r).stayersStartMean, trends(r).stayersEndMean),
+  ),
+  metric(
+    'rank_persistence_excluded_categories',
+    'sellers',
+    'neither',
+    'Categories with products that rank_persistence leaves out: in no pair of rounds t, t + Δ did they have more ' +
+      'than 10 listed products in both.',
+    [listedPerCategory],
+    (r) => {
+      const { start } = r.catalog.categories
+      return persistenceExcludedCategories(
+        r.get(listedPerCategory),
+        TOP_PER_CATEGORY,
+        PERSISTENCE_DELTA,
+        Array.from({ length: r.catalog.categories.count }, (_, c) => start[c + 1] - start[c]),
+      )
+    },
+  ),
   // What the sellers' fee pricing (market.feePricing) did before round 0, per plugin.
-  metric('repriced_offers', 'sellers', 'neither', 'Offers whose declared price the sellers raised before round 0 to cover the platform\'s fees: catalog price < floor = (unit cost × (1 + minMargin of the archetype) + fulfilment fee) / (1 − referral rate), raised to the floor rounded up to the cent. 0 with market.feePricing off.',
-    [startPrices], (r) => repricing(r).repriced),
-  metric('repriced_offer_share', 'sellers', 'neither', 'repriced_offers / all offers of the catalog.',
-    [startPrices], (r) => rate(repricing(r).repriced, repricing(r).offers)),
-  metric('mean_repricing_ratio', 'sellers', 'neither', 'Mean over repriced offers of declared price at the start / catalog price; 1 when no offer was repriced.',
-    [startPrices], (r) => repricing(r).meanRatio),
-  metric('max_repricing_ratio', 'sellers', 'neither', 'Largest declared price at the start / catalog price over all offers; 1 when no offer was repriced.',
-    [startPrices], (r) => repricing(r).maxRatio),
+  metric(
+    'repriced_offers',
+    'sellers',
+    'neither',
+    "Offers whose declared price the sellers raised before round 0 to cover the platform's fees: catalog price < " +
+      'floor = (unit cost × (1 + minMargin of the archetype) + fulfilment fee) / (1 − referral rate), raised to ' +
+      'the floor rounded up to the cent. 0 with market.feePricing off.',
+    [startPrices],
+    (r) => repricing(r).repriced,
+  ),
+  metric(
+    'repriced_offer_share',
+    'sellers',
+    'neither',
+    'repriced_offers / all offers of the catalog.',
+    [startPrices],
+    (r) => rate(repricing(r).repriced, repricing(r).offers),
+  ),
+  metric(
+    'mean_repricing_ratio',
+    'sellers',
+    'neither',
+    'Mean over repriced offers of declared price at the start / catalog price; 1 when no offer was repriced.',
+    [startPrices],
+    (r) => repricing(r).meanRatio,
+  ),
+  metric(
+    'max_repricing_ratio',
+    'sellers',
+    'neither',
+    'Largest declared price at the start / catalog price over all offers; 1 when no offer was repriced.',
+    [startPrices],
+    (r) => repricing(r).maxRatio,
+  ),
 ]
 
 /** throughput.csv after the keys: the only non-deterministic file. */
 export const THROUGHPUT_METRICS: readonly MetricDef[] = [
-  def('sessions_per_sec', 'speed', 'higher', 'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller dynamics), timed after the first 2,000 sessions of the run (at most half its sessions), a warm-up for the JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Empty when --bench-time is 0 (nothing measured).'),
-  def('rank_ops_per_sec', 'speed', 'higher', 'rank() calls per second, measured with tinybench replaying sessions captured in the last round.'),
+  def(
+    'sessions_per_sec',
+    'speed',
+    'higher',
+    'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller ' +
+      'dynamics), timed after the first 2,000 sessions of the run (at most half its sessions), a warm-up for the ' +
+      'JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Empty when ' +
+      '--bench-time is 0 (nothing measured).',
+  ),
+  def(
+    'rank_ops_per_sec',
+    'speed',
+    'higher',
+    'rank() calls per second, measured with tinybench replaying sessions captured in the last round.',
+  ),
   def('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
   def('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),
-  def('peak_memory_mb', 'speed', 'lower', 'Peak of the V8 heap plus ArrayBuffers (typed arrays), sampled at the end of each round of the run, in MiB (2^20 bytes). In a process running one cell at a time it is that cell\'s peak.'),
+  def(
+    'peak_memory_mb',
+    'speed',
+    'lower',
+    'Peak of the V8 heap plus ArrayBuffers (typed arrays), sampled at the end of each round of the run, in MiB ' +
+      "(2^20 bytes). In a process running one cell at a time it is that cell's peak.",
+  ),
 ]
 
 /** rounds.csv after the keys and `round` (0-based); each is computed over that round only. */
 export const ROUND_METRICS: readonly RoundMetric[] = [
-  roundMetric('gini_exposure', 'lower', 'Gini coefficient of seller exposure in the round (all sellers of the scenario).',
-    (r) => gini(r.sellerExposure)),
-  roundMetric('new_seller_exposure_share', 'neither', 'Exposure share of entrant sellers in the round.',
-    (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.joinRound[s] > 0)),
-  roundMetric('sponsored_impression_share', 'neither', 'Sponsored impressions / impressions in the round.',
-    (r) => ratio(r.totals.sponsoredImpressions, r.totals.impressions)),
-  roundMetric('avg_cpc', 'neither', 'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.',
-    (r) => ratio(r.totals.adRevenue, r.totals.sponsoredClicks)),
-  roundMetric('gmv', 'higher', 'Σ retail price over the round\'s orders.',
-    (r) => r.totals.gmv),
-  roundMetric('sellers_active', 'higher', 'Sellers active at the end of the round.',
-    (r) => r.sellersActive),
-  roundMetric('avg_price_paid', 'lower', 'GMV / orders in the round; 0 without orders.',
-    (r) => ratio(r.totals.gmv, r.totals.orders)),
-  roundMetric('small_seller_exposure_share', 'neither', 'Exposure share of sellers of the smallest size tier in the round.',
-    (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.sizeTier[s] === 0)),
-  roundMetric('ndcg_at_10', 'higher', 'ndcg_at_10 over the round\'s sessions with candidates.',
-    (r) => ratio(r.ndcgSum, r.totals.rankedSessions)),
+  roundMetric(
+    'gini_exposure',
+    'lower',
+    'Gini coefficient of seller exposure in the round (all sellers of the scenario).',
+    (r) => gini(r.sellerExposure),
+  ),
+  roundMetric('new_seller_exposure_share', 'neither', 'Exposure share of entrant sellers in the round.', (r, c) =>
+    shareOf(r.sellerExposure, (s) => c.sellers.joinRound[s] > 0),
+  ),
+  roundMetric('sponsored_impression_share', 'neither', 'Sponsored impressions / impressions in the round.', (r) =>
+    ratio(r.totals.sponsoredImpressions, r.totals.impressions),
+  ),
+  roundMetric('avg_cpc', 'neither', 'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.', (r) =>
+    ratio(r.totals.adRevenue, r.totals.sponsoredClicks),
+  ),
+  roundMetric('gmv', 'higher', "Σ retail price over the round's orders.", (r) => r.totals.gmv),
+  roundMetric('sellers_active', 'higher', 'Sellers active at the end of the round.', (r) => r.sellersActive),
+  roundMetric('avg_price_paid', 'lower', 'GMV / orders in the round; 0 without orders.', (r) =>
+    ratio(r.totals.gmv, r.totals.orders),
+  ),
+  roundMetric(
+    'small_seller_exposure_share',
+    'neither',
+    'Exposure share of sellers of the smallest size tier in the round.',
+    (r, c) => shareOf(r.sellerExposure, (s) => c.sellers.sizeTier[s] === 0),
+  ),
+  roundMetric('ndcg_at_10', 'higher', "ndcg_at_10 over the round's sessions with candidates.", (r) =>
+    ratio(r.ndcgSum, r.totals.rankedSessions),
+  ),
 ]
 
 /** sellers.csv after the keys: one row per seller of the scenario, totals over the run. */
 export const SELLER_COLUMNS: readonly MetricDef[] = [
-  def('seller_id', 'seller', 'neither', 'The seller\'s id (s0, s1, … when generated; as given in an imported catalog).'),
+  def(
+    'seller_id',
+    'seller',
+    'neither',
+    "The seller's id (s0, s1, … when generated; " + 'as given in an imported catalog).',
+  ),
   def('archetype', 'seller', 'neither', 'factory, trader or brand.'),
-  def('size_tier', 'seller', 'neither', 'small, medium or large (by catalog size: the top 5% are large, the next 20% medium).'),
+  def(
+    'size_tier',
+    'seller',
+    'neither',
+    'small, medium or large (by catalog size: the top 5% are large, the next 20% medium).',
+  ),
   def('join_round', 'seller', 'neither', 'Round in which the seller enters (0 = incumbent).'),
-  def('exposure', 'seller', 'neither', 'Σ examination weight 1/log2(r+1) over the seller\'s impressions at 1-based position r.'),
-  def('impressions', 'seller', 'neither', 'Times one of the seller\'s products was shown in a slot.'),
-  def('clicks', 'seller', 'neither', 'Clicks on the seller\'s products.'),
-  def('orders', 'seller', 'neither', 'Orders of the seller\'s products.'),
-  def('revenue', 'seller', 'neither', 'Σ declared price over orders: what the seller bills (equals retail unless the platform marks up).'),
-  def('ad_spend', 'seller', 'neither', 'Σ CPC paid for clicks on the seller\'s sponsored slots.'),
+  def(
+    'exposure',
+    'seller',
+    'neither',
+    "Σ examination weight 1/log2(r+1) over the seller's impressions at 1-based position r.",
+  ),
+  def('impressions', 'seller', 'neither', "Times one of the seller's products was shown in a slot."),
+  def('clicks', 'seller', 'neither', "Clicks on the seller's products."),
+  def('orders', 'seller', 'neither', "Orders of the seller's products."),
+  def(
+    'revenue',
+    'seller',
+    'neither',
+    'Σ declared price over orders: what the seller bills (equals retail unless the platform marks up).',
+  ),
+  def('ad_spend', 'seller', 'neither', "Σ CPC paid for clicks on the seller's sponsored slots."),
   def('fees', 'seller', 'neither', 'Referral commission plus fulfilment fees paid.'),
-  def('profit', 'seller', 'neither', 'revenue − unit cost × orders − fees − ad_spend − overheadPerStore × stores per active round.'),
+  def(
+    'profit',
+    'seller',
+    'neither',
+    'revenue − unit cost × orders − fees − ad_spend − overheadPerStore × stores per active round.',
+  ),
   def('active_at_end', 'seller', 'neither', '1 if the seller is in the market at the end of the run, else 0.'),
 ]
 
@@ -242,7 +589,8 @@ OBSERVABLE_COLUMNS: prices, reviews and ratings, sales, impressions, clicks, exp
 seller and product attributes a platform records), as their own copies; true quality, unit costs, topic
 vectors, buyers' interests and sensitivities and sellers' skills stay hidden, read only by the buyer
 model and the metrics (a plugin declaring truth: true, the oracle, is the one exception). In place of
-the true relevance a plugin sees the platform's estimate, clamp(relevance + σ (√½ e_item + √½ e_query,item), 0, 1),
+the true relevance a plugin sees the platform's estimate, \
+clamp(relevance + σ (√½ e_item + √½ e_query,item), 0, 1),
 σ = market.retrieval.relevanceNoise (default 0.1, an assumption: within a query the estimate then
 correlates about 0.83 with the truth on default), e standard normals fixed by the seed per item and per
 (buyer, category, item); σ = 0 hands plugins the true relevance. The buyer model and every metric use the truth.
@@ -274,7 +622,8 @@ sponsored click costs its CPC. Seller profit per round = Σ (declared − referr
 **Between rounds.** Sales velocity ← velocityDecay × velocity + orders. An advertiser multiplies its
 bid level by (1 + bidStep) when its ads earned more margin than they cost or won no click, else by
 (1 − bidStep) (bounded to [0.05, 8]). On price-first platforms every listed offer that is not the
-cheapest of its identical-product group, or that sold nothing in the round, cuts its declared price by priceCutStep, not below its floor
+cheapest of its identical-product group, or that sold nothing in the round, \
+cuts its declared price by priceCutStep, not below its floor
 (unit cost × (1 + minMargin of its archetype) + per-unit fees, over 1 − referral rate; sellers also
 raise any price below that floor before the run starts, unless market.feePricing is off: the
 repriced_offers columns report it). Entrants join on their round at their own price (on

@@ -2,14 +2,25 @@ import { writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { renderLogSection } from '../log/docs.ts'
-import { MODEL_NOTES, ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS, type MetricDef } from './definitions.ts'
+import {
+  type MetricDef,
+  MODEL_NOTES,
+  ROUND_METRICS,
+  SELLER_COLUMNS,
+  SUMMARY_METRICS,
+  THROUGHPUT_METRICS,
+} from './definitions.ts'
 
 export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../METRICS.md')
 
 /** METRICS.md, rendered from bench/metrics/definitions.ts: the single definition of every reported number. */
 export function renderMetricsDoc(): string {
   const table = (defs: readonly MetricDef[]) =>
-    ['| column | better | definition |', '| --- | --- | --- |', ...defs.map((d) => `| \`${d.name}\` | ${d.better} | ${d.definition.replace(/\|/g, '\\|')} |`)].join('\n')
+    [
+      '| column | better | definition |',
+      '| --- | --- | --- |',
+      ...defs.map((d) => `| \`${d.name}\` | ${d.better} | ${d.definition.replace(/\|/g, '\\|')} |`),
+    ].join('\n')
   return `# trafficbench metrics
 
 Generated from \`bench/metrics/definitions.ts\` by \`npm run docs\` — edit that file, not this one (a test

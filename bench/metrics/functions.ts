@@ -66,7 +66,10 @@ export function shareOf(x: ArrayLike<number>, member: (i: number) => boolean): n
   return ratio(part, sum(x))
 }
 
-/** Total-variation distance between the share vectors of a and b: ½ Σ |a_i/Σa − b_i/Σb|; 0 if either sums to 0. */
+/**
+ * Total-variation distance between the share vectors of a and b: ½ Σ |a_i/Σa − b_i/Σb|;
+ * 0 if either sums to 0.
+ */
 export function totalVariationDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const sa = sum(a)
   const sb = sum(b)
@@ -96,7 +99,12 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number | nu
  * category (−1 padded); listedByRound[t][c] the listed products of category c. Δ = min(delta, R − 1);
  * 0 when R < 2 and no categories are given; NaN when categories are given and no pair qualifies.
  */
-export function rankPersistence(topsByRound: readonly Int32Array[], perCategory: number, delta: number, listedByRound?: readonly Int32Array[]): number {
+export function rankPersistence(
+  topsByRound: readonly Int32Array[],
+  perCategory: number,
+  delta: number,
+  listedByRound?: readonly Int32Array[],
+): number {
   const rounds = topsByRound.length
   const d = Math.min(delta, rounds - 1)
   let total = 0
@@ -106,7 +114,10 @@ export function rankPersistence(topsByRound: readonly Int32Array[], perCategory:
     const b = topsByRound[t + d]
     for (let c = 0; c * perCategory < a.length; c++) {
       if (listedByRound && !(listedByRound[t][c] > perCategory && listedByRound[t + d][c] > perCategory)) continue
-      const j = jaccard(a.subarray(c * perCategory, (c + 1) * perCategory), b.subarray(c * perCategory, (c + 1) * perCategory))
+      const j = jaccard(
+        a.subarray(c * perCategory, (c + 1) * perCategory),
+        b.subarray(c * perCategory, (c + 1) * perCategory),
+      )
       if (j === null) continue
       total += j
       count++
@@ -119,14 +130,20 @@ export function rankPersistence(topsByRound: readonly Int32Array[], perCategory:
  * Categories with products that rank persistence leaves out: in no pair of rounds t, t + Δ did they
  * have more than `perCategory` listed products in both. listedByRound as for rankPersistence.
  */
-export function persistenceExcludedCategories(listedByRound: readonly Int32Array[], perCategory: number, delta: number, productsPerCategory: ArrayLike<number>): number {
+export function persistenceExcludedCategories(
+  listedByRound: readonly Int32Array[],
+  perCategory: number,
+  delta: number,
+  productsPerCategory: ArrayLike<number>,
+): number {
   const rounds = listedByRound.length
   const d = Math.min(delta, rounds - 1)
   let excluded = 0
   for (let c = 0; c < productsPerCategory.length; c++) {
     if (productsPerCategory[c] === 0) continue
     let counted = false
-    for (let t = 0; d >= 1 && t + d < rounds && !counted; t++) counted = listedByRound[t][c] > perCategory && listedByRound[t + d][c] > perCategory
+    for (let t = 0; d >= 1 && t + d < rounds && !counted; t++)
+      counted = listedByRound[t][c] > perCategory && listedByRound[t + d][c] > perCategory
     if (!counted) excluded++
   }
   return excluded

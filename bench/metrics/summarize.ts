@@ -1,9 +1,9 @@
-import { ARCHETYPES, SIZE_TIERS, type CatalogAsGenerated } from '../../datasets/catalog.ts'
+import { ARCHETYPES, type CatalogAsGenerated, SIZE_TIERS } from '../../datasets/catalog.ts'
 import type { RunOutcome } from '../market/types.ts'
-import { roundHistory } from './collectors/rounds.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
+import { roundHistory } from './collectors/rounds.ts'
 import { sellerTotals } from './collectors/sellers.ts'
-import { ROUND_METRICS, SUMMARY_METRICS, type RunResult, type SummaryMetric } from './definitions.ts'
+import { ROUND_METRICS, type RunResult, SUMMARY_METRICS, type SummaryMetric } from './definitions.ts'
 
 export interface RowKeys {
   algorithm: string
@@ -21,7 +21,12 @@ function runResult(outcome: RunOutcome, catalog: CatalogAsGenerated): RunResult 
 }
 
 /** summary.csv's row for one run: each metric's value as bench/metrics/definitions.ts defines it. */
-export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated, metrics: readonly SummaryMetric[] = SUMMARY_METRICS): Row {
+export function summaryRow(
+  keys: RowKeys,
+  outcome: RunOutcome,
+  catalog: CatalogAsGenerated,
+  metrics: readonly SummaryMetric[] = SUMMARY_METRICS,
+): Row {
   const run = runResult(outcome, catalog)
   // An undefined value (NaN: a rate over an empty group) is an empty cell, not 0.
   return { ...keys, ...Object.fromEntries(metrics.map((m) => [m.name, emptyIfNaN(m.value(run))])) }
@@ -29,7 +34,11 @@ export function summaryRow(keys: RowKeys, outcome: RunOutcome, catalog: CatalogA
 
 export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {
   const ndcg = outcome.collected.get(rankingQuality).ndcgByRound
-  return outcome.collected.get(roundHistory).map((record, round) => ({ ...keys, round, ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value({ ...record, ndcgSum: ndcg[round] }, catalog)])) }))
+  return outcome.collected.get(roundHistory).map((record, round) => ({
+    ...keys,
+    round,
+    ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value({ ...record, ndcgSum: ndcg[round] }, catalog)])),
+  }))
 }
 
 export function sellerRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {

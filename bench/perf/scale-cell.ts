@@ -9,11 +9,32 @@ import { runMarket } from '../market/run.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
 import { loadScenario } from '../runner/scenario.ts'
 
-const [products, pluginName, rounds] = [Number(process.argv[2]), process.argv[3] ?? 'amazon', Number(process.argv[4] ?? 3)]
+const [products, pluginName, rounds] = [
+  Number(process.argv[2]),
+  process.argv[3] ?? 'amazon',
+  Number(process.argv[4] ?? 3),
+]
 const scenario = loadScenario('default')
 const { plugin } = (await loadRegistry()).get(pluginName)!
 const generated = performance.now()
 const catalog = generateCatalog({ ...scenario.catalog, products }, scenario.seed, scenario.market.rounds)
 const generateMs = performance.now() - generated
-const o = runMarket({ plugin, params: plugin.params.parse({}), market: { ...scenario.market, rounds }, catalog, ownsCatalog: true, seed: scenario.seed, collectors: collectorsFor(), warmupSessions: 2000 })
-console.log(JSON.stringify({ products, plugin: pluginName, generateMs, sessionsPerSec: (o.timedSessions / o.elapsedMs) * 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 }))
+const o = runMarket({
+  plugin,
+  params: plugin.params.parse({}),
+  market: { ...scenario.market, rounds },
+  catalog,
+  ownsCatalog: true,
+  seed: scenario.seed,
+  collectors: collectorsFor(),
+  warmupSessions: 2000,
+})
+console.log(
+  JSON.stringify({
+    products,
+    plugin: pluginName,
+    generateMs,
+    sessionsPerSec: (o.timedSessions / o.elapsedMs) * 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  }),
+)

@@ -21,14 +21,29 @@ const collectors = collectorsFor()
 
 function engineFor(name: string): MarketRun {
   const { plugin } = registry.get(name)!
-  const run = new MarketRun({ plugin, params: plugin.params.parse({}), market, catalog, seed: scenario.seed, collectors })
+  const run = new MarketRun({
+    plugin,
+    params: plugin.params.parse({}),
+    market,
+    catalog,
+    seed: scenario.seed,
+    collectors,
+  })
   run.startRound(0)
   return run
 }
 
 // The bare kernel replays the exact candidate sets the engine retrieves (captured from the relevance run).
 const { plugin: relevance } = registry.get('relevance')!
-const sessions = new MarketRun({ plugin: relevance, params: {}, market, catalog, seed: scenario.seed, collectors, capture: 2000 }).run().captured
+const sessions = new MarketRun({
+  plugin: relevance,
+  params: {},
+  market,
+  catalog,
+  seed: scenario.seed,
+  collectors,
+  capture: 2000,
+}).run().captured
 const quality = catalog.products.quality
 const score = new Float64Array(Math.max(...sessions.map((s) => s.candidates.length)))
 const order = new Int32Array(k)
@@ -55,11 +70,16 @@ const rate = (name: string) => {
   return r.throughput.mean
 }
 const bare = rate('bare score + top-k')
-console.log(`scenario ${scenario.name}: ${sessions.length} captured sessions, mean ${Math.round(sessions.reduce((t, s) => t + s.candidates.length, 0) / sessions.length)} candidates, k = ${k}\n`)
+const meanCandidates = Math.round(sessions.reduce((t, s) => t + s.candidates.length, 0) / sessions.length)
+console.log(
+  `scenario ${scenario.name}: ${sessions.length} captured sessions, mean ${meanCandidates} candidates, k = ${k}\n`,
+)
 console.log(`${'loop'.padEnd(30)} ${'sessions/s'.padStart(12)} ${'vs bare'.padStart(8)}`)
 console.log(`${'bare score + top-k'.padEnd(30)} ${bare.toFixed(0).padStart(12)} ${'1.00'.padStart(8)}`)
 for (const name of names) {
   const r = rate(`engine session: ${name}`)
-  console.log(`${`engine session: ${name}`.padEnd(30)} ${r.toFixed(0).padStart(12)} ${(r / bare).toFixed(2).padStart(8)}`)
+  console.log(
+    `${`engine session: ${name}`.padEnd(30)} ${r.toFixed(0).padStart(12)} ${(r / bare).toFixed(2).padStart(8)}`,
+  )
 }
 if (sink < 0) console.log(sink)

@@ -7,7 +7,7 @@
  */
 import { Bench } from 'tinybench'
 import { builtinPluginFiles, loadPluginFile } from '../../algorithms/kit/registry.ts'
-import { runBenchmark, seedList, type BenchmarkConfig } from '../runner/benchmark.ts'
+import { type BenchmarkConfig, runBenchmark, seedList } from '../runner/benchmark.ts'
 import { expandRuns } from '../runner/params.ts'
 import { loadScenario } from '../runner/scenario.ts'
 
@@ -26,13 +26,17 @@ const pairs = Number(process.argv[2] ?? 2)
 const samples: number[][] = counts.map(() => [])
 for (let pair = 0; pair < pairs; pair++) {
   const bench = new Bench({ iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 })
-  for (const workers of counts) bench.add(`${workers} worker(s)`, async () => void (await runBenchmark({ ...config, workers })))
+  for (const workers of counts)
+    bench.add(`${workers} worker(s)`, async () => void (await runBenchmark({ ...config, workers })))
   await bench.run()
   bench.tasks.forEach((task, i) => {
     if (task.result.state !== 'completed') throw new Error(`${task.name}: ${task.result.state}`)
     samples[i].push(task.result.latency.mean / 1000)
   })
-  console.log(`  pair ${pair + 1}: ${samples.map((s, i) => `${counts[i]} worker(s) ${s[pair].toFixed(1)} s`).join(', ')}: ${(samples[0][pair] / samples[1][pair]).toFixed(2)}×`)
+  console.log(
+    `  pair ${pair + 1}: ${samples.map((s, i) => `${counts[i]} worker(s) ${s[pair].toFixed(1)} s`).join(', ')}: ` +
+      `${(samples[0][pair] / samples[1][pair]).toFixed(2)}×`,
+  )
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 // The median too: one run slowed by the host (this machine is a shared VM) moves the mean, not the median.
@@ -42,5 +46,8 @@ const median = (xs: number[]) => {
 }
 const [means, medians] = [samples.map(mean), samples.map(median)]
 console.log(`default job, ${plugins.length} cells, ${pairs} runs each, alternating (mean, median):`)
-counts.forEach((w, i) => console.log(`  ${w} worker(s): ${means[i].toFixed(1)} s, ${medians[i].toFixed(1)} s`))
-console.log(`  speed-up with 2 workers: ${(means[0] / means[1]).toFixed(2)}× (means), ${(medians[0] / medians[1]).toFixed(2)}× (medians)`)
+counts.forEach((w, i) => {
+  console.log(`  ${w} worker(s): ${means[i].toFixed(1)} s, ${medians[i].toFixed(1)} s`)
+})
+const [meanSpeedUp, medianSpeedUp] = [means[0] / means[1], medians[0] / medians[1]]
+console.log(`  speed-up with 2 workers: ${meanSpeedUp.toFixed(2)}× (means), ${medianSpeedUp.toFixed(2)}× (medians)`)

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import { csvText, formatNumber } from '../runner/results.ts'
-import { describePair, letter, type Comparison, type ComparisonRow, type Verdict } from './compare.ts'
+import { type Comparison, type ComparisonRow, describePair, letter, type Verdict } from './compare.ts'
 import type { GateResult } from './gates.ts'
 import { ALPHA, MAX_SEEDS, POWER } from './stats.ts'
 
@@ -16,53 +16,80 @@ export function short(x: number | undefined): string {
   return String(Number(x.toPrecision(4)))
 }
 const signed = (x: number | undefined) => (x !== undefined && x > 0 ? '+' : '') + short(x)
-export const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`)
-export const pValue = (p: number | undefined) => (p === undefined || Number.isNaN(p) ? '–' : p < 1e-4 ? '<1e-4' : p.toFixed(4))
+export const pct = (x: number | undefined) =>
+  x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`
+export const pValue = (p: number | undefined) =>
+  p === undefined || Number.isNaN(p) ? '–' : p < 1e-4 ? '<1e-4' : p.toFixed(4)
 
 /** "paired 8" (pairs of seeds) or "Welch 8+8" (seeds per side). */
 export function testLabel(r: ComparisonRow): string {
   if (!r.test) return '–'
-  return r.test.test === 'paired t' ? `paired ${r.candidate.estimate!.n}` : `Welch ${r.baseline.estimate!.n}+${r.candidate.estimate!.n}`
+  return r.test.test === 'paired t'
+    ? `paired ${r.candidate.estimate!.n}`
+    : `Welch ${r.baseline.estimate!.n}+${r.candidate.estimate!.n}`
 }
 
-/** What to do next for a row that could not tell: the Δ its seeds detect at 80% power and the seeds that would detect the observed Δ. */
+/**
+ * What to do next for a row that could not tell: the Δ its seeds detect at 80% power and the seeds that would detect
+ * the observed Δ.
+ */
 export function nextStep(r: ComparisonRow): string {
-  if (r.verdict === 'no values') return `no values in ${r.baseline.estimate ? letter(r.candidate.input) : letter(r.baseline.input)}`
+  if (r.verdict === 'no values')
+    return `no values in ${r.baseline.estimate ? letter(r.candidate.input) : letter(r.baseline.input)}`
   if (r.verdict === 'too few seeds') return 'run ≥ 2 seeds'
   if (r.detectable === undefined) return ''
   if (r.test!.se === 0 && r.test!.diff === 0) return 'identical on every seed'
-  const needed = r.seedsNeeded === undefined || r.seedsNeeded === Infinity ? (r.test?.diff === 0 ? 'Δ = 0' : `> ${MAX_SEEDS} seeds for Δ`) : `${r.seedsNeeded} seeds for Δ`
+  const needed =
+    r.seedsNeeded === undefined || r.seedsNeeded === Infinity
+      ? r.test?.diff === 0
+        ? 'Δ = 0'
+        : `> ${MAX_SEEDS} seeds for Δ`
+      : `${r.seedsNeeded} seeds for Δ`
   return `detects ±${short(r.detectable)}; ${needed}`
 }
 
 const side = (e: ComparisonRow['baseline']['estimate']) => (e ? `${short(e.mean)} ± ${short(e.halfWidth)}` : 'missing')
+const interval = (ci: readonly [number, number]) => `[${signed(ci[0])}, ${signed(ci[1])}]`
 
 /** How the comparison was made: the baseline, the tests, the adjustment. */
 export function methodLines(c: Comparison): string[] {
   const tests = c.rows.filter((r) => r.test).length
   return [
-    c.baseline ? `baseline: the ${c.baseline} row (every other row is compared with it)` : `baseline: ${letter(0)}; rows are matched on algorithm and scenario, then on resolved parameters, variant, or the one configuration on each side`,
-    `Δ = candidate − baseline with its 95% CI. Test: paired t on per-seed differences where both sides hold the same seeds of one configuration, Welch t otherwise.`,
-    `p_holm: Holm-adjusted over the ${tests} tests; verdicts use p_holm < ${ALPHA}. next: the Δ the seeds detect at ${POWER * 100}% power, and the seeds needed to detect the observed Δ.`,
+    c.baseline
+      ? `baseline: the ${c.baseline} row (every other row is compared with it)`
+      : `baseline: ${letter(0)}; rows are matched on algorithm and scenario, then on resolved parameters, variant, ` +
+        'or the one configuration on each side',
+    `Δ = candidate − baseline with its 95% CI. Test: paired t on per-seed differences where both sides hold the ` +
+      `same seeds of one configuration, Welch t otherwise.`,
+    `p_holm: Holm-adjusted over the ${tests} tests; verdicts use p_holm < ${ALPHA}. next: the Δ the seeds detect ` +
+      `at ${POWER * 100}% power, and the seeds needed to detect the observed Δ.`,
   ]
 }
 
 function header(c: Comparison): string[] {
-  return [...c.inputs.map((x, i) => `${letter(i)} = ${x.label}${x.kind === 'simulation' ? '' : ` [${x.kind}]`}`), ...methodLines(c)]
+  return [
+    ...c.inputs.map((x, i) => `${letter(i)} = ${x.label}${x.kind === 'simulation' ? '' : ` [${x.kind}]`}`),
+    ...methodLines(c),
+  ]
 }
 
 /** The comparison as one line per compared pair of rows × metric. */
-export function comparisonTable(c: Comparison, colour: boolean): { header: string[]; rows: string[][]; numeric: boolean[] } {
+export function comparisonTable(
+  c: Comparison,
+  colour: boolean,
+): { header: string[]; rows: string[][]; numeric: boolean[] } {
   const withConfig = c.rows.some((r) => r.config !== 'same')
   const columns: [string, boolean, (r: ComparisonRow) => string][] = [
     ['compared', false, (r) => describePair(r, c.inputs.length > 1, false)],
     ['scenario', false, (r) => r.candidate.scenario],
     ['metric', false, (r) => r.metric],
     ['better', false, (r) => r.better],
-    ...(withConfig ? [['config', false, (r: ComparisonRow) => r.config] as [string, boolean, (r: ComparisonRow) => string]] : []),
+    ...(withConfig
+      ? [['config', false, (r: ComparisonRow) => r.config] as [string, boolean, (r: ComparisonRow) => string]]
+      : []),
     ['baseline ± 95% CI', true, (r) => side(r.baseline.estimate)],
     ['candidate ± 95% CI', true, (r) => side(r.candidate.estimate)],
-    ['Δ [95% CI]', true, (r) => (r.test ? `${signed(r.test.diff)} [${signed(r.ci![0])}, ${signed(r.ci![1])}]` : '–')],
+    ['Δ [95% CI]', true, (r) => (r.test ? `${signed(r.test.diff)} ${interval(r.ci!)}` : '–')],
     ['Δ%', true, (r) => pct(r.relDiff)],
     ['test', false, testLabel],
     ['p', true, (r) => pValue(r.test?.p)],
@@ -70,22 +97,46 @@ export function comparisonTable(c: Comparison, colour: boolean): { header: strin
     ['verdict', false, (r) => (colour && COLOURS[r.verdict] ? `${COLOURS[r.verdict]}${r.verdict}\x1b[0m` : r.verdict)],
     ['next', false, nextStep],
   ]
-  return { header: columns.map((x) => x[0]), numeric: columns.map((x) => x[1]), rows: c.rows.map((r) => columns.map((x) => x[2](r))) }
+  return {
+    header: columns.map((x) => x[0]),
+    numeric: columns.map((x) => x[1]),
+    rows: c.rows.map((r) => columns.map((x) => x[2](r))),
+  }
 }
 
 // Visible width, ignoring colour codes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes this strips
 const width = (s: string) => s.replace(/\x1b\[\d+m/g, '').length
 const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x)
 
 function asJson(c: Comparison, gates: GateResult[]): string {
-  const sideJson = (s: ComparisonRow['baseline']) => ({ input: letter(s.input), algorithm: s.algorithm, variant: s.variant, scenario: s.scenario, n: s.estimate?.n ?? 0, mean: finite(s.estimate?.mean), ci95HalfWidth: finite(s.estimate?.halfWidth) })
+  const sideJson = (s: ComparisonRow['baseline']) => ({
+    input: letter(s.input),
+    algorithm: s.algorithm,
+    variant: s.variant,
+    scenario: s.scenario,
+    n: s.estimate?.n ?? 0,
+    mean: finite(s.estimate?.mean),
+    ci95HalfWidth: finite(s.estimate?.halfWidth),
+  })
   const json = {
     alpha: ALPHA,
     adjustment: 'holm',
     inputs: c.inputs.map((x, i) => ({ id: letter(i), label: x.label, kind: x.kind })),
     baseline: c.baseline ?? letter(0),
     notes: c.notes,
-    gates: gates.map((g) => ({ spec: g.gate.spec, status: g.status, reason: g.reason, rows: g.checks.map((k) => ({ compared: describePair(k.row, c.inputs.length > 1), status: k.status, moved: finite(k.moved), interval: k.interval, reason: k.reason })) })),
+    gates: gates.map((g) => ({
+      spec: g.gate.spec,
+      status: g.status,
+      reason: g.reason,
+      rows: g.checks.map((k) => ({
+        compared: describePair(k.row, c.inputs.length > 1),
+        status: k.status,
+        moved: finite(k.moved),
+        interval: k.interval,
+        reason: k.reason,
+      })),
+    })),
     rows: c.rows.map((r) => ({
       baseline: sideJson(r.baseline),
       candidate: sideJson(r.candidate),
@@ -100,19 +151,69 @@ function asJson(c: Comparison, gates: GateResult[]): string {
       pAdjusted: finite(r.pAdjusted),
       verdict: r.verdict,
       detectableDiff: finite(r.detectable),
-      seedsNeeded: r.seedsNeeded === undefined ? null : finite(r.seedsNeeded) ?? `>${MAX_SEEDS}`,
+      seedsNeeded: r.seedsNeeded === undefined ? null : (finite(r.seedsNeeded) ?? `>${MAX_SEEDS}`),
       unpairedSeeds: r.unpairedSeeds,
     })),
   }
-  return JSON.stringify(json, null, 2) + '\n'
+  return `${JSON.stringify(json, null, 2)}\n`
 }
 
 function asCsv(c: Comparison): string {
   const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : formatNumber(x))
-  const header = ['baseline_input', 'baseline_algorithm', 'baseline_variant', 'candidate_input', 'candidate_algorithm', 'candidate_variant', 'scenario', 'metric', 'better', 'config', 'test', 'baseline_n', 'baseline_mean', 'candidate_n', 'candidate_mean', 'diff', 'ci_low', 'ci_high', 'rel_diff', 'p_value', 'p_holm', 'verdict', 'detectable_diff', 'seeds_needed']
+  const header = [
+    'baseline_input',
+    'baseline_algorithm',
+    'baseline_variant',
+    'candidate_input',
+    'candidate_algorithm',
+    'candidate_variant',
+    'scenario',
+    'metric',
+    'better',
+    'config',
+    'test',
+    'baseline_n',
+    'baseline_mean',
+    'candidate_n',
+    'candidate_mean',
+    'diff',
+    'ci_low',
+    'ci_high',
+    'rel_diff',
+    'p_value',
+    'p_holm',
+    'verdict',
+    'detectable_diff',
+    'seeds_needed',
+  ]
   const records = c.rows.map((r) => {
     const [b, k] = [r.baseline, r.candidate]
-    return [letter(b.input), csvText(b.algorithm), csvText(b.variant), letter(k.input), csvText(k.algorithm), csvText(k.variant), csvText(k.scenario), r.metric, r.better, r.config, r.test?.test ?? '', String(b.estimate?.n ?? 0), num(b.estimate?.mean), String(k.estimate?.n ?? 0), num(k.estimate?.mean), num(r.test?.diff), num(r.ci?.[0]), num(r.ci?.[1]), num(r.relDiff), num(r.test?.p), num(r.pAdjusted), r.verdict, num(r.detectable), num(r.seedsNeeded)]
+    return [
+      letter(b.input),
+      csvText(b.algorithm),
+      csvText(b.variant),
+      letter(k.input),
+      csvText(k.algorithm),
+      csvText(k.variant),
+      csvText(k.scenario),
+      r.metric,
+      r.better,
+      r.config,
+      r.test?.test ?? '',
+      String(b.estimate?.n ?? 0),
+      num(b.estimate?.mean),
+      String(k.estimate?.n ?? 0),
+      num(k.estimate?.mean),
+      num(r.test?.diff),
+      num(r.ci?.[0]),
+      num(r.ci?.[1]),
+      num(r.relDiff),
+      num(r.test?.p),
+      num(r.pAdjusted),
+      r.verdict,
+      num(r.detectable),
+      num(r.seedsNeeded),
+    ]
   })
   return stringify([header, ...records], { record_delimiter: '\r\n' })
 }
@@ -123,10 +224,25 @@ export function formatComparison(c: Comparison, format: Format, colour: boolean,
   const { header: columns, rows, numeric } = comparisonTable(c, colour && format === 'table')
   if (format === 'md') {
     const line = (cells: string[]) => `| ${cells.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`
-    return [...header(c).map((l) => `- ${l}`), '', line(columns), line(columns.map(() => '---')), ...rows.map(line), '', ...c.notes.map((n) => `> ${n}`)].join('\n') + '\n'
+    return `${[
+      ...header(c).map((l) => `- ${l}`),
+      '',
+      line(columns),
+      line(columns.map(() => '---')),
+      ...rows.map(line),
+      '',
+      ...c.notes.map((n) => `> ${n}`),
+    ].join('\n')}\n`
   }
   const widths = columns.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))))
-  const pad = (s: string, i: number) => (numeric[i] ? ' '.repeat(widths[i] - width(s)) + s : s + ' '.repeat(widths[i] - width(s)))
+  const pad = (s: string, i: number) =>
+    numeric[i] ? ' '.repeat(widths[i] - width(s)) + s : s + ' '.repeat(widths[i] - width(s))
   const notes = c.notes.length ? ['', ...c.notes.map((n) => `note: ${n}`)] : []
-  return [...header(c), '', columns.map(pad).join('  ').trimEnd(), ...rows.map((r) => r.map(pad).join('  ').trimEnd()), ...notes].join('\n') + '\n'
+  return `${[
+    ...header(c),
+    '',
+    columns.map(pad).join('  ').trimEnd(),
+    ...rows.map((r) => r.map(pad).join('  ').trimEnd()),
+    ...notes,
+  ].join('\n')}\n`
 }

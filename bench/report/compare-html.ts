@@ -1,7 +1,7 @@
-import { describePair, letter, type Comparison, type ComparisonRow, type Verdict } from './compare.ts'
+import { type Comparison, type ComparisonRow, describePair, letter, type Verdict } from './compare.ts'
 import { comparisonTable, methodLines } from './compare-format.ts'
 import type { GateResult } from './gates.ts'
-import { escapeHtml, figure, page, table, type ChartSpec } from './page.ts'
+import { type ChartSpec, escapeHtml, figure, page, table } from './page.ts'
 
 /**
  * The page `bench compare … --html FILE` writes: per compared pair of rows a forest plot of every
@@ -11,7 +11,14 @@ import { escapeHtml, figure, page, table, type ChartSpec } from './page.ts'
 
 /** Δ% beyond which a metric's bar is cut at the axis edge (its label says so). */
 const OFF_SCALE = 100
-const VERDICT_COLOURS: Record<Verdict, string> = { better: '#2ca02c', worse: '#d62728', changed: '#ff7f0e', 'no significant change': '#9e9e9e', 'too few seeds': '#cccccc', 'no values': '#cccccc' }
+const VERDICT_COLOURS: Record<Verdict, string> = {
+  better: '#2ca02c',
+  worse: '#d62728',
+  changed: '#ff7f0e',
+  'no significant change': '#9e9e9e',
+  'too few seeds': '#cccccc',
+  'no values': '#cccccc',
+}
 
 /** Δ% with its CI as {x, xMin, xMax} in percent, for the rows where the baseline mean is not 0. */
 function relative(r: ComparisonRow) {
@@ -27,10 +34,15 @@ export function comparisonCharts(c: Comparison): ChartSpec[] {
   return [...byPair.entries()].map(([pair, rows], i) => {
     const shown = rows.map((r) => ({ r, v: relative(r) })).filter((x) => x.v !== null)
     const left = rows.length - shown.length
-    // Metrics with a baseline mean near 0 have huge relative changes: keep the axis to the others' scale and say which bars are cut.
+    const leftOut = left
+      ? `${left} metric${left > 1 ? 's' : ''} without a relative difference (baseline mean 0 or no test) left out.`
+      : ''
+    // Metrics with a baseline mean near 0 have huge relative changes: keep the axis to the others' scale and say which
+    // bars are cut.
     const inScale = shown.flatMap((x) => [x.v!.x, x.v!.xMin, x.v!.xMax].map(Math.abs)).filter((m) => m <= OFF_SCALE)
     const scale = Math.ceil(Math.max(1, ...inScale) / 10) * 10
-    const label = (x: (typeof shown)[number]) => (Math.abs(x.v!.x) > scale ? `${x.r.metric} (cut: ${x.v!.x >= 0 ? '+' : ''}${x.v!.x.toFixed(0)}%)` : x.r.metric)
+    const label = (x: (typeof shown)[number]) =>
+      Math.abs(x.v!.x) > scale ? `${x.r.metric} (cut: ${x.v!.x >= 0 ? '+' : ''}${x.v!.x.toFixed(0)}%)` : x.r.metric
     return {
       id: `pair-${i}`,
       title: pair,
@@ -40,25 +52,47 @@ export function comparisonCharts(c: Comparison): ChartSpec[] {
       yLabel: 'metric',
       labels: shown.map(label),
       range: [-scale, scale],
-      datasets: [{ label: 'Δ%', colour: '#9e9e9e', colours: shown.map((x) => VERDICT_COLOURS[x.r.verdict]), data: shown.map((x) => x.v!) }],
-      note: `Green better, red worse, orange changed (no good direction), grey no significant change (Holm-adjusted). Bars and whiskers beyond ±${scale}% are cut at the edge. ${left ? `${left} metric${left > 1 ? 's' : ''} without a relative difference (baseline mean 0 or no test) left out.` : ''}`,
+      datasets: [
+        {
+          label: 'Δ%',
+          colour: '#9e9e9e',
+          colours: shown.map((x) => VERDICT_COLOURS[x.r.verdict]),
+          data: shown.map((x) => x.v!),
+        },
+      ],
+      note:
+        'Green better, red worse, orange changed (no good direction), grey no significant change (Holm-adjusted). ' +
+        `Bars and whiskers beyond ±${scale}% are cut at the edge. ${leftOut}`,
     }
   })
 }
 
 export function renderComparison(c: Comparison, gates: GateResult[]): string {
   const charts = comparisonCharts(c)
-  const inputs = c.inputs.map((x, i) => `<li><b>${letter(i)}</b> = ${escapeHtml(x.label)}${x.kind === 'simulation' ? '' : ` [${x.kind}]`}</li>`).join('')
+  const inputs = c.inputs
+    .map(
+      (x, i) => `<li><b>${letter(i)}</b> = ${escapeHtml(x.label)}${x.kind === 'simulation' ? '' : ` [${x.kind}]`}</li>`,
+    )
+    .join('')
   const gateTable = gates.length
-    ? `<h2>Gates (--fail-on)</h2>${table(['gate', 'status', 'why'], gates.map((g) => [g.gate.spec, g.status, g.reason]), (i) => gates[i].status)}`
+    ? `<h2>Gates (--fail-on)</h2>${table(
+        ['gate', 'status', 'why'],
+        gates.map((g) => [g.gate.spec, g.status, g.reason]),
+        (i) => gates[i].status,
+      )}`
     : ''
   const { header, rows } = comparisonTable(c, false)
-  const notes = c.notes.length ? `<h2>Notes</h2><ul>${c.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''
+  const notes = c.notes.length
+    ? `<h2>Notes</h2><ul>${c.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+    : ''
+  const figures = charts.map((chart) => figure(chart, 80 + 22 * (chart.labels?.length ?? 1))).join('')
   const body = `<h1>trafficbench comparison</h1>
 <ul class="meta">${inputs}</ul>
-${methodLines(c).map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('')}
+${methodLines(c)
+  .map((l) => `<p class="meta">${escapeHtml(l)}</p>`)
+  .join('')}
 ${gateTable}
-<h2>Differences against the baseline</h2><div class="grid">${charts.map((chart) => figure(chart, 80 + 22 * (chart.labels?.length ?? 1))).join('')}</div>
+<h2>Differences against the baseline</h2><div class="grid">${figures}</div>
 <h2>All rows</h2>${table(header, rows, (i) => c.rows[i].verdict.replace(/ /g, '-'))}
 ${notes}`
   return page('trafficbench comparison', body, charts)

@@ -1,9 +1,30 @@
 import { InputError } from '../../datasets/errors.ts'
-import { SUMMARY_METRICS, THROUGHPUT_METRICS, type Direction } from '../metrics/definitions.ts'
-import { describeRow, firstDifference, runName, sameConfiguration, type ResultGroup, type ResultInput } from './inputs.ts'
-import { ALPHA, confidenceInterval, detectableDifference, estimate, holmAdjust, mean, pairedTTest, seedsNeeded, welchTTest, type DifferenceTest, type Estimate } from './stats.ts'
+import { type Direction, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
+import {
+  describeRow,
+  firstDifference,
+  type ResultGroup,
+  type ResultInput,
+  runName,
+  sameConfiguration,
+} from './inputs.ts'
+import {
+  ALPHA,
+  confidenceInterval,
+  type DifferenceTest,
+  detectableDifference,
+  type Estimate,
+  estimate,
+  holmAdjust,
+  mean,
+  pairedTTest,
+  seedsNeeded,
+  welchTTest,
+} from './stats.ts'
 
-const DIRECTIONS = new Map<string, Direction>([...SUMMARY_METRICS, ...THROUGHPUT_METRICS].map((m) => [m.name, m.better]))
+const DIRECTIONS = new Map<string, Direction>(
+  [...SUMMARY_METRICS, ...THROUGHPUT_METRICS].map((m) => [m.name, m.better]),
+)
 
 export type Verdict = 'better' | 'worse' | 'changed' | 'no significant change' | 'too few seeds' | 'no values'
 
@@ -72,15 +93,24 @@ interface Pair {
 }
 
 /** How inputs i and j relate, and whether their seeds are the same markets (so rows can be paired on them). */
-function relation(inputs: ResultInput[], i: number, j: number): { config: Config; pairable: boolean; difference?: string } {
+function relation(
+  inputs: ResultInput[],
+  i: number,
+  j: number,
+): { config: Config; pairable: boolean; difference?: string } {
   const [a, b] = [inputs[i], inputs[j]]
   if (a.kind === 'log' || b.kind === 'log') return { config: 'log', pairable: false }
   if (i === j) return { config: 'same', pairable: true }
   if (a.kind === 'unchecked' || b.kind === 'unchecked') return { config: 'unchecked', pairable: true }
   const d = firstDifference(a.manifest!, b.manifest!)
   if (!d) return { config: 'same', pairable: true }
-  // A different kit version or seed set still simulates seed s on the same configuration; a different scenario or catalog does not.
-  return { config: 'differs', pairable: d.what === 'seeds' || d.what.startsWith('versions'), difference: `${d.what} is ${d.a} in ${a.label} but ${d.b} in ${b.label}` }
+  // A different kit version or seed set still simulates seed s on the same configuration; a different scenario or
+  // catalog does not.
+  return {
+    config: 'differs',
+    pairable: d.what === 'seeds' || d.what.startsWith('versions'),
+    difference: `${d.what} is ${d.a} in ${a.label} but ${d.b} in ${b.label}`,
+  }
 }
 
 /**
@@ -111,23 +141,33 @@ function matchInputs(inputs: ResultInput[], j: number, notes: string[]): Pair[] 
     if (bases.length === 1 && cands.length === 1) take(() => true)
     baseLeft.push(...bases)
   }
-  for (const g of baseLeft) notes.push(`${inputs[j].label} has no counterpart for ${describeRow(g)} of ${inputs[0].label}`)
-  for (const g of candLeft) notes.push(`${inputs[0].label} has no counterpart for ${describeRow(g)} of ${inputs[j].label}`)
+  for (const g of baseLeft)
+    notes.push(`${inputs[j].label} has no counterpart for ${describeRow(g)} of ${inputs[0].label}`)
+  for (const g of candLeft)
+    notes.push(`${inputs[0].label} has no counterpart for ${describeRow(g)} of ${inputs[j].label}`)
   return pairs
 }
 
-/** Finds the --baseline row in each scenario: the first input holding ALGO with VARIANT (or, given ALGO alone, its only configuration). */
+/**
+ * Finds the --baseline row in each scenario: the first input holding ALGO with VARIANT (or, given ALGO alone, its only
+ * configuration).
+ */
 function baselinePairs(inputs: ResultInput[], spec: string, notes: string[]): Pair[] {
   const [algorithm, ...rest] = spec.split(':')
   const variant = rest.length ? rest.join(':') : undefined
   const all = inputs.flatMap((input, i) => input.groups.map((group) => ({ input: i, group })))
   const named = all.filter((x) => x.group.algorithm === algorithm)
-  if (!named.length) throw new InputError(`--baseline ${spec}: no rows of ${algorithm} in the inputs (algorithms: ${[...new Set(all.map((x) => x.group.algorithm))].join(', ')})`)
+  if (!named.length) {
+    const algorithms = [...new Set(all.map((x) => x.group.algorithm))].join(', ')
+    throw new InputError(`--baseline ${spec}: no rows of ${algorithm} in the inputs (algorithms: ${algorithms})`)
+  }
   const variants = [...new Set(named.map((x) => x.group.variant))]
   const chosen = variant ?? (variants.includes('') || variants.length > 1 ? '' : variants[0])
   if (!variants.includes(chosen)) {
     const list = variants.map((v) => (v ? `${algorithm}:${v}` : algorithm)).join(', ')
-    throw new InputError(`--baseline ${spec}: ${variant === undefined ? `${algorithm} has several variants; name one` : `no variant "${variant}" of ${algorithm}`} (the inputs have ${list})`)
+    const problem =
+      variant === undefined ? `${algorithm} has several variants; name one` : `no variant "${variant}" of ${algorithm}`
+    throw new InputError(`--baseline ${spec}: ${problem} (the inputs have ${list})`)
   }
   const pairs: Pair[] = []
   for (const scenario of new Set(all.map((x) => x.group.scenario))) {
@@ -156,7 +196,13 @@ function compareRow(pair: Pair, metric: string, link: { config: Config; pairable
   const paired = link.pairable && shared.length >= 2
   const av = paired ? shared.map((s) => a.get(s)!) : [...a.values()]
   const bv = paired ? shared.map((s) => b.get(s)!) : [...b.values()]
-  const side = (x: Pair['base'], v: number[]): Side => ({ input: x.input, algorithm: x.group.algorithm, variant: x.group.variant, scenario: x.group.scenario, estimate: v.length ? estimate(v) : null })
+  const side = (x: Pair['base'], v: number[]): Side => ({
+    input: x.input,
+    algorithm: x.group.algorithm,
+    variant: x.group.variant,
+    scenario: x.group.scenario,
+    estimate: v.length ? estimate(v) : null,
+  })
   const test = paired ? pairedTTest(av, bv) : welchTTest(av, bv)
   const baseMean = mean(av)
   return {
@@ -177,7 +223,11 @@ function compareRow(pair: Pair, metric: string, link: { config: Config; pairable
 export const letter = (i: number) => String.fromCharCode(65 + i)
 
 /** "B:amazon vs A:amazon / small"; the input letters when the comparison has several inputs. */
-export function describePair(row: Pick<ComparisonRow, 'baseline' | 'candidate'>, lettered: boolean, withScenario = true): string {
+export function describePair(
+  row: Pick<ComparisonRow, 'baseline' | 'candidate'>,
+  lettered: boolean,
+  withScenario = true,
+): string {
   const name = (s: Side) => `${lettered ? `${letter(s.input)}:` : ''}${runName(s)}`
   return `${name(row.candidate)} vs ${name(row.baseline)}${withScenario ? ` / ${row.candidate.scenario}` : ''}`
 }
@@ -185,7 +235,7 @@ export function describePair(row: Pick<ComparisonRow, 'baseline' | 'candidate'>,
 export function verdictOf(diff: number, p: number, better: Direction): Verdict {
   if (!(p < ALPHA) || diff === 0) return 'no significant change'
   if (better === 'neither') return 'changed'
-  return (diff > 0) === (better === 'higher') ? 'better' : 'worse'
+  return diff > 0 === (better === 'higher') ? 'better' : 'worse'
 }
 
 /**
@@ -196,26 +246,44 @@ export function verdictOf(diff: number, p: number, better: Direction): Verdict {
 export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}): Comparison {
   const notes: string[] = []
   for (const input of inputs) {
-    if (input.kind === 'unchecked') notes.push(`${input.label} has no manifest.json: its configuration is unchecked; rows are paired on seeds as if it were the same run`)
-    if (input.kind === 'log') notes.push(`${input.label} was computed from a log (no scenario in its manifest): its rows are compared unpaired (Welch), configuration not comparable`)
+    if (input.kind === 'unchecked')
+      notes.push(
+        `${input.label} has no manifest.json: its configuration is unchecked; rows are paired on seeds as if it ` +
+          `were the same run`,
+      )
+    if (input.kind === 'log')
+      notes.push(
+        `${input.label} was computed from a log (no scenario in its manifest): its rows are compared unpaired ` +
+          `(Welch), configuration not comparable`,
+      )
   }
   for (let i = 0; i < inputs.length; i++) {
     for (let j = i + 1; j < inputs.length; j++) {
       const r = relation(inputs, i, j)
       if (r.config !== 'differs') continue
-      if (!opts.allowMismatch) throw new InputError(`${inputs[i].label} and ${inputs[j].label} are not comparable: ${r.difference} (pass --allow-mismatch to compare them anyway)`)
-      notes.push(`MISMATCH (--allow-mismatch): ${r.difference}; rows between them are marked "differs"${r.pairable ? '' : ' and compared unpaired (Welch)'}`)
+      if (!opts.allowMismatch)
+        throw new InputError(
+          `${inputs[i].label} and ${inputs[j].label} are not comparable: ${r.difference} (pass --allow-mismatch ` +
+            `to compare them anyway)`,
+        )
+      notes.push(
+        `MISMATCH (--allow-mismatch): ${r.difference}; rows between them are marked "differs"` +
+          (r.pairable ? '' : ' and compared unpaired (Welch)'),
+      )
     }
   }
   const all = [...new Set(inputs.flatMap((r) => r.metrics))]
   const unknown = (opts.metrics ?? []).filter((m) => !all.includes(m))
-  if (unknown.length) throw new InputError(`--metrics: no column ${unknown.join(', ')} in the inputs; they have ${all.join(', ')}`)
+  if (unknown.length)
+    throw new InputError(`--metrics: no column ${unknown.join(', ')} in the inputs; they have ${all.join(', ')}`)
   const metrics = opts.metrics ?? all
   for (const r of inputs) {
     const missing = metrics.filter((m) => !r.metrics.includes(m))
     if (missing.length) notes.push(`${r.label} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
   }
-  const pairs = opts.baseline ? baselinePairs(inputs, opts.baseline, notes) : inputs.slice(1).flatMap((_, k) => matchInputs(inputs, k + 1, notes))
+  const pairs = opts.baseline
+    ? baselinePairs(inputs, opts.baseline, notes)
+    : inputs.slice(1).flatMap((_, k) => matchInputs(inputs, k + 1, notes))
   const rows = pairs.flatMap((pair) => {
     const link = relation(inputs, pair.base.input, pair.cand.input)
     return metrics.map((metric) => compareRow(pair, metric, link))
@@ -231,8 +299,16 @@ export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}):
     r.detectable = detectableDifference(r.test!, level)
     r.seedsNeeded = seedsNeeded(r.test!, level)
   }
-  const empty = metrics.filter((m) => rows.some((r) => r.metric === m) && rows.every((r) => r.metric !== m || r.verdict === 'no values'))
+  const empty = metrics.filter(
+    (m) => rows.some((r) => r.metric === m) && rows.every((r) => r.metric !== m || r.verdict === 'no values'),
+  )
   if (empty.length) notes.push(`no values to compare for ${empty.join(', ')}`)
   if (!rows.length) notes.push('no rows matched: nothing was compared')
-  return { inputs: inputs.map((i) => ({ label: i.label, kind: i.kind })), baseline: opts.baseline ?? null, metrics, rows, notes }
+  return {
+    inputs: inputs.map((i) => ({ label: i.label, kind: i.kind })),
+    baseline: opts.baseline ?? null,
+    metrics,
+    rows,
+    notes,
+  }
 }

@@ -1,8 +1,11 @@
 import { InputError } from '../../datasets/errors.ts'
-import { describePair, type Comparison, type ComparisonRow } from './compare.ts'
+import { type Comparison, type ComparisonRow, describePair } from './compare.ts'
 import { ALPHA, confidenceInterval } from './stats.ts'
 
-/** A --fail-on entry: the metric must not move in `direction` by more than `limit` (absolute, or relative to the baseline mean). */
+/**
+ * A --fail-on entry: the metric must not move in `direction` by more than `limit` (absolute, or relative to the
+ * baseline mean).
+ */
 export interface Gate {
   metric: string
   direction: 1 | -1
@@ -37,13 +40,24 @@ export function parseGates(spec: string): Gate[] {
     .filter(Boolean)
     .map((entry) => {
       const m = /^([A-Za-z_][A-Za-z0-9_]*):([+-])(\d+(?:\.\d+)?)(%?)$/.exec(entry)
-      if (!m) throw new InputError(`--fail-on ${entry}: expected metric:+limit or metric:-limit, with an optional %, e.g. gini_exposure:+0.02 or sessions_per_sec:-10%`)
+      if (!m)
+        throw new InputError(
+          `--fail-on ${entry}: expected metric:+limit or metric:-limit, with an optional %, e.g. ` +
+            `gini_exposure:+0.02 or sessions_per_sec:-10%`,
+        )
       const [, metric, sign, value, pct] = m
-      return { metric, direction: sign === '+' ? 1 : -1, limit: pct ? Number(value) / 100 : Number(value), relative: pct === '%', spec: entry }
+      return {
+        metric,
+        direction: sign === '+' ? 1 : -1,
+        limit: pct ? Number(value) / 100 : Number(value),
+        relative: pct === '%',
+        spec: entry,
+      }
     })
 }
 
-const signed = (x: number, relative: boolean) => (x >= 0 ? '+' : '') + (relative ? `${Number((100 * x).toPrecision(3))}%` : String(Number(x.toPrecision(3))))
+const signed = (x: number, relative: boolean) =>
+  (x >= 0 ? '+' : '') + (relative ? `${Number((100 * x).toPrecision(3))}%` : String(Number(x.toPrecision(3))))
 const limitText = (g: Gate) => signed(g.direction * g.limit, g.relative)
 
 /**
@@ -52,19 +66,40 @@ const limitText = (g: Gate) => signed(g.direction * g.limit, g.relative)
  * `pass` when it lies within, `inconclusive` when it straddles the limit or no test could be run.
  */
 function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
-  if (!row.test) return { row, status: 'inconclusive', moved: NaN, interval: null, reason: row.verdict === 'no values' ? 'no values on one side' : 'too few seeds for a test' }
+  if (!row.test)
+    return {
+      row,
+      status: 'inconclusive',
+      moved: NaN,
+      interval: null,
+      reason: row.verdict === 'no values' ? 'no values on one side' : 'too few seeds for a test',
+    }
   const base = Math.abs(row.baseline.estimate!.mean)
   const scale = gate.relative ? 1 / base : 1
-  if (!Number.isFinite(scale)) return { row, status: 'inconclusive', moved: NaN, interval: null, reason: 'the baseline mean is 0: no relative change' }
+  if (!Number.isFinite(scale))
+    return {
+      row,
+      status: 'inconclusive',
+      moved: NaN,
+      interval: null,
+      reason: 'the baseline mean is 0: no relative change',
+    }
   const interval = confidenceInterval(row.test, alpha).map((x) => scale * x) as [number, number]
   const moved = scale * row.test.diff
   // The bad-direction move: positive when the metric went the way the gate guards against.
   const [worst, best] = gate.direction > 0 ? [interval[0], interval[1]] : [-interval[1], -interval[0]]
-  const range = `Δ ${signed(moved, gate.relative)} [${signed(interval[0], gate.relative)}, ${signed(interval[1], gate.relative)}]`
+  const [low, high] = interval.map((x) => signed(x, gate.relative))
+  const range = `Δ ${signed(moved, gate.relative)} [${low}, ${high}]`
   const limit = limitText(gate)
   if (worst > gate.limit) return { row, status: 'fail', moved, interval, reason: `${range}, all beyond ${limit}` }
   if (best <= gate.limit) return { row, status: 'pass', moved, interval, reason: `${range}, within ${limit}` }
-  return { row, status: 'inconclusive', moved, interval, reason: `${range} includes ${limit}; more seeds would narrow it` }
+  return {
+    row,
+    status: 'inconclusive',
+    moved,
+    interval,
+    reason: `${range} includes ${limit}; more seeds would narrow it`,
+  }
 }
 
 /**
@@ -74,19 +109,38 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
  */
 export function evaluateGates(comparison: Comparison, gates: Gate[]): GateResult[] {
   const unknown = gates.filter((g) => !comparison.metrics.includes(g.metric))
-  if (unknown.length) throw new InputError(`--fail-on ${unknown[0].spec}: no metric ${unknown[0].metric} among those compared (${comparison.metrics.join(', ')})`)
+  if (unknown.length)
+    throw new InputError(
+      `--fail-on ${unknown[0].spec}: no metric ${unknown[0].metric} among those compared ` +
+        `(${comparison.metrics.join(', ')})`,
+    )
   const gated = gates.map((g) => comparison.rows.filter((r) => r.metric === g.metric))
   const k = gated.reduce((s, rows) => s + rows.length, 0)
   const lettered = comparison.inputs.length > 1
   return gates.map((gate, i) => {
     const checks = gated[i].map((row) => check(gate, row, ALPHA / k))
-    if (!checks.length) return { gate, status: 'fail', reason: 'matched no rows: nothing was compared for this metric (see the notes)', checks }
+    if (!checks.length)
+      return {
+        gate,
+        status: 'fail',
+        reason: 'matched no rows: nothing was compared for this metric (see the notes)',
+        checks,
+      }
     const first = (s: GateStatus) => checks.find((c) => c.status === s)
     const status: GateStatus = first('fail') ? 'fail' : first('inconclusive') ? 'inconclusive' : 'pass'
     const worst = first(status)!
-    const reason = status === 'pass' ? `${checks.length} row${checks.length > 1 ? 's' : ''} within ${limitText(gate)} (interval bounds ${signed(Math.min(...checks.map((c) => c.interval![0])), gate.relative)} to ${signed(Math.max(...checks.map((c) => c.interval![1])), gate.relative)})` : `${describePair(worst.row, lettered)}: ${worst.reason}`
+    const reason =
+      status === 'pass' ? passReason(gate, checks) : `${describePair(worst.row, lettered)}: ${worst.reason}`
     return { gate, status, reason, checks }
   })
+}
+
+/** Why a gate passed: its rows, and the outermost bounds of their intervals. */
+function passReason(gate: Gate, checks: GateCheck[]): string {
+  const low = signed(Math.min(...checks.map((c) => c.interval![0])), gate.relative)
+  const high = signed(Math.max(...checks.map((c) => c.interval![1])), gate.relative)
+  const rows = `${checks.length} row${checks.length > 1 ? 's' : ''}`
+  return `${rows} within ${limitText(gate)} (interval bounds ${low} to ${high})`
 }
 
 /** One line per gate, for stderr. */

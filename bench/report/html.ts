@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync'
 import { unescapeCell } from '../../datasets/csv.ts'
 import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
-import { escapeHtml, figure, page, PALETTE, table, type ChartSpec } from './page.ts'
-import { estimate, type Estimate } from './stats.ts'
+import { type ChartSpec, escapeHtml, figure, PALETTE, page, table } from './page.ts'
+import { type Estimate, estimate } from './stats.ts'
 
 /**
  * report.html: one self-contained page built from a results folder's files. `bench run` writes it;
@@ -28,10 +28,14 @@ function groupBy(rows: CsvRow[], key: (r: CsvRow) => string): Map<string, CsvRow
 }
 
 /** The seeds' values of a column; an empty cell is a value the row does not have. */
-const valuesOf = (rows: CsvRow[], column: string) => rows.filter((r) => r[column] !== undefined && r[column] !== '').map((r) => Number(r[column]))
+const valuesOf = (rows: CsvRow[], column: string) =>
+  rows.filter((r) => r[column] !== undefined && r[column] !== '').map((r) => Number(r[column]))
 const estimateOf = (rows: CsvRow[], column: string): Estimate => estimate(valuesOf(rows, column))
 /** {y, yMin, yMax}: the mean and its 95% CI (no whisker with one seed). */
-const withInterval = (e: Estimate) => (Number.isNaN(e.halfWidth) ? { y: e.mean, yMin: e.mean, yMax: e.mean } : { y: e.mean, yMin: e.mean - e.halfWidth, yMax: e.mean + e.halfWidth })
+const withInterval = (e: Estimate) =>
+  Number.isNaN(e.halfWidth)
+    ? { y: e.mean, yMin: e.mean, yMax: e.mean }
+    : { y: e.mean, yMin: e.mean - e.halfWidth, yMax: e.mean + e.halfWidth }
 
 /**
  * Lorenz curve: the share of the total held by the least-endowed x share of the population, at
@@ -55,14 +59,17 @@ export function lorenzCurve(values: number[]): { x: number; y: number }[] {
 /** A line from per-seed curves that share their x: the mean at each x and its 95% band. */
 function meanCurve(curves: { x: number; y: number }[][]) {
   const at = curves[0]?.map((p, i) => ({ x: p.x, e: estimate(curves.map((c) => c[i].y)) })) ?? []
-  const band = at.every((p) => !Number.isNaN(p.e.halfWidth)) ? at.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth })) : undefined
+  const band = at.every((p) => !Number.isNaN(p.e.halfWidth))
+    ? at.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth }))
+    : undefined
   return { data: at.map((p) => ({ x: p.x, y: p.e.mean })), band }
 }
 
 /** The charts and tables of the report, as plain data. */
 export function reportData(files: Record<string, string>) {
   // Text cells the kit escaped for spreadsheets (a leading ') are shown as they were.
-  const read = (name: string): CsvRow[] => (files[name] ? parse(files[name], { columns: true, cast: unescapeCell }) : [])
+  const read = (name: string): CsvRow[] =>
+    files[name] ? parse(files[name], { columns: true, cast: unescapeCell }) : []
   const summary = read('summary.csv')
   const rounds = read('rounds.csv')
   const sellers = read('sellers.csv')
@@ -70,7 +77,9 @@ export function reportData(files: Record<string, string>) {
   const facts = read('facts.csv')
   const scenarios = [...new Set(summary.map((r) => r.scenario))]
   // The algorithm, its sweep variant when there is one, and its scenario when the folder holds several.
-  const seriesName = (row: CsvRow) => (row.variant ? `${row.algorithm} (${row.variant})` : row.algorithm) + (scenarios.length > 1 ? ` [${row.scenario}]` : '')
+  const seriesName = (row: CsvRow) =>
+    (row.variant ? `${row.algorithm} (${row.variant})` : row.algorithm) +
+    (scenarios.length > 1 ? ` [${row.scenario}]` : '')
   const series = [...groupBy(summary, seriesName).keys()]
   // One colour per series, the same in every chart.
   const colour = (name: string) => PALETTE[Math.max(0, series.indexOf(name)) % PALETTE.length]
@@ -86,10 +95,24 @@ export function reportData(files: Record<string, string>) {
     xLabel: 'share of sellers, least exposed first',
     yLabel: 'share of all exposure',
     datasets: [
-      { label: 'perfect equality', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], colour: '#999', dashed: true },
-      ...series.map((s) => ({ label: s, colour: colour(s), ...meanCurve(perSeed(sellersBySeries.get(s) ?? []).map((rows) => lorenzCurve(valuesOf(rows, 'exposure')))) })),
+      {
+        label: 'perfect equality',
+        data: [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        colour: '#999',
+        dashed: true,
+      },
+      ...series.map((s) => ({
+        label: s,
+        colour: colour(s),
+        ...meanCurve(perSeed(sellersBySeries.get(s) ?? []).map((rows) => lorenzCurve(valuesOf(rows, 'exposure')))),
+      })),
     ],
-    note: 'The further below the diagonal, the more exposure goes to few sellers (gini_exposure is twice the area between). Mean of the seeds\' curves; the band is its 95% CI.',
+    note:
+      'The further below the diagonal, the more exposure goes to few sellers (gini_exposure is twice the area ' +
+      "between). Mean of the seeds' curves; the band is its 95% CI.",
   })
 
   const roundsBySeries = groupBy(rounds, seriesName)
@@ -98,22 +121,47 @@ export function reportData(files: Record<string, string>) {
     const def = ROUND_METRICS.find((m) => m.name === column)
     const datasets = series
       .map((s) => {
-        const byRound = [...groupBy(roundsBySeries.get(s) ?? [], (r) => r.round).entries()].map(([round, rows]) => ({ x: Number(round), e: estimateOf(rows, column) }))
-        const band = byRound.every((p) => !Number.isNaN(p.e.halfWidth)) ? byRound.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth })) : undefined
+        const byRound = [...groupBy(roundsBySeries.get(s) ?? [], (r) => r.round).entries()].map(([round, rows]) => ({
+          x: Number(round),
+          e: estimateOf(rows, column),
+        }))
+        const band = byRound.every((p) => !Number.isNaN(p.e.halfWidth))
+          ? byRound.map((p) => ({ x: p.x, low: p.e.mean - p.e.halfWidth, high: p.e.mean + p.e.halfWidth }))
+          : undefined
         return { label: s, colour: colour(s), data: byRound.map((p) => ({ x: p.x, y: p.e.mean })), band }
       })
       .filter((d) => !dropFlat || d.data.some((p) => p.y !== 0))
-    const omitted = dropFlat && datasets.length < series.length ? ' Platforms without sponsored clicks are left out.' : ''
-    charts.push({ id, title, type: 'line', xLabel: 'round (day)', yLabel, datasets, note: `${column}: ${def?.definition ?? ''} Mean over seeds; the band is its 95% CI.${omitted}` })
+    const omitted =
+      dropFlat && datasets.length < series.length ? ' Platforms without sponsored clicks are left out.' : ''
+    charts.push({
+      id,
+      title,
+      type: 'line',
+      xLabel: 'round (day)',
+      yLabel,
+      datasets,
+      note: `${column}: ${def?.definition ?? ''} Mean over seeds; the band is its 95% CI.${omitted}`,
+    })
   }
-  roundChart('new-seller-share', 'new_seller_exposure_share', 'Exposure share of new sellers (entrants), by round', 'share of exposure (0–1)')
-  roundChart('small-seller-share', 'small_seller_exposure_share', 'Exposure share of small sellers, by round', 'share of exposure (0–1)')
+  roundChart(
+    'new-seller-share',
+    'new_seller_exposure_share',
+    'Exposure share of new sellers (entrants), by round',
+    'share of exposure (0–1)',
+  )
+  roundChart(
+    'small-seller-share',
+    'small_seller_exposure_share',
+    'Exposure share of small sellers, by round',
+    'share of exposure (0–1)',
+  )
   roundChart('cpc', 'avg_cpc', 'Average CPC, by round', 'dollars per sponsored click', true)
   roundChart('gmv', 'gmv', 'GMV, by round', 'dollars')
 
   // The three sides: each a bar chart of share-valued metrics, one bar per series.
   const summaryBySeries = groupBy(summary, seriesName)
   const sideChart = (id: string, title: string, metrics: string[]) => {
+    const definitions = metrics.map((m) => `${m}: ${SUMMARY_METRICS.find((d) => d.name === m)?.definition}`)
     charts.push({
       id,
       title,
@@ -121,11 +169,21 @@ export function reportData(files: Record<string, string>) {
       xLabel: 'metric',
       yLabel: 'value (0–1), mean over seeds',
       labels: metrics,
-      datasets: series.map((s) => ({ label: s, colour: colour(s), data: metrics.map((m) => withInterval(estimateOf(summaryBySeries.get(s)!, m))) })),
-      note: `Whiskers: 95% CI across seeds. ${metrics.map((m) => `${m}: ${SUMMARY_METRICS.find((d) => d.name === m)?.definition}`).join(' ')}`,
+      datasets: series.map((s) => ({
+        label: s,
+        colour: colour(s),
+        data: metrics.map((m) => withInterval(estimateOf(summaryBySeries.get(s)!, m))),
+      })),
+      note: `Whiskers: 95% CI across seeds. ${definitions.join(' ')}`,
     })
   }
-  sideChart('side-sellers', 'Sellers', ['gini_exposure', 'top10_exposure_share', 'new_seller_exposure_share', 'small_seller_revenue_share', 'seller_survival_rate'])
+  sideChart('side-sellers', 'Sellers', [
+    'gini_exposure',
+    'top10_exposure_share',
+    'new_seller_exposure_share',
+    'small_seller_revenue_share',
+    'seller_survival_rate',
+  ])
   sideChart('side-buyers', 'Buyers', ['conversion_rate', 'ndcg_at_10'])
   sideChart('side-platform', 'Platform', ['take_rate', 'sponsored_impression_share', 'zero_ad_seller_exposure_share'])
 
@@ -140,7 +198,9 @@ export function reportData(files: Record<string, string>) {
       const [x, y] = [TRADE_OFF.x, TRADE_OFF.y].map((m) => withInterval(estimateOf(summaryBySeries.get(s)!, m)))
       return { label: s, colour: colour(s), data: [{ x: x.y, xMin: x.yMin, xMax: x.yMax, ...y }] }
     }),
-    note: 'One point per algorithm/variant: the mean over seeds, whiskers the 95% CI on each axis. Up and to the left is better on both; points on the upper-left frontier are the efficient trade-offs.',
+    note:
+      'One point per algorithm/variant: the mean over seeds, whiskers the 95% CI on each axis. ' +
+      'Up and to the left is better on both; points on the upper-left frontier are the efficient trade-offs.',
   })
 
   const throughputBySeries = groupBy(throughput, seriesName)
@@ -152,8 +212,16 @@ export function reportData(files: Record<string, string>) {
     xLabel: 'plugin',
     yLabel: 'sessions per second',
     labels: speedSeries,
-    datasets: [{ label: 'sessions_per_sec', colour: PALETTE[0], data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, 'sessions_per_sec'))) }],
-    note: 'Whole-engine sessions per second of wall time (not deterministic; machine-dependent). Whiskers: 95% CI across seeds.',
+    datasets: [
+      {
+        label: 'sessions_per_sec',
+        colour: PALETTE[0],
+        data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, 'sessions_per_sec'))),
+      },
+    ],
+    note:
+      'Whole-engine sessions per second of wall time (not deterministic; machine-dependent). ' +
+      'Whiskers: 95% CI across seeds.',
   })
   charts.push({
     id: 'rank-latency',
@@ -162,7 +230,11 @@ export function reportData(files: Record<string, string>) {
     xLabel: 'plugin',
     yLabel: 'microseconds per rank() call',
     labels: speedSeries,
-    datasets: ['rank_p50_us', 'rank_p99_us'].map((m, i) => ({ label: m, colour: PALETTE[i], data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, m))) })),
+    datasets: ['rank_p50_us', 'rank_p99_us'].map((m, i) => ({
+      label: m,
+      colour: PALETTE[i],
+      data: speedSeries.map((s) => withInterval(estimateOf(throughputBySeries.get(s)!, m))),
+    })),
     note: 'Measured with tinybench replaying sessions of the last round. Whiskers: 95% CI across seeds.',
   })
 
@@ -178,23 +250,47 @@ export function reportData(files: Record<string, string>) {
         return { name: s, seeds: rows.length, values: columns.map((c) => estimateOf(source(c), c).mean) }
       }),
   }))
-  return { scenarios, series, charts, summary: { columns, tables }, facts: facts.length ? { columns: Object.keys(facts[0]), rows: facts.map((f) => Object.values(f)) } : null }
+  return {
+    scenarios,
+    series,
+    charts,
+    summary: { columns, tables },
+    facts: facts.length ? { columns: Object.keys(facts[0]), rows: facts.map((f) => Object.values(f)) } : null,
+  }
 }
 
-const number = (x: number) => (Number.isNaN(x) ? '–' : Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(4))))
+const number = (x: number) =>
+  Number.isNaN(x) ? '–' : Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(4)))
 
 export function renderReport(files: Record<string, string>): string {
   const data = reportData(files)
   const manifest = files['manifest.json'] ? JSON.parse(files['manifest.json']) : null
   const scenarios = data.scenarios.join(', ')
   const summaryTables = data.summary.tables
-    .map((t) => `<h3>scenario ${escapeHtml(t.scenario)}</h3>${table(['algorithm', 'seeds', ...data.summary.columns], t.rows.map((r) => [r.name, String(r.seeds), ...r.values.map(number)]))}`)
+    .map(
+      (t) =>
+        `<h3>scenario ${escapeHtml(t.scenario)}</h3>${table(
+          ['algorithm', 'seeds', ...data.summary.columns],
+          t.rows.map((r) => [r.name, String(r.seeds), ...r.values.map(number)]),
+        )}`,
+    )
     .join('')
   const factsTable = data.facts ? `<h2>Stylized facts</h2>${table(data.facts.columns, data.facts.rows)}` : ''
-  const section = (title: string, ids: string[]) => `<h2>${title}</h2><div class="grid">${data.charts.filter((c) => ids.includes(c.id)).map((c) => figure(c)).join('')}</div>`
-  const commandLine = manifest?.command ? `Command: <code>${escapeHtml(String(manifest.command))}</code>; seeds ${escapeHtml(JSON.stringify(manifest.seeds))}. ` : ''
-  const body = `<h1>trafficbench report — scenario${data.scenarios.length > 1 ? 's' : ''} ${escapeHtml(scenarios)}</h1>
-<p class="meta">${commandLine}Values are means over seeds; bars, bands and whiskers are 95% confidence intervals across seeds; definitions in bench/METRICS.md.</p>
+  const section = (title: string, ids: string[]) =>
+    `<h2>${title}</h2><div class="grid">${data.charts
+      .filter((c) => ids.includes(c.id))
+      .map((c) => figure(c))
+      .join('')}</div>`
+  const commandLine = manifest?.command
+    ? `Command: <code>${escapeHtml(String(manifest.command))}</code>; ` +
+      `seeds ${escapeHtml(JSON.stringify(manifest.seeds))}. `
+    : ''
+  const plural = data.scenarios.length > 1 ? 's' : ''
+  const reading =
+    'Values are means over seeds; bars, bands and whiskers are 95% confidence intervals across seeds; ' +
+    'definitions in bench/METRICS.md.'
+  const body = `<h1>trafficbench report — scenario${plural} ${escapeHtml(scenarios)}</h1>
+<p class="meta">${commandLine}${reading}</p>
 <h2>Summary</h2>${summaryTables}
 ${section('Sellers: who gets exposure', ['lorenz-exposure', 'new-seller-share', 'small-seller-share'])}
 ${section('Three sides: sellers, buyers, platform', ['side-sellers', 'side-buyers', 'side-platform', 'tradeoff'])}

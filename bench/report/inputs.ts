@@ -19,7 +19,15 @@ const ManifestSchema = z.looseObject({
   seeds: z.array(z.number()).optional(),
   catalog: z.unknown().optional(),
   versions: z.looseObject({ trafficbench: z.string().optional() }).optional(),
-  algorithms: z.array(z.looseObject({ name: z.string(), variant: z.string().default(''), params: z.record(z.string(), z.unknown()).default({}) })).optional(),
+  algorithms: z
+    .array(
+      z.looseObject({
+        name: z.string(),
+        variant: z.string().default(''),
+        params: z.record(z.string(), z.unknown()).default({}),
+      }),
+    )
+    .optional(),
 })
 export type Manifest = z.infer<typeof ManifestSchema>
 
@@ -73,9 +81,13 @@ function readManifest(file: string): Manifest | null {
   return parsed.data
 }
 
-/** A results folder (its summary.csv, throughput.csv and manifest.json) or one CSV file of one (manifest.json beside it is used). */
+/**
+ * A results folder (its summary.csv, throughput.csv and manifest.json) or one CSV file of one (manifest.json beside it
+ * is used).
+ */
 export function readInput(arg: string): ResultInput {
-  if (!existsSync(arg)) throw new InputError(`${arg}: no such file or folder (expected a results folder, summary.csv or throughput.csv)`)
+  if (!existsSync(arg))
+    throw new InputError(`${arg}: no such file or folder (expected a results folder, summary.csv or throughput.csv)`)
   const folder = statSync(arg).isDirectory()
   const files = folder ? ['summary.csv', 'throughput.csv'].map((f) => join(arg, f)).filter((f) => existsSync(f)) : [arg]
   if (files.length === 0) throw new InputError(`${arg}: the folder holds neither summary.csv nor throughput.csv`)
@@ -91,7 +103,8 @@ export function readInput(arg: string): ResultInput {
     const seen = new Set<string>()
     for (const { line, row } of rows) {
       const key = [row.algorithm, row.variant, row.scenario].join('\u0000')
-      if (seen.has(`${key}\u0000${row.seed}`)) throw new InputError(`${file} line ${line}: ${describeRow(row)} seed ${row.seed} appears twice`)
+      if (seen.has(`${key}\u0000${row.seed}`))
+        throw new InputError(`${file} line ${line}: ${describeRow(row)} seed ${row.seed} appears twice`)
       seen.add(`${key}\u0000${row.seed}`)
       let group = groups.get(key)
       if (!group) {
@@ -109,14 +122,20 @@ export function readInput(arg: string): ResultInput {
 }
 
 /** "amazon (adSlots=0)": an algorithm with its sweep variant when it has one. */
-export const runName = (g: Pick<ResultGroup, 'algorithm' | 'variant'>) => (g.variant ? `${g.algorithm} (${g.variant})` : g.algorithm)
+export const runName = (g: Pick<ResultGroup, 'algorithm' | 'variant'>) =>
+  g.variant ? `${g.algorithm} (${g.variant})` : g.algorithm
 
-export const describeRow = (g: Pick<ResultGroup, 'algorithm' | 'variant' | 'scenario'>) => `${runName(g)} / ${g.scenario}`
+export const describeRow = (g: Pick<ResultGroup, 'algorithm' | 'variant' | 'scenario'>) =>
+  `${runName(g)} / ${g.scenario}`
 
 /** JSON with object keys sorted, so that two equal configurations print equally. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
   return JSON.stringify(v) ?? 'undefined'
 }
 

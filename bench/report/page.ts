@@ -20,7 +20,10 @@ export interface Point {
 export interface ChartSpec {
   id: string
   title: string
-  /** line: x is a number, with an optional 95% band per dataset; bar: one value (or {y, yMin, yMax}) per label; scatter: points with whiskers. */
+  /**
+   * line: x is a number, with an optional 95% band per dataset; bar: one value (or {y, yMin, yMax}) per label; scatter:
+   * points with whiskers.
+   */
   type: 'line' | 'bar' | 'scatter'
   xLabel: string
   yLabel: string
@@ -44,40 +47,87 @@ export interface ChartSpec {
   note: string
 }
 
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf']
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+]
 
 // The packages' exports maps hide their UMD builds; they sit beside (chart.js) or under (error bars) the main entry.
 const require = createRequire(import.meta.url)
 const chartJs = () => readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8')
-const errorBarsJs = () => readFileSync(join(dirname(require.resolve('chartjs-chart-error-bars')), 'index.umd.min.js'), 'utf8')
+const errorBarsJs = () =>
+  readFileSync(join(dirname(require.resolve('chartjs-chart-error-bars')), 'index.umd.min.js'), 'utf8')
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 // JSON inside <script>: no "</script>" can close the element early.
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
 
 export const figure = (c: ChartSpec, height = 320) =>
-  `<figure><h3>${escapeHtml(c.title)}</h3><div class="chart" style="height:${height}px"><canvas id="${c.id}"></canvas></div><figcaption>${escapeHtml(c.note)}</figcaption></figure>`
+  `<figure><h3>${escapeHtml(c.title)}</h3><div class="chart" style="height:${height}px"><canvas ` +
+  `id="${c.id}"></canvas></div><figcaption>${escapeHtml(c.note)}</figcaption></figure>`
 
 /** An HTML table; cells are escaped text. */
-export function table(columns: readonly string[], rows: readonly (readonly string[])[], rowClass?: (i: number) => string): string {
+export function table(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  rowClass?: (i: number) => string,
+): string {
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')
-  const body = rows.map((r, i) => `<tr${rowClass ? ` class="${rowClass(i)}"` : ''}>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`).join('')
+  const body = rows
+    .map(
+      (r, i) =>
+        `<tr${rowClass ? ` class="${rowClass(i)}"` : ''}>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`,
+    )
+    .join('')
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`
 }
 
 /** Draws every ChartSpec in the page; band datasets are hidden from the legend. */
 const DRAW = `
 Chart.defaults.animation = false;
-Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar, ChartErrorBars.ScatterWithErrorBarsController, ChartErrorBars.PointWithErrorBar);
+Chart.register(
+  ChartErrorBars.BarWithErrorBarsController,
+  ChartErrorBars.BarWithErrorBar,
+  ChartErrorBars.ScatterWithErrorBarsController,
+  ChartErrorBars.PointWithErrorBar
+);
 for (const spec of CHARTS) {
   const datasets = [];
   for (const d of spec.datasets) {
     if (d.band) {
       const edge = (key) => d.band.map((p) => ({ x: p.x, y: p[key] }));
-      datasets.push({ label: d.label + ' 95% CI', band: true, data: edge('low'), borderWidth: 0, pointRadius: 0, fill: false });
-      datasets.push({ label: d.label + ' 95% CI', band: true, data: edge('high'), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: d.colour + '30' });
+      const label = d.label + ' 95% CI';
+      datasets.push({ label, band: true, data: edge('low'), borderWidth: 0, pointRadius: 0, fill: false });
+      datasets.push({
+        label,
+        band: true,
+        data: edge('high'),
+        borderWidth: 0,
+        pointRadius: 0,
+        fill: '-1',
+        backgroundColor: d.colour + '30',
+      });
     }
-    datasets.push({ label: d.label, data: d.data, borderColor: d.colour, backgroundColor: d.colours || d.colour, borderDash: d.dashed ? [6, 4] : [], borderWidth: 2, pointRadius: spec.type === 'scatter' ? 5 : 0, errorBarColor: '#333', errorBarWhiskerColor: '#333' });
+    datasets.push({
+      label: d.label,
+      data: d.data,
+      borderColor: d.colour,
+      backgroundColor: d.colours || d.colour,
+      borderDash: d.dashed ? [6, 4] : [],
+      borderWidth: 2,
+      pointRadius: spec.type === 'scatter' ? 5 : 0,
+      errorBarColor: '#333',
+      errorBarWhiskerColor: '#333',
+    });
   }
   const type = spec.type === 'scatter' ? 'scatterWithErrorBars' : spec.type === 'bar' ? 'barWithErrorBars' : 'line';
   const axis = (text, extra) => Object.assign({ title: { display: true, text } }, extra || {});
@@ -94,7 +144,9 @@ for (const spec of CHARTS) {
       maintainAspectRatio: false,
       indexAxis: spec.horizontal ? 'y' : 'x',
       scales,
-      plugins: { legend: { position: 'bottom', labels: { filter: (item, data) => !data.datasets[item.datasetIndex].band } } },
+      plugins: {
+        legend: { position: 'bottom', labels: { filter: (item, data) => !data.datasets[item.datasetIndex].band } },
+      },
     },
   });
 }`
@@ -104,14 +156,19 @@ export function page(title: string, body: string, charts: ChartSpec[]): string {
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:16px 24px;color:#222}
-h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:0 0 6px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;
+padding:16px 24px;color:#222}
+h1{font-size:22px;margin:8px 0}
+h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}
+h3{font-size:14px;margin:0 0 6px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
 figure{margin:0;padding:12px;border:1px solid #e3e3e3;border-radius:6px;background:#fff}
 .chart{position:relative;height:320px}figcaption{color:#555;font-size:12px;margin-top:6px}
-table{border-collapse:collapse;font-size:12px;display:block;overflow-x:auto}th,td{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
+table{border-collapse:collapse;font-size:12px;display:block;overflow-x:auto}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#f5f5f5}.meta{color:#555}
-tr.better td{background:#e6f4e6}tr.worse td{background:#fbe5e5}tr.changed td{background:#fdf3dc}tr.fail td{background:#fbe5e5}tr.inconclusive td{background:#fdf3dc}
+tr.better td{background:#e6f4e6}tr.worse td{background:#fbe5e5}tr.changed td{background:#fdf3dc}
+tr.fail td{background:#fbe5e5}tr.inconclusive td{background:#fdf3dc}
 </style></head><body>
 ${body}
 <script>${chartJs()}</script>

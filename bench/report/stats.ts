@@ -40,7 +40,11 @@ export interface Estimate {
 
 export function estimate(x: readonly number[]): Estimate {
   const n = x.length
-  return { n, mean: mean(x), halfWidth: n < 2 ? NaN : studentTQuantile(1 - ALPHA / 2, n - 1) * Math.sqrt(sampleVariance(x) / n) }
+  return {
+    n,
+    mean: mean(x),
+    halfWidth: n < 2 ? NaN : studentTQuantile(1 - ALPHA / 2, n - 1) * Math.sqrt(sampleVariance(x) / n),
+  }
 }
 
 /** A test of the difference B − A of two sets of seeds' values. */
@@ -58,7 +62,13 @@ export interface DifferenceTest {
 }
 
 /** A test whose standard error is 0 is exact: p = 1 when nothing differs, 0 otherwise. */
-function tTest(test: DifferenceTest['test'], diff: number, se: number, df: number, spread: DifferenceTest['spread']): DifferenceTest {
+function tTest(
+  test: DifferenceTest['test'],
+  diff: number,
+  se: number,
+  df: number,
+  spread: DifferenceTest['spread'],
+): DifferenceTest {
   return { test, diff, se, df, p: se === 0 ? (diff === 0 ? 1 : 0) : studentTTwoSided(diff / se, df), spread }
 }
 
@@ -84,8 +94,12 @@ export function welchTTest(a: readonly number[], b: readonly number[]): Differen
   const va = sampleVariance(a) / a.length
   const vb = sampleVariance(b) / b.length
   const se2 = va + vb
-  const df = se2 === 0 ? a.length + b.length - 2 : (se2 * se2) / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1))
-  return tTest('Welch t', mean(b) - mean(a), Math.sqrt(se2), df, { a: Math.sqrt(sampleVariance(a)), b: Math.sqrt(sampleVariance(b)) })
+  const df =
+    se2 === 0 ? a.length + b.length - 2 : (se2 * se2) / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1))
+  return tTest('Welch t', mean(b) - mean(a), Math.sqrt(se2), df, {
+    a: Math.sqrt(sampleVariance(a)),
+    b: Math.sqrt(sampleVariance(b)),
+  })
 }
 
 /** The (1 − alpha) confidence interval of the difference: diff ± t(1 − alpha/2, df) × se. */
@@ -94,8 +108,12 @@ export function confidenceInterval(t: DifferenceTest, alpha = ALPHA): [number, n
   return [t.diff - half, t.diff + half]
 }
 
-/** (t(1 − α/2, df) + t(power, df)) × se: the shift a two-sided t-test at level alpha detects with probability POWER. */
-const detectableAt = (se: number, df: number, alpha: number) => (studentTQuantile(1 - alpha / 2, df) + studentTQuantile(POWER, df)) * se
+/**
+ * (t(1 − α/2, df) + t(power, df)) × se: the shift a two-sided t-test at level alpha detects with
+ * probability POWER.
+ */
+const detectableAt = (se: number, df: number, alpha: number) =>
+  (studentTQuantile(1 - alpha / 2, df) + studentTQuantile(POWER, df)) * se
 
 /** The smallest true difference the test's seeds detect with 80% power at level alpha (the usual t approximation). */
 export function detectableDifference(t: DifferenceTest, alpha = ALPHA): number {

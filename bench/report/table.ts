@@ -29,7 +29,11 @@ export function formatTable(columns: readonly string[], rows: readonly Row[]): s
   const cells = rows.map((r) => columns.map((c) => cell(r[c])))
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'))
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)))
-  const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd()
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   return [line([...columns]), ...cells.map(line)].join('\n')
 }
 

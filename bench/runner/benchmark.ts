@@ -8,11 +8,11 @@ import type { Row } from '../metrics/summarize.ts'
 import { renderReport } from '../report/html.ts'
 import type { CellRows } from './cell.ts'
 import { longestFirst, readCellTimes, recordCellTimes } from './dispatch.ts'
-import { buildPlan, planHash, type CellSpec, type Plan, type PlanInput } from './plan.ts'
-import { defaultCellTimeout, defaultWorkers, runCells, type CellFailure } from './pool.ts'
+import { buildPlan, type CellSpec, type Plan, type PlanInput, planHash } from './plan.ts'
+import { type CellFailure, defaultCellTimeout, defaultWorkers, runCells } from './pool.ts'
 import { toCsv } from './results.ts'
 import type { Scenario } from './scenario.ts'
-import { shardCells, type Shard } from './shard.ts'
+import { type Shard, shardCells } from './shard.ts'
 import type { CellStore } from './store.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -59,7 +59,12 @@ export function seedList(scenario: Scenario, count: number): number[] {
 }
 
 export function totalSessions(config: Pick<BenchmarkConfig, 'scenario' | 'plugins' | 'seeds'>): number {
-  return config.seeds.length * config.plugins.length * config.scenario.market.rounds * config.scenario.market.sessionsPerRound
+  return (
+    config.seeds.length *
+    config.plugins.length *
+    config.scenario.market.rounds *
+    config.scenario.market.sessionsPerRound
+  )
 }
 
 /**
@@ -72,13 +77,15 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
   const plan = buildPlan(config)
   const cells = config.shard ? shardCells(plan.specs, config.shard) : plan.specs
   const { store } = config
-  if (config.writeLog) for (const spec of cells) spec.logPath = store ? store.logPath(spec) : join(config.logDir!, logName(spec))
+  if (config.writeLog)
+    for (const spec of cells) spec.logPath = store ? store.logPath(spec) : join(config.logDir!, logName(spec))
   const finished = store?.finished(cells) ?? new Map<number, CellRows>()
   const todo = cells.filter((s) => !finished.has(s.cell.index))
   const running = new Map<number, string>()
   const stage = () => {
     const now = [...running.values()]
-    config.onStage?.(`${finished.size}/${cells.length} cells done${now.length ? ` · ${now.slice(0, 2).join(', ')}${now.length > 2 ? ', …' : ''}` : ''}`)
+    const current = now.length ? ` · ${now.slice(0, 2).join(', ')}${now.length > 2 ? ', …' : ''}` : ''
+    config.onStage?.(`${finished.size}/${cells.length} cells done${current}`)
   }
   const reused = finished.size
   if (reused) config.onProgress?.(reused * config.scenario.market.rounds * config.scenario.market.sessionsPerRound)
@@ -92,7 +99,10 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     onProgress: config.onProgress,
     onStart: (spec) => {
       startedAt.set(spec.cell.index, performance.now())
-      running.set(spec.cell.index, `${spec.cell.algorithm}${spec.cell.variant ? ` (${spec.cell.variant})` : ''} seed ${spec.cell.seed}`)
+      running.set(
+        spec.cell.index,
+        `${spec.cell.algorithm}${spec.cell.variant ? ` (${spec.cell.variant})` : ''} seed ${spec.cell.seed}`,
+      )
       stage()
     },
     onDone: (spec, rows) => {
@@ -108,7 +118,17 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     },
   })
   recordCellTimes(timed)
-  const result: BenchmarkResult = { summary: [], rounds: [], sellers: [], throughput: [], logs: {}, plan, cells, failures, reused }
+  const result: BenchmarkResult = {
+    summary: [],
+    rounds: [],
+    sellers: [],
+    throughput: [],
+    logs: {},
+    plan,
+    cells,
+    failures,
+    reused,
+  }
   for (const spec of cells) {
     const rows = finished.get(spec.cell.index)
     if (!rows) continue
@@ -142,11 +162,26 @@ const logName = ({ cell }: CellSpec) => impressionLogName(cell.algorithm, cell.v
 /** errors.csv: one row a failed cell. */
 export const ERROR_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed', 'round', 'cell', 'reason'] as const
 export function errorRows(failures: readonly CellFailure[]): Row[] {
-  return failures.map(({ spec: { cell }, round, reason }) => ({ algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed, round, cell: cell.id, reason }))
+  return failures.map(({ spec: { cell }, round, reason }) => ({
+    algorithm: cell.algorithm,
+    variant: cell.variant,
+    scenario: cell.scenario,
+    seed: cell.seed,
+    round,
+    cell: cell.id,
+    reason,
+  }))
 }
 
-/** The results folder's files, by name; report.html is built from the others' text (and extra files such as facts.csv), as `bench report` does. */
-export function resultFiles(result: BenchmarkResult, manifest: object, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The results folder's files, by name; report.html is built from the others' text (and extra files such as facts.csv),
+ * as `bench report` does.
+ */
+export function resultFiles(
+  result: BenchmarkResult,
+  manifest: object,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const files: Record<string, string> = {
     ...extra,
     'summary.csv': toCsv(SUMMARY_COLUMNS, result.summary),
@@ -154,7 +189,7 @@ export function resultFiles(result: BenchmarkResult, manifest: object, extra: Re
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),
     'throughput.csv': toCsv(THROUGHPUT_COLUMNS, result.throughput),
     ...(result.failures.length ? { 'errors.csv': toCsv(ERROR_COLUMNS, errorRows(result.failures)) } : {}),
-    'manifest.json': JSON.stringify(manifest, null, 2) + '\n',
+    'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
   }
   return { ...files, 'report.html': renderReport(files) }
 }
@@ -164,10 +199,21 @@ export function defaultResultsDir(name: string, started: Date): string {
   return `results/${name}-${started.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
 }
 
-/** What produced a results folder. Only `timing` (from `started` to now) differs between two runs of the same command. */
-export function buildManifest(config: BenchmarkConfig, commandLine: string[], started: Date, result?: BenchmarkResult): object {
+/**
+ * What produced a results folder. Only `timing` (from `started` to now) differs between two runs of the same command.
+ */
+export function buildManifest(
+  config: BenchmarkConfig,
+  commandLine: string[],
+  started: Date,
+  result?: BenchmarkResult,
+): object {
   const finished = new Date()
-  const timing = { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() }
+  const timing = {
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+  }
   const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'))
   const versions: Record<string, string> = { node: process.version, trafficbench: pkg.version }
   for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) {
@@ -182,8 +228,19 @@ export function buildManifest(config: BenchmarkConfig, commandLine: string[], st
     scenario: { ref: config.scenarioRef, ...config.scenario },
     seeds: config.seeds,
     catalog: config.catalogDir ? { imported: config.catalogDir, ...config.importedCatalog } : 'generated',
-    algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({ name: plugin.name, variant, summary: plugin.summary, claims: plugin.claims, source, params })),
-    ...(result && { plan: planRecord(result), ...(config.shard && { shard: config.shard }), repricing: repricingRecord(result) }),
+    algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({
+      name: plugin.name,
+      variant,
+      summary: plugin.summary,
+      claims: plugin.claims,
+      source,
+      params,
+    })),
+    ...(result && {
+      plan: planRecord(result),
+      ...(config.shard && { shard: config.shard }),
+      repricing: repricingRecord(result),
+    }),
     versions,
     timing,
   }
@@ -206,6 +263,9 @@ function planRecord(result: BenchmarkResult) {
   const here = new Set(result.cells.map((s) => s.cell.index))
   return {
     hash: result.plan.hash,
-    cells: result.plan.specs.map(({ cell }) => ({ ...cell, status: !here.has(cell.index) ? 'other shard' : failed.has(cell.index) ? 'failed' : 'done' })),
+    cells: result.plan.specs.map(({ cell }) => ({
+      ...cell,
+      status: !here.has(cell.index) ? 'other shard' : failed.has(cell.index) ? 'failed' : 'done',
+    })),
   }
 }

@@ -4,15 +4,18 @@ import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import { ImpressionLogWriter } from '../log/write.ts'
 import { runMarket } from '../market/run.ts'
-import { defineCollector } from '../market/types.ts'
+import { defineCollector, type RunOutcome } from '../market/types.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
-import { roundRows, sellerRows, summaryRow, type Row } from '../metrics/summarize.ts'
+import { type Row, roundRows, sellerRows, summaryRow } from '../metrics/summarize.ts'
 import type { CellSpec } from './plan.ts'
 import { throughputRow } from './throughput.ts'
 
 /** Sessions of the last round replayed by the throughput benchmark. */
 const CAPTURED_SESSIONS = 200
-/** A run's first sessions, left out of sessions_per_sec: the JIT's warm-up (assumption: enough for V8 to optimise the hot path). */
+/**
+ * A run's first sessions, left out of sessions_per_sec: the JIT's warm-up (assumption: enough for V8 to optimise the
+ * hot path).
+ */
 const WARMUP_SESSIONS = 2000
 
 /** A finished cell's rows of each result file. */
@@ -25,23 +28,33 @@ export interface CellRows {
 
 /** A collector that hands every session to an impression log writer. */
 function impressionLog(log: ImpressionLogWriter) {
-  return defineCollector<null>({ name: 'impression-log', create: () => ({ session: (o) => log.write(o), result: () => null }) })
+  return defineCollector<null>({
+    name: 'impression-log',
+    create: () => ({ session: (o) => log.write(o), result: () => null }),
+  })
 }
 
 /**
  * Runs one cell from scratch: loads its plugin, builds its seed's market, simulates, measures.
  * Everything it needs is in the spec, so it runs the same in any thread, in any order.
  */
-export async function runCell(spec: CellSpec, onProgress?: (sessions: number) => void, onStage?: (stage: string) => void): Promise<CellRows> {
+export async function runCell(
+  spec: CellSpec,
+  onProgress?: (sessions: number) => void,
+  onStage?: (stage: string) => void,
+): Promise<CellRows> {
   const { cell, scenario } = spec
   const plugin = await loadPluginFile(spec.pluginFile)
-  if (plugin.name !== cell.algorithm) throw new Error(`${spec.pluginFile} now defines "${plugin.name}", not "${cell.algorithm}"`)
-  const catalog = spec.catalogDir ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed) : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
+  if (plugin.name !== cell.algorithm)
+    throw new Error(`${spec.pluginFile} now defines "${plugin.name}", not "${cell.algorithm}"`)
+  const catalog = spec.catalogDir
+    ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed)
+    : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
   const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
   // The run writes the catalog itself (it is this cell's alone); the metrics read it as generated.
   const generated = catalogAsGenerated(catalog)
   onStage?.('simulating')
-  let outcome
+  let outcome: RunOutcome
   try {
     outcome = runMarket({
       plugin,

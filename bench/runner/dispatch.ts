@@ -13,7 +13,10 @@ import type { CellSpec } from './plan.ts'
  * never seen before is estimated from its plugin's seconds per session, and with nothing known
  * the plan order stands. The split into shards never depends on it (every shard computes the same split).
  */
-const CACHE = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.cache/trafficbench/cell-seconds.json')
+const CACHE = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../node_modules/.cache/trafficbench/cell-seconds.json',
+)
 /** Cells remembered; the oldest are forgotten first. */
 const KEEP = 5000
 
@@ -31,7 +34,11 @@ export function readCellTimes(file = CACHE): CellTimes {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CellTimes>
     // Whatever is in the file, only finite non-negative numbers are taken as times.
     const times = (record: unknown) =>
-      Object.fromEntries(Object.entries(record && typeof record === 'object' && !Array.isArray(record) ? record : {}).filter(([, v]) => typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+      Object.fromEntries(
+        Object.entries(record && typeof record === 'object' && !Array.isArray(record) ? record : {}).filter(
+          ([, v]) => typeof v === 'number' && v >= 0 && Number.isFinite(v),
+        ),
+      )
     return { byHash: times(data.byHash), byAlgorithm: times(data.byAlgorithm) }
   } catch {
     return { byHash: {}, byAlgorithm: {} }
@@ -40,7 +47,8 @@ export function readCellTimes(file = CACHE): CellTimes {
 
 /** The cells longest first by their estimated seconds; ties (and cells with no estimate at all) keep plan order. */
 export function longestFirst(specs: readonly CellSpec[], times: CellTimes): CellSpec[] {
-  const estimate = (spec: CellSpec) => times.byHash[spec.cell.hash] ?? (times.byAlgorithm[spec.cell.algorithm] ?? 0) * sessionsOf(spec)
+  const estimate = (spec: CellSpec) =>
+    times.byHash[spec.cell.hash] ?? (times.byAlgorithm[spec.cell.algorithm] ?? 0) * sessionsOf(spec)
   const seconds = new Map(specs.map((spec) => [spec, estimate(spec)]))
   return [...specs].sort((a, b) => seconds.get(b)! - seconds.get(a)! || a.cell.index - b.cell.index)
 }

@@ -11,9 +11,16 @@ import type { Scenario } from './scenario.ts'
  * update these when it changes (how each was measured is beside it).
  */
 export const COSTS = {
-  /** Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of `default` at 2 rounds × 50 sessions (164 MB). */
+  /**
+   * Peak RSS with the kit loaded and nothing to simulate, after subtracting the terms below from a 1-plugin run of
+   * `default` at 2 rounds × 50 sessions (164 MB).
+   */
   baseBytes: 120e6,
-  /** Per product of the catalog (typed-array columns, topic vectors; the run writes the cell's catalog itself), the plugin's view and the round's tallies: npm run perf, amazon at 200,000 → 1,000,000 products: 212 → 453 MB peak RSS. */
+  /**
+   * Per product of the catalog (typed-array columns, topic vectors; the run writes the cell's catalog itself), the
+   * plugin's view and the round's tallies: npm run perf, amazon at 200,000 → 1,000,000 products:
+   * 212 → 453 MB peak RSS.
+   */
   bytesPerProduct: 315,
   /** Per buyer: 20,000 → 200,000 buyers took 164 → 189 MB. */
   bytesPerBuyer: 143,
@@ -22,22 +29,40 @@ export const COSTS = {
    * heap until the files are written: 2,000 → 80,000 seller rows (8 plugins × 5 seeds) took 164 → 492 MB.
    */
   bytesPerResultRow: 4300,
-  /** Per seller and round of the run being simulated (its round tallies): 2 → 200 rounds of `default` took 164 → 169 MB. */
+  /**
+   * Per seller and round of the run being simulated (its round tallies): 2 → 200 rounds of `default`
+   * took 164 → 169 MB.
+   */
   bytesPerSellerRound: 12,
   /** Sessions per second of the default job (10 plugins, 1.5 M sessions in 57 s of simulation, from throughput.csv). */
   sessionsPerSecond: 26_300,
   /** …at this many products per category (default: 50,000 products in 100 categories). */
   referenceProductsPerCategory: 500,
-  /** Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf, amazon 22.5k → 15.5k → 8.2k sessions/s at 500, 2,000, 10,000 per category. */
+  /**
+   * Sessions/s fall as (products per category)^−this (retrieval is bounded; per-round work is not): npm run perf,
+   * amazon 22.5k → 15.5k → 8.2k sessions/s at 500, 2,000, 10,000 per category.
+   */
   candidateCostExponent: 0.3,
-  /** A worker thread with the kit loaded through tsx, per cell (assumption: a fresh Node isolate's heap and tsx's transforms, about as much as the main thread's startup). */
+  /**
+   * A worker thread with the kit loaded through tsx, per cell (assumption: a fresh Node isolate's heap and tsx's
+   * transforms, about as much as the main thread's startup).
+   */
   workerBytes: 60e6,
   workerStartupSeconds: 0.5,
-  /** Catalog generation, per product and cell (each cell builds its seed's market in its own thread; 50,000 products: 0.27 s; 500,000: 1.5 s). */
+  /**
+   * Catalog generation, per product and cell (each cell builds its seed's market in its own thread; 50,000 products:
+   * 0.27 s; 500,000: 1.5 s).
+   */
   secondsPerProduct: 3e-6,
-  /** Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took 1.7 s). */
+  /**
+   * Seller dynamics between rounds, per product and round of a run (`small`, 1 session a round: 8,000 more rounds took
+   * 1.7 s).
+   */
   secondsPerProductRound: 7e-8,
-  /** report.html, per row of sellers.csv (parsing and grouping, linear since groups are appended to in place): 72,000 rows of 3 plugins took 3.4 s. */
+  /**
+   * report.html, per row of sellers.csv (parsing and grouping, linear since groups are appended to in place): 72,000
+   * rows of 3 plugins took 3.4 s.
+   */
   reportSecondsPerSellerRow: 5e-5,
   /** Node, tsx and the plugins loading. */
   startupSeconds: 1.3,
@@ -77,8 +102,12 @@ export interface Estimate {
  * A scenario's plan in numbers. An imported catalog (--catalog DIR) counts its CSV rows; its
  * categories are only known once read, so the scenario's count stands in.
  */
-export function planSize(scenario: Scenario, plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string }): PlanSize {
-  const rows = (file: string, otherwise: number) => (plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise)
+export function planSize(
+  scenario: Scenario,
+  plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string },
+): PlanSize {
+  const rows = (file: string, otherwise: number) =>
+    plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise
   const { catalog, market } = scenario
   return {
     products: rows('products.csv', catalog.products),
@@ -99,20 +128,40 @@ export function planSize(scenario: Scenario, plan: { runs: number; seeds: number
  */
 export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
   let liveBytes = 0
-  const total: Estimate = { peakBytes: COSTS.baseBytes, heapBytes: 0, seconds: COSTS.startupSeconds, outputBytes: COSTS.outputBaseBytes }
+  const total: Estimate = {
+    peakBytes: COSTS.baseBytes,
+    heapBytes: 0,
+    seconds: COSTS.startupSeconds,
+    outputBytes: COSTS.outputBaseBytes,
+  }
   for (const p of plans) {
     const runs = p.runs * p.seeds
     const sellerRows = p.sellers * runs
     const sessions = p.rounds * p.sessionsPerRound * runs
-    const perSession = (p.products / p.categories / COSTS.referenceProductsPerCategory) ** COSTS.candidateCostExponent / COSTS.sessionsPerSecond
-    // `at once` cells are alive together, each with its catalog and run; every cell's rows are kept until the files are written.
+    const perSession =
+      (p.products / p.categories / COSTS.referenceProductsPerCategory) ** COSTS.candidateCostExponent /
+      COSTS.sessionsPerSecond
+    // `at once` cells are alive together, each with its catalog and run; every cell's rows are kept until the files are
+    // written.
     const atOnce = Math.max(1, Math.min(workers, runs))
-    const cellBytes = COSTS.workerBytes + p.products * COSTS.bytesPerProduct + p.buyers * COSTS.bytesPerBuyer + p.sellers * p.rounds * COSTS.bytesPerSellerRound
+    const cellBytes =
+      COSTS.workerBytes +
+      p.products * COSTS.bytesPerProduct +
+      p.buyers * COSTS.bytesPerBuyer +
+      p.sellers * p.rounds * COSTS.bytesPerSellerRound
     liveBytes = Math.max(liveBytes, atOnce * cellBytes)
     total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow
-    const cellSeconds = sessions * perSession + runs * (COSTS.workerStartupSeconds + p.products * COSTS.secondsPerProduct + p.rounds * p.products * COSTS.secondsPerProductRound + p.benchTimeMs / 1000)
+    const cellSeconds =
+      sessions * perSession +
+      runs *
+        (COSTS.workerStartupSeconds +
+          p.products * COSTS.secondsPerProduct +
+          p.rounds * p.products * COSTS.secondsPerProductRound +
+          p.benchTimeMs / 1000)
     total.seconds += cellSeconds / atOnce + sellerRows * COSTS.reportSecondsPerSellerRow
-    total.outputBytes += sellerRows * COSTS.outputBytesPerSellerRow + runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
+    total.outputBytes +=
+      sellerRows * COSTS.outputBytesPerSellerRow +
+      runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
   }
   total.peakBytes += liveBytes + total.heapBytes
   return total
@@ -130,7 +179,11 @@ export interface MemoryLimits {
 export function memoryLimits(): MemoryLimits {
   const constrained = process.constrainedMemory?.() ?? 0
   const total = constrained > 0 && constrained < totalmem() ? constrained : totalmem()
-  return { totalBytes: total, availableBytes: Math.min(freemem(), total), heapBytes: getHeapStatistics().heap_size_limit }
+  return {
+    totalBytes: total,
+    availableBytes: Math.min(freemem(), total),
+    heapBytes: getHeapStatistics().heap_size_limit,
+  }
 }
 
 /**
@@ -139,10 +192,19 @@ export function memoryLimits(): MemoryLimits {
  */
 export function checkPlan(estimate: Estimate, limits: MemoryLimits = memoryLimits()): string | null {
   const summary = `estimated ${bytes(estimate.peakBytes)} of memory and ${duration(estimate.seconds)}`
-  if (estimate.peakBytes > limits.totalBytes) throw new InputError(`this run is too large: ${summary}, but the machine has ${bytes(limits.totalBytes)}; use fewer seeds, algorithms or a smaller catalog`)
+  if (estimate.peakBytes > limits.totalBytes)
+    throw new InputError(
+      `this run is too large: ${summary}, but the machine has ${bytes(limits.totalBytes)}; use fewer seeds, ` +
+        `algorithms or a smaller catalog`,
+    )
   if (estimate.heapBytes > limits.heapBytes)
-    throw new InputError(`this run is too large: its result rows need an estimated ${bytes(estimate.heapBytes)}, beyond Node's heap limit of ${bytes(limits.heapBytes)}; use fewer seeds, algorithms or sellers (or raise --max-old-space-size)`)
-  if (estimate.peakBytes > limits.availableBytes) return `bench: ${summary}; only ${bytes(limits.availableBytes)} is free now`
+    throw new InputError(
+      `this run is too large: its result rows need an estimated ${bytes(estimate.heapBytes)}, beyond Node's heap ` +
+        `limit of ${bytes(limits.heapBytes)}; use fewer seeds, algorithms or sellers (or raise ` +
+        `--max-old-space-size)`,
+    )
+  if (estimate.peakBytes > limits.availableBytes)
+    return `bench: ${summary}; only ${bytes(limits.availableBytes)} is free now`
   if (estimate.seconds > LONG_RUN_SECONDS) return `bench: ${summary}`
   return null
 }
@@ -150,7 +212,10 @@ export function checkPlan(estimate: Estimate, limits: MemoryLimits = memoryLimit
 export function bytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB']
   let i = 0
-  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000
+    i++
+  }
   return `${n >= 100 || i === 0 ? Math.round(n) : n.toPrecision(2)} ${units[i]}`
 }
 
@@ -162,14 +227,22 @@ export function duration(seconds: number): string {
   return `${Math.round(seconds / (365 * 86400)).toLocaleString('en-US')} years`
 }
 
-/** Data rows of a CSV file (its line count less the header), read in chunks: an imported catalog's size before it is parsed. */
+/**
+ * Data rows of a CSV file (its line count less the header), read in chunks: an imported catalog's size before it is
+ * parsed.
+ */
 export function csvRowCount(file: string): number {
   const chunk = Buffer.alloc(1 << 20)
   const fd = openSync(file, 'r')
   let lines = 0
   let last = 10
   try {
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; last = chunk[n - 1]) for (let i = 0; i < n; i++) if (chunk[i] === 10) lines++
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null)
+      if (!(n > 0)) break
+      for (let i = 0; i < n; i++) if (chunk[i] === 10) lines++
+      last = chunk[n - 1]
+    }
   } finally {
     closeSync(fd)
   }

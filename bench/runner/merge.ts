@@ -22,18 +22,28 @@ interface Manifest {
 
 const cellKey = (values: Record<(typeof CELL_KEYS)[number], string>) => CELL_KEYS.map((k) => values[k]).join('\0')
 /** A cell's key as its rows spell it: text cells escaped as the kit writes them. */
-const writtenKey = (cell: Cell) => cellKey({ algorithm: csvText(cell.algorithm), variant: csvText(cell.variant), scenario: csvText(cell.scenario), seed: String(cell.seed) })
+const writtenKey = (cell: Cell) =>
+  cellKey({
+    algorithm: csvText(cell.algorithm),
+    variant: csvText(cell.variant),
+    scenario: csvText(cell.scenario),
+    seed: String(cell.seed),
+  })
 
 function readManifest(dir: string): Manifest {
   const file = join(dir, 'manifest.json')
-  if (!existsSync(file)) throw new InputError(`merge: ${dir} has no manifest.json; give results folders written by bench run`)
+  if (!existsSync(file))
+    throw new InputError(`merge: ${dir} has no manifest.json; give results folders written by bench run`)
   let manifest: Manifest
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'))
   } catch (err) {
     throw new InputError(`merge: ${file} is not valid JSON (${(err as Error).message})`)
   }
-  if (!manifest.plan || !Array.isArray(manifest.plan.cells)) throw new InputError(`merge: ${file} lists no plan of cells; it was written by an older kit or by bench facts, which cannot be merged`)
+  if (!manifest.plan || !Array.isArray(manifest.plan.cells))
+    throw new InputError(
+      `merge: ${file} lists no plan of cells; it was written by an older kit or by bench facts, which cannot be merged`,
+    )
   return manifest
 }
 
@@ -42,7 +52,10 @@ function rowsByCell(file: string): { header: string; rows: Map<string, string[]>
   const text = readFileSync(file, 'utf8')
   const header = text.slice(0, text.indexOf('\r\n'))
   const rows = new Map<string, string[]>()
-  const records = parse(text, { columns: true, raw: true, record_delimiter: '\r\n' }) as { record: Record<string, string>; raw: string }[]
+  const records = parse(text, { columns: true, raw: true, record_delimiter: '\r\n' }) as {
+    record: Record<string, string>
+    raw: string
+  }[]
   for (const { record, raw } of records) {
     const key = cellKey(record as Record<(typeof CELL_KEYS)[number], string>)
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
@@ -63,13 +76,21 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
   const [first] = manifests
   manifests.forEach((m, i) => {
     if (m.plan!.hash !== first.plan!.hash)
-      throw new InputError(`merge: ${dirs[i]} holds cells of another run than ${dirs[0]} (\`${m.command}\` vs \`${first.command}\`: options, catalog or kit code differ)`)
+      throw new InputError(
+        `merge: ${dirs[i]} holds cells of another run than ${dirs[0]} (\`${m.command}\` vs \`${first.command}\`: ` +
+          `options, catalog or kit code differ)`,
+      )
   })
   const plan = first.plan!.cells
   const source = plan.map((cell) => manifests.findIndex((m) => m.plan!.cells[cell.index]?.status === 'done'))
   const missing = plan.filter((_, i) => source[i] < 0)
   if (missing.length)
-    throw new InputError(`merge: ${missing.length} of ${plan.length} cells are in none of the folders: ${missing.slice(0, 8).map((c) => c.id).join(', ')}${missing.length > 8 ? ', …' : ''}; run their shards (or rerun the failed ones) first`)
+    throw new InputError(
+      `merge: ${missing.length} of ${plan.length} cells are in none of the folders: ${missing
+        .slice(0, 8)
+        .map((c) => c.id)
+        .join(', ')}${missing.length > 8 ? ', …' : ''}; run their shards (or rerun the failed ones) first`,
+    )
 
   const files: Record<string, string> = {}
   for (const name of CELL_FILES) {
@@ -78,12 +99,18 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     const lines = [header]
     plan.forEach((cell, i) => {
       const part = parts[source[i]]!
-      if (part.header !== header) throw new InputError(`merge: ${join(dirs[source[i]], name)} has other columns than ${join(dirs[source.find((s) => parts[s])!], name)}`)
+      if (part.header !== header) {
+        const first = join(dirs[source.find((s) => parts[s])!], name)
+        throw new InputError(`merge: ${join(dirs[source[i]], name)} has other columns than ${first}`)
+      }
       const rows = part.rows.get(writtenKey(cell))
-      if (!rows) throw new InputError(`merge: ${join(dirs[source[i]], name)} has no rows of ${cell.id}, which its manifest says is done`)
+      if (!rows)
+        throw new InputError(
+          `merge: ${join(dirs[source[i]], name)} has no rows of ${cell.id}, which its manifest says is done`,
+        )
       lines.push(...rows)
     })
-    files[name] = lines.join('\r\n') + '\r\n'
+    files[name] = `${lines.join('\r\n')}\r\n`
   }
   const finished = new Date()
   const { shard: _shard, ...rest } = first
@@ -92,9 +119,13 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     command,
     merged: dirs.map((dir, i) => ({ folder: dir, command: manifests[i].command })),
     plan: { hash: first.plan!.hash, cells: plan.map((cell) => ({ ...cell, status: 'done' })) },
-    timing: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime() },
+    timing: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+    },
   }
-  files['manifest.json'] = JSON.stringify(manifest, null, 2) + '\n'
+  files['manifest.json'] = `${JSON.stringify(manifest, null, 2)}\n`
   const logs: Record<string, ResultContent> = {}
   plan.forEach((cell, i) => {
     const name = impressionLogName(cell.algorithm, cell.variant, cell.seed)

@@ -1,4 +1,20 @@
-import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { InputError } from '../../datasets/errors.ts'
@@ -45,7 +61,10 @@ export function claimResultsFolder(out: string, needBytes: number): ResultsTarge
     checkContents(out, target) // again, now that no other run can be writing it
     clearLeftovers(target)
     const free = freeBytes(parent)
-    if (free !== null && free < needBytes) throw new InputError(`--out ${out}: ${bytes(free)} free on its file system, the results need about ${bytes(needBytes)}`)
+    if (free !== null && free < needBytes)
+      throw new InputError(
+        `--out ${out}: ${bytes(free)} free on its file system, the results need about ${bytes(needBytes)}`,
+      )
   } catch (err) {
     lock.release()
     throw err
@@ -72,16 +91,19 @@ function checkTarget(out: string): string {
   const cwd = realPath(process.cwd())
   const kit = realPath(KIT_ROOT)
   if (real === dirname(real)) throw refuse('is the root of the file system')
-  if (isWithin(cwd, real)) throw refuse(real === cwd ? 'is the working directory' : 'is a parent of the working directory')
-  if (isWithin(kit, real)) throw refuse(real === kit ? 'is the trafficbench folder itself' : 'is a parent of the trafficbench folder')
+  if (isWithin(cwd, real))
+    throw refuse(real === cwd ? 'is the working directory' : 'is a parent of the working directory')
+  if (isWithin(kit, real))
+    throw refuse(real === kit ? 'is the trafficbench folder itself' : 'is a parent of the trafficbench folder')
   checkContents(out, target)
   return target
 }
 
 /** Refuses a `target` that exists and is not a results folder (an empty folder is fine). */
 function checkContents(out: string, target: string): void {
-  const refuse = (why: string) => new InputError(`--out ${out}: ${why}; refusing to replace it (nothing was written or deleted)`)
-  let stat
+  const refuse = (why: string) =>
+    new InputError(`--out ${out}: ${why}; refusing to replace it (nothing was written or deleted)`)
+  let stat: Stats
   try {
     stat = lstatSync(target)
   } catch (err) {
@@ -93,7 +115,9 @@ function checkContents(out: string, target: string): void {
   const entries = readdirSync(target)
   if (entries.length === 0 || isResultsFolder(target, entries)) return
   const others = entries.filter((e) => !isResultFile(e))
-  const listed = others.length ? `other files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})` : 'no manifest.json written by bench'
+  const listed = others.length
+    ? `other files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`
+    : 'no manifest.json written by bench'
   throw refuse(`is a folder with ${listed}, not a trafficbench results folder`)
 }
 
@@ -102,10 +126,16 @@ function checkContents(out: string, target: string): void {
  * bench/runner/benchmark.ts buildManifest writes (a bench command line, the kit's version, timing).
  */
 export function isResultsFolder(dir: string, entries = readdirSync(dir)): boolean {
-  if (!entries.includes('manifest.json') || entries.some((e) => !isResultFile(e) || !lstatSync(join(dir, e)).isFile())) return false
+  if (!entries.includes('manifest.json') || entries.some((e) => !isResultFile(e) || !lstatSync(join(dir, e)).isFile()))
+    return false
   try {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
-    return typeof m?.command === 'string' && m.command.startsWith('bench ') && typeof m.versions?.trafficbench === 'string' && typeof m.timing?.startedAt === 'string'
+    return (
+      typeof m?.command === 'string' &&
+      m.command.startsWith('bench ') &&
+      typeof m.versions?.trafficbench === 'string' &&
+      typeof m.timing?.startedAt === 'string'
+    )
   } catch {
     return false
   }
@@ -152,17 +182,24 @@ function takeLock(out: string, file: string): Lock {
     try {
       const fd = openSync(file, 'wx')
       try {
-        writeFileSync(fd, JSON.stringify(owner) + '\n')
+        writeFileSync(fd, `${JSON.stringify(owner)}\n`)
       } finally {
         closeSync(fd)
       }
       break
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`--out ${out}: cannot write in ${dirname(file)}: ${describeErrno(err)}`)
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new InputError(`--out ${out}: cannot write in ${dirname(file)}: ${describeErrno(err)}`)
       const holder = readLock(file)
-      if (!holder) throw new InputError(`--out ${out}: ${file} exists and is not a trafficbench lock; remove it or choose another --out`)
+      if (!holder)
+        throw new InputError(
+          `--out ${out}: ${file} exists and is not a trafficbench lock; remove it or choose another --out`,
+        )
       if (isAlive(holder.pid) || attempt > 2)
-        throw new InputError(`--out ${out}: another run (pid ${holder.pid}, since ${holder.startedAt}) is writing this folder; wait for it or choose another --out (if no such run exists, delete ${file})`)
+        throw new InputError(
+          `--out ${out}: another run (pid ${holder.pid}, since ${holder.startedAt}) is writing this folder; wait ` +
+            `for it or choose another --out (if no such run exists, delete ${file})`,
+        )
       const stale = `${file}.stale-${process.pid}`
       try {
         renameSync(file, stale)
@@ -212,7 +249,9 @@ function clearLeftovers(target: string): void {
   const name = basename(target)
   const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(partial|old)-\\d+$`)
   const parent = dirname(target)
-  const leftovers = readdirSync(parent).filter((e) => pattern.test(e)).map((e) => join(parent, e))
+  const leftovers = readdirSync(parent)
+    .filter((e) => pattern.test(e))
+    .map((e) => join(parent, e))
   for (const dir of leftovers) {
     let entries: string[]
     try {
@@ -246,7 +285,8 @@ function writeAll(target: string, files: Record<string, ResultContent>): void {
   const temp = `${target}.partial-${process.pid}`
   const old = `${target}.old-${process.pid}`
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-  const onSignal = (signal: NodeJS.Signals) => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1))
+  const onSignal = (signal: NodeJS.Signals) =>
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1))
   const cleanup = () => rmSync(temp, { recursive: true, force: true })
   for (const s of signals) process.once(s, onSignal)
   process.once('exit', cleanup)
@@ -267,7 +307,9 @@ function writeAll(target: string, files: Record<string, ResultContent>): void {
     cleanup()
     process.removeListener('exit', cleanup)
     // A signal that came during the write is delivered on the next turn of the event loop.
-    setImmediate(() => signals.forEach((s) => process.removeListener(s, onSignal)))
+    setImmediate(() => {
+      for (const s of signals) process.removeListener(s, onSignal)
+    })
   }
 }
 

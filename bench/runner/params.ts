@@ -44,21 +44,36 @@ function splitValues(list: string): string[] {
   return parts.map((p) => p.trim())
 }
 
-function parseFlag(option: '--param' | '--sweep', flag: string, plugins: Plugin[]): { plugin: Plugin; key: string; raw: string } {
+function parseFlag(
+  option: '--param' | '--sweep',
+  flag: string,
+  plugins: Plugin[],
+): { plugin: Plugin; key: string; raw: string } {
   const match = /^([a-z][a-z0-9-]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(flag)
-  if (!match) throw new InputError(`${option} ${flag}: expected algorithm.key=${option === '--sweep' ? 'v1,v2,…' : 'value'}, e.g. amazon.priceParity=${option === '--sweep' ? 'true,false' : 'false'}`)
+  if (!match)
+    throw new InputError(
+      `${option} ${flag}: expected algorithm.key=${option === '--sweep' ? 'v1,v2,…' : 'value'}, e.g. ` +
+        `amazon.priceParity=${option === '--sweep' ? 'true,false' : 'false'}`,
+    )
   const [, name, key, raw] = match
   const plugin = plugins.find((p) => p.name === name)
-  if (!plugin) throw new InputError(`${option} ${flag}: "${name}" is not among the algorithms of this run (${plugins.map((p) => p.name).join(', ')})`)
+  if (!plugin)
+    throw new InputError(
+      `${option} ${flag}: "${name}" is not among the algorithms of this run (${plugins.map((p) => p.name).join(', ')})`,
+    )
   const shape = plugin.params.shape as Record<string, z.ZodType>
   if (!(key in shape)) {
     const known = Object.keys(shape)
-    throw new InputError(`${option} ${flag}: ${name} has no parameter "${key}"; ${known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'}`)
+    const which = known.length ? `its parameters: ${known.join(', ')}` : 'it takes no parameters'
+    throw new InputError(`${option} ${flag}: ${name} has no parameter "${key}"; ${which}`)
   }
   return { plugin, key, raw }
 }
 
-/** Validates a plugin's settings against its schema (defaults filled in); errors name the flag, plugin, key and expected type. */
+/**
+ * Validates a plugin's settings against its schema (defaults filled in); errors name the flag, plugin, key and expected
+ * type.
+ */
 function resolve(plugin: Plugin, settings: Setting[]): Record<string, unknown> {
   const given = Object.fromEntries(settings.map((s) => [s.key, s.value]))
   const result = plugin.params.safeParse(given)
@@ -78,7 +93,10 @@ export const MAX_RUNS = 10_000
 function refuseRepeats(option: string, settings: { plugin: string; key: string; flag: string }[]): void {
   settings.forEach((s, i) => {
     const first = settings.findIndex((o) => o.plugin === s.plugin && o.key === s.key)
-    if (first !== i) throw new InputError(`${option}: ${s.plugin}.${s.key} is set twice (${settings[first].flag} and ${s.flag}); give it once`)
+    if (first !== i)
+      throw new InputError(
+        `${option}: ${s.plugin}.${s.key} is set twice (${settings[first].flag} and ${s.flag}); give it once`,
+      )
   })
 }
 
@@ -95,20 +113,31 @@ export function expandRuns(plugins: Plugin[], paramFlags: string[], sweepFlags: 
   const sweeps = sweepFlags.map((flag) => {
     const { plugin, key, raw } = parseFlag('--sweep', flag, plugins)
     const values = splitValues(raw)
-    if (raw.trim() === '' || values.some((v) => v === '')) throw new InputError(`--sweep ${flag}: expected a comma-separated list of values with none empty`)
+    if (raw.trim() === '' || values.some((v) => v === ''))
+      throw new InputError(`--sweep ${flag}: expected a comma-separated list of values with none empty`)
     const same = values.map((v) => JSON.stringify(parseValue(v)))
     const twice = values.find((_, i) => same.indexOf(same[i]) !== i)
-    if (twice !== undefined) throw new InputError(`--sweep ${flag}: the value ${twice} is listed twice; each variant runs once`)
+    if (twice !== undefined)
+      throw new InputError(`--sweep ${flag}: the value ${twice} is listed twice; each variant runs once`)
     return { plugin: plugin.name, key, values, flag: `--sweep ${flag}` }
   })
   refuseRepeats('--sweep', sweeps)
-  const variants = plugins.reduce((total, p) => total + sweeps.filter((s) => s.plugin === p.name).reduce((n, s) => n * s.values.length, 1), 0)
-  if (variants > MAX_RUNS) throw new InputError(`--sweep: ${variants} plugin variants asked for; at most ${MAX_RUNS} run in one go`)
+  const variants = plugins.reduce(
+    (total, p) => total + sweeps.filter((s) => s.plugin === p.name).reduce((n, s) => n * s.values.length, 1),
+    0,
+  )
+  if (variants > MAX_RUNS)
+    throw new InputError(`--sweep: ${variants} plugin variants asked for; at most ${MAX_RUNS} run in one go`)
   return plugins.flatMap((plugin) => {
     const own = params.filter((s) => s.plugin === plugin.name)
     let combos: Setting[][] = [[]]
     for (const sweep of sweeps.filter((s) => s.plugin === plugin.name))
-      combos = combos.flatMap((combo) => sweep.values.map((raw) => [...combo, { plugin: plugin.name, key: sweep.key, value: parseValue(raw), flag: `${sweep.flag} (value ${raw})` }]))
+      combos = combos.flatMap((combo) =>
+        sweep.values.map((raw) => [
+          ...combo,
+          { plugin: plugin.name, key: sweep.key, value: parseValue(raw), flag: `${sweep.flag} (value ${raw})` },
+        ]),
+      )
     return combos.map((combo) => ({
       plugin,
       params: resolve(plugin, [...own.filter((s) => !combo.some((c) => c.key === s.key)), ...combo]),
@@ -124,6 +153,11 @@ export function variantName(settings: [string, unknown][]): string {
 
 /** One plugin run with parameter overrides (validated, defaults filled), named as a sweep would name it. */
 export function pluginRun(plugin: Plugin, overrides: Record<string, unknown> = {}): PluginRun {
-  const settings = Object.entries(overrides).map(([key, value]) => ({ plugin: plugin.name, key, value, flag: `${plugin.name}.${key}` }))
+  const settings = Object.entries(overrides).map(([key, value]) => ({
+    plugin: plugin.name,
+    key,
+    value,
+    flag: `${plugin.name}.${key}`,
+  }))
   return { plugin, params: resolve(plugin, settings), variant: variantName(Object.entries(overrides)) }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import stringify from 'safe-stable-stringify'
@@ -20,7 +20,10 @@ export interface Cell {
   algorithm: string
   variant: string
   seed: number
-  /** sha256 of everything that decides the cell's rows: not the throughput budget (--bench-time), whose figures are apart from determinism anyway. */
+  /**
+   * sha256 of everything that decides the cell's rows: not the throughput budget (--bench-time), whose figures are
+   * apart from determinism anyway.
+   */
   hash: string
 }
 
@@ -39,7 +42,10 @@ export interface CellSpec {
 
 export interface PlanInput {
   scenario: Scenario
-  /** `source`: as the manifest names it (built-ins relative to the kit); `file`: its absolute path, when `source` is not relative to the kit. */
+  /**
+   * `source`: as the manifest names it (built-ins relative to the kit); `file`: its absolute path, when `source` is not
+   * relative to the kit.
+   */
   plugins: (PluginRun & { source: string; file?: string })[]
   seeds: number[]
   catalogDir?: string
@@ -94,7 +100,17 @@ export function buildPlan(input: PlanInput): Plan {
       const algorithm = run.plugin.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
-        stringify({ kit: kitFingerprint(), scenario: input.scenario, seed, algorithm, variant: run.variant, params: run.params, plugin: sourceHash(pluginFile), catalog, writeLog: !!input.writeLog }) ?? '',
+        stringify({
+          kit: kitFingerprint(),
+          scenario: input.scenario,
+          seed,
+          algorithm,
+          variant: run.variant,
+          params: run.params,
+          plugin: sourceHash(pluginFile),
+          catalog,
+          writeLog: !!input.writeLog,
+        }) ?? '',
       )
       specs.push({
         cell: { index: specs.length, id, scenario: input.scenario.name, algorithm, variant: run.variant, seed, hash },

@@ -53,14 +53,21 @@ export function defaultCellTimeout(spec: CellSpec): number {
  */
 export async function runCells(specs: CellSpec[], options: PoolOptions): Promise<CellFailure[]> {
   const workers = Math.max(1, Math.min(options.workers, specs.length))
-  const heapMb = options.heapMb ?? Math.floor(Math.min(memoryLimits().heapBytes, memoryLimits().totalBytes / workers) / 2 ** 20)
+  const heapMb =
+    options.heapMb ?? Math.floor(Math.min(memoryLimits().heapBytes, memoryLimits().totalBytes / workers) / 2 ** 20)
   // minThreads = maxThreads: tinypool replaces a recycled thread at once only up to minThreads (with
   // fewer, the queue's last cell waits until every running cell is done: the two-worker tail ran alone).
   // The workers fill the cores themselves: V8's background optimising compiler would only take CPU
   // from the other cells (measured: a cell runs as fast without it, at 104% CPU instead of 113%).
   // A process-wide flag, read by each isolate as it starts: set before the first thread.
   setFlagsFromString('--no-concurrent-recompilation')
-  const pool = new Tinypool({ filename: ENTRY, isolateWorkers: true, minThreads: workers, maxThreads: workers, resourceLimits: { maxOldGenerationSizeMb: heapMb } })
+  const pool = new Tinypool({
+    filename: ENTRY,
+    isolateWorkers: true,
+    minThreads: workers,
+    maxThreads: workers,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  })
   const failures: CellFailure[] = []
   try {
     await Promise.all(
@@ -80,7 +87,12 @@ export async function runCells(specs: CellSpec[], options: PoolOptions): Promise
 }
 
 /** One cell in its own thread; settles once the thread has both answered and closed its port. */
-function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: number): Promise<{ rows: CellRows } | CellFailure> {
+function runOne(
+  pool: Tinypool,
+  spec: CellSpec,
+  options: PoolOptions,
+  heapMb: number,
+): Promise<{ rows: CellRows } | CellFailure> {
   const { port1, port2 } = new MessageChannel()
   const abort = new AbortController()
   const limitMs = options.timeoutMs(spec)
@@ -96,11 +108,16 @@ function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: nu
     const finish = () => {
       if (!closed || !ran) return
       clearTimeout(timer)
-      const fail = (reason: string, round = Math.floor(sessions / spec.scenario.market.sessionsPerRound), stack?: string) => resolve({ spec, round, reason, stack })
+      const fail = (
+        reason: string,
+        round = Math.floor(sessions / spec.scenario.market.sessionsPerRound),
+        stack?: string,
+      ) => resolve({ spec, round, reason, stack })
       if (final?.type === 'done') resolve({ rows: final.rows })
       else if (final?.type === 'failed') fail(final.reason, final.round ?? undefined, final.stack)
       else if (timedOut) fail(`exceeded the cell time limit of ${(limitMs / 1000).toFixed(0)} s (--cell-timeout)`)
-      else if ((ran.error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') fail(`ran out of memory (a cell's heap is limited to ${heapMb} MB; --cell-memory)`)
+      else if ((ran.error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        fail(`ran out of memory (a cell's heap is limited to ${heapMb} MB; --cell-memory)`)
       else fail('its thread ended without a result (the plugin called process.exit or crashed the thread)')
     }
     port1.on('message', (message: CellMessage) => {
@@ -120,7 +137,8 @@ function runOne(pool: Tinypool, spec: CellSpec, options: PoolOptions, heapMb: nu
     })
     port1.on('close', () => {
       closed = true
-      // The thread is gone without a word: the pool says why (out of memory) or, after a grace period, is told to free the task.
+      // The thread is gone without a word: the pool says why (out of memory) or, after a grace period, is told to free
+      // the task.
       if (!final) setTimeout(() => ran ?? abort.abort(), 1000).unref()
       finish()
     })

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -36,21 +36,40 @@ export const BuyerParamsSchema = z
  */
 export const ExitParamsSchema = z
   .object({
-    /** Weight of the break-even prior, in rounds of evidence: before any sales a seller believes staying is worth its outside option (assumption). */
+    /**
+     * Weight of the break-even prior, in rounds of evidence: before any sales a seller believes staying is worth its
+     * outside option (assumption).
+     */
     priorRounds: z.number().min(0).default(10),
-    /** Weight of last round's profit relative to this round's in the exponentially weighted estimate: a memory of about 1/(1 − 0.9) = 10 rounds (assumption). */
+    /**
+     * Weight of last round's profit relative to this round's in the exponentially weighted estimate: a memory of about
+     * 1/(1 − 0.9) = 10 rounds (assumption).
+     */
     memory: z.number().min(0).max(1).default(0.9),
     /** Holt's trend smoothing β: share of the latest change in the estimate that enters the trend (assumption). */
     trendSmoothing: share.default(0.3),
-    /** Damping φ of the trend per round ahead (Gardner & McKenzie 1985 damped trend; assumption): a seller carries its trend about 9.6 rounds ahead on average over a 30-round horizon. */
+    /**
+     * Damping φ of the trend per round ahead (Gardner & McKenzie 1985 damped trend; assumption): a seller carries its
+     * trend about 9.6 rounds ahead on average over a 30-round horizon.
+     */
     trendDamping: z.number().min(0).max(0.99).default(0.95),
     /** Rounds ahead the seller plans over: a month of daily rounds (assumption). */
     horizon: z.number().int().min(1).default(30),
-    /** What a store's resources earn elsewhere per round, in dollars (0: normalised away as in Hopenhayn 1992; assumption). */
+    /**
+     * What a store's resources earn elsewhere per round, in dollars (0: normalised away as in Hopenhayn 1992;
+     * assumption).
+     */
     outsideOptionPerStore: z.number().min(0).default(0),
-    /** Daily exit hazard of a seller whose outlook is short of its outside option by exactly its fixed costs (a store selling nothing): 0.0035 ≈ 10% a month, about 5.5× the BLS first-year hazard of new establishments; calibrated once so that survival under relevance on default lies in the plausible range of METRICS.md. */
+    /**
+     * Daily exit hazard of a seller whose outlook is short of its outside option by exactly its fixed costs (a store
+     * selling nothing): 0.0035 ≈ 10% a month, about 5.5× the BLS first-year hazard of new establishments; calibrated
+     * once so that survival under relevance on default lies in the plausible range of METRICS.md.
+     */
     hazardPerShortfall: share.default(0.0035),
-    /** Cap on the daily exit hazard: winding a store down (stock, contracts) takes at least about 1/0.1 = 10 days on average (assumption). */
+    /**
+     * Cap on the daily exit hazard: winding a store down (stock, contracts) takes at least about 1/0.1 = 10 days on
+     * average (assumption).
+     */
     maxHazard: share.default(0.1),
   })
   .strict()
@@ -68,10 +87,15 @@ export const MarketParamsSchema = z
      * category with more listed products gives each of `segments` buyer segments its own R best
      * (assumptions: R = 800, near the default's typical category (a search there averages 661
      * candidates unbounded), so results barely move (README § the model); 16 segments).
-     * relevanceNoise: σ of the platform's relevance-estimation error (bench/market/noise.ts; 0 = plugins see the true relevance).
+     * relevanceNoise: σ of the platform's relevance-estimation error (bench/market/noise.ts; 0 = plugins see the true
+     * relevance).
      */
     retrieval: z
-      .object({ maxCandidates: z.number().int().min(1).max(65535).default(800), segments: z.number().int().min(1).max(255).default(16), relevanceNoise: z.number().min(0).max(1).default(0.1) })
+      .object({
+        maxCandidates: z.number().int().min(1).max(65535).default(800),
+        segments: z.number().int().min(1).max(255).default(16),
+        relevanceNoise: z.number().min(0).max(1).default(0.1),
+      })
       .strict()
       .prefault({}),
     /** Sales velocity keeps this share of itself each round, plus the round's orders. */
@@ -80,7 +104,10 @@ export const MarketParamsSchema = z
     reviewRate: share.default(0.15),
     /** Seller exit (bench/market/sellers/life-cycle.ts; sources and derivations in bench/METRICS.md § Seller exit). */
     exit: ExitParamsSchema.prefault({}),
-    /** Fixed cost per store per round in dollars (staff, storage; assumption): a store without sales loses it, and the exit model measures shortfalls in it. */
+    /**
+     * Fixed cost per store per round in dollars (staff, storage; assumption): a store without sales loses it, and the
+     * exit model measures shortfalls in it.
+     */
     overheadPerStore: z.number().positive().default(0.1),
     /** Relative step of bid adaptation between rounds. */
     bidStep: share.default(0.1),
@@ -100,7 +127,11 @@ export const MarketParamsSchema = z
     priceCutStep: share.default(0.05),
     /** The lowest margin over unit cost each archetype accepts when cutting prices (factories go lowest: 000). */
     minMargin: z
-      .object({ factory: z.number().min(0).default(0.15), trader: z.number().min(0).default(0.25), brand: z.number().min(0).default(0.3) })
+      .object({
+        factory: z.number().min(0).default(0.15),
+        trader: z.number().min(0).default(0.25),
+        brand: z.number().min(0).default(0.3),
+      })
       .strict()
       .prefault({}),
     buyer: BuyerParamsSchema.prefault({}),
@@ -115,7 +146,10 @@ export const MarketParamsSchema = z
 export const ScenarioNameSchema = z
   .string()
   .max(80, 'at most 80 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, 'a name of letters, digits and _ . + - starting with a letter or digit (no spaces or slashes)')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/,
+    'a name of letters, digits and _ . + - starting with a letter or digit (no spaces or slashes)',
+  )
   .refine((name) => !name.includes('..'), 'a name without ".."')
 
 export const ScenarioSchema = z
@@ -154,7 +188,9 @@ function resolveScenarioFile(nameOrPath: string): string {
   throw new InputError(`no scenario "${nameOrPath}": not a preset (${presetNames().join(', ')}) nor a file`)
 }
 
-/** Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's) unless follow is false. */
+/**
+ * Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's) unless follow is false.
+ */
 function readScenarioFile(file: string, chain: string[], follow = true): Record<string, unknown> {
   if (chain.includes(file)) throw new InputError(`scenario ${file} extends itself through ${chain.join(' → ')}`)
   const text = readFileSync(file, 'utf8')
@@ -164,7 +200,8 @@ function readScenarioFile(file: string, chain: string[], follow = true): Record<
   } catch (err) {
     throw new InputError(`scenario ${file} is not valid JSON: ${(err as Error).message}`)
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`scenario ${file} must hold a JSON object`)
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new InputError(`scenario ${file} must hold a JSON object`)
   const { extends: base, ...own } = data as Record<string, unknown>
   if (!follow) return data as Record<string, unknown>
   if (base === undefined) return own
@@ -191,7 +228,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * on the small scenario is the small market at peak traffic with more advertisers.
  */
 export function overlayScenario(base: Scenario, preset: string): Scenario {
-  const { extends: _ignored, name: _name, description: _description, ...overlay } = readScenarioFile(resolveScenarioFile(preset), [], false)
+  const {
+    extends: _ignored,
+    name: _name,
+    description: _description,
+    ...overlay
+  } = readScenarioFile(resolveScenarioFile(preset), [], false)
   const merged = deepMerge(JSON.parse(JSON.stringify(base)), overlay)
   return parseOrThrow(ScenarioSchema, { ...merged, name: `${base.name}+${preset}` }, `scenario ${base.name}+${preset}`)
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { InputError } from '../../datasets/errors.ts'
 import type { CellRows } from './cell.ts'
@@ -39,19 +39,29 @@ export class CellStore {
     if (recorded && recorded.plan !== plan.hash && !restart && store.cellFiles().length > 0) {
       const done = store.cellFiles().length
       throw new InputError(
-        `--out ${resultsDir}: an unfinished run of a different configuration is there (${done} of ${recorded.cells} cells done, from \`${recorded.command}\`, ${recorded.startedAt}); rerun that command to finish it, or add --restart to discard its cells and start over`,
+        `--out ${resultsDir}: an unfinished run of a different configuration is there (${done} of ` +
+          `${recorded.cells} cells done, from \`${recorded.command}\`, ${recorded.startedAt}); rerun that command ` +
+          `to finish it, or add --restart to discard its cells and start over`,
       )
     }
-    if (restart || (recorded && recorded.plan !== plan.hash) || (!recorded && existsSync(store.dir))) rmSync(store.dir, { recursive: true, force: true })
+    if (restart || (recorded && recorded.plan !== plan.hash) || (!recorded && existsSync(store.dir)))
+      rmSync(store.dir, { recursive: true, force: true })
     mkdirSync(store.dir, { recursive: true })
     if (!recorded || recorded.plan !== plan.hash || restart) {
-      const record: StoredPlan = { plan: plan.hash, command, cells: plan.specs.length, startedAt: new Date().toISOString() }
-      writeFileAtomic(join(store.dir, 'plan.json'), JSON.stringify(record, null, 2) + '\n')
+      const record: StoredPlan = {
+        plan: plan.hash,
+        command,
+        cells: plan.specs.length,
+        startedAt: new Date().toISOString(),
+      }
+      writeFileAtomic(join(store.dir, 'plan.json'), `${JSON.stringify(record, null, 2)}\n`)
     }
     return store
   }
 
-  /** The cells of `specs` already finished, by plan index; a damaged or foreign file is ignored (the cell runs again). */
+  /**
+   * The cells of `specs` already finished, by plan index; a damaged or foreign file is ignored (the cell runs again).
+   */
   finished(specs: readonly CellSpec[]): Map<number, CellRows> {
     const found = new Map<number, CellRows>()
     for (const spec of specs) {
@@ -59,7 +69,8 @@ export class CellStore {
       if (!existsSync(file)) continue
       try {
         const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCell
-        if (stored.hash === spec.cell.hash && (!spec.logPath || existsSync(spec.logPath))) found.set(spec.cell.index, stored.rows)
+        if (stored.hash === spec.cell.hash && (!spec.logPath || existsSync(spec.logPath)))
+          found.set(spec.cell.index, stored.rows)
       } catch {
         // A file cut short cannot happen (atomic writes), but one edited by hand is simply run again.
       }

@@ -11,7 +11,13 @@ import type { Row, RowKeys } from '../metrics/summarize.ts'
  * budget; with 0 nothing is measured and every figure is written empty.
  */
 export async function throughputRow(keys: RowKeys, o: RunOutcome, k: number, timeMs: number): Promise<Row> {
-  const unmeasured = { sessions_per_sec: '', rank_ops_per_sec: '', rank_p50_us: '', rank_p99_us: '', peak_memory_mb: '' }
+  const unmeasured = {
+    sessions_per_sec: '',
+    rank_ops_per_sec: '',
+    rank_p50_us: '',
+    rank_p99_us: '',
+    peak_memory_mb: '',
+  }
   if (timeMs <= 0) return { ...keys, ...unmeasured }
   const sessions: Session[] = o.captured.map((c) => ({ ...c, k, n: c.candidates.length }))
   let rank: Row = { rank_ops_per_sec: '', rank_p50_us: '', rank_p99_us: '' }
@@ -26,8 +32,13 @@ export async function throughputRow(keys: RowKeys, o: RunOutcome, k: number, tim
     })
     await bench.run()
     const result = bench.tasks[0].result
-    if (result.state !== 'completed') throw new Error(`throughput of ${keys.algorithm} could not be measured: ${result.state}`)
-    rank = { rank_ops_per_sec: result.throughput.mean, rank_p50_us: result.latency.p50 * 1000, rank_p99_us: result.latency.p99 * 1000 }
+    if (result.state !== 'completed')
+      throw new Error(`throughput of ${keys.algorithm} could not be measured: ${result.state}`)
+    rank = {
+      rank_ops_per_sec: result.throughput.mean,
+      rank_p50_us: result.latency.p50 * 1000,
+      rank_p99_us: result.latency.p99 * 1000,
+    }
   }
   return {
     ...keys,

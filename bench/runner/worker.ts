@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import { runCell, type CellRows } from './cell.ts'
+import { type CellRows, runCell } from './cell.ts'
 import type { CellSpec } from './plan.ts'
 
 /** What a worker tells the main thread about its cell, in order; `done` or `failed` comes last. */
@@ -37,7 +37,12 @@ export async function runCellTask({ spec, port }: { spec: CellSpec; port: Messag
     )
     send({ type: 'done', rows })
   } catch (err) {
-    send({ type: 'failed', reason: describeFailure(err), round: failedRound(err, sessions, spec.scenario.market.sessionsPerRound), stack: err instanceof Error ? err.stack : undefined })
+    send({
+      type: 'failed',
+      reason: describeFailure(err),
+      round: failedRound(err, sessions, spec.scenario.market.sessionsPerRound),
+      stack: err instanceof Error ? err.stack : undefined,
+    })
   } finally {
     port.close()
   }
@@ -52,6 +57,9 @@ function failedRound(err: unknown, sessions: number, perRound: number): number {
 /** One line: the error's name when it is not a plain Error, and its message. */
 export function describeFailure(err: unknown): string {
   if (!(err instanceof Error)) return `threw ${String(err)}`
-  const kind = err.name && !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError'].includes(err.name) ? `${err.name}: ` : ''
+  const kind =
+    err.name && !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError'].includes(err.name)
+      ? `${err.name}: `
+      : ''
   return `${kind}${err.message}`.replace(/\s*\n\s*/g, ' ')
 }

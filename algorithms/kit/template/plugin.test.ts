@@ -10,12 +10,24 @@ describe('my-plugin', () => {
   }, 120_000) // two short simulated runs and a type check
 
   it('shows the more relevant of two listings with equal sales first', () => {
-    const market = tinyMarket([{}], [{ seller: 0, sales: 10 }, { seller: 0, sales: 10 }])
+    const market = tinyMarket(
+      [{}],
+      [
+        { seller: 0, sales: 10 },
+        { seller: 0, sales: 10 },
+      ],
+    )
     expect(rankOnce(plugin, market, searchSession([0, 1], [0.3, 0.9])).products).toEqual([1, 0])
   })
 
   it('lets sales outweigh a small relevance gap', () => {
-    const market = tinyMarket([{}], [{ seller: 0, sales: 0 }, { seller: 0, sales: 1000 }])
+    const market = tinyMarket(
+      [{}],
+      [
+        { seller: 0, sales: 0 },
+        { seller: 0, sales: 1000 },
+      ],
+    )
     expect(rankOnce(plugin, market, searchSession([0, 1], [0.5, 0.45])).products).toEqual([1, 0])
   })
 })

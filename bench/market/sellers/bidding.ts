@@ -19,7 +19,12 @@ export const bidding: SellerForceFactory = ({ market, params, ledger }) => {
         if (!sellers.active[s] || sellers.adBudget[s] <= 0) continue
         const spend = ledger.sellerAdSpend[s]
         const level = sellers.bidLevel[s]
-        const next = spend === 0 ? (level < 1 ? Math.min(1, level * (1 + step)) : level) : level * (ledger.sellerAdMargin[s] * (1 + params.adLossTolerance) > spend ? 1 + step : 1 - step)
+        const next =
+          spend === 0
+            ? level < 1
+              ? Math.min(1, level * (1 + step))
+              : level
+            : level * (ledger.sellerAdMargin[s] * (1 + params.adLossTolerance) > spend ? 1 + step : 1 - step)
         sellers.bidLevel[s] = Math.min(MAX_BID_LEVEL, Math.max(0.05, next))
       }
       for (let i = 0; i < products.count; i++) {

@@ -12,7 +12,9 @@ export function priceFloor({ market, params, rules }: SellerContext, i: number):
   const seller = products.seller[i]
   const department = DEPARTMENTS[categories.department[products.category[i]]]
   const referral = rules.referralRate(department, products.price[i] * rules.retailMarkup) * rules.retailMarkup
-  const cover = products.unitCost[i] * (1 + params.minMargin[ARCHETYPES[sellers.archetype[seller]]]) + rules.fulfilmentFee(products.weightLb[i], sellers.origin[seller] === 1)
+  const cover =
+    products.unitCost[i] * (1 + params.minMargin[ARCHETYPES[sellers.archetype[seller]]]) +
+    rules.fulfilmentFee(products.weightLb[i], sellers.origin[seller] === 1)
   return cover / Math.max(0.05, 1 - referral)
 }
 
@@ -54,7 +56,8 @@ export const priceCompetition: SellerForceFactory = (context) => {
   /** The lowest declared price among a group's listed offers. */
   const cheapest = (g: number) => {
     let low = Infinity
-    for (let j = start[g]; j < start[g + 1]; j++) if (products.listed[items[j]] && products.price[items[j]] < low) low = products.price[items[j]]
+    for (let j = start[g]; j < start[g + 1]; j++)
+      if (products.listed[items[j]] && products.price[items[j]] < low) low = products.price[items[j]]
     return low
   }
   return {
@@ -66,7 +69,10 @@ export const priceCompetition: SellerForceFactory = (context) => {
           const i = items[j]
           if (!products.listed[i] || (products.price[i] <= low && ledger.orders[i] > 0)) continue
           // One step down, to the cent, never below the offer's floor.
-          products.price[i] = Math.max(priceFloor(context, i), Math.min(products.price[i], Math.round(products.price[i] * (1 - params.priceCutStep) * 100) / 100))
+          products.price[i] = Math.max(
+            priceFloor(context, i),
+            Math.min(products.price[i], Math.round(products.price[i] * (1 - params.priceCutStep) * 100) / 100),
+          )
         }
       }
     },

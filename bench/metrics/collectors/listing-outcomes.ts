@@ -23,7 +23,13 @@ export const listingOutcomes = defineCollector<ListingOutcomes>({
     // The box of the plugin's own parameters when it declares them (amazon-haul), else Haul's published one.
     const maxPrice = typeof pluginParams?.maxPrice === 'number' ? pluginParams.maxPrice : HAUL_MAX_PRICE
     const maxWeightLb = typeof pluginParams?.maxWeightLb === 'number' ? pluginParams.maxWeightLb : HAUL_MAX_WEIGHT_LB
-    const out: ListingOutcomes = { flaggedExposure: 0, exposure: 0, outsideHaulBoxImpressions: 0, cheapestOfferExposure: 0, contestedGroupExposure: 0 }
+    const out: ListingOutcomes = {
+      flaggedExposure: 0,
+      exposure: 0,
+      outsideHaulBoxImpressions: 0,
+      cheapestOfferExposure: 0,
+      contestedGroupExposure: 0,
+    }
     const { products } = market
     const { start, items } = indexByKey(market.groupCount, products.group)
     return {
@@ -34,7 +40,8 @@ export const listingOutcomes = defineCollector<ListingOutcomes>({
           out.exposure += e
           if (products.priceElsewhere[i] < retail) out.flaggedExposure += e
           // An unknown weight (NaN) is not known to be outside: only the price can place it there.
-          if (retail >= maxPrice || products.weightLb[i] >= maxWeightLb) out.outsideHaulBoxImpressions += v.impressions[i]
+          if (retail >= maxPrice || products.weightLb[i] >= maxWeightLb)
+            out.outsideHaulBoxImpressions += v.impressions[i]
         }
         for (let g = 0; g + 1 < start.length; g++) {
           let offers = 0

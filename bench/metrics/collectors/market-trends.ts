@@ -17,7 +17,14 @@ export interface MarketTrends {
 export const marketTrends = defineCollector<MarketTrends>({
   name: 'market-trends',
   create({ market }) {
-    const out: MarketTrends = { firstRoundRevenue: new Float64Array(ARCHETYPES.length), lastRoundRevenue: new Float64Array(ARCHETYPES.length), stayersStartMean: NaN, stayersEndMean: NaN, listedStartMean: NaN, listedEndMean: NaN }
+    const out: MarketTrends = {
+      firstRoundRevenue: new Float64Array(ARCHETYPES.length),
+      lastRoundRevenue: new Float64Array(ARCHETYPES.length),
+      stayersStartMean: NaN,
+      stayersEndMean: NaN,
+      listedStartMean: NaN,
+      listedEndMean: NaN,
+    }
     const { sellers, products } = market
     const startPrice = new Float64Array(products.count)
     const listedAtStart = new Uint8Array(products.count)
@@ -27,7 +34,11 @@ export const marketTrends = defineCollector<MarketTrends>({
         listedAtStart.set(m.products.listed)
         let sum = 0
         let n = 0
-        for (let i = 0; i < products.count; i++) if (listedAtStart[i]) (sum += startPrice[i]), n++
+        for (let i = 0; i < products.count; i++)
+          if (listedAtStart[i]) {
+            sum += startPrice[i]
+            n++
+          }
         out.listedStartMean = sum / n
       },
       roundEnd(v) {

@@ -10,7 +10,8 @@ export const topProducts = defineCollector<Int32Array[]>({
   create({ market }) {
     const { categories } = market
     let largest = 0
-    for (let c = 0; c < categories.count; c++) largest = Math.max(largest, categories.start[c + 1] - categories.start[c])
+    for (let c = 0; c < categories.count; c++)
+      largest = Math.max(largest, categories.start[c + 1] - categories.start[c])
     const scores = new Float64Array(largest)
     const order = new Int32Array(TOP_PER_CATEGORY)
     const rounds: Int32Array[] = []
@@ -43,7 +44,9 @@ export const listedPerCategory = defineCollector<Int32Array[]>({
     return {
       roundEnd() {
         const listed = new Int32Array(categories.count)
-        for (let c = 0; c < categories.count; c++) for (let j = categories.start[c]; j < categories.start[c + 1]; j++) listed[c] += products.listed[categories.products[j]]
+        for (let c = 0; c < categories.count; c++)
+          for (let j = categories.start[c]; j < categories.start[c + 1]; j++)
+            listed[c] += products.listed[categories.products[j]]
         rounds.push(listed)
       },
       result: () => rounds,

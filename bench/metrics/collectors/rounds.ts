@@ -7,7 +7,10 @@ export interface RoundRecord {
   sellersActive: number
 }
 
-/** rounds.csv's inputs: a record per round (its per-seller exposure is the per-round history, kept only when a run asks for rounds.csv). */
+/**
+ * rounds.csv's inputs: a record per round (its per-seller exposure is the per-round history, kept only when a run asks
+ * for rounds.csv).
+ */
 export const roundHistory = defineCollector<RoundRecord[]>({
   name: 'round-history',
   create({ market }) {

@@ -16,7 +16,16 @@ export const sellerTotals = defineCollector<SellerTotals>({
   name: 'seller-totals',
   create({ market }) {
     const column = () => new Float64Array(market.sellers.count)
-    const t: SellerTotals = { exposure: column(), impressions: column(), clicks: column(), orders: column(), revenue: column(), adSpend: column(), fees: column(), profit: column() }
+    const t: SellerTotals = {
+      exposure: column(),
+      impressions: column(),
+      clicks: column(),
+      orders: column(),
+      revenue: column(),
+      adSpend: column(),
+      fees: column(),
+      profit: column(),
+    }
     const { products } = market
     return {
       roundEnd(v) {
