@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
-import { InputError } from '../datasets/errors.ts'
+import { InputError } from '../core/errors.ts'
+import { kitPath } from '../core/paths.ts'
 import { registerCheck } from './commands/check.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
@@ -12,12 +13,12 @@ import { GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { PluginOutputError } from './market/types.ts'
-import { OutputError } from './runner/out-dir.ts'
+import { OutputError } from './runner/folder/out-dir.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
 const debug = process.argv.includes('--debug')
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const { version } = JSON.parse(readFileSync(kitPath('package.json'), 'utf8'))
 
 /** Every error is reported on one line of stderr (a stack trace only with --debug). */
 const oneLine = (message: string) => message.trim().replace(/\s*\n\s*/g, ' ')

@@ -6,13 +6,12 @@ import {
   type Categories,
   DEPARTMENTS,
   emptyProducts,
+  indexByKey,
   PrefixedIds,
   type Products,
   type Sellers,
   TOPIC_DIMS,
-} from './catalog.ts'
-import type { CatalogParams } from './params.ts'
-import { setReferencePrices } from './reference.ts'
+} from '../core/catalog.ts'
 import {
   cumulative,
   drawIndex,
@@ -24,8 +23,10 @@ import {
   randomInt,
   uniform,
   zipfWeights,
-} from './rng.ts'
-import { indexByKey, noisyUnitVector } from './topics.ts'
+} from '../core/rng.ts'
+import type { CatalogParams } from './params.ts'
+import { setReferencePrices } from './reference.ts'
+import { noisyUnitVector } from './topics.ts'
 
 /** Unit-cost multipliers by archetype: factories make the item, traders buy it in (000, 004). */
 const COST_EFFICIENCY: Record<(typeof ARCHETYPES)[number], [number, number]> = {

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { isMainThread } from 'node:worker_threads'
 import { z } from 'zod'
-import { ScenarioNameSchema } from '../bench/runner/scenario.ts'
-import { type ImportedCatalog, RATING_PRIOR } from './catalog.ts'
-import { InputError, parseOrThrow } from './errors.ts'
+import { type ImportedCatalog, RATING_PRIOR } from '../core/catalog.ts'
+import { InputError, parseOrThrow } from '../core/errors.ts'
+import { ScenarioNameSchema } from '../core/names.ts'
 
 /**
  * DIR/catalog.json, optional: what the CSV files cannot say about themselves. `name` labels every

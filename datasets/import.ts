@@ -7,14 +7,16 @@ import {
   type Categories,
   DEPARTMENTS,
   emptyProducts,
+  indexByKey,
   ORIGINS,
   RATING_PRIOR,
   type Sellers,
   SIZE_TIERS,
   TOPIC_DIMS,
-} from './catalog.ts'
-import { numberCell, readCsv, textCell } from './csv.ts'
-import { InputError } from './errors.ts'
+} from '../core/catalog.ts'
+import { numberCell, readCsv, textCell } from '../core/csv.ts'
+import { InputError } from '../core/errors.ts'
+import { makeRng, zipfWeights } from '../core/rng.ts'
 import { generateBuyers, sizeTiers } from './generate.ts'
 import {
   catalogOptions,
@@ -26,8 +28,7 @@ import {
 } from './import-notes.ts'
 import type { CatalogParams } from './params.ts'
 import { median, setReferencePrices } from './reference.ts'
-import { makeRng, zipfWeights } from './rng.ts'
-import { indexByKey, noisyUnitVector } from './topics.ts'
+import { noisyUnitVector } from './topics.ts'
 
 const share = z.number().min(0).max(1)
 

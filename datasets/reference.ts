@@ -1,5 +1,4 @@
-import type { Catalog } from './catalog.ts'
-import { indexByKey } from './topics.ts'
+import { type Catalog, indexByKey } from '../core/catalog.ts'
 
 /** An identical-product group anchors its offers' value once it has this many offers (two: a market price exists). */
 export const GROUP_ANCHOR_MIN_OFFERS = 2

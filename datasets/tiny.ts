@@ -1,5 +1,4 @@
-import { type Catalog, emptyProducts, type Products, TOPIC_DIMS } from './catalog.ts'
-import { indexByKey } from './topics.ts'
+import { type Catalog, emptyProducts, indexByKey, type Products, TOPIC_DIMS } from '../core/catalog.ts'
 
 export interface TinyProduct {
   seller: number
@@ -27,7 +26,7 @@ export interface TinySeller {
 }
 
 /**
- * Hand-made markets for unit tests and for the facts' probes of plugin rules (bench/probes.ts):
+ * Hand-made markets for unit tests and for the facts' probes of plugin rules (bench/facts/probes.ts):
  * every column a plugin may read, with plain defaults.
  */
 export function tinyMarket(sellers: TinySeller[], products: TinyProduct[], categories = 1): Catalog {

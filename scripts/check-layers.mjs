@@ -18,7 +18,8 @@ export const LAYERS = [
   ['bench/log', 'bench/plugins'],
   ['bench/report'],
   ['bench/runner'],
-  ['bench/facts', 'bench/check', 'bench/perf'],
+  ['bench/check'],
+  ['bench/facts', 'bench/perf', 'bench/docs'],
   ['bench/commands'],
   ['bench'],
 ]

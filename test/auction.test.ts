@@ -4,8 +4,8 @@ import amazon from '../algorithms/amazon.ts'
 import { type AdPricing, auctionScratch, positionAuction } from '../algorithms/kit/auction.ts'
 import { Slots } from '../algorithms/kit/slots.ts'
 import { SponsoredPage, sponsoredSlotsProblem } from '../algorithms/kit/sponsored.ts'
-import { refuseMeaninglessParams } from '../algorithms/kit/validate.ts'
-import { searchSession } from '../bench/facts/probes.ts'
+import { searchSession } from '../bench/check/session.ts'
+import { refuseMeaninglessParams } from '../bench/plugins/params.ts'
 
 // Scores (bid × quality): a 2×0.5 = 1.0, b 1×0.8 = 0.8, c 3×0.2 = 0.6, d below the reserve.
 const BIDS = Float64Array.from([2, 1, 3, 0.01])

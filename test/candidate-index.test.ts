@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CandidateIndex } from '../bench/market/candidate-index.ts'
-import { makeRng } from '../datasets/rng.ts'
+import { makeRng } from '../core/rng.ts'
 
 describe('CandidateIndex: which candidate of this session a product is', () => {
   it('answers like a Map of the session, forgets at clear, through collisions and full sessions', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { longestFirst, readCellTimes, recordCellTimes } from '../bench/runner/dispatch.ts'
-import type { CellSpec } from '../bench/runner/plan.ts'
+import { longestFirst, readCellTimes, recordCellTimes } from '../bench/runner/cells/dispatch.ts'
+import type { CellSpec } from '../bench/runner/plan/plan.ts'
 
 /** A cell as the dispatcher sees it: its plan index, plugin, hash and number of sessions. */
 function spec(index: number, algorithm: string, sessions = 1000): CellSpec {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { METRICS_DOC, renderMetricsDoc } from '../bench/docs/metrics.ts'
 import { SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../bench/metrics/definitions.ts'
-import { METRICS_DOC, renderMetricsDoc } from '../bench/metrics/docs.ts'
 
 describe('metric definitions', () => {
   it('bench/METRICS.md is rendered from bench/metrics/definitions.ts (run npm run docs after editing it)', () => {

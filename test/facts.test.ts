@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Plugin } from '../algorithms/kit/contract.ts'
-import { loadRegistry } from '../algorithms/kit/registry.ts'
 import { evaluateFacts, type Fact, loadFacts, plannedRuns } from '../bench/facts/facts.ts'
-import type { Row } from '../bench/metrics/summarize.ts'
-import { loadScenario, overlayScenario } from '../bench/runner/scenario.ts'
+import { loadRegistry } from '../bench/plugins/registry.ts'
+import { loadScenario, overlayScenario } from '../bench/runner/plan/scenario.ts'
+import type { Row } from '../core/csv.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-facts-'))

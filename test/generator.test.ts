@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TOPIC_DIMS } from '../datasets/catalog.ts'
+import { TOPIC_DIMS } from '../core/catalog.ts'
 import { allocateProportionally, generateCatalog } from '../datasets/generate.ts'
 import { CatalogParamsSchema } from '../datasets/params.ts'
 

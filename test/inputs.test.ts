@@ -16,8 +16,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import amazon from '../algorithms/amazon.ts'
-import { type RegisteredPlugin, selectPlugins } from '../algorithms/kit/registry.ts'
 import temu from '../algorithms/temu.ts'
+import { expandRuns, MAX_RUNS } from '../bench/plugins/params.ts'
+import { type RegisteredPlugin, selectPlugins } from '../bench/plugins/registry.ts'
+import { claimResultsFolder, describeErrno, isResultsFolder, OutputError } from '../bench/runner/folder/out-dir.ts'
 import {
   bytes,
   COSTS,
@@ -28,13 +30,11 @@ import {
   LONG_RUN_SECONDS,
   type PlanSize,
   planSize,
-} from '../bench/runner/estimate.ts'
-import { claimResultsFolder, describeErrno, isResultsFolder, OutputError } from '../bench/runner/out-dir.ts'
-import { expandRuns, MAX_RUNS } from '../bench/runner/params.ts'
-import { csvText, toCsv } from '../bench/runner/results.ts'
-import { loadScenario, presetNames, ScenarioNameSchema } from '../bench/runner/scenario.ts'
-import { readCsv } from '../datasets/csv.ts'
-import { InputError } from '../datasets/errors.ts'
+} from '../bench/runner/plan/estimate.ts'
+import { loadScenario, presetNames } from '../bench/runner/plan/scenario.ts'
+import { csvText, readCsv, toCsv } from '../core/csv.ts'
+import { InputError } from '../core/errors.ts'
+import { ScenarioNameSchema } from '../core/names.ts'
 import { importCatalog } from '../datasets/import.ts'
 import { CatalogParamsSchema } from '../datasets/params.ts'
 
@@ -112,7 +112,7 @@ describe('CSV cells that a spreadsheet would run (OWASP CSV injection)', () => {
     for (const [text, written] of cases) expect(csvText(text), JSON.stringify(text)).toBe(written)
     expect(toCsv(['id', 'x'], [{ id: '=1+2', x: -0.25 }])).toBe("id,x\r\n'=1+2,-0.25\r\n")
   })
-  it('reads back through datasets/csv.ts exactly as written, whatever the text', () => {
+  it('reads back through core/csv.ts exactly as written, whatever the text', () => {
     const dir = tmp()
     const file = join(dir, 'cells.csv')
     const Row = z.object({ id: z.string(), text: z.string() })
@@ -298,7 +298,7 @@ describe('catalog import', () => {
   })
 })
 
-describe('run size estimate (bench/runner/estimate.ts)', () => {
+describe('run size estimate (bench/runner/plan/estimate.ts)', () => {
   const plan = (over: Partial<PlanSize> = {}): PlanSize => {
     const { catalog, market } = loadScenario('default')
     const base = {
@@ -393,7 +393,7 @@ describe('run size estimate (bench/runner/estimate.ts)', () => {
   })
 })
 
-describe('--out (bench/runner/out-dir.ts)', () => {
+describe('--out (bench/runner/folder/out-dir.ts)', () => {
   const manifest = JSON.stringify({
     command: 'bench run',
     versions: { trafficbench: '0.1.0' },

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ExitParamsSchema, loadScenario } from '../bench/runner/scenario.ts'
+import { ExitParamsSchema } from '../bench/market/params.ts'
+import { loadScenario } from '../bench/runner/plan/scenario.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'trafficbench-life-cycle-'))

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Ledger } from '../bench/market/ledger.ts'
+import { ExitParamsSchema, MarketParamsSchema } from '../bench/market/params.ts'
 import type { SellerContext } from '../bench/market/sellers/force.ts'
 import {
   exitHazard,
@@ -11,9 +12,8 @@ import {
   updateBelief,
 } from '../bench/market/sellers/life-cycle.ts'
 import { repricingOf } from '../bench/metrics/collectors/repricing.ts'
-import { ExitParamsSchema, MarketParamsSchema } from '../bench/runner/scenario.ts'
-import type { Catalog } from '../datasets/catalog.ts'
-import { makeRng } from '../datasets/rng.ts'
+import type { Catalog } from '../core/catalog.ts'
+import { makeRng } from '../core/rng.ts'
 
 const defaults = ExitParamsSchema.parse({})
 const exit = (over: Partial<typeof defaults> = {}) => ({ ...defaults, ...over })

@@ -12,12 +12,11 @@ import { ImpressionLogWriter, impressionLogName, type SessionOutcome } from '../
 import { TOP_PER_CATEGORY } from '../bench/metrics/collectors/persistence.ts'
 import { PERSISTENCE_DELTA, SELLER_FILE_COLUMNS } from '../bench/metrics/definitions.ts'
 import { gini, hhi, rankPersistence, ratio, shareOf, sum, topShare } from '../bench/metrics/functions.ts'
-import type { Row } from '../bench/metrics/summarize.ts'
-import { formatNumber, toCsv } from '../bench/runner/results.ts'
-import { loadScenario } from '../bench/runner/scenario.ts'
-import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../datasets/catalog.ts'
+import { loadScenario } from '../bench/runner/plan/scenario.ts'
+import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../core/catalog.ts'
+import { formatNumber, type Row, toCsv } from '../core/csv.ts'
+import { makeRng, randomInt } from '../core/rng.ts'
 import { generateCatalog } from '../datasets/generate.ts'
-import { makeRng, randomInt } from '../datasets/rng.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 
 /**

@@ -7,15 +7,16 @@ import {
   type Plugin,
   type SessionFeedback,
 } from '../algorithms/kit/contract.ts'
-import { loadPluginFile } from '../algorithms/kit/registry.ts'
 import oracle from '../algorithms/oracle.ts'
 import relevance from '../algorithms/relevance.ts'
 import { RelevanceEstimator } from '../bench/market/noise.ts'
+import type { MarketParams } from '../bench/market/params.ts'
 import { runMarket } from '../bench/market/run.ts'
 import { defineCollector, PluginError } from '../bench/market/types.ts'
 import { rankingQuality } from '../bench/metrics/collectors/ranking-quality.ts'
 import { collectorsFor, ROUND_METRICS } from '../bench/metrics/definitions.ts'
-import { loadScenario, type MarketParams } from '../bench/runner/scenario.ts'
+import { loadPluginFile } from '../bench/plugins/registry.ts'
+import { loadScenario } from '../bench/runner/plan/scenario.ts'
 import { generateCatalog } from '../datasets/generate.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 

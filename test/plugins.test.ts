@@ -11,8 +11,8 @@ import random from '../algorithms/random.ts'
 import relevance from '../algorithms/relevance.ts'
 import temu from '../algorithms/temu.ts'
 import tiktok from '../algorithms/tiktok.ts'
-import { rankOnce, searchSession } from '../bench/facts/probes.ts'
-import { makeRng } from '../datasets/rng.ts'
+import { rankOnce, searchSession } from '../bench/check/session.ts'
+import { makeRng } from '../core/rng.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 
 describe('kit helpers', () => {

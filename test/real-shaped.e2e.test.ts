@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadScenario } from '../bench/runner/scenario.ts'
-import { averageRating, RATING_PRIOR } from '../datasets/catalog.ts'
+import { loadScenario } from '../bench/runner/plan/scenario.ts'
+import { averageRating, RATING_PRIOR } from '../core/catalog.ts'
 import { importCatalog } from '../datasets/import.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lorenzCurve, reportData } from '../bench/report/html.ts'
-import { readResultsFolder } from '../bench/runner/results.ts'
+import { readResultsFolder } from '../bench/runner/folder/results.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 // Screenshots and the run they show are kept for people to look at (git-ignored).

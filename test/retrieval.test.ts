@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { Retrieval } from '../bench/market/retrieval.ts'
 import { buyerSegments, segmentQueries } from '../bench/market/segments.ts'
-import { loadScenario } from '../bench/runner/scenario.ts'
-import { TOPIC_DIMS } from '../datasets/catalog.ts'
+import { loadScenario } from '../bench/runner/plan/scenario.ts'
+import { TOPIC_DIMS } from '../core/catalog.ts'
+import { makeRng } from '../core/rng.ts'
 import { generateCatalog } from '../datasets/generate.ts'
-import { makeRng } from '../datasets/rng.ts'
 
 const scenario = loadScenario('small')
 const R = 40

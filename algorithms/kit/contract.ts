@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import type { Catalog, Department } from '../../datasets/catalog.ts'
-import type { Rng } from '../../datasets/rng.ts'
+import type { Catalog, Department } from '../../core/catalog.ts'
+import type { Rng } from '../../core/rng.ts'
 import type { Slots } from './slots.ts'
 
 /** A column a plugin may read. It is the plugin's own copy: writing it changes nothing but the plugin's own view. */

@@ -1,4 +1,4 @@
-import type { Department } from '../../datasets/catalog.ts'
+import type { Department } from '../../core/catalog.ts'
 import type { PlatformRules } from './contract.ts'
 
 /** A flat 15% referral fee: the common headline rate, used by platforms that declare nothing (assumption). */

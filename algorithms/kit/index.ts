@@ -2,9 +2,9 @@
 
 // Plugin files outside this project import zod from here, so the kit and the plugin share one zod.
 export { z } from 'zod'
-export type { Department } from '../../datasets/catalog.ts'
-export { averageRating } from '../../datasets/catalog.ts'
-export type { Rng } from '../../datasets/rng.ts'
+export type { Department } from '../../core/catalog.ts'
+export { averageRating } from '../../core/catalog.ts'
+export type { Rng } from '../../core/rng.ts'
 export { effectiveBid, placePinned } from './ads.ts'
 export { examinationWeights } from './attention.ts'
 export type { AdPricing, AuctionRules } from './auction.ts'

@@ -1,7 +1,7 @@
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { runMarket } from '../market/run.ts'
-import type { Scenario } from '../runner/scenario.ts'
+import type { Scenario } from '../runner/plan/scenario.ts'
 import { type Violations, type Watch, watchPlugin } from './watch.ts'
 
 export interface CheckResult {

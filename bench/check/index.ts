@@ -2,14 +2,14 @@
 // `bench check`, and a hand-made market to rank single sessions on.
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
-import { loadScenario } from '../runner/scenario.ts'
+import { loadScenario } from '../runner/plan/scenario.ts'
 import { type CheckResult, conformance } from './conformance.ts'
 import { typeCheck } from './typecheck.ts'
 
 export { tinyMarket } from '../../datasets/tiny.ts'
-export { rankOnce, searchSession } from '../facts/probes.ts'
 export type { CheckResult } from './conformance.ts'
 export { CHECKS } from './conformance.ts'
+export { rankOnce, searchSession } from './session.ts'
 
 /**
  * The checks of `bench check` on one plugin: its default parameters over the scenario's market

@@ -1,8 +1,8 @@
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
 import ts from 'typescript'
+import { KIT_ROOT } from '../../core/paths.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 /** The package exports a plugin imports, mapped as algorithms/kit/resolve-hook.js maps them at run time. */
 const PACKAGE_PATHS = {
   'trafficbench/kit': [join(ROOT, 'algorithms/kit/index.ts')],

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Plugin, PluginContext, Ranker, Session } from '../../algorithms/kit/contract.ts'
 import type { Slots } from '../../algorithms/kit/slots.ts'
-import { slotsError } from '../../algorithms/kit/validate.ts'
+import { slotsError } from '../market/slots-check.ts'
 
 /** The first time each kind of misbehaviour was seen, said where ("rank, round 2"). */
 export interface Violations {

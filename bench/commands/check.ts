@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { Command } from 'commander'
-import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../../algorithms/kit/registry.ts'
-import { InputError } from '../../datasets/errors.ts'
-import { loadScenario, presetNames } from '../runner/scenario.ts'
+import { InputError } from '../../core/errors.ts'
+import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../plugins/registry.ts'
+import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
 import { GatesFailed, positiveInt } from './options.ts'
 
 interface CheckOptions {

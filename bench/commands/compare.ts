@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { compareInputs } from '../report/compare.ts'
 import { FORMATS, type Format, formatComparison } from '../report/compare-format.ts'
 import { renderComparison } from '../report/compare-html.ts'
 import { describeGates, evaluateGates, parseGates } from '../report/gates.ts'
 import { readInput } from '../report/inputs.ts'
-import { writeFileAtomic } from '../runner/results.ts'
+import { writeFileAtomic } from '../runner/folder/results.ts'
 import { GatesFailed, list } from './options.ts'
 
 interface CompareOptions {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander'
-import { loadRegistry } from '../../algorithms/kit/registry.ts'
+import { toCsv } from '../../core/csv.ts'
 import { counts, loadFacts, plannedRuns, runFacts } from '../facts/facts.ts'
 import { FACT_COLUMNS } from '../metrics/definitions.ts'
+import { loadRegistry } from '../plugins/registry.ts'
 import { formatTable } from '../report/table.ts'
 import { buildManifest, defaultResultsDir, resultFiles } from '../runner/benchmark.ts'
-import { checkPlan, estimatePlan, planSize } from '../runner/estimate.ts'
-import { claimResultsFolder } from '../runner/out-dir.ts'
-import { toCsv } from '../runner/results.ts'
-import { loadScenario, overlayScenario } from '../runner/scenario.ts'
+import { claimResultsFolder } from '../runner/folder/out-dir.ts'
+import { checkPlan, estimatePlan, planSize } from '../runner/plan/estimate.ts'
+import { loadScenario, overlayScenario } from '../runner/plan/scenario.ts'
 import { formatOption, GatesFailed, nonNegativeInt, positiveInt, progressBar } from './options.ts'
 
 interface FactsOptions {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { loadRegistry } from '../../algorithms/kit/registry.ts'
 import {
   type MetricDef,
   ROUND_METRICS,
@@ -7,7 +6,8 @@ import {
   SUMMARY_METRICS,
   THROUGHPUT_METRICS,
 } from '../metrics/definitions.ts'
-import { loadScenario, presetNames } from '../runner/scenario.ts'
+import { loadRegistry } from '../plugins/registry.ts'
+import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
 import { formatOption } from './options.ts'
 
 async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { mergeFolders } from '../runner/merge.ts'
-import { claimResultsFolder } from '../runner/out-dir.ts'
+import { mergeFolders } from '../runner/folder/merge.ts'
+import { claimResultsFolder } from '../runner/folder/out-dir.ts'
 
 async function mergeCommand(dirs: string[], opts: { out: string }): Promise<void> {
   const started = new Date()

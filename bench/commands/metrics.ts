@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
+import { toCsv } from '../../core/csv.ts'
+import { kitPath } from '../../core/paths.ts'
 import { POSITION_BIAS_MODELS } from '../log/format.ts'
 import { type LogMetricsOptions, measureLog } from '../log/measure.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
-import { claimResultsFolder } from '../runner/out-dir.ts'
-import { toCsv } from '../runner/results.ts'
+import { claimResultsFolder } from '../runner/folder/out-dir.ts'
 
 type MetricsOptions = LogMetricsOptions & { out: string }
 
@@ -29,7 +30,7 @@ async function metricsCommand(opts: MetricsOptions): Promise<void> {
     command: ['bench', ...process.argv.slice(2)].join(' '),
     versions: {
       node: process.version,
-      trafficbench: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+      trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
     },
     keys: m.keys,
     seeds: [m.keys.seed],

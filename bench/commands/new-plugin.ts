@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
+import { KIT_ROOT } from '../../core/paths.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 const TEMPLATE = join(ROOT, 'algorithms/kit/template')
 const BUILTIN_DIR = join(ROOT, 'algorithms')
 /** The name the template files use, replaced by the new plugin's. */

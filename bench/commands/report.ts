@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { renderReport } from '../report/html.ts'
-import { readResultsFolder, writeFileAtomic } from '../runner/results.ts'
+import { readResultsFolder, writeFileAtomic } from '../runner/folder/results.ts'
 
 async function reportCommand(dir: string): Promise<void> {
   const files = readResultsFolder(dir)

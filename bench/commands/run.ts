@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { loadRegistry, selectPlugins } from '../../algorithms/kit/registry.ts'
-import { refuseMeaninglessParams } from '../../algorithms/kit/validate.ts'
+import type { Row } from '../../core/csv.ts'
 import { importCatalog } from '../../datasets/import.ts'
-import type { Row } from '../metrics/summarize.ts'
+import { expandRuns, refuseMeaninglessParams } from '../plugins/params.ts'
+import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
 import { formatTable, meanBy } from '../report/table.ts'
 import {
   type BenchmarkConfig,
@@ -15,14 +15,13 @@ import {
   seedList,
   totalSessions,
 } from '../runner/benchmark.ts'
-import { checkPlan, estimatePlan, planSize } from '../runner/estimate.ts'
-import { claimResultsFolder } from '../runner/out-dir.ts'
-import { expandRuns } from '../runner/params.ts'
-import { buildPlan } from '../runner/plan.ts'
-import { defaultWorkers } from '../runner/pool.ts'
-import { loadScenario, presetNames } from '../runner/scenario.ts'
-import { parseShard, type Shard } from '../runner/shard.ts'
-import { CellStore } from '../runner/store.ts'
+import { defaultWorkers } from '../runner/cells/pool.ts'
+import { claimResultsFolder } from '../runner/folder/out-dir.ts'
+import { CellStore } from '../runner/folder/store.ts'
+import { checkPlan, estimatePlan, planSize } from '../runner/plan/estimate.ts'
+import { buildPlan } from '../runner/plan/plan.ts'
+import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
+import { parseShard, type Shard } from '../runner/plan/shard.ts'
 import { collect, formatOption, GatesFailed, list, nonNegativeInt, positiveInt, progressBar } from './options.ts'
 
 interface RunOptions {

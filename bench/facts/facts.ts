@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
-import type { Catalog } from '../../datasets/catalog.ts'
-import { InputError, parseOrThrow } from '../../datasets/errors.ts'
+import type { Catalog } from '../../core/catalog.ts'
+import type { Row } from '../../core/csv.ts'
+import { InputError, parseOrThrow } from '../../core/errors.ts'
+import { kitPath } from '../../core/paths.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import { SUMMARY_METRICS } from '../metrics/definitions.ts'
-import type { Row } from '../metrics/summarize.ts'
+import { type PluginRun, pluginRun } from '../plugins/params.ts'
 import {
   type BenchmarkConfig,
   type BenchmarkResult,
@@ -17,12 +17,11 @@ import {
   seedList,
   totalSessions,
 } from '../runner/benchmark.ts'
-import { type PluginRun, pluginRun } from '../runner/params.ts'
-import { overlayScenario, type Scenario } from '../runner/scenario.ts'
+import { overlayScenario, type Scenario } from '../runner/plan/scenario.ts'
 import { type CatalogInput, METRIC_NEEDS, missingInputs } from './inputs.ts'
 import { PROBES } from './probes.ts'
 
-export const FACTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../seeds/facts.json')
+export const FACTS_FILE = kitPath('seeds/facts.json')
 const metricNames = SUMMARY_METRICS.map((m) => m.name) as [string, ...string[]]
 
 /**

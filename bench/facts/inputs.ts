@@ -1,5 +1,4 @@
-import type { Catalog } from '../../datasets/catalog.ts'
-import { indexByKey } from '../../datasets/topics.ts'
+import { type Catalog, indexByKey } from '../../core/catalog.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 
 /**
  * The impression log: one row per product shown in a slot of a session, plus one row with a blank

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { ARCHETYPES, SIZE_TIERS } from '../../datasets/catalog.ts'
-import { numberCell, readCsv, textCell } from '../../datasets/csv.ts'
-import { InputError } from '../../datasets/errors.ts'
+import { ARCHETYPES, SIZE_TIERS } from '../../core/catalog.ts'
+import { numberCell, readCsv, textCell } from '../../core/csv.ts'
+import { InputError } from '../../core/errors.ts'
 
 /**
  * The optional side files of `bench metrics`: --sellers (who the sellers are) and --products (which

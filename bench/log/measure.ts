@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { basename, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, resolve } from 'node:path'
+import { KIT_ROOT } from '../../core/paths.ts'
 import type { RowKeys } from '../metrics/summarize.ts'
 import { PositionWeights } from './format.ts'
 import { readProducts, readSellers, SELLER_ATTRIBUTES } from './inputs.ts'
@@ -8,7 +8,7 @@ import { type LogRows, logRows } from './metrics.ts'
 import { openLog } from './read.ts'
 import { LogTally } from './tally.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 
 export interface LogMetricsOptions {
   log: string

@@ -13,7 +13,7 @@ import {
   parquetSchema,
 } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { LOG_COLUMN_NAMES } from './format.ts'
 
 export type LogFormat = 'csv' | 'csv.gz' | 'parquet'

@@ -1,5 +1,5 @@
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
 import { type ImpressionRow, ImpressionRowSchema, type PositionWeights, REQUIRED_LOG_COLUMNS } from './format.ts'
 import type { ProductInfo, SellerInfo } from './inputs.ts'

@@ -1,7 +1,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { stringify } from 'csv-stringify/sync'
-import type { Catalog } from '../../datasets/catalog.ts'
+import type { Catalog } from '../../core/catalog.ts'
 import type { SessionOutcome as EngineOutcome } from '../market/types.ts'
 
 /** What the writer reads of one session: the slots shown and what happened (the engine's outcome). */

@@ -1,9 +1,9 @@
 import type { PlatformRules } from '../../algorithms/kit/contract.ts'
 import type { Slots } from '../../algorithms/kit/slots.ts'
-import { averageRating, type Catalog } from '../../datasets/catalog.ts'
-import { gumbel, type Rng } from '../../datasets/rng.ts'
-import type { BuyerParams } from '../runner/scenario.ts'
+import { averageRating, type Catalog } from '../../core/catalog.ts'
+import { gumbel, type Rng } from '../../core/rng.ts'
 import type { Ledger } from './ledger.ts'
+import type { BuyerParams } from './params.ts'
 import type { SessionOutcome } from './types.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type { PlatformRules } from '../../algorithms/kit/contract.ts'
 import type { Slots } from '../../algorithms/kit/slots.ts'
-import { type Catalog, DEPARTMENTS } from '../../datasets/catalog.ts'
-import { normal, type Rng } from '../../datasets/rng.ts'
+import { type Catalog, DEPARTMENTS } from '../../core/catalog.ts'
+import { normal, type Rng } from '../../core/rng.ts'
 import type { RoundTotals, SessionOutcome } from './types.ts'
 
 export function emptyTotals(): RoundTotals {

@@ -1,4 +1,4 @@
-import { makeRng, normal } from '../../datasets/rng.ts'
+import { makeRng, normal } from '../../core/rng.ts'
 
 /**
  * Share of the estimator's error variance that belongs to the item (the same for every query) rather than to the

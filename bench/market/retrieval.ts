@@ -1,4 +1,4 @@
-import { BUYER_FAVOURITES, type Catalog, TOPIC_DIMS } from '../../datasets/catalog.ts'
+import { BUYER_FAVOURITES, type Catalog, TOPIC_DIMS } from '../../core/catalog.ts'
 import { CandidateIndex } from './candidate-index.ts'
 import { buyerSegments, segmentQueries } from './segments.ts'
 import { kthLargest } from './select.ts'

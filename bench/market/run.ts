@@ -8,20 +8,19 @@ import type {
   SessionFeedback,
 } from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
-import { pluginSourceFile } from '../../algorithms/kit/registry.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
-import { slotsError } from '../../algorithms/kit/validate.ts'
-import { type Catalog, forkCatalog } from '../../datasets/catalog.ts'
-import { cumulative, drawIndex, makeRng, type Rng } from '../../datasets/rng.ts'
-import type { MarketParams } from '../runner/scenario.ts'
+import { type Catalog, forkCatalog } from '../../core/catalog.ts'
+import { cumulative, drawIndex, makeRng, type Rng } from '../../core/rng.ts'
 import { pluginFailure, shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
 import { changedGlobal, type GlobalsSnapshot, snapshotGlobals } from './guard.ts'
 import { Ledger } from './ledger.ts'
 import { RelevanceEstimator } from './noise.ts'
+import type { MarketParams } from './params.ts'
 import { Retrieval } from './retrieval.ts'
 import type { SellerForce } from './sellers/force.ts'
 import { SELLER_FORCES } from './sellers/index.ts'
+import { slotsError } from './slots-check.ts'
 import {
   type CapturedSession,
   Collected,
@@ -39,6 +38,8 @@ import { PluginMarketView } from './view.ts'
 export interface RunOptions {
   plugin: Plugin
   params: Record<string, unknown>
+  /** The plugin's source file, which error messages point into (file:line from the stack). */
+  pluginFile?: string
   market: MarketParams
   /** The catalog; the run forks it and never writes it, unless ownsCatalog. */
   catalog: Catalog
@@ -133,7 +134,7 @@ export class MarketRun {
     this.m = m
     this.p = p
     this.pluginName = plugin.name
-    this.pluginFile = pluginSourceFile(plugin)
+    this.pluginFile = options.pluginFile
     this.seed = seed
     const params = frozenCopy(options.params)
     this.rules = platformRules(plugin.platform?.(params))

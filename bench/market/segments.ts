@@ -1,4 +1,4 @@
-import { type Buyers, type Categories, TOPIC_DIMS } from '../../datasets/catalog.ts'
+import { type Buyers, type Categories, TOPIC_DIMS } from '../../core/catalog.ts'
 
 /** Rounds of spherical k-means over buyer interests: enough for the assignments to settle (assumption). */
 const ITERATIONS = 10

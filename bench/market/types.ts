@@ -1,6 +1,6 @@
 import type { PlatformRules, Ranker, SessionKind } from '../../algorithms/kit/contract.ts'
-import type { Catalog } from '../../datasets/catalog.ts'
-import type { MarketParams } from '../runner/scenario.ts'
+import type { Catalog } from '../../core/catalog.ts'
+import type { MarketParams } from './params.ts'
 
 /**
  * One session as it happened: what was retrieved and shown, what was clicked and bought. The

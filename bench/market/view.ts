@@ -1,5 +1,5 @@
 import { type MarketView, OBSERVABLE_COLUMNS } from '../../algorithms/kit/contract.ts'
-import type { Catalog } from '../../datasets/catalog.ts'
+import type { Catalog } from '../../core/catalog.ts'
 
 type Entity = keyof typeof OBSERVABLE_COLUMNS
 type Column = ArrayLike<number> & { [index: number]: number; set(from: ArrayLike<number>): void; slice(): Column }

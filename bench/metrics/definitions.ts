@@ -1,4 +1,4 @@
-import type { CatalogAsGenerated } from '../../datasets/catalog.ts'
+import type { CatalogAsGenerated } from '../../core/catalog.ts'
 import type { CollectorDef, RunOutcome } from '../market/types.ts'
 import { listingOutcomes } from './collectors/listing-outcomes.ts'
 import { marketTrends } from './collectors/market-trends.ts'

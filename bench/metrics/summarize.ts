@@ -1,4 +1,5 @@
-import { ARCHETYPES, type CatalogAsGenerated, SIZE_TIERS } from '../../datasets/catalog.ts'
+import { ARCHETYPES, type CatalogAsGenerated, SIZE_TIERS } from '../../core/catalog.ts'
+import type { Row } from '../../core/csv.ts'
 import type { RunOutcome } from '../market/types.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
 import { roundHistory } from './collectors/rounds.ts'
@@ -11,7 +12,6 @@ export interface RowKeys {
   scenario: string
   seed: number
 }
-export type Row = Record<string, string | number>
 
 /** An undefined value (NaN: a rate over an empty group) is written as an empty cell, not 0. */
 export const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)

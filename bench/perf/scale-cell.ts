@@ -3,11 +3,12 @@
  * default scenario's market with PRODUCTS products (same 100 categories, sellers and buyers), runs
  * PLUGIN for ROUNDS rounds with every collector, and prints one JSON line.
  */
-import { loadRegistry } from '../../algorithms/kit/registry.ts'
+
 import { generateCatalog } from '../../datasets/generate.ts'
 import { runMarket } from '../market/run.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
-import { loadScenario } from '../runner/scenario.ts'
+import { loadRegistry } from '../plugins/registry.ts'
+import { loadScenario } from '../runner/plan/scenario.ts'
 
 const [products, pluginName, rounds] = [
   Number(process.argv[2]),

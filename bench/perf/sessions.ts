@@ -4,12 +4,12 @@
  * top k — the least work any ranker must do. tinybench, warm-up included; nothing is asserted.
  */
 import { Bench } from 'tinybench'
-import { loadRegistry } from '../../algorithms/kit/registry.ts'
 import { topK } from '../../algorithms/kit/topk.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { MarketRun } from '../market/run.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
-import { loadScenario } from '../runner/scenario.ts'
+import { loadRegistry } from '../plugins/registry.ts'
+import { loadScenario } from '../runner/plan/scenario.ts'
 
 const TIME_MS = Number(process.env.PERF_TIME_MS ?? 2000)
 const scenario = loadScenario(process.argv[2] ?? 'default')

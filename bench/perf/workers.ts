@@ -6,10 +6,10 @@
  * after the first on a machine does. Run it alone: other load shows up directly in the ratio.
  */
 import { Bench } from 'tinybench'
-import { builtinPluginFiles, loadPluginFile } from '../../algorithms/kit/registry.ts'
+import { expandRuns } from '../plugins/params.ts'
+import { builtinPluginFiles, loadPluginFile } from '../plugins/registry.ts'
 import { type BenchmarkConfig, runBenchmark, seedList } from '../runner/benchmark.ts'
-import { expandRuns } from '../runner/params.ts'
-import { loadScenario } from '../runner/scenario.ts'
+import { loadScenario } from '../runner/plan/scenario.ts'
 
 const files = builtinPluginFiles()
 const plugins = await Promise.all(files.map(loadPluginFile))

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { csvText, formatNumber } from '../runner/results.ts'
+import { csvText, formatNumber } from '../../core/csv.ts'
 import { type Comparison, type ComparisonRow, describePair, letter, type Verdict } from './compare.ts'
 import type { GateResult } from './gates.ts'
 import { ALPHA, MAX_SEEDS, POWER } from './stats.ts'

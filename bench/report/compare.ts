@@ -1,4 +1,4 @@
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { type Direction, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
 import {
   describeRow,

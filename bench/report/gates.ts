@@ -1,4 +1,4 @@
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 import { type Comparison, type ComparisonRow, describePair } from './compare.ts'
 import { ALPHA, confidenceInterval } from './stats.ts'
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync'
-import { unescapeCell } from '../../datasets/csv.ts'
+import { unescapeCell } from '../../core/csv.ts'
 import { ROUND_METRICS, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
 import { type ChartSpec, escapeHtml, figure, PALETTE, page, table } from './page.ts'
 import { type Estimate, estimate } from './stats.ts'

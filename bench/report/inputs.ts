@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
-import { numberCell, readCsv, textCell } from '../../datasets/csv.ts'
-import { describeIssues, InputError } from '../../datasets/errors.ts'
+import { numberCell, readCsv, textCell } from '../../core/csv.ts'
+import { describeIssues, InputError } from '../../core/errors.ts'
 
 /**
  * The inputs of `bench compare`: a results folder (summary.csv, throughput.csv, manifest.json) or

@@ -1,5 +1,3 @@
-import type { Row } from '../metrics/summarize.ts'
-
 /**
  * Rows grouped by a key column, in first-seen order, numeric columns averaged (means over seeds).
  * An empty cell (a rate over an empty group, an unmeasured figure) is left out of its column's mean;
@@ -42,3 +40,5 @@ function formatShort(x: number): string {
   if (Math.abs(x) >= 1000) return x.toFixed(0)
   return String(Number(x.toPrecision(4)))
 }
+
+import type { Row } from '../../core/csv.ts'

@@ -1,21 +1,20 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Catalog } from '../../datasets/catalog.ts'
+import { join, resolve } from 'node:path'
+import type { Catalog } from '../../core/catalog.ts'
+import { type Row, toCsv } from '../../core/csv.ts'
+import { KIT_ROOT } from '../../core/paths.ts'
 import { impressionLogName } from '../log/write.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
-import type { Row } from '../metrics/summarize.ts'
 import { renderReport } from '../report/html.ts'
-import type { CellRows } from './cell.ts'
-import { longestFirst, readCellTimes, recordCellTimes } from './dispatch.ts'
-import { buildPlan, type CellSpec, type Plan, type PlanInput, planHash } from './plan.ts'
-import { type CellFailure, defaultCellTimeout, defaultWorkers, runCells } from './pool.ts'
-import { toCsv } from './results.ts'
-import type { Scenario } from './scenario.ts'
-import { type Shard, shardCells } from './shard.ts'
-import type { CellStore } from './store.ts'
+import type { CellRows } from './cells/cell.ts'
+import { longestFirst, readCellTimes, recordCellTimes } from './cells/dispatch.ts'
+import { type CellFailure, defaultCellTimeout, defaultWorkers, runCells } from './cells/pool.ts'
+import type { CellStore } from './folder/store.ts'
+import { buildPlan, type CellSpec, type Plan, type PlanInput, planHash } from './plan/plan.ts'
+import type { Scenario } from './plan/scenario.ts'
+import { type Shard, shardCells } from './plan/shard.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 
 export interface BenchmarkConfig extends PlanInput {
   /** The --scenario argument as given (a preset name or a path). */

@@ -1,8 +1,8 @@
 import type { PlatformRules } from '../../../algorithms/kit/contract.ts'
-import type { Catalog } from '../../../datasets/catalog.ts'
-import type { Rng } from '../../../datasets/rng.ts'
-import type { MarketParams } from '../../runner/scenario.ts'
+import type { Catalog } from '../../../core/catalog.ts'
+import type { Rng } from '../../../core/rng.ts'
 import type { Ledger } from '../ledger.ts'
+import type { MarketParams } from '../params.ts'
 
 /** What a seller behaviour may read and change. */
 export interface SellerContext {

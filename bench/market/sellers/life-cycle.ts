@@ -1,4 +1,4 @@
-import type { ExitParams } from '../../runner/scenario.ts'
+import type { ExitParams } from '../params.ts'
 import type { SellerForceFactory } from './force.ts'
 
 /**

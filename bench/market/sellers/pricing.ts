@@ -1,5 +1,4 @@
-import { ARCHETYPES, DEPARTMENTS } from '../../../datasets/catalog.ts'
-import { indexByKey } from '../../../datasets/topics.ts'
+import { ARCHETYPES, DEPARTMENTS, indexByKey } from '../../../core/catalog.ts'
 import type { SellerContext, SellerForceFactory } from './force.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB } from '../../../algorithms/kit/fees.ts'
-import { indexByKey } from '../../../datasets/topics.ts'
+import { indexByKey } from '../../../core/catalog.ts'
 import { defineCollector } from '../../market/types.ts'
 
 export interface ListingOutcomes {

@@ -1,4 +1,4 @@
-import { ARCHETYPES } from '../../../datasets/catalog.ts'
+import { ARCHETYPES } from '../../../core/catalog.ts'
 import { defineCollector } from '../../market/types.ts'
 
 export interface MarketTrends {

@@ -6,8 +6,8 @@ import { register } from 'node:module'
 
 /** The package-name imports this hook answers, and the files they resolve to (package.json "exports" says the same). */
 const KIT_SPECIFIERS = new Map([
-  ['trafficbench/kit', new URL('./index.ts', import.meta.url).href],
-  ['trafficbench/check', new URL('../../bench/check/index.ts', import.meta.url).href],
+  ['trafficbench/kit', new URL('../../algorithms/kit/index.ts', import.meta.url).href],
+  ['trafficbench/check', new URL('../check/index.ts', import.meta.url).href],
 ])
 
 export async function resolve(specifier, context, nextResolve) {

@@ -1,11 +1,12 @@
 import { readdirSync } from 'node:fs'
-import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { extname, isAbsolute, join, relative, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { describeIssues, InputError } from '../../datasets/errors.ts'
-import type { Plugin } from './contract.ts'
+import type { Plugin } from '../../algorithms/kit/contract.ts'
+import { describeIssues, InputError } from '../../core/errors.ts'
+import { kitPath } from '../../core/paths.ts'
 
-const ALGORITHMS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const ALGORITHMS_DIR = kitPath('algorithms')
 
 /** What the kit checks of a plugin module's default export before using it. */
 const PluginShape = z.object({
@@ -17,12 +18,6 @@ const PluginShape = z.object({
   truth: z.literal(true, 'true (the opt-in to the hidden truth) or left out').optional(),
   create: z.function(),
 })
-
-/** The file each loaded plugin came from (absolute), so errors can point into it. */
-const SOURCE_FILES = new WeakMap<Plugin, string>()
-export function pluginSourceFile(plugin: Plugin): string | undefined {
-  return SOURCE_FILES.get(plugin)
-}
 
 export async function loadPluginFile(path: string): Promise<Plugin> {
   const file = resolve(path)
@@ -39,7 +34,6 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
       `plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ` +
         describeIssues(parsed.error, 'default'),
     )
-  SOURCE_FILES.set(mod.default as Plugin, file)
   return mod.default as Plugin
 }
 

@@ -1,11 +1,9 @@
 import {
-  closeSync,
   copyFileSync,
   existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -16,12 +14,10 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { InputError } from '../../datasets/errors.ts'
-import { bytes } from './estimate.ts'
+import { InputError } from '../../../core/errors.ts'
+import { KIT_ROOT } from '../../../core/paths.ts'
+import { bytes } from '../plan/estimate.ts'
 import { isResultFile } from './results.ts'
-
-const KIT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** Writing a results folder failed after the run (disk full, permissions changed): one line, exit 1. */
 export class OutputError extends Error {
@@ -179,13 +175,12 @@ interface LockOwner {
 function takeLock(out: string, file: string): Lock {
   const owner: LockOwner = { pid: process.pid, startedAt: new Date().toISOString() }
   for (let attempt = 0; ; attempt++) {
+    // Written whole under a private name, then linked into place (link fails if the lock exists): a run
+    // killed at any moment leaves either no lock or a complete one, never an empty file.
+    const draft = `${file}.draft-${process.pid}`
     try {
-      const fd = openSync(file, 'wx')
-      try {
-        writeFileSync(fd, `${JSON.stringify(owner)}\n`)
-      } finally {
-        closeSync(fd)
-      }
+      writeFileSync(draft, `${JSON.stringify(owner)}\n`)
+      linkSync(draft, file)
       break
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
@@ -209,6 +204,8 @@ function takeLock(out: string, file: string): Lock {
         // Another run took it over first: try again, and find its live pid.
       }
       rmSync(stale, { force: true })
+    } finally {
+      rmSync(draft, { force: true })
     }
   }
   let held = true
@@ -249,9 +246,14 @@ function clearLeftovers(target: string): void {
   const name = basename(target)
   const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(partial|old)-\\d+$`)
   const parent = dirname(target)
-  const leftovers = readdirSync(parent)
-    .filter((e) => pattern.test(e))
-    .map((e) => join(parent, e))
+  const entries = readdirSync(parent)
+  // A killed run's lock draft (DIR.lock.draft-PID): a file of a few bytes, never anyone's lock.
+  const draft = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.lock\\.draft-(\\d+)$`)
+  for (const e of entries) {
+    const pid = draft.exec(e)?.[1]
+    if (pid && Number(pid) !== process.pid && !isAlive(Number(pid))) rmSync(join(parent, e), { force: true })
+  }
+  const leftovers = entries.filter((e) => pattern.test(e)).map((e) => join(parent, e))
   for (const dir of leftovers) {
     let entries: string[]
     try {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, relative, resolve } from 'node:path'
 import stringify from 'safe-stable-stringify'
-import type { PluginRun } from './params.ts'
+import { KIT_ROOT } from '../../../core/paths.ts'
+import type { PluginRun } from '../../plugins/params.ts'
 import type { Scenario } from './scenario.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 /** The kit's own source: a change to any of it gives every cell a new hash (no stale cell is reused). */
 const KIT_SOURCES = ['algorithms', 'bench', 'datasets', 'seeds', 'package-lock.json']
 

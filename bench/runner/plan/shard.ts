@@ -1,4 +1,4 @@
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../../core/errors.ts'
 import type { CellSpec } from './plan.ts'
 
 /** This process's share of a plan: shard `index` (0-based) of `count`. */

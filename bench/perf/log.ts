@@ -8,19 +8,19 @@
 import { spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { fileURLToPath } from 'node:url'
 import { createGunzip } from 'node:zlib'
 import { parquetWriteFile } from 'hyparquet-writer'
-import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../../datasets/catalog.ts'
+import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../../core/catalog.ts'
+import { toCsv } from '../../core/csv.ts'
+import { KIT_ROOT } from '../../core/paths.ts'
+import { makeRng, randomInt } from '../../core/rng.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
-import { makeRng, randomInt } from '../../datasets/rng.ts'
-import { toCsv } from '../runner/results.ts'
-import { loadScenario } from '../runner/scenario.ts'
-import { ImpressionLogWriter, type SessionOutcome } from './write.ts'
+import { ImpressionLogWriter, type SessionOutcome } from '../log/write.ts'
+import { loadScenario } from '../runner/plan/scenario.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = KIT_ROOT
 const K = 20
 const ROUNDS = 30
 /**

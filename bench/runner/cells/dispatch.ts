@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname } from 'node:path'
 import { threadId } from 'node:worker_threads'
-import type { CellSpec } from './plan.ts'
+import { kitPath } from '../../../core/paths.ts'
+import type { CellSpec } from '../plan/plan.ts'
 
 /**
  * The order in which cells are handed to the workers: longest first (LPT scheduling), so the run
@@ -13,10 +13,7 @@ import type { CellSpec } from './plan.ts'
  * never seen before is estimated from its plugin's seconds per session, and with nothing known
  * the plan order stands. The split into shards never depends on it (every shard computes the same split).
  */
-const CACHE = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../node_modules/.cache/trafficbench/cell-seconds.json',
-)
+const CACHE = kitPath('node_modules/.cache/trafficbench/cell-seconds.json')
 /** Cells remembered; the oldest are forgotten first. */
 const KEEP = 5000
 

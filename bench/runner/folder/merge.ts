@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { InputError } from '../../datasets/errors.ts'
-import { impressionLogName } from '../log/write.ts'
-import { renderReport } from '../report/html.ts'
+import { csvText } from '../../../core/csv.ts'
+import { InputError } from '../../../core/errors.ts'
+import { impressionLogName } from '../../log/write.ts'
+import { renderReport } from '../../report/html.ts'
+import type { Cell } from '../plan/plan.ts'
 import type { ResultContent } from './out-dir.ts'
-import type { Cell } from './plan.ts'
-import { csvText } from './results.ts'
 
 /** The files assembled from cells' rows; each row names its cell by these columns. */
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'] as const

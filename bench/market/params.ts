@@ -1,11 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { InputError, parseOrThrow } from '../../datasets/errors.ts'
-import { CatalogParamsSchema } from '../../datasets/params.ts'
 
-const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../seeds/scenarios')
 const share = z.number().min(0).max(1)
 
 /** The buyer model's coefficients (modelling assumptions; see bench/METRICS.md § model). */
@@ -138,102 +132,6 @@ export const MarketParamsSchema = z
   })
   .strict()
 
-/**
- * A scenario's name is a name, not a path: it becomes part of the default results folder
- * (results/NAME-TIMESTAMP) and a cell of every result file, so no slashes, no "..", and it starts
- * with a letter or digit (never a spreadsheet formula character).
- */
-export const ScenarioNameSchema = z
-  .string()
-  .max(80, 'at most 80 characters')
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/,
-    'a name of letters, digits and _ . + - starting with a letter or digit (no spaces or slashes)',
-  )
-  .refine((name) => !name.includes('..'), 'a name without ".."')
-
-export const ScenarioSchema = z
-  .object({
-    name: ScenarioNameSchema,
-    description: z.string().default(''),
-    /** Base seed: run seed i (0-based) uses seed + i. */
-    seed: z.number().int().min(0).default(1),
-    catalog: CatalogParamsSchema.prefault({}),
-    market: MarketParamsSchema.prefault({}),
-  })
-  .strict()
-
-export type Scenario = z.infer<typeof ScenarioSchema>
 export type MarketParams = z.infer<typeof MarketParamsSchema>
 export type BuyerParams = z.infer<typeof BuyerParamsSchema>
 export type ExitParams = z.infer<typeof ExitParamsSchema>
-
-export function presetNames(): string[] {
-  return readdirSync(SCENARIO_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort()
-}
-
-/** A preset name (seeds/scenarios/NAME.json) or a path to a user's scenario JSON file. */
-export function loadScenario(nameOrPath: string): Scenario {
-  const raw = readScenarioFile(resolveScenarioFile(nameOrPath), [])
-  return parseOrThrow(ScenarioSchema, raw, `scenario ${nameOrPath}`)
-}
-
-function resolveScenarioFile(nameOrPath: string): string {
-  const preset = resolve(SCENARIO_DIR, `${nameOrPath}.json`)
-  if (/^[a-z0-9-]+$/.test(nameOrPath) && existsSync(preset)) return preset
-  if (existsSync(nameOrPath)) return resolve(nameOrPath)
-  throw new InputError(`no scenario "${nameOrPath}": not a preset (${presetNames().join(', ')}) nor a file`)
-}
-
-/**
- * Reads JSON, following `"extends": "preset-or-path"` (the file's fields override the base's) unless follow is false.
- */
-function readScenarioFile(file: string, chain: string[], follow = true): Record<string, unknown> {
-  if (chain.includes(file)) throw new InputError(`scenario ${file} extends itself through ${chain.join(' → ')}`)
-  const text = readFileSync(file, 'utf8')
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (err) {
-    throw new InputError(`scenario ${file} is not valid JSON: ${(err as Error).message}`)
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data))
-    throw new InputError(`scenario ${file} must hold a JSON object`)
-  const { extends: base, ...own } = data as Record<string, unknown>
-  if (!follow) return data as Record<string, unknown>
-  if (base === undefined) return own
-  if (typeof base !== 'string') throw new InputError(`scenario ${file}: "extends" must name a preset or a file`)
-  const baseFile = base.includes('/') ? resolve(dirname(file), base) : resolveScenarioFile(base)
-  return deepMerge(readScenarioFile(baseFile, [...chain, file]), own)
-}
-
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(over)) {
-    const prior = out[key]
-    out[key] = isPlainObject(prior) && isPlainObject(value) ? deepMerge(prior, value) : value
-  }
-  return out
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/**
- * `base` with a preset's own settings laid over it (not what that preset extends): "+black-friday"
- * on the small scenario is the small market at peak traffic with more advertisers.
- */
-export function overlayScenario(base: Scenario, preset: string): Scenario {
-  const {
-    extends: _ignored,
-    name: _name,
-    description: _description,
-    ...overlay
-  } = readScenarioFile(resolveScenarioFile(preset), [], false)
-  const merged = deepMerge(JSON.parse(JSON.stringify(base)), overlay)
-  return parseOrThrow(ScenarioSchema, { ...merged, name: `${base.name}+${preset}` }, `scenario ${base.name}+${preset}`)
-}

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { InputError } from '../../datasets/errors.ts'
-import type { CellRows } from './cell.ts'
-import type { CellSpec, Plan } from './plan.ts'
+import { InputError } from '../../../core/errors.ts'
+import type { CellRows } from '../cells/cell.ts'
+import type { CellSpec, Plan } from '../plan/plan.ts'
 import { writeFileAtomic } from './results.ts'
 
 /** What the store's plan.json records: which run its cells belong to. */

@@ -1,8 +1,9 @@
 import { Bench } from 'tinybench'
-import type { Session } from '../../algorithms/kit/contract.ts'
-import { Slots } from '../../algorithms/kit/slots.ts'
-import type { RunOutcome } from '../market/types.ts'
-import type { Row, RowKeys } from '../metrics/summarize.ts'
+import type { Session } from '../../../algorithms/kit/contract.ts'
+import { Slots } from '../../../algorithms/kit/slots.ts'
+import type { Row } from '../../../core/csv.ts'
+import type { RunOutcome } from '../../market/types.ts'
+import type { RowKeys } from '../../metrics/summarize.ts'
 
 /**
  * throughput.csv's row for one run: sessions/s of the timed simulation (after its warm-up), rank()

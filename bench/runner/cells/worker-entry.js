@@ -7,7 +7,7 @@ await Promise.all(
   ['zod', 'seedrandom', 'csv-parse/sync', 'csv-stringify/sync', 'tinybench'].map((name) => import(name)),
 )
 const { register } = await import('tsx/esm/api')
-const { registerKitResolver } = await import('../../algorithms/kit/resolve-hook.js')
+const { registerKitResolver } = await import('../../plugins/resolve-hook.js')
 
 register()
 registerKitResolver()

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { freemem, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../../core/errors.ts'
 import type { Scenario } from './scenario.ts'
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { InputError } from './errors.ts'
 
@@ -13,7 +14,7 @@ export const numberCell = <T extends z.ZodType>(schema: T) =>
 export const textCell = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema)
 
 /**
- * A cell as it was before the kit escaped it for spreadsheets (bench/runner/results.ts csvText):
+ * A cell as it was before the kit escaped it for spreadsheets (csvText below):
  * exactly one leading `'` removed. A spreadsheet's own export marks text the same way.
  */
 export const unescapeCell = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell)
@@ -63,4 +64,44 @@ export function readCsv<S extends z.ZodType>(
     return { line: info.lines, row: parsed.data as z.infer<S>, raw: record }
   })
   return { columns: header, rows }
+}
+
+/** One row of a result file: column → number or text. */
+export type Row = Record<string, string | number>
+
+/**
+ * A number as it appears in the CSV files: integers as they are, others to 8 significant digits
+ * (enough for every metric, and stable across platforms); -0 is written as 0.
+ */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`refusing to write a non-finite number (${x}) to a result file`)
+  if (Object.is(x, -0) || x === 0) return '0'
+  if (Number.isInteger(x)) return String(x)
+  return String(Number(x.toPrecision(8)))
+}
+
+/** How the kit writes a number (formatNumber): a spreadsheet reads it as that number, so it is safe as it is. */
+const WRITTEN_NUMBER = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
+/** What a spreadsheet takes as the start of a formula (OWASP, CSV injection), plus the escape itself. */
+const NEEDS_ESCAPE = /^[=+\-@\t\r']/
+
+/**
+ * A text cell made safe to open in a spreadsheet: one that a spreadsheet would run as a formula
+ * gets a leading `'` (OWASP's advice); so does one that already starts with `'`, which keeps the
+ * escape lossless — readCsv strips exactly one leading `'` when reading back.
+ */
+export function csvText(text: string): string {
+  return NEEDS_ESCAPE.test(text) && !WRITTEN_NUMBER.test(text) ? `'${text}` : text
+}
+
+/** RFC 4180 CSV with a header row in exactly the given column order; text cells escaped by csvText. */
+export function toCsv(columns: readonly string[], rows: readonly Row[]): string {
+  const records = rows.map((row) =>
+    columns.map((c) => {
+      const v = row[c]
+      if (v === undefined) throw new Error(`row has no value for column ${c}`)
+      return typeof v === 'number' ? formatNumber(v) : csvText(v)
+    }),
+  )
+  return stringify([columns as string[], ...records], { record_delimiter: '\r\n' })
 }

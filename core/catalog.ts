@@ -258,3 +258,17 @@ export const RATING_PRIOR = 3.5
 export function averageRating(reviews: number, ratingSum: number, prior = RATING_PRIOR, priorWeight = 3): number {
   return (ratingSum + prior * priorWeight) / (reviews + priorWeight)
 }
+
+/**
+ * CSR index of items by a key in [0, keyCount): the items with key c are items[start[c] .. start[c+1]),
+ * in id order. Products by category, offers by identical-product group.
+ */
+export function indexByKey(keyCount: number, keyOf: Int32Array): { start: Int32Array; items: Int32Array } {
+  const start = new Int32Array(keyCount + 1)
+  for (let i = 0; i < keyOf.length; i++) start[keyOf[i] + 1]++
+  for (let c = 0; c < keyCount; c++) start[c + 1] += start[c]
+  const fill = start.slice(0, keyCount)
+  const items = new Int32Array(keyOf.length)
+  for (let i = 0; i < keyOf.length; i++) items[fill[keyOf[i]]++] = i
+  return { start, items }
+}

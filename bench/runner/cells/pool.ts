@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { MessageChannel } from 'node:worker_threads'
 import Tinypool from 'tinypool'
+import { memoryLimits } from '../plan/estimate.ts'
+import type { CellSpec } from '../plan/plan.ts'
 import type { CellRows } from './cell.ts'
-import { memoryLimits } from './estimate.ts'
-import type { CellSpec } from './plan.ts'
 import type { CellMessage } from './worker.ts'
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url).href

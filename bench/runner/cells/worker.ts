@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { CellSpec } from '../plan/plan.ts'
 import { type CellRows, runCell } from './cell.ts'
-import type { CellSpec } from './plan.ts'
 
 /** What a worker tells the main thread about its cell, in order; `done` or `failed` comes last. */
 export type CellMessage =

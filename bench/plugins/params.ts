@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
-import { InputError } from '../../datasets/errors.ts'
+import { InputError } from '../../core/errors.ts'
 
 /** One parameter value asked for on the command line; `flag` is how it was written, for error messages. */
 interface Setting {
@@ -160,4 +160,19 @@ export function pluginRun(plugin: Plugin, overrides: Record<string, unknown> = {
     flag: `${plugin.name}.${key}`,
   }))
   return { plugin, params: resolve(plugin, settings), variant: variantName(Object.entries(overrides)) }
+}
+
+/**
+ * Asks each plugin run's `validate` hook about its parameters on a page of k slots, before any
+ * session is simulated; the first refusal is an input error naming the plugin, key and value.
+ */
+export function refuseMeaninglessParams(
+  runs: readonly { plugin: Plugin; params: Record<string, unknown> }[],
+  k: number,
+): void {
+  for (const { plugin, params } of runs) {
+    const problem = plugin.validate?.(params, { k })
+    if (problem)
+      throw new InputError(`${plugin.name}.${problem.key}=${JSON.stringify(params[problem.key])}: ${problem.message}`)
+  }
 }

@@ -1,6 +1,4 @@
-import { InputError } from '../../datasets/errors.ts'
-import type { Plugin } from './contract.ts'
-import type { Slots } from './slots.ts'
+import type { Slots } from '../../algorithms/kit/slots.ts'
 
 /**
  * Checks a plugin's slots for one session: at most k, each a candidate of the session (by
@@ -25,19 +23,4 @@ export function slotsError(
     if (!Number.isFinite(cpc) || cpc < 0) return `slot ${i + 1} has CPC ${cpc}; a CPC must be a finite number ≥ 0`
   }
   return null
-}
-
-/**
- * Asks each plugin run's `validate` hook about its parameters on a page of k slots, before any
- * session is simulated; the first refusal is an input error naming the plugin, key and value.
- */
-export function refuseMeaninglessParams(
-  runs: readonly { plugin: Plugin; params: Record<string, unknown> }[],
-  k: number,
-): void {
-  for (const { plugin, params } of runs) {
-    const problem = plugin.validate?.(params, { k })
-    if (problem)
-      throw new InputError(`${plugin.name}.${problem.key}=${JSON.stringify(params[problem.key])}: ${problem.message}`)
-  }
 }

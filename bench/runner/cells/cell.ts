@@ -1,13 +1,14 @@
-import { loadPluginFile } from '../../algorithms/kit/registry.ts'
-import { catalogAsGenerated } from '../../datasets/catalog.ts'
-import { generateCatalog } from '../../datasets/generate.ts'
-import { importCatalog } from '../../datasets/import.ts'
-import { ImpressionLogWriter } from '../log/write.ts'
-import { runMarket } from '../market/run.ts'
-import { defineCollector, type RunOutcome } from '../market/types.ts'
-import { collectorsFor } from '../metrics/definitions.ts'
-import { type Row, roundRows, sellerRows, summaryRow } from '../metrics/summarize.ts'
-import type { CellSpec } from './plan.ts'
+import { catalogAsGenerated } from '../../../core/catalog.ts'
+import type { Row } from '../../../core/csv.ts'
+import { generateCatalog } from '../../../datasets/generate.ts'
+import { importCatalog } from '../../../datasets/import.ts'
+import { ImpressionLogWriter } from '../../log/write.ts'
+import { runMarket } from '../../market/run.ts'
+import { defineCollector, type RunOutcome } from '../../market/types.ts'
+import { collectorsFor } from '../../metrics/definitions.ts'
+import { roundRows, sellerRows, summaryRow } from '../../metrics/summarize.ts'
+import { loadPluginFile } from '../../plugins/registry.ts'
+import type { CellSpec } from '../plan/plan.ts'
 import { throughputRow } from './throughput.ts'
 
 /** Sessions of the last round replayed by the throughput benchmark. */
@@ -59,6 +60,7 @@ export async function runCell(
     outcome = runMarket({
       plugin,
       params: spec.params,
+      pluginFile: spec.pluginFile,
       market: scenario.market,
       catalog,
       ownsCatalog: true,

@@ -9,7 +9,7 @@ import {
   SELLER_COLUMNS,
   SUMMARY_METRICS,
   THROUGHPUT_METRICS,
-} from './definitions.ts'
+} from '../metrics/definitions.ts'
 
 export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../METRICS.md')
 
