@@ -13,3 +13,14 @@ export const ScenarioNameSchema = z
     'a name of letters, digits and _ . + - starting with a letter or digit (no spaces or slashes)',
   )
   .refine((name) => !name.includes('..'), 'a name without ".."')
+
+/**
+ * A key whose text order is natural order: each run of digits becomes its length (as one character)
+ * followed by the digits without leading zeros, so p2 < p10 < q1.
+ */
+export function naturalKey(id: string): string {
+  return id.replace(/\d+/g, (run) => {
+    const digits = run.replace(/^0+(?=\d)/, '')
+    return String.fromCharCode(0x30 + digits.length) + digits
+  })
+}

@@ -615,7 +615,7 @@ function bench(args: string[]): Promise<{ code: number | null; stderr: string }>
 
 beforeAll(() => {
   mkdirSync(CWD, { recursive: true })
-  for (const part of ['algorithms', 'bench', 'datasets', 'seeds', 'bin', 'package.json'])
+  for (const part of ['algorithms', 'bench', 'core', 'datasets', 'seeds', 'bin', 'package.json'])
     cpSync(join(ROOT, part), join(KIT, part), { recursive: true })
   symlinkSync(join(ROOT, 'node_modules'), join(KIT, 'node_modules'))
   for (const file of SENTINELS.slice(0, 2)) writeFileSync(file, 'keep me')

@@ -8,15 +8,14 @@ import relevance from '../algorithms/relevance.ts'
 import temu from '../algorithms/temu.ts'
 import { runMarket } from '../bench/market/run.ts'
 import { slotsError } from '../bench/market/slots-check.ts'
-import { defineCollector, PluginOutputError } from '../bench/market/types.ts'
+import { PluginOutputError } from '../bench/market/types.ts'
 import { listingOutcomes } from '../bench/metrics/collectors/listing-outcomes.ts'
-import { marketTrends } from '../bench/metrics/collectors/market-trends.ts'
+import { declaredPrices } from '../bench/metrics/collectors/market-trends.ts'
 import { roundHistory } from '../bench/metrics/collectors/rounds.ts'
-import { sellerTotals } from '../bench/metrics/collectors/sellers.ts'
-import { collectorsFor, SUMMARY_METRICS, type SummaryMetric } from '../bench/metrics/definitions.ts'
+import { sellerCosts, sellerTotals } from '../bench/metrics/collectors/sellers.ts'
+import { collectorsFor } from '../bench/metrics/definitions.ts'
 import { summaryRow } from '../bench/metrics/summarize.ts'
 import { loadScenario } from '../bench/runner/plan/scenario.ts'
-import { catalogAsGenerated } from '../core/catalog.ts'
 import { generateCatalog } from '../datasets/generate.ts'
 
 const scenario = loadScenario('small')
@@ -37,7 +36,8 @@ const run = (plugin: Plugin, params: Record<string, unknown> = {}) => {
     sellers: o.collected.get(sellerTotals),
     rounds: o.collected.get(roundHistory),
     listings: o.collected.get(listingOutcomes),
-    trends: o.collected.get(marketTrends),
+    costs: o.collected.get(sellerCosts),
+    trends: o.collected.get(declaredPrices),
   }
 }
 const keys = { algorithm: 'amazon', variant: '', scenario: 'small', seed: 1 }
@@ -93,7 +93,6 @@ describe('market engine', () => {
 
   it('a run handed the catalog itself writes it and gives the same results as a run on a fork', () => {
     const own = generateCatalog(scenario.catalog, 1, market.rounds)
-    const generated = catalogAsGenerated(own)
     const listedBefore = own.products.listed.slice()
     const pricesBefore = own.products.price.slice()
     const o = runMarket({
@@ -115,8 +114,9 @@ describe('market engine', () => {
     })
     expect(o.market.products.price).toBe(own.products.price)
     expect(own.products.price).not.toEqual(pricesBefore) // the run repriced the catalog's own column
-    expect(summaryRow(keys, o, generated)).toEqual(summaryRow(keys, forked, catalog))
+    expect(summaryRow(keys, o)).toEqual(summaryRow(keys, forked))
     // What stays for the metrics: the prices as generated (a copy), none of the other written columns.
+    const generated = o.source.catalog!.asGenerated
     expect(generated.products.price).toEqual(pricesBefore)
     expect(Object.keys(generated.products)).not.toContain('listed')
     expect(Object.keys(generated.sellers)).not.toContain('active')
@@ -134,7 +134,7 @@ describe('market engine', () => {
     expect(sum(o.sellers.adSpend)).toBeCloseTo(o.adRevenue, 6)
     expect(o.sponsoredClicks).toBeGreaterThan(0)
     // Amazon's referral and FBA fees are what sellers paid.
-    expect(sum(o.sellers.fees)).toBeCloseTo(o.commission + o.fulfilmentFees, 6)
+    expect(sum(o.costs.fees)).toBeCloseTo(o.commission + o.fulfilmentFees, 6)
     expect(o.rounds).toHaveLength(market.rounds)
   })
 
@@ -190,42 +190,5 @@ describe('market engine', () => {
         if (j > r) expect(exposure[s]).toBe(0)
       })
     }
-  })
-})
-
-describe('collectors', () => {
-  it('a new metric is a collector and a definition: the engine is not touched', () => {
-    // Clicks on the first slot, counted per session from the outcome the engine hands every collector.
-    const topSlotClicks = defineCollector<{ clicks: number }>({
-      name: 'top-slot-clicks',
-      create: () => {
-        const out = { clicks: 0 }
-        return {
-          session: (o) => {
-            out.clicks += o.count > 0 ? o.clicked[0] : 0
-          },
-          result: () => out,
-        }
-      },
-    })
-    const topSlotShare: SummaryMetric = {
-      name: 'top_slot_click_share',
-      side: 'buyers',
-      better: 'neither',
-      definition: 'Clicks on the first slot / all clicks.',
-      uses: [topSlotClicks],
-      value: (r) => r.get(topSlotClicks).clicks / sum(r.get(sellerTotals).clicks),
-    }
-    const metrics = [...SUMMARY_METRICS, topSlotShare]
-    const o = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor(metrics) })
-    const row = summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, o, catalog, metrics)
-    expect(row.top_slot_click_share).toBeGreaterThan(0.05)
-    expect(row.top_slot_click_share).toBeLessThan(1)
-    // Without the metric its collector does not run at all.
-    const plain = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor() })
-    expect(() => plain.collected.get(topSlotClicks)).toThrow(/did not run/)
-    expect(
-      summaryRow({ algorithm: 'relevance', variant: '', scenario: 'small', seed: 1 }, plain, catalog).gini_exposure,
-    ).toBe(row.gini_exposure)
   })
 })

@@ -11,7 +11,16 @@ import { measureLog } from '../bench/log/measure.ts'
 import { ImpressionLogWriter, impressionLogName, type SessionOutcome } from '../bench/log/write.ts'
 import { TOP_PER_CATEGORY } from '../bench/metrics/collectors/persistence.ts'
 import { PERSISTENCE_DELTA, SELLER_FILE_COLUMNS } from '../bench/metrics/definitions.ts'
-import { gini, hhi, rankPersistence, ratio, shareOf, sum, topShare } from '../bench/metrics/functions.ts'
+import {
+  gini,
+  hhi,
+  persistenceExcludedCategories,
+  rankPersistence,
+  ratio,
+  shareOf,
+  sum,
+  topShare,
+} from '../bench/metrics/functions.ts'
 import { loadScenario } from '../bench/runner/plan/scenario.ts'
 import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../core/catalog.ts'
 import { formatNumber, type Row, toCsv } from '../core/csv.ts'
@@ -42,6 +51,7 @@ const MARKUP = 1.25
 function* playSessions(catalog: Catalog): Generator<SessionOutcome> {
   const rng = makeRng(SEED, 'log-route-driver')
   const { categories } = catalog
+  const position = Int32Array.from({ length: K }, (_, i) => i + 1)
   const products = new Int32Array(K)
   const cpc = new Float64Array(K)
   const clicked = new Uint8Array(K)
@@ -68,7 +78,20 @@ function* playSessions(catalog: Catalog): Generator<SessionOutcome> {
       const clicks = [...Array(count).keys()].filter((s) => clicked[s])
       const purchasedSlot = clicks.length && rng() < 0.5 ? clicks[randomInt(rng, clicks.length)] : -1
       const retailPrice = purchasedSlot >= 0 ? catalog.products.price[products[purchasedSlot]] * MARKUP : 0
-      yield { round, session: session++, category, count, products, cpc, clicked, purchasedSlot, retailPrice }
+      const sponsored = Uint8Array.from(cpc, (c) => (c > 0 ? 1 : 0))
+      yield {
+        round,
+        session: session++,
+        category,
+        count,
+        products,
+        position,
+        sponsored,
+        cpc,
+        clicked,
+        purchasedSlot,
+        retailPrice,
+      }
     }
   }
 }
@@ -135,6 +158,7 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
       totals[key] += round![key]
     rounds.push(round!)
   }
+  const shown = new Set<number>()
   for (const o of playSessions(catalog)) {
     if (round === null || o.round !== rounds.length) {
       if (round) endRound()
@@ -155,6 +179,7 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
     totals.sessions++
     for (let i = 0; i < o.count; i++) {
       const p = o.products[i]
+      shown.add(p)
       const s = products.seller[p]
       productExposure[p] += exam[i]
       round.sellerExposure[s] += exam[i]
@@ -180,6 +205,8 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
   }
   endRound()
 
+  const shownPerCategory = new Int32Array(categories.count)
+  for (const p of shown) shownPerCategory[products.category[p]]++
   const incumbents = (archetype: number | null) => {
     let start = 0
     let end = 0
@@ -200,10 +227,18 @@ function simulatedRoute(catalog: Catalog, activeAtEnd: Uint8Array) {
     new_seller_exposure_share: shareOf(t.exposure, (s) => sellers.joinRound[s] > 0),
     small_seller_revenue_share: shareOf(t.revenue, (s) => sellers.sizeTier[s] === 0),
     zero_ad_seller_exposure_share: shareOf(t.exposure, (s) => t.adSpend[s] === 0),
+    // A log lists every product it shows, in every round: categories that show more than 10 count.
     rank_persistence: rankPersistence(
       rounds.map((r) => r.topProducts),
       TOP_PER_CATEGORY,
       PERSISTENCE_DELTA,
+      rounds.map(() => shownPerCategory),
+    ),
+    rank_persistence_excluded_categories: persistenceExcludedCategories(
+      rounds.map(() => shownPerCategory),
+      TOP_PER_CATEGORY,
+      PERSISTENCE_DELTA,
+      shownPerCategory,
     ),
     seller_survival_rate: incumbents(null),
     conversion_rate: ratio(totals.orders, totals.sessions),
@@ -246,7 +281,6 @@ const NOT_FROM_THIS_LOG = [
   'flagged_listing_exposure_share',
   'outside_haul_box_impression_share',
   'declared_price_composition_effect',
-  'rank_persistence_excluded_categories',
   'repriced_offers',
   'repriced_offer_share',
   'mean_repricing_ratio',
@@ -380,6 +414,8 @@ describe('the log writer', () => {
         category: 0,
         count,
         products: Int32Array.of(0, 1),
+        position: Int32Array.of(1, 2),
+        sponsored: Uint8Array.of(1, 0),
         cpc: Float64Array.of(0.25, 0),
         clicked: Uint8Array.of(1, 0),
         purchasedSlot,

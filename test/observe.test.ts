@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
@@ -12,7 +13,8 @@ import relevance from '../algorithms/relevance.ts'
 import { RelevanceEstimator } from '../bench/market/noise.ts'
 import type { MarketParams } from '../bench/market/params.ts'
 import { runMarket } from '../bench/market/run.ts'
-import { defineCollector, PluginError } from '../bench/market/types.ts'
+import { defineCollector } from '../bench/market/stream.ts'
+import { PluginError } from '../bench/market/types.ts'
 import { rankingQuality } from '../bench/metrics/collectors/ranking-quality.ts'
 import { collectorsFor, ROUND_METRICS } from '../bench/metrics/definitions.ts'
 import { loadPluginFile } from '../bench/plugins/registry.ts'
@@ -24,7 +26,22 @@ const scenario = loadScenario('small')
 const small: MarketParams = { ...scenario.market, rounds: 2, sessionsPerRound: 100 }
 const catalog = generateCatalog(scenario.catalog, 1, small.rounds)
 const run = (plugin: Plugin, market: MarketParams = small, cat = catalog, params: Record<string, unknown> = {}) =>
-  runMarket({ plugin, params: plugin.params.parse(params), market, catalog: cat, seed: 1, collectors: collectorsFor() })
+  runMarket({
+    plugin,
+    params: plugin.params.parse(params),
+    pluginFile: pluginFiles.get(plugin),
+    market,
+    catalog: cat,
+    seed: 1,
+    collectors: collectorsFor(),
+  })
+/** Plugins loaded from files, with their file (error messages point into it). */
+const pluginFiles = new Map<Plugin, string>()
+const loadPlugin = async (file: string) => {
+  const plugin = await loadPluginFile(file)
+  pluginFiles.set(plugin, resolve(file))
+  return plugin
+}
 const probe = (name: string, create: Plugin['create']) =>
   definePlugin({ name, summary: 'test', claims: [], params: z.object({}), create })
 
@@ -117,9 +134,10 @@ describe('plugins see what a platform sees', () => {
       })
     // And both hold the engine's own values: what the market was after the session before, within a round.
     const engine: string[] = []
-    const after = defineCollector<null>({
+    const after = defineCollector({
       name: 'engine-columns',
-      create: ({ market }) => ({
+      needs: ['catalog'],
+      create: ({ catalog: { market } }) => ({
         session: () =>
           void engine.push(
             read(market as unknown as MarketView)
@@ -273,7 +291,7 @@ describe('per-session feedback (Ranker.onSession)', () => {
 
 describe('errors name the plugin', () => {
   it("an exception in rank() names plugin, seed, round, hook and the plugin file's line", async () => {
-    const thrower = await loadPluginFile('test/fixtures/plugins/throws-in-round-1.ts')
+    const thrower = await loadPlugin('test/fixtures/plugins/throws-in-round-1.ts')
     let error: unknown
     try {
       run(thrower)

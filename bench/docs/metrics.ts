@@ -1,32 +1,57 @@
 import { writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { kitPath } from '../../core/paths.ts'
 import { renderLogSection } from '../log/docs.ts'
+import { LOG_FACETS } from '../log/replay.ts'
+import { NEEDS, type Need } from '../market/stream.ts'
 import {
   type MetricDef,
-  MODEL_NOTES,
   ROUND_METRICS,
   SELLER_COLUMNS,
   SUMMARY_METRICS,
   THROUGHPUT_METRICS,
 } from '../metrics/definitions.ts'
 
-export const METRICS_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '../METRICS.md')
+export const METRICS_DOC = kitPath('bench/METRICS.md')
 
-/** METRICS.md, rendered from bench/metrics/definitions.ts: the single definition of every reported number. */
+const cell = (s: string) => s.replace(/\|/g, '\\|')
+
+/** One table row per column: its direction, the facets it needs and its definition. */
+function table(defs: readonly MetricDef[]): string {
+  return [
+    '| column | better | needs | definition |',
+    '| --- | --- | --- | --- |',
+    ...defs.map((d) => `| \`${d.name}\` | ${d.better} | ${d.needs.join(', ') || '–'} | ${cell(d.definition)} |`),
+  ].join('\n')
+}
+
+/** The facets and which source has each: the one table that says what a log defines. */
+function facetTable(): string {
+  return [
+    '| facet | what it is | a simulation | an impression log |',
+    '| --- | --- | --- | --- |',
+    ...(Object.keys(NEEDS) as Need[]).map(
+      (n) => `| \`${n}\` | ${cell(NEEDS[n])} | yes | ${LOG_FACETS[n] ? cell(`with ${LOG_FACETS[n]}`) : 'never'} |`,
+    ),
+  ].join('\n')
+}
+
+/** METRICS.md, rendered from the metric registry (bench/metrics): the single definition of every reported number. */
 export function renderMetricsDoc(): string {
-  const table = (defs: readonly MetricDef[]) =>
-    [
-      '| column | better | definition |',
-      '| --- | --- | --- |',
-      ...defs.map((d) => `| \`${d.name}\` | ${d.better} | ${d.definition.replace(/\|/g, '\\|')} |`),
-    ].join('\n')
   return `# trafficbench metrics
 
-Generated from \`bench/metrics/definitions.ts\` by \`npm run docs\` — edit that file, not this one (a test
-checks they agree). Every CSV starts with the keys \`algorithm,variant,scenario,seed\`; \`variant\`
-names a \`--sweep\` combination (e.g. \`priceParity=false\`) and is empty without one. "better" says which
-direction is an improvement; \`neither\` marks a trade-off or a descriptive number.
+Generated from the metric registry (\`bench/metrics/\`: summary.ts, summary-facts.ts, files.ts) by
+\`npm run docs\` — edit those, not this file (a test checks they agree). Every CSV starts with the keys
+\`algorithm,variant,scenario,seed\`; \`variant\` names a \`--sweep\` combination (e.g. \`priceParity=false\`) and
+is empty without one. "better" says which direction is an improvement; \`neither\` marks a trade-off or a
+descriptive number. The model behind the numbers (examination, the buyer, money, seller dynamics) is
+in [docs/MODEL.md](../docs/MODEL.md).
+
+Every metric is computed once, by the same function, from one stream of events that every source
+feeds: a simulation, an impression log (\`bench metrics\`), log-driven sessions. \`needs\` names the
+facets beyond shown slots, clicks and orders that a column reads; a source without one leaves the
+column empty, with the facet's reason:
+
+${facetTable()}
 
 ## summary.csv — one row per algorithm × scenario × seed
 
@@ -46,11 +71,10 @@ ${table(ROUND_METRICS)}
 
 ${table(SELLER_COLUMNS)}
 
-${MODEL_NOTES}
 ${renderLogSection()}`
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1]?.endsWith('bench/docs/metrics.ts')) {
   writeFileSync(METRICS_DOC, renderMetricsDoc())
   console.log(`wrote ${METRICS_DOC}`)
 }

@@ -69,6 +69,13 @@ export const LOG_COLUMNS: readonly LogColumn[] = [
       'Graded relevance judgement ≥ 0 of the shown product for the session; when present, every impression row ' +
       'needs it. Enables ndcg_at_10.',
   },
+  {
+    name: 'propensity',
+    required: false,
+    definition:
+      "The logging policy's probability of showing this product at this position in this session, in (0, 1]; " +
+      'when present, every impression row needs it. Enables the importance-weighted estimates of bench rerank.',
+  },
 ]
 export const LOG_COLUMN_NAMES = LOG_COLUMNS.map((c) => c.name)
 export const REQUIRED_LOG_COLUMNS = LOG_COLUMNS.filter((c) => c.required).map((c) => c.name)
@@ -125,6 +132,13 @@ export const ImpressionRowSchema = z
     category: textValue(z.string().optional()),
     query_id: textValue(z.string().optional()),
     relevance: numberValue(z.number({ error: 'expected a relevance judgement ≥ 0' }).min(0).optional()),
+    propensity: numberValue(
+      z
+        .number({ error: 'expected a probability in (0, 1]' })
+        .gt(0, 'expected a probability in (0, 1]: a product the logging policy never shows there cannot be logged')
+        .max(1, 'expected a probability in (0, 1]')
+        .optional(),
+    ),
   })
   .superRefine((r, ctx) => {
     const problem = rowProblem(r)
@@ -146,6 +160,8 @@ function rowProblem(r: ImpressionRow): [string, string] | null {
   }
   if (r.product_id === undefined) return ['product_id', 'required on an impression row (one with a position)']
   if (r.seller_id === undefined) return ['seller_id', 'required on an impression row (one with a position)']
+  if (r.purchased && !r.clicked)
+    return ['purchased', 'a purchase without a click on the same row (clicked = 0): a buyer buys what it clicked']
   if (r.purchased && r.price === undefined) return ['price', 'required when purchased = 1 (the retail price paid)']
   if (r.sponsored && r.clicked && r.cpc === undefined)
     return ['cpc', 'required on a sponsored click (sponsored = 1, clicked = 1)']

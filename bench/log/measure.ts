@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { KIT_ROOT } from '../../core/paths.ts'
-import type { RowKeys } from '../metrics/summarize.ts'
+import { collectorsFor, type SummaryMetric } from '../metrics/definitions.ts'
+import { type ResultRows, type RowKeys, resultRows } from '../metrics/summarize.ts'
 import { PositionWeights } from './format.ts'
-import { readProducts, readSellers, SELLER_ATTRIBUTES } from './inputs.ts'
-import { type LogRows, logRows } from './metrics.ts'
+import { type ProductInfo, readProducts, readSellers, SELLER_ATTRIBUTES, type SellerInfo } from './inputs.ts'
 import { openLog } from './read.ts'
-import { LogTally } from './tally.ts'
+import { LogReplay, logSource } from './replay.ts'
+import { type LoggedSession, LogSessions, type LogShape } from './sessions.ts'
+import { type LogTables, LogTablesBuilder } from './tables.ts'
 
 const ROOT = KIT_ROOT
 
@@ -19,9 +21,11 @@ export interface LogMetricsOptions {
   /** The algorithm key of the result rows; default: the log's name. */
   name?: string
   positionBias: string
+  /** The summary metrics to compute (default: all of summary.csv). */
+  metrics?: readonly SummaryMetric[]
 }
 
-export interface LogMetrics extends LogRows {
+export interface LogMetrics extends ResultRows {
   keys: RowKeys
   /** What was read, for manifest.json. */
   read: Record<string, unknown>
@@ -32,35 +36,73 @@ export function logName(file: string): string {
   return basename(file).replace(/(\.csv)?(\.gz)?$|\.parquet$/i, '') || basename(file)
 }
 
+/** A log read once for who is who: its tables in catalog order and its shape. */
+export interface ScannedLog {
+  file: string
+  format: string
+  tables: LogTables
+  shape: LogShape
+}
+
+/** The first pass: every row checked, the sellers, products and categories gathered (bench/log/tables.ts). */
+export async function scanLog(
+  file: string,
+  sellers: SellerInfo | null,
+  products: ProductInfo | null,
+): Promise<ScannedLog> {
+  const log = openLog(file)
+  const builder = new LogTablesBuilder(sellers, products)
+  const pass = new LogSessions(
+    () => log.where(),
+    { row: (r, fail) => builder.add(r.product_id!, r.seller_id!, r.category, fail) },
+    !!products?.category,
+  )
+  await log.read(pass)
+  return { file, format: log.format, tables: builder.finish(), shape: pass.finish() }
+}
+
+/** The second pass: each session again, in the log's order (the rows were checked by scanLog). */
+export async function eachSession(scanned: ScannedLog, categoryGiven: boolean, session: (s: LoggedSession) => void) {
+  const log = openLog(scanned.file)
+  const pass = new LogSessions(() => log.where(), { session }, categoryGiven)
+  await log.read(pass)
+  pass.finish()
+}
+
 /**
- * Reads --sellers and --products, streams the log once, and computes every result column the
- * inputs define. Throws an InputError naming file, line and column at the first bad row, before
- * anything is written.
+ * Reads --sellers and --products, streams the log twice (who is who, then the sessions into the
+ * metrics' stream), and computes every result column the inputs define. Throws an InputError naming
+ * file, line and column at the first bad row, before anything is written.
  */
 export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
-  const weights = PositionWeights.parse(o.positionBias)
+  const positionWeights = PositionWeights.parse(o.positionBias)
   const sellers = o.sellers ? readSellers(o.sellers, o.sellersRun, o.name) : null
   const products = o.products ? readProducts(o.products, sellers) : null
-  const source = openLog(o.log)
-  const tally = new LogTally(() => source.where(), weights, sellers, products)
-  await source.read(tally)
-  const totals = tally.finish()
+  const scanned = await scanLog(o.log, sellers, products)
+  const { tables, shape } = scanned
+  const weights = Float64Array.from({ length: Math.max(1, shape.maxPosition) }, (_, i) => positionWeights.at(i + 1))
+  const source = logSource(tables, shape, weights, sellers)
+  const categoryIndex = new Map(tables.categories.name.map((name, c) => [name, c]))
+  const replay = new LogReplay(source, tables.productIndex, categoryIndex, collectorsFor(o.metrics))
+  await eachSession(scanned, !!products?.category, (s) => replay.session(s))
+  const measured = replay.finish()
   const name = logName(o.log)
   // seed 0: a log is one observed history, not a seeded draw; `compare` treats it as one sample.
   const keys: RowKeys = { algorithm: o.name ?? name, variant: '', scenario: name, seed: 0 }
-  const rows = logRows(keys, { totals, sellers })
+  const rows = resultRows(keys, measured, o.metrics)
   const read = {
     log: {
       file: o.log,
-      format: source.format,
-      rows: totals.rows,
-      sessions: totals.sessions,
-      sessionsWithImpressions: totals.shownSessions,
-      rounds: totals.rounds.map((r) => r.round),
-      sellers: totals.sellers.id.length,
-      products: totals.products,
-      categories: totals.categories,
-      relevance: totals.hasRelevance,
+      format: scanned.format,
+      rows: shape.rows,
+      sessions: shape.sessions,
+      sessionsWithImpressions: measured.totals.rankedSessions,
+      rounds: shape.rounds,
+      sellers: tables.sellers.count,
+      products: tables.products.count,
+      categories: tables.categories.count,
+      relevance: shape.hasRelevance,
+      propensity: shape.hasPropensity,
     },
     sellers: sellers && {
       file: sellers.file,
@@ -69,7 +111,7 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
       attributes: SELLER_ATTRIBUTES.filter((a) => sellers[attributeKey[a]] !== null),
     },
     products: products && { file: products.file, products: products.id.length, category: products.category !== null },
-    positionBias: weights.spec,
+    positionBias: positionWeights.spec,
     versions: versions(['csv-parse', 'hyparquet', 'hyparquet-compressors', 'zod']),
   }
   return { ...rows, keys, read }

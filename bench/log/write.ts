@@ -2,12 +2,22 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { stringify } from 'csv-stringify/sync'
 import type { Catalog } from '../../core/catalog.ts'
-import type { SessionOutcome as EngineOutcome } from '../market/types.ts'
+import type { SessionOutcome as StreamOutcome } from '../market/stream.ts'
 
-/** What the writer reads of one session: the slots shown and what happened (the engine's outcome). */
+/** What the writer reads of one session: the slots shown and what happened (the stream's session). */
 export type SessionOutcome = Pick<
-  EngineOutcome,
-  'round' | 'session' | 'category' | 'count' | 'products' | 'cpc' | 'clicked' | 'purchasedSlot' | 'retailPrice'
+  StreamOutcome,
+  | 'round'
+  | 'session'
+  | 'category'
+  | 'count'
+  | 'products'
+  | 'position'
+  | 'sponsored'
+  | 'cpc'
+  | 'clicked'
+  | 'purchasedSlot'
+  | 'retailPrice'
 >
 
 /** The catalog columns the writer turns indices into ids with (they do not change during a run). */
@@ -105,10 +115,10 @@ export class ImpressionLogWriter {
         for (let c = 0; c < 9; c++) this.comma()
       } else {
         const p = o.products[i]
-        const sponsored = o.cpc[i] > 0
+        const sponsored = o.sponsored[i] === 1
         const clicked = o.clicked[i] === 1
         const bought = i === o.purchasedSlot
-        this.number(i + 1)
+        this.number(o.position[i])
         this.comma()
         this.bytes(this.productCells[p])
         this.comma()

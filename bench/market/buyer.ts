@@ -4,7 +4,7 @@ import { averageRating, type Catalog } from '../../core/catalog.ts'
 import { gumbel, type Rng } from '../../core/rng.ts'
 import type { Ledger } from './ledger.ts'
 import type { BuyerParams } from './params.ts'
-import type { SessionOutcome } from './types.ts'
+import type { SessionOutcome } from './stream.ts'
 
 /**
  * The buyer: examines slots with position bias, clicks by a logit on relevance, rating, price

@@ -9,7 +9,7 @@ import type {
 } from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
-import { type Catalog, forkCatalog } from '../../core/catalog.ts'
+import { type Catalog, catalogAsGenerated, forkCatalog } from '../../core/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../core/rng.ts'
 import { pluginFailure, shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
@@ -21,18 +21,8 @@ import { Retrieval } from './retrieval.ts'
 import type { SellerForce } from './sellers/force.ts'
 import { SELLER_FORCES } from './sellers/index.ts'
 import { slotsError } from './slots-check.ts'
-import {
-  type CapturedSession,
-  Collected,
-  type Collector,
-  type CollectorDef,
-  PluginError,
-  type PluginHook,
-  PluginOutputError,
-  type RoundView,
-  type RunOutcome,
-  type SessionOutcome,
-} from './types.ts'
+import { type AnySource, type CollectorDef, CollectorSet, type Need, type SessionOutcome } from './stream.ts'
+import { type CapturedSession, PluginError, type PluginHook, PluginOutputError, type RunOutcome } from './types.ts'
 import { PluginMarketView } from './view.ts'
 
 export interface RunOptions {
@@ -49,7 +39,7 @@ export interface RunOptions {
    */
   ownsCatalog?: boolean
   seed: number
-  /** What the run's metrics need gathered (bench/metrics/definitions.ts collectorsFor). */
+  /** What the run's metrics need gathered (bench/metrics collectorsFor). */
   collectors?: readonly CollectorDef[]
   /** Sessions of the last round kept for the throughput benchmark. */
   capture?: number
@@ -120,16 +110,18 @@ export class MarketRun {
   private readonly ledger: Ledger
   private readonly buyer: BuyerModel
   private readonly forces: SellerForce[]
-  private readonly collectors: { def: CollectorDef; collector: Collector }[]
-  private readonly sessionCollectors: Collector[]
+  private readonly collectors: CollectorSet
+  /** What the run offers the metrics: every facet, as a simulation knows everything. */
+  private readonly source: AnySource & Record<Need, unknown>
   private readonly outcome: SessionOutcome
-  private readonly view: RoundView
   private readonly captured: CapturedSession[] = []
   private sessionIndex = 0
   private peakMemory = 0
 
   constructor(private readonly options: RunOptions) {
     const { market: p, plugin, seed } = options
+    // Before anything writes the catalog: what the metrics compare the run's end with.
+    const asGenerated = catalogAsGenerated(options.catalog)
     const m = options.ownsCatalog ? options.catalog : forkCatalog(options.catalog)
     this.m = m
     this.p = p
@@ -144,15 +136,14 @@ export class MarketRun {
     this.popularity = cumulative(m.categories.popularity)
     this.slots = new Slots(p.slots)
     this.retrieval = new Retrieval(m, { ...p.retrieval, feedPoolPerCategory: p.feedPoolPerCategory })
-    this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng)
+    this.ledger = new Ledger(m, this.rules, p.reviewRate, buyerRng, this.exam)
     this.buyer = new BuyerModel(m, p.buyer, this.rules, this.exam, this.ledger, buyerRng)
-    const profit = new Float64Array(m.sellers.count)
     const context = {
       market: m,
       params: p,
       rules: this.rules,
       ledger: this.ledger,
-      profit,
+      profit: this.ledger.book.sellerProfit,
       rng: makeRng(seed, 'sellers'),
       syncListings: () => this.syncListings(),
     }
@@ -175,6 +166,8 @@ export class MarketRun {
       relevance,
       count: 0,
       products: this.slots.products,
+      position: Int32Array.from({ length: p.slots }, (_, r) => r + 1),
+      sponsored: new Uint8Array(p.slots),
       cpc: this.slots.cpc,
       slotRelevance: new Float64Array(p.slots),
       clicked: new Uint8Array(p.slots),
@@ -184,31 +177,25 @@ export class MarketRun {
       deliveryDays: 0,
     }
     const l = this.ledger
-    this.view = {
-      round: 0,
-      market: m,
-      rules: this.rules,
-      totals: l.totals,
-      impressions: l.impressions,
-      clicks: l.clicks,
-      orders: l.orders,
-      exposure: l.exposure,
-      sellerRevenue: l.sellerRevenue,
-      sellerFees: l.sellerFees,
-      sellerAdSpend: l.sellerAdSpend,
-      sellerProfit: profit,
+    this.source = {
+      tables: m,
+      weights: this.exam,
+      maxCandidates: p.retrieval.maxCandidates,
+      listed: m.products.listed,
+      truth: { quality: m.products.quality, refPrice: m.products.refPrice, buyer: p.buyer },
+      relevance: { quality: m.products.quality },
+      costs: true,
+      catalog: { market: m, asGenerated, rules: this.rules, pluginParams: options.params },
+      delivery: true,
+      category: true,
+      joinRound: m.sellers.joinRound,
+      sizeTier: m.sellers.sizeTier,
+      archetype: m.sellers.archetype,
+      activity: m.sellers.active,
+      activeAtEnd: m.sellers.active,
     }
-    const runContext = {
-      market: m,
-      params: p,
-      rules: this.rules,
-      pluginParams: options.params,
-      exam: this.exam,
-      k: p.slots,
-    }
-    this.collectors = (options.collectors ?? []).map((def) => ({ def, collector: def.create(runContext) }))
-    this.sessionCollectors = this.collectors.filter((c) => c.collector.session).map((c) => c.collector)
-    for (const { collector } of this.collectors) collector.start?.(m)
+    this.collectors = new CollectorSet(options.collectors ?? [], this.source)
+    this.collectors.start()
     // The slots' buffers stay the ones the engine reads: a plugin may fill them, not swap them.
     for (const key of ['products', 'cpc', 'capacity'])
       Object.defineProperty(this.slots, key, { writable: false, configurable: false })
@@ -292,13 +279,11 @@ export class MarketRun {
       this.endRound(r)
     }
     const elapsedMs = performance.now() - started
-    const collected = new Collected()
-    for (const { def, collector } of this.collectors) collected.set(def, collector.result())
     const { m, ranker, captured, peakMemory } = this
     return {
-      totals: this.ledger.runTotals,
-      collected,
-      activeAtEnd: m.sellers.active.slice(),
+      totals: this.ledger.book.runTotals,
+      collected: this.collectors.result(),
+      source: this.source,
       elapsedMs,
       timedSessions: rounds * sessionsPerRound - untimed,
       peakMemoryBytes: peakMemory,
@@ -309,13 +294,13 @@ export class MarketRun {
   }
 
   startRound(r: number): void {
-    this.ledger.startRound()
+    this.ledger.startRound(r)
     for (const force of this.forces) force.startRound?.(r)
     this.marketView.refresh()
   }
 
   runSession(r: number, capture: boolean): void {
-    const { outcome: o, slots, ledger, retrieval } = this
+    const { outcome: o, slots, retrieval } = this
     // The visit: drawn for every plugin alike, so all plugins see the same sequence of buyers.
     const rng = this.visitRng
     const buyer = Math.floor(rng() * this.m.buyers.count)
@@ -329,10 +314,8 @@ export class MarketRun {
     o.category = feed ? -1 : searched
     o.n = n
     o.session = this.sessionIndex++
-    ledger.totals.sessions++
     slots.clear()
     if (n > 0) {
-      ledger.totals.rankedSessions++
       // 2. Ranking and validation, on the plugin's own copies of the session.
       const session = this.pluginSession(r, buyer, o.category, n)
       if (capture)
@@ -355,16 +338,18 @@ export class MarketRun {
           shownFile(this.pluginFile),
           `returned bad slots: ${problem}`,
         )
-      for (let i = 0; i < slots.count; i++)
+      for (let i = 0; i < slots.count; i++) {
         o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
-      // 3. The buyer, 4. the ledger.
-      ledger.show(slots, this.exam)
+        o.sponsored[i] = slots.cpc[i] > 0 ? 1 : 0
+      }
+      // 3. The buyer (and the ledger's fees and reviews).
       this.buyer.visit(buyer, feed, slots, o)
       this.marketView.syncSession(slots.products, slots.cpc, o.clicked, slots.count, o.purchasedSlot)
     } else o.purchasedSlot = -1
     o.count = slots.count
-    // 5. Collectors, 6. the plugin's session hook.
-    for (const c of this.sessionCollectors) c.session!(o)
+    // 4. The books, 5. collectors, 6. the plugin's session hook.
+    this.ledger.book.record(o)
+    this.collectors.session(o)
     if (this.sessionHook && n > 0) this.sessionFeedback(o)
   }
 
@@ -405,10 +390,9 @@ export class MarketRun {
   }
 
   endRound(r: number): void {
-    const view = this.view
-    view.round = r
+    const view = this.ledger.book.view
     this.ledger.closeRound(this.p.velocityDecay)
-    for (const { collector } of this.collectors) collector.roundEnd?.(view)
+    this.collectors.roundEnd(view)
     if (this.roundHook) {
       const { call, columns } = this.roundHook
       const l = this.ledger
@@ -419,7 +403,7 @@ export class MarketRun {
     }
     this.checkGlobals(r)
     for (const force of this.forces) force.endRound?.(r)
-    for (const { collector } of this.collectors) collector.roundClosed?.(view)
+    this.collectors.roundClosed(view)
     const memory = process.memoryUsage()
     this.peakMemory = Math.max(this.peakMemory, memory.heapUsed + memory.arrayBuffers)
   }

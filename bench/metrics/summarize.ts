@@ -1,10 +1,10 @@
-import { ARCHETYPES, type CatalogAsGenerated, SIZE_TIERS } from '../../core/catalog.ts'
 import type { Row } from '../../core/csv.ts'
-import type { RunOutcome } from '../market/types.ts'
-import { rankingQuality } from './collectors/ranking-quality.ts'
+import type { Measured } from '../market/stream.ts'
 import { roundHistory } from './collectors/rounds.ts'
-import { sellerTotals } from './collectors/sellers.ts'
-import { ROUND_METRICS, type RunResult, SUMMARY_METRICS, type SummaryMetric } from './definitions.ts'
+import { ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS } from './definitions.ts'
+import { type EmptyColumn, Evaluation, type SummaryMetric } from './registry.ts'
+
+export { emptyIfNaN } from './registry.ts'
 
 export interface RowKeys {
   algorithm: string
@@ -13,51 +13,53 @@ export interface RowKeys {
   seed: number
 }
 
-/** An undefined value (NaN: a rate over an empty group) is written as an empty cell, not 0. */
-export const emptyIfNaN = (x: number): number | string => (Number.isNaN(x) ? '' : x)
-
-function runResult(outcome: RunOutcome, catalog: CatalogAsGenerated): RunResult {
-  return { outcome, catalog, get: (def) => outcome.collected.get(def) }
+/** summary.csv, rounds.csv and sellers.csv rows of one source's run, and the columns it leaves empty. */
+export interface ResultRows {
+  summary: Row
+  rounds: Row[]
+  sellers: Row[]
+  empty: EmptyColumn[]
 }
 
-/** summary.csv's row for one run: each metric's value as bench/metrics/definitions.ts defines it. */
+/**
+ * Every result row of one run, from what its source left (a simulation, a log, log-driven sessions),
+ * each value as bench/metrics defines it; a column whose facets the source lacks is empty.
+ */
+export function resultRows(
+  keys: RowKeys,
+  measured: Measured,
+  metrics: readonly SummaryMetric[] = SUMMARY_METRICS,
+): ResultRows {
+  const e = new Evaluation(measured)
+  return {
+    summary: summaryOf(keys, e, metrics),
+    rounds: measured.collected.get(roundHistory).map((record) => ({
+      ...keys,
+      round: record.round,
+      ...e.row(ROUND_METRICS, (m) => m.value({ ...e.inputs, record })),
+    })),
+    sellers: Array.from({ length: measured.source.tables.sellers.count }, (_, s) => ({
+      ...keys,
+      ...e.row(SELLER_COLUMNS, (m) => m.value(e.inputs, s)),
+    })),
+    empty: [
+      ...e.empty('summary.csv', metrics),
+      ...e.empty('rounds.csv', ROUND_METRICS),
+      ...e.empty('sellers.csv', SELLER_COLUMNS),
+    ],
+  }
+}
+
+/** summary.csv's row for one run. */
 export function summaryRow(
   keys: RowKeys,
-  outcome: RunOutcome,
-  catalog: CatalogAsGenerated,
+  measured: Measured,
   metrics: readonly SummaryMetric[] = SUMMARY_METRICS,
 ): Row {
-  const run = runResult(outcome, catalog)
-  // An undefined value (NaN: a rate over an empty group) is an empty cell, not 0.
-  return { ...keys, ...Object.fromEntries(metrics.map((m) => [m.name, emptyIfNaN(m.value(run))])) }
+  return summaryOf(keys, new Evaluation(measured), metrics)
 }
 
-export function roundRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {
-  const ndcg = outcome.collected.get(rankingQuality).ndcgByRound
-  return outcome.collected.get(roundHistory).map((record, round) => ({
-    ...keys,
-    round,
-    ...Object.fromEntries(ROUND_METRICS.map((m) => [m.name, m.value({ ...record, ndcgSum: ndcg[round] }, catalog)])),
-  }))
-}
-
-export function sellerRows(keys: RowKeys, outcome: RunOutcome, catalog: CatalogAsGenerated): Row[] {
-  const { sellers } = catalog
-  const t = outcome.collected.get(sellerTotals)
-  return Array.from({ length: sellers.count }, (_, s) => ({
-    ...keys,
-    seller_id: sellers.id[s],
-    archetype: ARCHETYPES[sellers.archetype[s]],
-    size_tier: SIZE_TIERS[sellers.sizeTier[s]],
-    join_round: sellers.joinRound[s],
-    exposure: t.exposure[s],
-    impressions: t.impressions[s],
-    clicks: t.clicks[s],
-    orders: t.orders[s],
-    revenue: t.revenue[s],
-    ad_spend: t.adSpend[s],
-    fees: t.fees[s],
-    profit: t.profit[s],
-    active_at_end: outcome.activeAtEnd[s],
-  }))
-}
+const summaryOf = (keys: RowKeys, e: Evaluation, metrics: readonly SummaryMetric[]): Row => ({
+  ...keys,
+  ...e.row(metrics, (m) => m.value(e.inputs)),
+})

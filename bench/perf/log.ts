@@ -17,10 +17,13 @@ import { toCsv } from '../../core/csv.ts'
 import { KIT_ROOT } from '../../core/paths.ts'
 import { makeRng, randomInt } from '../../core/rng.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
-import { ImpressionLogWriter, type SessionOutcome } from '../log/write.ts'
+import type { SessionOutcome } from '../log/write.ts'
+import { ImpressionLogWriter } from '../log/write.ts'
 import { loadScenario } from '../runner/plan/scenario.ts'
 
 const ROOT = KIT_ROOT
+/** Slot positions 1 … K. */
+const POSITIONS = Int32Array.from({ length: 64 }, (_, i) => i + 1)
 const K = 20
 const ROUNDS = 30
 /**
@@ -87,6 +90,8 @@ function writeLog(
       category,
       count: kept,
       products,
+      position: POSITIONS,
+      sponsored: Uint8Array.from(cpc, (c) => (c > 0 ? 1 : 0)),
       cpc,
       clicked,
       purchasedSlot: bought,

@@ -1,6 +1,6 @@
 import { HAUL_MAX_PRICE, HAUL_MAX_WEIGHT_LB } from '../../../algorithms/kit/fees.ts'
 import { indexByKey } from '../../../core/catalog.ts'
-import { defineCollector } from '../../market/types.ts'
+import { defineCollector } from '../../market/stream.ts'
 
 export interface ListingOutcomes {
   /** Exposure of listings priced lower on another platform (retail > price elsewhere), and all exposure. */
@@ -17,12 +17,13 @@ export interface ListingOutcomes {
  * Who got the round's traffic among listings the facts single out (F4, F10, F11): prices as they
  * stood during the round, before sellers react.
  */
-export const listingOutcomes = defineCollector<ListingOutcomes>({
+export const listingOutcomes = defineCollector({
   name: 'listing-outcomes',
-  create({ market, rules, pluginParams }) {
+  needs: ['catalog'],
+  create({ catalog: { market, rules, pluginParams } }) {
     // The box of the plugin's own parameters when it declares them (amazon-haul), else Haul's published one.
-    const maxPrice = typeof pluginParams?.maxPrice === 'number' ? pluginParams.maxPrice : HAUL_MAX_PRICE
-    const maxWeightLb = typeof pluginParams?.maxWeightLb === 'number' ? pluginParams.maxWeightLb : HAUL_MAX_WEIGHT_LB
+    const maxPrice = typeof pluginParams.maxPrice === 'number' ? pluginParams.maxPrice : HAUL_MAX_PRICE
+    const maxWeightLb = typeof pluginParams.maxWeightLb === 'number' ? pluginParams.maxWeightLb : HAUL_MAX_WEIGHT_LB
     const out: ListingOutcomes = {
       flaggedExposure: 0,
       exposure: 0,

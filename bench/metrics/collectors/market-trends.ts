@@ -1,11 +1,37 @@
 import { ARCHETYPES } from '../../../core/catalog.ts'
-import { defineCollector } from '../../market/types.ts'
+import { defineCollector } from '../../market/stream.ts'
 
-export interface MarketTrends {
-  /** Seller revenue by archetype (factory, trader, brand) in the first and the last round. */
+/** Seller revenue by archetype (factory, trader, brand) in the source's first and last round (fact F5). */
+export interface ArchetypeRevenue {
   firstRoundRevenue: Float64Array
   lastRoundRevenue: Float64Array
-  /** Mean declared price before round 0 and after the last round, over the offers listed at both times (stayers). */
+}
+
+export const archetypeRevenue = defineCollector({
+  name: 'archetype-revenue',
+  needs: ['archetype'],
+  create({ archetype, tables }) {
+    const out: ArchetypeRevenue = {
+      firstRoundRevenue: new Float64Array(ARCHETYPES.length),
+      lastRoundRevenue: new Float64Array(ARCHETYPES.length),
+    }
+    let first = true
+    return {
+      roundEnd(v) {
+        const target = first ? out.firstRoundRevenue : out.lastRoundRevenue
+        target.fill(0)
+        for (let s = 0; s < tables.sellers.count; s++) target[archetype[s]] += v.sellerRevenue[s]
+        if (first) out.lastRoundRevenue.set(target)
+        first = false
+      },
+      result: () => out,
+    }
+  },
+})
+
+/** Declared prices over the run (fact F5): means before round 0 and after the last round. */
+export interface DeclaredPrices {
+  /** Over the offers listed at both times (stayers). */
   stayersStartMean: number
   stayersEndMean: number
   /** The same over every offer listed at the time (entrants in, exits out); NaN when nothing is listed. */
@@ -13,42 +39,29 @@ export interface MarketTrends {
   listedEndMean: number
 }
 
-/** Where the market moves over the run: factories' share of revenue, declared prices (fact F5). */
-export const marketTrends = defineCollector<MarketTrends>({
-  name: 'market-trends',
-  create({ market }) {
-    const out: MarketTrends = {
-      firstRoundRevenue: new Float64Array(ARCHETYPES.length),
-      lastRoundRevenue: new Float64Array(ARCHETYPES.length),
-      stayersStartMean: NaN,
-      stayersEndMean: NaN,
-      listedStartMean: NaN,
-      listedEndMean: NaN,
-    }
-    const { sellers, products } = market
+export const declaredPrices = defineCollector({
+  name: 'declared-prices',
+  needs: ['catalog'],
+  create({ catalog: { market } }) {
+    const out: DeclaredPrices = { stayersStartMean: NaN, stayersEndMean: NaN, listedStartMean: NaN, listedEndMean: NaN }
+    const { products } = market
     const startPrice = new Float64Array(products.count)
     const listedAtStart = new Uint8Array(products.count)
     return {
-      start(m) {
-        startPrice.set(m.products.price)
-        listedAtStart.set(m.products.listed)
+      start() {
+        startPrice.set(products.price)
+        listedAtStart.set(products.listed)
         let sum = 0
         let n = 0
-        for (let i = 0; i < products.count; i++)
-          if (listedAtStart[i]) {
-            sum += startPrice[i]
-            n++
-          }
+        for (let i = 0; i < products.count; i++) {
+          if (!listedAtStart[i]) continue
+          sum += startPrice[i]
+          n++
+        }
         out.listedStartMean = sum / n
       },
-      roundEnd(v) {
-        const target = v.round === 0 ? out.firstRoundRevenue : out.lastRoundRevenue
-        target.fill(0)
-        for (let s = 0; s < sellers.count; s++) target[sellers.archetype[s]] += v.sellerRevenue[s]
-        if (v.round === 0) out.lastRoundRevenue.set(target)
-      },
-      roundClosed(v) {
-        const { price, listed } = v.market.products
+      roundClosed() {
+        const { price, listed } = products
         let stayersStart = 0
         let stayersEnd = 0
         let stayers = 0

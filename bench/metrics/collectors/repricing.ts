@@ -1,4 +1,4 @@
-import { defineCollector } from '../../market/types.ts'
+import { defineCollector } from '../../market/stream.ts'
 
 /** What fee pricing did to declared prices before round 0, against the catalog's prices. */
 export interface Repricing {
@@ -29,13 +29,14 @@ export function repricingOf(catalogPrice: ArrayLike<number>, startPrice: ArrayLi
  * Declared prices as the run starts: after the sellers priced in the platform's fees (fee-pricing
  * force), before the plugin first sees the market. repricingOf compares them with the catalog's.
  */
-export const startPrices = defineCollector<Float64Array>({
+export const startPrices = defineCollector({
   name: 'start-prices',
-  create() {
+  needs: ['catalog'],
+  create({ catalog: { market } }) {
     let prices = new Float64Array(0)
     return {
-      start(m) {
-        prices = m.products.price.slice()
+      start() {
+        prices = market.products.price.slice()
       },
       result: () => prices,
     }

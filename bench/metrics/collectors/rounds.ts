@@ -1,33 +1,44 @@
-import { defineCollector, type RoundTotals } from '../../market/types.ts'
+import { defineCollector, type RoundTotals } from '../../market/stream.ts'
 
-/** One round's record: its totals, seller exposure and sellers active at its end. */
+/** One round's record: its number, totals and each seller's exposure. */
 export interface RoundRecord {
+  round: number
   totals: RoundTotals
   sellerExposure: Float64Array
-  sellersActive: number
 }
 
 /**
- * rounds.csv's inputs: a record per round (its per-seller exposure is the per-round history, kept only when a run asks
- * for rounds.csv).
+ * rounds.csv's inputs: a record per round the source had (its per-seller exposure is the per-round
+ * history, kept only when a run asks for rounds.csv).
  */
-export const roundHistory = defineCollector<RoundRecord[]>({
+export const roundHistory = defineCollector({
   name: 'round-history',
-  create({ market }) {
+  create({ tables: { products, sellers } }) {
     const records: RoundRecord[] = []
-    const { products, sellers } = market
     return {
       roundEnd(v) {
         const sellerExposure = new Float64Array(sellers.count)
         for (let i = 0; i < products.count; i++) sellerExposure[products.seller[i]] += v.exposure[i]
-        records.push({ totals: { ...v.totals }, sellerExposure, sellersActive: 0 })
-      },
-      roundClosed() {
-        let active = 0
-        for (let s = 0; s < sellers.count; s++) active += sellers.active[s]
-        records[records.length - 1].sellersActive = active
+        records.push({ round: v.round, totals: { ...v.totals }, sellerExposure })
       },
       result: () => records,
+    }
+  },
+})
+
+/** Sellers active at the end of each round (after the round's exits), by round number. */
+export const activeSellers = defineCollector({
+  name: 'active-sellers',
+  needs: ['activity'],
+  create({ activity }) {
+    const byRound: number[] = []
+    return {
+      roundClosed(v) {
+        let active = 0
+        for (let s = 0; s < activity.length; s++) active += activity[s]
+        byRound[v.round] = active
+      },
+      result: () => byRound,
     }
   },
 })

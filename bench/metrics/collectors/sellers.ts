@@ -1,4 +1,4 @@
-import { defineCollector } from '../../market/types.ts'
+import { defineCollector } from '../../market/stream.ts'
 
 export interface SellerTotals {
   exposure: Float64Array
@@ -7,15 +7,13 @@ export interface SellerTotals {
   orders: Float64Array
   revenue: Float64Array
   adSpend: Float64Array
-  fees: Float64Array
-  profit: Float64Array
 }
 
 /** Each seller's totals over the run (sellers.csv and the seller-side summary metrics). */
-export const sellerTotals = defineCollector<SellerTotals>({
+export const sellerTotals = defineCollector({
   name: 'seller-totals',
-  create({ market }) {
-    const column = () => new Float64Array(market.sellers.count)
+  create({ tables: { products, sellers } }) {
+    const column = () => new Float64Array(sellers.count)
     const t: SellerTotals = {
       exposure: column(),
       impressions: column(),
@@ -23,10 +21,7 @@ export const sellerTotals = defineCollector<SellerTotals>({
       orders: column(),
       revenue: column(),
       adSpend: column(),
-      fees: column(),
-      profit: column(),
     }
-    const { products } = market
     return {
       roundEnd(v) {
         for (let i = 0; i < products.count; i++) {
@@ -36,14 +31,28 @@ export const sellerTotals = defineCollector<SellerTotals>({
           t.clicks[s] += v.clicks[i]
           t.orders[s] += v.orders[i]
         }
-        for (let s = 0; s < market.sellers.count; s++) {
+        for (let s = 0; s < sellers.count; s++) {
           t.revenue[s] += v.sellerRevenue[s]
           t.adSpend[s] += v.sellerAdSpend[s]
-          t.fees[s] += v.sellerFees[s]
         }
       },
+      result: () => t,
+    }
+  },
+})
+
+/** Each seller's fees paid and profit over the run (sellers.csv fees and profit, median_seller_margin). */
+export const sellerCosts = defineCollector({
+  name: 'seller-costs',
+  needs: ['costs'],
+  create({ tables: { sellers } }) {
+    const t = { fees: new Float64Array(sellers.count), profit: new Float64Array(sellers.count) }
+    return {
+      roundEnd(v) {
+        for (let s = 0; s < sellers.count; s++) t.fees[s] += v.sellerFees[s]
+      },
       roundClosed(v) {
-        for (let s = 0; s < market.sellers.count; s++) t.profit[s] += v.sellerProfit[s]
+        for (let s = 0; s < sellers.count; s++) t.profit[s] += v.sellerProfit[s]
       },
       result: () => t,
     }

@@ -1,12 +1,12 @@
-import { catalogAsGenerated } from '../../../core/catalog.ts'
 import type { Row } from '../../../core/csv.ts'
 import { generateCatalog } from '../../../datasets/generate.ts'
 import { importCatalog } from '../../../datasets/import.ts'
 import { ImpressionLogWriter } from '../../log/write.ts'
 import { runMarket } from '../../market/run.ts'
-import { defineCollector, type RunOutcome } from '../../market/types.ts'
+import { defineCollector } from '../../market/stream.ts'
+import type { RunOutcome } from '../../market/types.ts'
 import { collectorsFor } from '../../metrics/definitions.ts'
-import { roundRows, sellerRows, summaryRow } from '../../metrics/summarize.ts'
+import { resultRows } from '../../metrics/summarize.ts'
 import { loadPluginFile } from '../../plugins/registry.ts'
 import type { CellSpec } from '../plan/plan.ts'
 import { throughputRow } from './throughput.ts'
@@ -52,8 +52,6 @@ export async function runCell(
     ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed)
     : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
   const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
-  // The run writes the catalog itself (it is this cell's alone); the metrics read it as generated.
-  const generated = catalogAsGenerated(catalog)
   onStage?.('simulating')
   let outcome: RunOutcome
   try {
@@ -77,10 +75,11 @@ export async function runCell(
   log?.close()
   const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
   onStage?.('measuring rank() throughput')
+  const { summary, rounds, sellers } = resultRows(keys, outcome)
   return {
-    summary: summaryRow(keys, outcome, generated),
-    rounds: roundRows(keys, outcome, generated),
-    sellers: sellerRows(keys, outcome, generated),
+    summary,
+    rounds,
+    sellers,
     throughput: await throughputRow(keys, outcome, scenario.market.slots, spec.benchTimeMs),
   }
 }

@@ -8,7 +8,7 @@ import type { Scenario } from './scenario.ts'
 
 const ROOT = KIT_ROOT
 /** The kit's own source: a change to any of it gives every cell a new hash (no stale cell is reused). */
-const KIT_SOURCES = ['algorithms', 'bench', 'datasets', 'seeds', 'package-lock.json']
+const KIT_SOURCES = ['algorithms', 'bench', 'core', 'datasets', 'seeds', 'package-lock.json']
 
 /** One independent unit of a run: one plugin configuration over one seed's market. */
 export interface Cell {

@@ -1,0 +1,175 @@
+import { ARCHETYPES, SIZE_TIERS } from '../../core/catalog.ts'
+import { rankingQuality } from './collectors/ranking-quality.ts'
+import { activeSellers, roundHistory } from './collectors/rounds.ts'
+import { sellerCosts, sellerTotals } from './collectors/sellers.ts'
+import { gini, ratio, shareOf } from './functions.ts'
+import {
+  described,
+  type MetricDef,
+  type RoundMetric,
+  roundMetric,
+  type SellerColumn,
+  sellerColumn,
+} from './registry.ts'
+
+/** throughput.csv after the keys: the only non-deterministic file. */
+export const THROUGHPUT_METRICS: readonly MetricDef[] = [
+  described(
+    'sessions_per_sec',
+    'speed',
+    'higher',
+    'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller ' +
+      'dynamics), timed after the first 2,000 sessions of the run (at most half its sessions), a warm-up for the ' +
+      'JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Empty when ' +
+      '--bench-time is 0 (nothing measured).',
+  ),
+  described(
+    'rank_ops_per_sec',
+    'speed',
+    'higher',
+    'rank() calls per second, measured with tinybench replaying sessions captured in the last round.',
+  ),
+  described('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
+  described('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),
+  described(
+    'peak_memory_mb',
+    'speed',
+    'lower',
+    'Peak of the V8 heap plus ArrayBuffers (typed arrays), sampled at the end of each round of the run, in MiB ' +
+      "(2^20 bytes). In a process running one cell at a time it is that cell's peak.",
+  ),
+]
+
+const history = { uses: [roundHistory] }
+
+/** rounds.csv after the keys and `round` (0-based): one row per round the source had, each over that round only. */
+export const ROUND_METRICS: readonly RoundMetric[] = [
+  roundMetric(
+    'gini_exposure',
+    'lower',
+    'Gini coefficient of seller exposure in the round (all sellers of the scenario).',
+    history,
+    (r) => gini(r.record.sellerExposure),
+  ),
+  roundMetric(
+    'new_seller_exposure_share',
+    'neither',
+    'Exposure share of entrant sellers in the round.',
+    { needs: ['joinRound'], uses: [roundHistory] },
+    (r) => shareOf(r.record.sellerExposure, (s) => r.joinRound[s] > 0),
+  ),
+  roundMetric(
+    'sponsored_impression_share',
+    'neither',
+    'Sponsored impressions / impressions in the round.',
+    history,
+    (r) => ratio(r.record.totals.sponsoredImpressions, r.record.totals.impressions),
+  ),
+  roundMetric(
+    'avg_cpc',
+    'neither',
+    'Ad revenue / sponsored clicks in the round; 0 without sponsored clicks.',
+    history,
+    (r) => ratio(r.record.totals.adRevenue, r.record.totals.sponsoredClicks),
+  ),
+  roundMetric('gmv', 'higher', "Σ retail price over the round's orders.", history, (r) => r.record.totals.gmv),
+  roundMetric(
+    'sellers_active',
+    'higher',
+    'Sellers active at the end of the round.',
+    { uses: [activeSellers] },
+    (r) => r.get(activeSellers)[r.record.round],
+  ),
+  roundMetric('avg_price_paid', 'lower', 'GMV / orders in the round; 0 without orders.', history, (r) =>
+    ratio(r.record.totals.gmv, r.record.totals.orders),
+  ),
+  roundMetric(
+    'small_seller_exposure_share',
+    'neither',
+    'Exposure share of sellers of the smallest size tier in the round.',
+    { needs: ['sizeTier'], uses: [roundHistory] },
+    (r) => shareOf(r.record.sellerExposure, (s) => r.sizeTier[s] === 0),
+  ),
+  roundMetric(
+    'ndcg_at_10',
+    'higher',
+    "ndcg_at_10 over the round's sessions with candidates.",
+    { uses: [rankingQuality] },
+    (r) => ratio(r.get(rankingQuality).ndcgByRound[r.record.round], r.record.totals.rankedSessions),
+  ),
+]
+
+const totals = { uses: [sellerTotals] }
+
+/** sellers.csv after the keys: one row per seller of the source, totals over the run. */
+export const SELLER_COLUMNS: readonly SellerColumn[] = [
+  sellerColumn(
+    'seller_id',
+    "The seller's id (s0, s1, … when generated; as given in an imported catalog or a log).",
+    {},
+    (r, s) => r.tables.sellers.id.at(s) ?? '',
+  ),
+  sellerColumn(
+    'archetype',
+    'factory, trader or brand.',
+    { needs: ['archetype'] },
+    (r, s) => ARCHETYPES[r.archetype[s]],
+  ),
+  sellerColumn(
+    'size_tier',
+    'small, medium or large (by catalog size: the top 5% are large, the next 20% medium).',
+    { needs: ['sizeTier'] },
+    (r, s) => SIZE_TIERS[r.sizeTier[s]],
+  ),
+  sellerColumn(
+    'join_round',
+    'Round in which the seller enters (0 = incumbent).',
+    { needs: ['joinRound'] },
+    (r, s) => r.joinRound[s],
+  ),
+  sellerColumn(
+    'exposure',
+    "Σ examination weight v(r) over the seller's impressions at 1-based position r (v(r) = 1/log2(r+1) by default).",
+    totals,
+    (r, s) => r.get(sellerTotals).exposure[s],
+  ),
+  sellerColumn(
+    'impressions',
+    "Times one of the seller's products was shown in a slot.",
+    totals,
+    (r, s) => r.get(sellerTotals).impressions[s],
+  ),
+  sellerColumn('clicks', "Clicks on the seller's products.", totals, (r, s) => r.get(sellerTotals).clicks[s]),
+  sellerColumn('orders', "Orders of the seller's products.", totals, (r, s) => r.get(sellerTotals).orders[s]),
+  sellerColumn(
+    'revenue',
+    'Σ declared price over orders: what the seller bills (equals retail unless the platform marks up; a log ' +
+      'records the retail price).',
+    totals,
+    (r, s) => r.get(sellerTotals).revenue[s],
+  ),
+  sellerColumn(
+    'ad_spend',
+    "Σ CPC paid for clicks on the seller's sponsored slots.",
+    totals,
+    (r, s) => r.get(sellerTotals).adSpend[s],
+  ),
+  sellerColumn(
+    'fees',
+    'Referral commission plus fulfilment fees paid.',
+    { uses: [sellerCosts] },
+    (r, s) => r.get(sellerCosts).fees[s],
+  ),
+  sellerColumn(
+    'profit',
+    'revenue − unit cost × orders − fees − ad_spend − overheadPerStore × stores per active round.',
+    { uses: [sellerCosts] },
+    (r, s) => r.get(sellerCosts).profit[s],
+  ),
+  sellerColumn(
+    'active_at_end',
+    '1 if the seller is in the market at the end of the run, else 0.',
+    { needs: ['activeAtEnd'] },
+    (r, s) => r.activeAtEnd[s],
+  ),
+]
