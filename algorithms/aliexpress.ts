@@ -12,16 +12,17 @@ import {
  * AliExpress: paid "Direct Train" (P4P, pay per click) decides the top. Natural traffic is thin,
  * so sellers must pay to rank on top (fact F2, seed 000). Paid slots are auctioned on
  * bid × quality score and charged next bid × next score / own score + $0.01 (Alibaba's P4P rule,
- * cited in DESIGN.md); the top of the page is paid and further paid slots sit at fixed positions
- * (12 and 20 on a page of 20; DESIGN.md cites 12, 20, 28, 36). Organic fill ranks on relevance and
- * sales history only.
+ * docs/SOURCES.md, alibaba-p4p); the top of the page is paid and further paid slots sit at fixed
+ * positions (12 and 20 on a page of 20; docs/SOURCES.md, aliexpress-positions: 12, 20, 28, 36).
+ * Organic fill ranks on relevance and sales history only.
  */
 const Params = z
   .object({
     /** How many of adPositions carry ads (0 turns sponsored slots off). */
     adSlots: z.number().int().min(0).default(10),
     /**
-     * 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions cited in DESIGN.md).
+     * 1-based paid positions: the top 8, then 12 and 20 (assumption for the top; fixed positions:
+     * docs/SOURCES.md, aliexpress-positions).
      */
     adPositions: z.array(z.number().int().min(1)).default([1, 2, 3, 4, 5, 6, 7, 8, 12, 20]),
     /** Minimum CPC in dollars (assumption). */

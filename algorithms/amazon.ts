@@ -21,7 +21,7 @@ import {
  * (F12, seed 000) and FBA fees that, with referral fees and ads, take about half of sellers' sales
  * (F9, seed 000). Listings priced lower on another platform are suppressed (price parity: F10, seed 004).
  * Sponsored slots: GSP on bid × predicted CTR, behind a relevance bar and a $0.02 reserve
- * (Amazon's ads help, cited in DESIGN.md); the money and the skill both matter (F3, seed 000).
+ * (Amazon's ads help: docs/SOURCES.md, amazon-ads); the money and the skill both matter (F3, seed 000).
  */
 const Params = z
   .object({

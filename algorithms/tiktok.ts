@@ -8,13 +8,13 @@ import { definePlugin, growFloat64, growInt32, placePinned, topK } from './kit/i
  * is retired to interest-only ranking. Interest match and the engagement the seller's videos earn
  * (clicks per view, smoothed: how a platform sees content quality) drive the score. Every video is an opportunity and
  * new sellers meet weak competition
- * (fact F6, seed 002). Pool sizes follow practitioners' tiers (DESIGN.md: about 200–500, 3k–5k,
+ * (fact F6, seed 002). Pool sizes follow practitioners' tiers (docs/SOURCES.md, traffic-pools: about 200–500, 3k–5k,
  * 10k–20k, 100k+ views; promotion at about 10% like rate), scaled to this kit's traffic;
  * TikTok itself names only the signal families (interactions, content, user information).
  */
 const Params = z
   .object({
-    /** Views of each pool tier as practitioners describe them (DESIGN.md). */
+    /** Views of each pool tier as practitioners describe them (docs/SOURCES.md, traffic-pools). */
     poolViews: z.array(z.number().positive()).min(1).default([200, 3000, 10000, 100000]),
     /**
      * Simulated views per real view: the simulated market has far less traffic (assumption, calibrated: a first pool of

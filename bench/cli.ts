@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError } from '@commander-js/extra-typings'
 import { InputError } from '../core/errors.ts'
 import { kitPath } from '../core/paths.ts'
 import { registerCheck } from './commands/check.ts'
@@ -9,7 +9,7 @@ import { registerList } from './commands/list.ts'
 import { registerMerge } from './commands/merge.ts'
 import { registerMetrics } from './commands/metrics.ts'
 import { registerNewPlugin } from './commands/new-plugin.ts'
-import { GatesFailed } from './commands/options.ts'
+import { type CommandContext, GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { PluginOutputError } from './market/types.ts'
@@ -17,7 +17,6 @@ import { OutputError } from './runner/folder/out-dir.ts'
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
-const debug = process.argv.includes('--debug')
 const { version } = JSON.parse(readFileSync(kitPath('package.json'), 'utf8'))
 
 /** Every error is reported on one line of stderr (a stack trace only with --debug). */
@@ -28,7 +27,7 @@ const oneLineErrors = {
     write(`bench: ${oneLine(message).replace(/^error: /, '')} (see --help)\n`),
 }
 
-export function buildProgram(): Command {
+export function buildProgram(context: CommandContext): Command {
   const program = new Command('bench')
     .description(
       'trafficbench: benchmark marketplace traffic-allocation and ranking algorithms on a seeded synthetic market',
@@ -48,15 +47,16 @@ export function buildProgram(): Command {
     registerCheck,
     registerNewPlugin,
   ])
-    register(program)
+    register(program, context)
   for (const c of program.commands)
     c.exitOverride().configureOutput(oneLineErrors).option('--debug', 'print stack traces on errors')
   return program
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug')
   try {
-    await buildProgram().parseAsync(argv)
+    await buildProgram({ commandLine: ['bench', ...argv.slice(2)], debug }).parseAsync(argv)
     return 0
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE

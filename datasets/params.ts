@@ -9,7 +9,7 @@ const byArchetype = (factory: number, trader: number, brand: number) =>
 
 /**
  * Parameters of the synthetic catalog. Every default is a modelling assumption unless a
- * comment cites a seed article (../shared/seeds/) — they shape a plausible marketplace,
+ * comment cites a source (docs/SOURCES.md) — they shape a plausible marketplace,
  * they are not measurements.
  */
 export const CatalogParamsSchema = z

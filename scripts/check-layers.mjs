@@ -19,7 +19,8 @@ export const LAYERS = [
   ['bench/report'],
   ['bench/runner'],
   ['bench/check'],
-  ['bench/facts', 'bench/perf', 'bench/docs'],
+  ['bench/facts', 'bench/perf'],
+  ['bench/docs'],
   ['bench/commands'],
   ['bench'],
 ]

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { METRICS_DOC, renderMetricsDoc } from '../bench/docs/metrics.ts'
+import { RENDERED_DOCS } from '../bench/docs/index.ts'
 import { SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../bench/metrics/definitions.ts'
 
 describe('metric definitions', () => {
-  it('bench/METRICS.md is rendered from bench/metrics/definitions.ts (run npm run docs after editing it)', () => {
-    expect(readFileSync(METRICS_DOC, 'utf8')).toBe(renderMetricsDoc())
+  it('bench/METRICS.md and docs/FACTS.md are rendered from the registry and seeds/facts.json (npm run docs)', () => {
+    for (const { file, render } of RENDERED_DOCS) expect(readFileSync(file, 'utf8'), file).toBe(render())
   })
   it(
-    'summary.csv and throughput.csv have the columns of DESIGN.md, in its order, ' +
+    'summary.csv and throughput.csv have the design columns, in its order, ' +
       "with the sweep variant after algorithm and the facts' columns after",
     () => {
       expect(SUMMARY_COLUMNS.join(',')).toBe(

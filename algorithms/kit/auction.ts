@@ -24,7 +24,7 @@ export interface AuctionRules {
 
 /**
  * A position auction ranked on score = bid × quality (the form Amazon's and Alibaba's ad help pages
- * describe; see DESIGN.md). Entries with bid < reserve, bid ≤ 0 or quality ≤ 0 do not take part.
+ * describe; see docs/SOURCES.md). Entries with bid < reserve, bid ≤ 0 or quality ≤ 0 do not take part.
  * The winner at rank r (0-based, s_j the score at rank j, 0 past the last bidder) pays per click:
  * - gsp:   min(bid_r, max(reserve, s_{r+1} / quality_r + increment)), what keeps its place;
  * - first: bid_r, its own bid;

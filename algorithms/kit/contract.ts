@@ -182,7 +182,7 @@ export interface Plugin<S extends z.ZodObject = z.ZodObject> {
   name: string
   /** One line: what rule the plugin models. */
   summary: string
-  /** What it models: seed file names (../shared/seeds/) and fact ids. */
+  /** What it models: source ids of docs/SOURCES.md (e.g. '000') and fact ids (seeds/facts.json). */
   claims: string[]
   /** Tunable parameters with defaults; `--param name.key=value` is validated against it. */
   params: S

@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
-import type { Command } from 'commander'
+import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
+import { positiveInt } from '../../core/options.ts'
 import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../plugins/registry.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
-import { GatesFailed, positiveInt } from './options.ts'
-
-interface CheckOptions {
-  scenario: string
-  rounds: number
-  sessions: number
-}
+import { GatesFailed } from './options.ts'
 
 /** A path when it names a file, else a built-in's name. */
 async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
@@ -28,7 +23,7 @@ async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
   return found
 }
 
-async function checkCommand(targets: string[], opts: CheckOptions): Promise<void> {
+async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeof checkOptions>['opts']>) {
   const scenario = loadScenario(opts.scenario)
   scenario.market.rounds = opts.rounds
   scenario.market.sessionsPerRound = opts.sessions
@@ -57,9 +52,8 @@ async function checkCommand(targets: string[], opts: CheckOptions): Promise<void
   process.stdout.write(`\n${plugins.length} plugin(s): every check passed\n`)
 }
 
-export function registerCheck(program: Command): void {
-  program
-    .command('check')
+const checkOptions = (command: Command) =>
+  command
     .description(
       'run plugins (files or built-in names; default: every built-in) through the conformance checks; exit 1 if ' +
         'any fails',
@@ -72,5 +66,7 @@ export function registerCheck(program: Command): void {
     )
     .option('--rounds <n>', 'rounds to simulate', positiveInt, 4)
     .option('--sessions <n>', 'sessions per round', positiveInt, 250)
-    .action(checkCommand)
+
+export function registerCheck(program: Command): void {
+  checkOptions(program.command('check')).action(checkCommand)
 }

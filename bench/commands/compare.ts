@@ -1,24 +1,15 @@
-import type { Command } from 'commander'
+import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
+import { list } from '../../core/options.ts'
 import { compareInputs } from '../report/compare.ts'
 import { FORMATS, type Format, formatComparison } from '../report/compare-format.ts'
 import { renderComparison } from '../report/compare-html.ts'
 import { describeGates, evaluateGates, parseGates } from '../report/gates.ts'
 import { readInput } from '../report/inputs.ts'
 import { writeFileAtomic } from '../runner/folder/results.ts'
-import { GatesFailed, list } from './options.ts'
+import { GatesFailed } from './options.ts'
 
-interface CompareOptions {
-  metrics?: string[]
-  format: string
-  failOn?: string
-  baseline?: string
-  allowMismatch?: boolean
-  allowInconclusive?: boolean
-  html?: string
-}
-
-async function compareCommand(inputs: string[], opts: CompareOptions): Promise<void> {
+async function compareCommand(inputs: string[], opts: ReturnType<ReturnType<typeof compareOptions>['opts']>) {
   if (!opts.baseline && inputs.length < 2)
     throw new InputError(
       'compare needs at least two inputs (a baseline and one to compare with it; the same folder twice is ' +
@@ -56,9 +47,8 @@ async function compareCommand(inputs: string[], opts: CompareOptions): Promise<v
   process.stderr.write(`${describeGates(results)}\n`)
 }
 
-export function registerCompare(program: Command): void {
-  program
-    .command('compare')
+const compareOptions = (command: Command) =>
+  command
     .description(
       'compare result reports: per metric and matched row, the difference against a baseline with its 95% CI, a ' +
         'paired (or Welch) t-test, Holm-adjusted p-values, verdicts and gates',
@@ -88,5 +78,7 @@ export function registerCompare(program: Command): void {
       'compare inputs whose manifests differ (scenario, catalog, kit version, seeds); every row is marked',
     )
     .option('--html <file>', 'also write a self-contained comparison page')
-    .action(compareCommand)
+
+export function registerCompare(program: Command): void {
+  compareOptions(program.command('compare')).action(compareCommand)
 }

@@ -1,4 +1,5 @@
-import type { Command } from 'commander'
+import type { Command } from '@commander-js/extra-typings'
+import { formatOption } from '../../core/options.ts'
 import {
   type MetricDef,
   ROUND_METRICS,
@@ -8,9 +9,11 @@ import {
 } from '../metrics/definitions.ts'
 import { loadRegistry } from '../plugins/registry.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
-import { formatOption } from './options.ts'
 
-async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
+const listOptions = (command: Command) =>
+  command.description('list algorithms, scenarios and metric definitions').addOption(formatOption('table', 'json'))
+
+async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts']>): Promise<void> {
   const registry = await loadRegistry()
   const algorithms = [...registry.values()].map(({ plugin, file }) => ({
     name: plugin.name,
@@ -52,9 +55,5 @@ async function listCommand(opts: { format: 'table' | 'json' }): Promise<void> {
 }
 
 export function registerList(program: Command): void {
-  program
-    .command('list')
-    .description('list algorithms, scenarios and metric definitions')
-    .addOption(formatOption('table', 'json'))
-    .action(listCommand)
+  listOptions(program.command('list')).action(listCommand)
 }

@@ -1,16 +1,15 @@
 import { readFileSync, statSync } from 'node:fs'
-import type { Command } from 'commander'
+import type { Command } from '@commander-js/extra-typings'
 import { toCsv } from '../../core/csv.ts'
 import { kitPath } from '../../core/paths.ts'
 import { POSITION_BIAS_MODELS } from '../log/format.ts'
-import { type LogMetricsOptions, measureLog } from '../log/measure.ts'
+import { measureLog } from '../log/measure.ts'
 import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
 import { claimResultsFolder } from '../runner/folder/out-dir.ts'
+import type { CommandContext } from './options.ts'
 
-type MetricsOptions = LogMetricsOptions & { out: string }
-
-async function metricsCommand(opts: MetricsOptions): Promise<void> {
+async function metricsCommand(opts: ReturnType<ReturnType<typeof metricsOptions>['opts']>, context: CommandContext) {
   const started = new Date()
   // Claimed before reading: a bad --out is refused at once. The folder is a few times smaller than the log
   // (assumption).
@@ -27,7 +26,7 @@ async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const finished = new Date()
   const manifest = {
     kind: 'log',
-    command: ['bench', ...process.argv.slice(2)].join(' '),
+    command: context.commandLine.join(' '),
     versions: {
       node: process.version,
       trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
@@ -68,13 +67,12 @@ async function metricsCommand(opts: MetricsOptions): Promise<void> {
   process.stdout.write(`Results in ${opts.out}/ (summary.csv, rounds.csv, sellers.csv, manifest.json, report.html)\n`)
 }
 
-export function registerMetrics(program: Command): void {
-  program
-    .command('metrics')
+const metricsOptions = (command: Command) =>
+  command
     .description(
       "compute the kit's metrics on your own impression log (CSV, gzip'd CSV or Parquet) and write a results folder",
     )
-    .requiredOption('--log <file>', 'the impressions log (see README, "Measure your own traffic")')
+    .requiredOption('--log <file>', 'the impressions log (format: docs/LOGS.md)')
     .option(
       '--sellers <file>',
       "seller_id plus join_round, size_tier, archetype, active_at_end (any of them); a run's sellers.csv works",
@@ -93,5 +91,7 @@ export function registerMetrics(program: Command): void {
       'log2',
     )
     .requiredOption('--out <dir>', 'results folder to write (replaced if it exists)')
-    .action(metricsCommand)
+
+export function registerMetrics(program: Command, context: CommandContext): void {
+  metricsOptions(program.command('metrics')).action((flags) => metricsCommand(flags, context))
 }

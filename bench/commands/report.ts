@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Command } from 'commander'
+import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
 import { renderReport } from '../report/html.ts'
 import { readResultsFolder, writeFileAtomic } from '../runner/folder/results.ts'

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import { kitPath } from '../../core/paths.ts'
 import { renderLogSection } from '../log/docs.ts'
 import { LOG_FACETS } from '../log/replay.ts'
@@ -72,9 +71,4 @@ ${table(ROUND_METRICS)}
 ${table(SELLER_COLUMNS)}
 
 ${renderLogSection()}`
-}
-
-if (process.argv[1]?.endsWith('bench/docs/metrics.ts')) {
-  writeFileSync(METRICS_DOC, renderMetricsDoc())
-  console.log(`wrote ${METRICS_DOC}`)
 }

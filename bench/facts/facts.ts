@@ -80,7 +80,7 @@ export const FactSchema = z
   .object({
     id: z.string().regex(/^F\d+$/),
     claim: z.string().min(1),
-    /** The seed article it comes from (file number in ../shared/seeds/). */
+    /** The source it comes from: its id in docs/SOURCES.md (e.g. '000'). */
     source: z.string().regex(/^\d{3}$/),
     /** 'base': a claim about the default scenario only; on other scenarios it is reported but not counted. */
     scope: z.enum(['any', 'base']),

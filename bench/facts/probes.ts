@@ -10,7 +10,7 @@ export interface ProbeResult {
 }
 
 /**
- * Facts that DESIGN.md states as properties of a plugin's rule rather than of a market outcome,
+ * Facts stated as properties of a plugin's rule rather than of a market outcome,
  * checked by running the plugin's real code on hand-made markets.
  */
 export const PROBES: Record<string, (plugins: Map<string, Plugin>) => ProbeResult> = {

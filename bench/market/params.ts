@@ -80,7 +80,7 @@ export const MarketParamsSchema = z
      * Candidate generation (bench/market/retrieval.ts): at most maxCandidates (R) per session; a
      * category with more listed products gives each of `segments` buyer segments its own R best
      * (assumptions: R = 800, near the default's typical category (a search there averages 661
-     * candidates unbounded), so results barely move (README § the model); 16 segments).
+     * candidates unbounded), so results barely move (docs/BENCHMARKS.md); 16 segments).
      * relevanceNoise: σ of the platform's relevance-estimation error (bench/market/noise.ts; 0 = plugins see the true
      * relevance).
      */

@@ -34,7 +34,7 @@ const survivalOf = (name: string, plural: string, is: number) =>
   )
 
 /**
- * Beyond DESIGN.md's list: the numbers the stylized facts (seeds/facts.json) are checked on, and
+ * Beyond the design's list: the numbers the stylized facts (seeds/facts.json) are checked on, and
  * what the sellers' fee pricing (market.feePricing) did before round 0.
  */
 export const FACT_METRICS: readonly SummaryMetric[] = [

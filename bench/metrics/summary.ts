@@ -22,7 +22,7 @@ const revenue = (r: MetricInputs<never>) => r.get(sellerTotals).revenue
 const bySellers = { uses: [sellerTotals] }
 
 /**
- * summary.csv after the keys, in file order: DESIGN's columns (sellers, buyers, platform), then the
+ * summary.csv after the keys, in file order: the design's columns (sellers, buyers, platform), then the
  * numbers the stylized facts are checked on. Sums run over all n sellers of the source, zeros included.
  */
 export const SUMMARY_METRICS: readonly SummaryMetric[] = [

@@ -1,5 +1,5 @@
 /**
- * npm run perf: the engine's speed and size, as the README's Speed section reports them.
+ * npm run perf: the engine's speed and size, as docs/BENCHMARKS.md reports them.
  *  1. one engine session per plugin ÷ the bare score + top-k kernel (bench/perf/sessions.ts);
  *  2. amazon end to end at 50k, 200k and 1M products in the same 100 categories, each in its own
  *     process (50k and 200k three times, alternating, medians shown): sessions/s, catalog

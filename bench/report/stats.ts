@@ -4,7 +4,7 @@ import padjust from '@stdlib/stats-padjust'
 
 /**
  * Statistics for comparing result reports, seeds being the samples. Pure functions; the
- * distributions come from stdlib. Formulas in README.md § "Compare result reports".
+ * distributions come from stdlib. Formulas in docs/COMPARE.md.
  */
 
 /** Significance level of every two-sided test and 1 − the level of every confidence interval. */

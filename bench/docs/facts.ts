@@ -1,0 +1,124 @@
+import { kitPath } from '../../core/paths.ts'
+import { type Check, type Fact, loadFacts, type Ref } from '../facts/facts.ts'
+
+export const FACTS_DOC = kitPath('docs/FACTS.md')
+
+/** What a probe checks, in words (bench/facts/probes.ts runs them). */
+const PROBE_WORDS: Record<string, string> = {
+  'amazon-clothing-fee-brackets':
+    "a probe of amazon's clothing referral fee from $9.99 to $40 (5% under $15, 10% to $20)",
+  'amazon-score-signals':
+    "a probe: rating, repeat purchase and the store's standing each lift a listing in amazon's score",
+  'amazon-ad-relevance':
+    'a probe: an ad with a high bid and low relevance wins a smaller share of ad slots than its bid share',
+}
+
+/** An algorithm as a check names it: with its parameters and scenario overlay when it has them. */
+const who = (r: Ref) => {
+  const params = r.params ? ` (${Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)})` : ''
+  return `${r.algorithm}${params}${r.scenario ? ` on ${r.scenario}` : ''}`
+}
+const ref = (r: Ref) => `${who(r)}'s \`${r.metric}\``
+
+/** A fact's check in words, rendered from its data. */
+export function checkWords(check: Check): string {
+  switch (check.kind) {
+    case 'extreme':
+      return check.among.every((r) => r.metric === check.subject.metric)
+        ? `${ref(check.subject)} is the ${check.direction} of ${[check.subject, ...check.among].map(who).join(', ')}`
+        : `${ref(check.subject)} is the ${check.direction} among ${check.among.map(ref).join(', ')}`
+    case 'compare':
+      return `${ref(check.left)} ${check.op} ${typeof check.right === 'number' ? check.right : ref(check.right)}`
+    case 'between':
+      return `${ref(check.ref)} lies in [${check.min}, ${check.max}]`
+    case 'ratioBelow':
+      return `${ref(check.numerator)} / ${ref(check.denominator)} < ${check.max}`
+    case 'probe':
+      return PROBE_WORDS[check.probe] ?? `the probe ${check.probe}`
+    case 'all':
+      return check.checks.map(checkWords).join('; and ')
+  }
+}
+
+const factLine = (f: Fact) =>
+  `- **${f.id}** ${f.claim.replace(/\.$/, '')} ([${f.source}](SOURCES.md#${f.source})` +
+  `${f.scope === 'base' ? '; scope: base' : ''}). Check: ${checkWords(f.check)}.`
+
+/** docs/FACTS.md, rendered from seeds/facts.json (the facts' one definition). */
+export function renderFactsDoc(facts: readonly Fact[] = loadFacts()): string {
+  return `${HEAD}## The facts
+
+Rendered from [seeds/facts.json](../seeds/facts.json) by \`npm run docs\`. Each fact: the claim
+(paraphrased), its source, and its check as \`bench facts\` evaluates it.
+
+${facts.map(factLine).join('\n')}
+
+${AFTER}`
+}
+
+const HEAD = `# The stylized facts
+
+The built-in platform plugins are calibrated so that fourteen stylized facts, drawn from the seed
+articles, hold in the simulated market. The facts live as data in
+[seeds/facts.json](../seeds/facts.json) (claim, source id, scope, check); \`bench facts\` runs what they
+need and checks each one on the same \`summary.csv\` numbers a run reports. The sources are described in
+[SOURCES.md](SOURCES.md); the latest measured values and margins are in
+[BENCHMARKS.md](BENCHMARKS.md#the-stylized-facts).
+
+## bench facts
+
+\`\`\`sh
+npx bench facts [--scenario NAME|PATH] [--catalog DIR] [--seeds N] [--format table|csv|json]
+                [--strict] [--out DIR] [--bench-time MS] [--quiet]
+npx bench facts --scenario default --seeds 5 --strict      # the check the project runs
+\`\`\`
+
+It runs every plugin the facts name on the scenario (and, for the facts that compare with Black
+Friday traffic, the scenario with the \`black-friday\` preset's settings laid over it:
+\`default+black-friday\`), averages each metric over the seeds, and prints one row per fact: id, claim,
+source, whether it holds, and what was measured. It writes a results folder (default
+\`results/facts-SCENARIO-TIMESTAMP/\`) with \`facts.csv\` beside the usual files; its report shows the
+facts table. \`--strict\` exits 1 when a fact counted on this scenario does not hold. With \`--catalog\`
+the facts run on an imported catalog; facts whose inputs it lacks are reported as not applicable.
+
+Three facts that are properties of a rule rather than of a market outcome (F3's second half, F13,
+F14) are **probed**: the plugin's real code ranks hand-made markets and the probe reports what it saw.
+
+`
+
+const AFTER = `"The four platforms" are \`amazon\`, \`aliexpress\`, \`temu\` and \`tiktok\`. F8 and F9 are claims
+about the default market (scope \`base\`): on other scenarios they are reported but not counted. Where the kit's
+checks go beyond what the sources say (F9's band starts below one half; F11 applies the June 2024
+discount section's box to Haul), see [SOURCES.md § where the kit goes beyond its
+sources](SOURCES.md#where-the-kit-goes-beyond-its-sources).
+
+## Which plugin reproduces which fact
+
+- \`amazon\`: F1 persistence, F3 organic share and relevance-gated ads, F7 hard start for new stores,
+  F8 CPC rising with competition, F9 take rate, F10 price parity, F12 fast delivery, F13 fee
+  brackets, F14 score signals.
+- \`aliexpress\`: F2 paid traffic dominates, F3 (the comparison with Amazon).
+- \`temu\`: F4 cheapest offer takes the group, F5 falling supply prices and traders squeezed out.
+- \`tiktok\`: F6 new sellers get seen.
+- \`amazon-haul\`: F11 only items under $20 and 1 lb.
+- \`fair-exposure\`, \`relevance\`, \`random\`, \`thompson\`, \`oracle\`: reference points, no platform claim.
+
+## The calibration
+
+Every default in a plugin file is either cited (a seed article or a public description in
+[SOURCES.md](SOURCES.md)) or marked as a modelling assumption; the calibrated ones are assumptions.
+The recalibration after the observable-state, seller life-cycle and catalog changes, each stated where
+its default lives ([MODEL.md § defaults](MODEL.md#defaults-and-their-sources)):
+
+- On price-first platforms an offer that sold nothing cuts its price too, not only one that lost its
+  group, so offers fall to cost floors and the sellers with the best cost control win (F5); entrants
+  list at their own price instead of a special undercut.
+- Brands' own lines are not offered by other sellers, and the identical-offer rate is per archetype
+  (\`catalog.identicalOfferRate\`).
+- Starting CPC bids are about $1.25 at a $25 reference price, between seed 000's 2016 and current
+  CPCs (F9, F8; \`catalog.baseBidShare\`).
+- TikTok's first pool is 40 simulated views (F6, including at Black Friday traffic;
+  \`tiktok.poolScale\`).
+- Raising bids has a price: advertisers tolerate ad spend above their ads' margin
+  (\`market.adLossTolerance\`), so amazon and aliexpress lose more sellers than the neutral rankers
+  (survival figures in [BENCHMARKS.md](BENCHMARKS.md#the-stylized-facts)).\n`
