@@ -1,13 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { parse } from 'csv-parse/sync'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { bench, benchProcess, exited, ROOT, readCsvRows, readManifest, tempDir, until } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const BIN = join(ROOT, 'bin/bench.js')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-cells-'))
+const work = tempDir('trafficbench-cells-')
 const FAULTY = join(ROOT, 'test/fixtures/faulty.ts')
 /** Three plugins × three seeds on a small market: nine cells. */
 const PLAN = [
@@ -28,16 +24,7 @@ const PLAN = [
 ]
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv']
 
-function bench(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 const bytes = (dir: string) => Object.fromEntries(CELL_FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
-const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
 
 describe('a run is a plan of independent cells', () => {
   const whole = join(work, 'whole')
@@ -49,7 +36,7 @@ describe('a run is a plan of independent cells', () => {
     () => {
       const r = wholeRun()
       expect(r.code, r.stderr).toBe(0)
-      const cells = manifest(whole).plan.cells
+      const cells = readManifest(whole).plan.cells
       expect(cells).toHaveLength(9)
       expect(cells[0]).toMatchObject({
         index: 0,
@@ -80,22 +67,18 @@ describe('a run is a plan of independent cells', () => {
       }
       const slurm = join(work, 'shard-slurm')
       const auto = bench([...PLAN, '--shard', 'auto', '--out', slurm], {
-        SLURM_ARRAY_TASK_ID: '3',
-        SLURM_ARRAY_TASK_MIN: '1',
-        SLURM_ARRAY_TASK_COUNT: '3',
+        env: { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' },
       })
       expect(auto.code).toBe(0)
       expect(auto.stdout).toMatch(/, shard 2\/3: 3 of 9 cells/)
-      expect(manifest(slurm).shard).toEqual({ index: 2, count: 3 })
-      const counts = [...shards, slurm].map(
-        (dir) => parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }).length,
-      )
+      expect(readManifest(slurm).shard).toEqual({ index: 2, count: 3 })
+      const counts = [...shards, slurm].map((dir) => readCsvRows(join(dir, 'summary.csv')).length)
       expect(counts).toEqual([3, 3, 3])
       const merged = join(work, 'merged')
       const r = bench(['merge', ...shards, slurm, '--out', merged])
       expect(r.stderr).toBe('')
       expect(bytes(merged)).toEqual(bytes(whole))
-      expect(manifest(merged).plan.hash).toBe(manifest(whole).plan.hash)
+      expect(readManifest(merged).plan.hash).toBe(readManifest(whole).plan.hash)
       // Missing shards are listed; a folder of another plan is refused.
       const partial = bench(['merge', ...shards, '--out', join(work, 'partial')])
       expect(partial.code).toBe(2)
@@ -126,20 +109,13 @@ describe('a run is a plan of independent cells', () => {
 
   it('after kill -9 the same command runs only the unfinished cells and writes the same bytes', async () => {
     const out = join(work, 'killed')
-    const child = spawn(process.execPath, [BIN, ...PLAN, '--workers', '1', '--out', out])
+    const child = benchProcess([...PLAN, '--workers', '1', '--out', out])
     const store = `${out}.cells`
     const cellsSaved = () =>
       existsSync(store) ? readdirSync(store).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length : 0
-    await new Promise<void>((done) => {
-      const poll = setInterval(() => {
-        if (cellsSaved() >= 3) {
-          clearInterval(poll)
-          done()
-        }
-      }, 20)
-    })
+    await until(() => cellsSaved() >= 3, 20)
     child.kill('SIGKILL')
-    await new Promise((done) => child.on('close', done))
+    await exited(child)
     const saved = cellsSaved()
     expect(saved).toBeGreaterThanOrEqual(3)
     expect(saved).toBeLessThan(9)
@@ -147,17 +123,10 @@ describe('a run is a plan of independent cells', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(bytes(out)).toEqual(bytes(whole))
     // Another configuration on the interrupted folder is refused unless asked to start over.
-    const child2 = spawn(process.execPath, [BIN, ...PLAN, '--workers', '1', '--out', out])
-    await new Promise<void>((done) => {
-      const poll = setInterval(() => {
-        if (cellsSaved() >= 1) {
-          clearInterval(poll)
-          done()
-        }
-      }, 20)
-    })
+    const child2 = benchProcess([...PLAN, '--workers', '1', '--out', out])
+    await until(() => cellsSaved() >= 1, 20)
     child2.kill('SIGKILL')
-    await new Promise((done) => child2.on('close', done))
+    await exited(child2)
     const changed = bench([...PLAN.map((a) => (a === '400' ? '300' : a)), '--out', out])
     expect(changed.code).toBe(2)
     expect(changed.stderr).toMatch(/an unfinished run of a different configuration is there .*add --restart/)
@@ -192,9 +161,7 @@ describe('a faulty plugin fails its own cells only', () => {
     return {
       ...r,
       out,
-      errors: existsSync(join(out, 'errors.csv'))
-        ? parse(readFileSync(join(out, 'errors.csv'), 'utf8'), { columns: true })
-        : [],
+      errors: existsSync(join(out, 'errors.csv')) ? readCsvRows(join(out, 'errors.csv')) : [],
     }
   }
   const relevanceOnly = join(work, 'relevance-only')
@@ -235,7 +202,7 @@ describe('a faulty plugin fails its own cells only', () => {
           .split('\r\n')
           .filter((l) => l.startsWith('relevance,'))
       expect(relevanceRows(r.out)).toEqual(relevanceRows(relevanceOnly))
-      expect(manifest(r.out).plan.cells.map((c: { status: string }) => c.status)).toEqual(['done', 'failed'])
+      expect(readManifest(r.out).plan.cells.map((c: { status: string }) => c.status)).toEqual(['done', 'failed'])
       expect(existsSync(`${r.out}.cells`)).toBe(true) // kept, so a rerun retries only the failed cell
     },
     60_000,

@@ -1,11 +1,9 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { CHECKS, percentile } from '../bench/check/conformance.ts'
+import { CHECKS } from '../bench/check/conformance.ts'
+import { bench, ROOT, tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
 const FIXTURES = join(ROOT, 'test/fixtures/check')
 const SMALL_RUN = ['--rounds', '2', '--sessions', '100']
 
@@ -17,11 +15,8 @@ interface Checked {
   plugins: Map<string, { passed: string[]; failed: string[]; text: string }>
 }
 
-function check(...args: string[]): Checked {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), 'check', ...args, ...SMALL_RUN], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
+function check(args: string[] = []): Checked {
+  const r = bench(['check', ...args, ...SMALL_RUN])
   const plugins = new Map<string, { passed: string[]; failed: string[]; text: string }>()
   for (const section of r.stdout.split('\n\n')) {
     const name = /^(\S+) \(/.exec(section)?.[1]
@@ -30,7 +25,7 @@ function check(...args: string[]): Checked {
       [...section.matchAll(new RegExp(`^ {2}${word} {2}(\\S+)`, 'gm'))].map((m) => m[1])
     plugins.set(name, { passed: verdicts('pass'), failed: verdicts('FAIL'), text: section })
   }
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, plugins }
+  return { ...r, plugins }
 }
 
 describe('bench check', () => {
@@ -60,7 +55,7 @@ describe('bench check', () => {
     let r: Checked
     beforeAll(() => {
       // Outside the project, so trafficbench/kit resolves through the check's own mapping.
-      const illTyped = join(mkdtempSync(join(tmpdir(), 'trafficbench-check-')), 'ill-typed.mts')
+      const illTyped = join(tempDir('trafficbench-check-'), 'ill-typed.mts')
       const source = readFileSync(join(FIXTURES, 'writes-market.mts'), 'utf8')
       writeFileSync(
         illTyped,
@@ -68,10 +63,10 @@ describe('bench check', () => {
           .replace("name: 'writes-market'", "name: 'ill-typed'")
           .replace('price[slots.products[0]] *= 0.99', "slots.push('x')"),
       )
-      r = check(
+      r = check([
         ...['math-random', 'mutates-params', 'writes-market', 'hostile'].map((f) => join(FIXTURES, `${f}.mts`)),
         illTyped,
-      )
+      ])
     })
 
     it.each([
@@ -116,16 +111,8 @@ describe('bench check', () => {
   })
 
   it('refuses an unknown name with exit 2', () => {
-    const r = check('nosuch')
+    const r = check(['nosuch'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^bench: check nosuch: no such file, nor a built-in algorithm \(aliexpress, amazon/)
   })
-})
-
-it('percentile is the nearest rank', () => {
-  const sorted = Array.from({ length: 100 }, (_, i) => i + 1)
-  expect(percentile(sorted, 50)).toBe(50)
-  expect(percentile(sorted, 99)).toBe(99)
-  expect(percentile([7], 99)).toBe(7)
-  expect(percentile([1, 2, 3], 50)).toBe(2)
 })

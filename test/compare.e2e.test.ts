@@ -1,21 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { bench, readCsvRows, tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-compare-'))
-const bench = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const work = tempDir('trafficbench-compare-')
 const folder = (name: string) => join(work, name)
 const run = [
   'run',
@@ -32,12 +22,11 @@ const run = [
 const baseSummary = () => join(folder('base'), 'summary.csv')
 
 type Row = Record<string, string>
-const readRows = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true })
 /**
  * A copy of a summary.csv with its rows changed (and filtered) by `edit`, in a folder of its own without manifest.json.
  */
 function copy(name: string, edit: (r: Row, i: number) => Row | null): string {
-  const rows = readRows(baseSummary())
+  const rows = readCsvRows(baseSummary())
   const columns = Object.keys(rows[0])
   mkdirSync(folder(name), { recursive: true })
   const file = join(folder(name), 'summary.csv')
@@ -54,14 +43,20 @@ beforeAll(() => {
     ['param', ['--param', 'amazon.adSlots=0']],
     ['rounds6', ['--rounds', '6']],
   ] as const) {
-    const r = bench(...run, ...extra, '--out', folder(name))
+    const r = bench([...run, ...extra, '--out', folder(name)])
     expect(r.code, r.stderr).toBe(0)
   }
 })
 
 describe('bench compare', () => {
   it('a folder against itself: identical on every seed, gates pass, exit 0', () => {
-    const r = bench('compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure:+0.02,sessions_per_sec:-10%')
+    const r = bench([
+      'compare',
+      folder('base'),
+      folder('base'),
+      '--fail-on',
+      'gini_exposure:+0.02,sessions_per_sec:-10%',
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^A = .*base\nB = .*base\n/)
     const lines = r.stdout.split('\n').filter((l) => /^B:(amazon|relevance) /.test(l))
@@ -77,7 +72,7 @@ describe('bench compare', () => {
 
   it('a planted regression (gini_exposure +0.05 on every seed of a 3-seed copy) fails the gate with exit 1', () => {
     const planted = copy('planted', (r) => ({ ...r, gini_exposure: String(Number(r.gini_exposure) + 0.05) }))
-    const r = bench('compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.02', '--format', 'json')
+    const r = bench(['compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.02', '--format', 'json'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       new RegExp(
@@ -96,7 +91,7 @@ describe('bench compare', () => {
     ])
     expect(out.notes.join('\n')).toMatch(/planted\/summary\.csv has no manifest\.json: its configuration is unchecked/)
     // The same move within a looser limit passes.
-    expect(bench('compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.1').code).toBe(0)
+    expect(bench(['compare', baseSummary(), planted, '--fail-on', 'gini_exposure:+0.1']).code).toBe(0)
   })
 
   it('a gate whose interval straddles the limit is inconclusive: exit 1 unless --allow-inconclusive', () => {
@@ -105,18 +100,18 @@ describe('bench compare', () => {
       ...r,
       gini_exposure: String(Number(r.gini_exposure) + [0.05, -0.03, 0.04][Number(r.seed) - 1]),
     }))
-    const r = bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--metrics', 'gini_exposure')
+    const r = bench(['compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--metrics', 'gini_exposure'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       /fail-on gini_exposure:\+0\.02: inconclusive — .* includes \+0\.02; more seeds would narrow it/,
     )
     expect(r.stderr).toMatch(/--allow-inconclusive lets those pass/)
     expect(
-      bench('compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--allow-inconclusive').code,
+      bench(['compare', baseSummary(), noisy, '--fail-on', 'gini_exposure:+0.02', '--allow-inconclusive']).code,
     ).toBe(0)
     // One seed is too few for any test: inconclusive too.
     const single = copy('single', (r) => (r.seed === '1' ? r : null))
-    const one = bench('compare', single, single, '--fail-on', 'gini_exposure:+0.02')
+    const one = bench(['compare', single, single, '--fail-on', 'gini_exposure:+0.02'])
     expect(one.code).toBe(1)
     expect(one.stderr).toMatch(/inconclusive — .*too few seeds for a test/)
   })
@@ -124,7 +119,7 @@ describe('bench compare', () => {
   it('inputs with no matching rows and a gate exit 1 saying why', () => {
     const amazon = copy('amazon-only', (r) => (r.algorithm === 'amazon' ? r : null))
     const relevance = copy('relevance-only', (r) => (r.algorithm === 'relevance' ? r : null))
-    const r = bench('compare', amazon, relevance, '--fail-on', 'gini_exposure:+0.02')
+    const r = bench(['compare', amazon, relevance, '--fail-on', 'gini_exposure:+0.02'])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(
       /note: .*relevance-only\/summary\.csv has no counterpart for amazon \/ small of .*amazon-only\/summary\.csv/,
@@ -134,7 +129,7 @@ describe('bench compare', () => {
   })
 
   it('--baseline relevance on one folder: a paired verdict for every other algorithm', () => {
-    const r = bench('compare', folder('base'), '--baseline', 'relevance', '--format', 'json')
+    const r = bench(['compare', folder('base'), '--baseline', 'relevance', '--format', 'json'])
     expect(r.code, r.stderr).toBe(0)
     const { rows, baseline } = json(r)
     expect(baseline).toBe('relevance')
@@ -153,7 +148,7 @@ describe('bench compare', () => {
   })
 
   it('a one-value --sweep run and a --param run with the same parameters compare as the same configuration', () => {
-    const r = bench('compare', folder('sweep'), folder('param'), '--format', 'json')
+    const r = bench(['compare', folder('sweep'), folder('param'), '--format', 'json'])
     expect(r.code, r.stderr).toBe(0)
     const { rows, notes } = json(r)
     // Without ad slots amazon has no CPC: an empty rate, nothing to compare; nothing else is noted.
@@ -174,7 +169,7 @@ describe('bench compare', () => {
     }
     // And against the default amazon the change shows, paired across folders.
     const ads = json(
-      bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue', '--format', 'json'),
+      bench(['compare', folder('base'), folder('param'), '--metrics', 'ad_revenue', '--format', 'json']),
     ).rows
     expect(ads.find((x: { candidate: { algorithm: string } }) => x.candidate.algorithm === 'amazon')).toMatchObject({
       test: 'paired t',
@@ -187,7 +182,7 @@ describe('bench compare', () => {
     'runs of different scenario configurations are refused with exit 2 naming the difference, ' +
       'unless --allow-mismatch',
     () => {
-      const r = bench('compare', folder('base'), folder('rounds6'))
+      const r = bench(['compare', folder('base'), folder('rounds6')])
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(
         new RegExp(
@@ -197,7 +192,7 @@ describe('bench compare', () => {
         ),
       )
       expect(r.stdout).toBe('')
-      const allowed = bench('compare', folder('base'), folder('rounds6'), '--allow-mismatch', '--format', 'json')
+      const allowed = bench(['compare', folder('base'), folder('rounds6'), '--allow-mismatch', '--format', 'json'])
       expect(allowed.code).toBe(0)
       const out = json(allowed)
       expect(
@@ -218,7 +213,7 @@ describe('bench compare', () => {
       join(folder('log'), 'manifest.json'),
       JSON.stringify({ kind: 'log', versions: { trafficbench: '0.1.0' } }),
     )
-    const r = bench('compare', folder('base'), log, '--metrics', 'gini_exposure,gmv,ndcg_at_10', '--format', 'json')
+    const r = bench(['compare', folder('base'), log, '--metrics', 'gini_exposure,gmv,ndcg_at_10', '--format', 'json'])
     expect(r.code, r.stderr).toBe(0)
     const { rows, notes, inputs } = json(r)
     expect(inputs[1].kind).toBe('log')
@@ -231,7 +226,7 @@ describe('bench compare', () => {
   })
 
   it('writes table, markdown, CSV and JSON with the test and adjusted p of every row', () => {
-    const table = bench('compare', folder('base'), folder('param'), '--metrics', 'ad_revenue,gini_exposure')
+    const table = bench(['compare', folder('base'), folder('param'), '--metrics', 'ad_revenue,gini_exposure'])
     expect(table.stdout).toMatch(
       new RegExp(
         '^compared +scenario +metric +better +baseline ± 95% CI +candidate ± 95% CI' +
@@ -240,10 +235,10 @@ describe('bench compare', () => {
       ),
     )
     expect(table.stdout).toMatch(/p_holm: Holm-adjusted over the 4 tests; verdicts use p_holm < 0\.05/)
-    const md = bench('compare', folder('base'), folder('param'), '--format', 'md', '--metrics', 'ad_revenue')
+    const md = bench(['compare', folder('base'), folder('param'), '--format', 'md', '--metrics', 'ad_revenue'])
     expect(md.stdout).toMatch(/^\| compared \| scenario \| metric \| better \| baseline ± 95% CI/m)
     const csv: Row[] = parse(
-      bench('compare', folder('base'), folder('param'), '--format', 'csv', '--metrics', 'ad_revenue').stdout,
+      bench(['compare', folder('base'), folder('param'), '--format', 'csv', '--metrics', 'ad_revenue']).stdout,
       { columns: true },
     )
     expect(csv).toHaveLength(2)
@@ -302,7 +297,7 @@ describe('bench compare', () => {
     it(`${what}: a clear error and exit 2`, () => {
       const file = join(work, 'bad.csv')
       make(file)
-      const r = bench('compare', folder('base'), file)
+      const r = bench(['compare', folder('base'), file])
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(message)
       expect(r.stderr).not.toMatch(/\n\s+at /)
@@ -310,17 +305,17 @@ describe('bench compare', () => {
   }
 
   it('refuses a missing input, an unknown metric or baseline and a bad gate with exit 2', () => {
-    expect(bench('compare', folder('base'), join(work, 'nowhere')).stderr).toMatch(/nowhere: no such file or folder/)
-    expect(bench('compare', folder('base'), folder('base'), '--metrics', 'gini').stderr).toMatch(
+    expect(bench(['compare', folder('base'), join(work, 'nowhere')]).stderr).toMatch(/nowhere: no such file or folder/)
+    expect(bench(['compare', folder('base'), folder('base'), '--metrics', 'gini']).stderr).toMatch(
       /--metrics: no column gini in the inputs/,
     )
-    expect(bench('compare', folder('base'), '--baseline', 'tiktok').stderr).toMatch(
+    expect(bench(['compare', folder('base'), '--baseline', 'tiktok']).stderr).toMatch(
       /--baseline tiktok: no rows of tiktok in the inputs \(algorithms: amazon, relevance\)/,
     )
-    const gate = bench('compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure>0.1')
+    const gate = bench(['compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure>0.1'])
     expect(gate.code).toBe(2)
     expect(gate.stderr).toMatch(/--fail-on gini_exposure>0\.1: expected metric:\+limit/)
-    const one = bench('compare', folder('base'))
+    const one = bench(['compare', folder('base')])
     expect(one.code).toBe(2)
     expect(one.stderr).toMatch(/compare needs at least two inputs .* or one with --baseline ALGO/)
   })

@@ -21,8 +21,8 @@ import { generateCatalog } from '../datasets/generate.ts'
 const scenario = loadScenario('small')
 const market = { ...scenario.market, rounds: 4, sessionsPerRound: 150 }
 const catalog = generateCatalog(scenario.catalog, 1, market.rounds)
-const run = (plugin: Plugin, params: Record<string, unknown> = {}) => {
-  const o = runMarket({
+const run = async (plugin: Plugin, params: Record<string, unknown> = {}) => {
+  const o = await runMarket({
     plugin,
     params: plugin.params.parse(params),
     market,
@@ -54,7 +54,7 @@ describe('output validation', () => {
     return slotsError(slots, k, 10, candidateIndexOf)
   }
   it('accepts a valid fill', () => expect(check([2, 0], [0.3, 0])).toBeNull())
-  it('rejects duplicates, non-candidates, out-of-range ids, bad CPCs and too many slots', () => {
+  it('rejects duplicates, non-candidates, out-of-range ids, bad CPCs and too many slots', async () => {
     expect(check([1, 1])).toMatch(/repeats product 1/)
     expect(check([7])).toMatch(/not a candidate/)
     expect(check([42])).toMatch(/not a product index/)
@@ -63,7 +63,7 @@ describe('output validation', () => {
     expect(check([0], [-1])).toMatch(/CPC -1/)
     expect(check([0, 1, 2], undefined, 2)).toMatch(/at most k = 2/)
   })
-  it('stops a run whose plugin breaks the contract, naming the plugin and the round', () => {
+  it('stops a run whose plugin breaks the contract, naming the plugin and the round', async () => {
     const cheat = definePlugin({
       name: 'cheat',
       summary: 'shows the first candidate twice',
@@ -76,26 +76,26 @@ describe('output validation', () => {
         },
       }),
     })
-    expect(() => run(cheat)).toThrowError(PluginOutputError)
-    expect(() => run(cheat)).toThrowError(
+    await expect(run(cheat)).rejects.toThrowError(PluginOutputError)
+    await expect(run(cheat)).rejects.toThrowError(
       /plugin "cheat", seed 1, round 0, rank\(\): returned bad slots: slot 2 repeats product/,
     )
   })
 })
 
 describe('market engine', () => {
-  it('is deterministic: the same seed gives the same tallies', () => {
-    const a = run(amazon)
-    const b = run(amazon)
+  it('is deterministic: the same seed gives the same tallies', async () => {
+    const a = await run(amazon)
+    const b = await run(amazon)
     expect(b.sellers).toEqual(a.sellers)
     expect(b.rounds.map((r) => r.totals.gmv)).toEqual(a.rounds.map((r) => r.totals.gmv))
   })
 
-  it('a run handed the catalog itself writes it and gives the same results as a run on a fork', () => {
+  it('a run handed the catalog itself writes it and gives the same results as a run on a fork', async () => {
     const own = generateCatalog(scenario.catalog, 1, market.rounds)
     const listedBefore = own.products.listed.slice()
     const pricesBefore = own.products.price.slice()
-    const o = runMarket({
+    const o = await runMarket({
       plugin: amazon,
       params: amazon.params.parse({}),
       market,
@@ -104,7 +104,7 @@ describe('market engine', () => {
       seed: 1,
       collectors: collectorsFor(),
     })
-    const forked = runMarket({
+    const forked = await runMarket({
       plugin: amazon,
       params: amazon.params.parse({}),
       market,
@@ -123,8 +123,8 @@ describe('market engine', () => {
     expect(listedBefore).toEqual(catalog.products.listed) // the shared catalog itself was never written
   })
 
-  it('keeps its books: exposure, impressions, orders and money add up', () => {
-    const o = run(amazon)
+  it('keeps its books: exposure, impressions, orders and money add up', async () => {
+    const o = await run(amazon)
     const exam = examinationWeights(market.slots)
     // Each impression adds its slot's examination weight: total exposure ≤ sessions × Σ weights.
     expect(sum(o.sellers.exposure)).toBeLessThanOrEqual(o.sessions * sum(exam) + 1e-6)
@@ -138,8 +138,8 @@ describe('market engine', () => {
     expect(o.rounds).toHaveLength(market.rounds)
   })
 
-  it('a plugin without ads sells no sponsored slots; the managed markup goes to the platform', () => {
-    const o = run(temu, { markup: 2 })
+  it('a plugin without ads sells no sponsored slots; the managed markup goes to the platform', async () => {
+    const o = await run(temu, { markup: 2 })
     expect(o.sponsoredImpressions).toBe(0)
     expect(o.adRevenue).toBe(0)
     // Retail = 2 × declared and no referral fee: commission = GMV − seller revenue = GMV / 2.
@@ -148,16 +148,18 @@ describe('market engine', () => {
     expect(o.commission).toBeCloseTo(o.gmv / 2, 6)
   })
 
-  it('tallies what the facts are checked on: group winners, flagged listings, price trend', () => {
-    const t = run(temu)
-    const exact = runMarket({
-      plugin: temu,
-      params: temu.params.parse({}),
-      market: { ...market, retrieval: { ...market.retrieval, relevanceNoise: 0 } },
-      catalog,
-      seed: 1,
-      collectors: collectorsFor(),
-    }).collected.get(listingOutcomes)
+  it('tallies what the facts are checked on: group winners, flagged listings, price trend', async () => {
+    const t = await run(temu)
+    const exact = (
+      await runMarket({
+        plugin: temu,
+        params: temu.params.parse({}),
+        market: { ...market, retrieval: { ...market.retrieval, relevanceNoise: 0 } },
+        catalog,
+        seed: 1,
+        collectors: collectorsFor(),
+      })
+    ).collected.get(listingOutcomes)
     // Temu shows only a group's cheapest offer among those passing its relevance gate: with the true
     // relevance (noise 0) a group's offers pass alike and the cheapest takes all of its exposure;
     // with estimated relevance a cheaper offer the estimate puts under the gate loses some of it.
@@ -168,10 +170,10 @@ describe('market engine', () => {
     // Losing offers cut prices: the mean declared price falls.
     expect(t.trends.stayersEndMean).toBeLessThan(t.trends.stayersStartMean)
     // Amazon with price parity never shows a listing priced lower elsewhere; without it, it does.
-    expect(run(amazon).listings.flaggedExposure).toBe(0)
-    expect(run(amazon, { priceParity: false }).listings.flaggedExposure).toBeGreaterThan(0)
+    expect((await run(amazon)).listings.flaggedExposure).toBe(0)
+    expect((await run(amazon, { priceParity: false })).listings.flaggedExposure).toBeGreaterThan(0)
     // Outside price-first platforms no declared price changes (the listed mean moves only as sellers enter and exit).
-    const r = run(relevance)
+    const r = await run(relevance)
     expect(Array.from(r.market.products.price)).toEqual(Array.from(catalog.products.price))
     // …so the change over the offers listed from start to end is exactly 0, whoever enters or exits.
     expect(r.trends.stayersEndMean).toBe(r.trends.stayersStartMean)
@@ -181,8 +183,8 @@ describe('market engine', () => {
     expect(sum(r.sellers.revenue)).toBeCloseTo(r.gmv, 6)
   })
 
-  it('lets entrants in on their join round and not before', () => {
-    const o = run(relevance)
+  it('lets entrants in on their join round and not before', async () => {
+    const o = await run(relevance)
     const joined = Array.from(catalog.sellers.joinRound)
     for (let r = 0; r < market.rounds; r++) {
       const exposure = o.rounds[r].sellerExposure

@@ -1,17 +1,14 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { parse } from 'csv-parse/sync'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Plugin } from '../algorithms/kit/contract.ts'
 import { evaluateFacts, type Fact, loadFacts, plannedRuns } from '../bench/facts/facts.ts'
 import { loadRegistry } from '../bench/plugins/registry.ts'
 import { loadScenario, overlayScenario } from '../bench/runner/plan/scenario.ts'
 import type { Row } from '../core/csv.ts'
+import { tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-facts-'))
+const work = tempDir('trafficbench-facts-')
 let plugins: Map<string, Plugin>
 beforeAll(async () => {
   plugins = new Map([...(await loadRegistry())].map(([name, r]) => [name, r.plugin]))
@@ -137,68 +134,5 @@ describe('the facts as data', () => {
       }),
     )
     expect(() => loadFacts(file)).toThrowError(/facts\.0\.check\.left\.metric/)
-  })
-})
-
-describe('bench facts on the small scenario (the real CLI)', () => {
-  const out = join(work, 'run')
-  let result: { code: number | null; stdout: string; stderr: string }
-  beforeAll(() => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'bin/bench.js'),
-        'facts',
-        '--scenario',
-        'small',
-        '--seeds',
-        '2',
-        '--format',
-        'csv',
-        '--out',
-        out,
-        '--quiet',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    )
-    result = { code: r.status, stdout: r.stdout, stderr: r.stderr }
-  })
-
-  it('prints and writes facts.csv beside the results of the runs it made', () => {
-    expect(result.code, result.stderr).toBe(0)
-    const printed = parse(result.stdout, { columns: true }) as Record<string, string>[]
-    expect(readFileSync(join(out, 'facts.csv'), 'utf8').replace(/\r\n/g, '\n')).toBe(
-      result.stdout.replace(/\r\n/g, '\n'),
-    )
-    expect(printed.map((f) => f.id)).toHaveLength(14)
-    expect(result.stderr).toMatch(/of 12 facts hold on small \(2 seeds\)/)
-  })
-
-  it('reads the same numbers as the summary.csv of the same run', () => {
-    const facts = parse(readFileSync(join(out, 'facts.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
-    const summary = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
-    const mean = (algorithm: string, metric: string, variant = '') => {
-      const rows = summary.filter((r) => r.algorithm === algorithm && r.variant === variant && r.scenario === 'small')
-      return rows.reduce((s, r) => s + Number(r[metric]), 0) / rows.length
-    }
-    const fmt = (x: number) => String(Number(x.toPrecision(4)))
-    const f4 = facts.find((f) => f.id === 'F4')!
-    expect(f4.measured).toBe(
-      `temu cheapest_offer_exposure_share ${fmt(mean('temu', 'cheapest_offer_exposure_share'))} >= 0.8`,
-    )
-    const f1 = facts.find((f) => f.id === 'F1')!
-    for (const a of ['amazon', 'aliexpress', 'temu', 'tiktok'])
-      expect(f1.measured).toContain(`${a} ${fmt(mean(a, 'rank_persistence'))}`)
-    const f10 = facts.find((f) => f.id === 'F10')!
-    const flagged = fmt(mean('amazon', 'flagged_listing_exposure_share', 'priceParity=false'))
-    expect(f10.measured).toContain(`amazon(priceParity=false) flagged_listing_exposure_share ${flagged}`)
-  })
-
-  it('the facts that hold at small scale hold (mean of 2 seeds)', () => {
-    const facts = parse(readFileSync(join(out, 'facts.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
-    const holding = facts.filter((f) => f.holds === 'yes').map((f) => f.id)
-    // Rule facts and structural outcomes hold at any scale; the dynamic ones (F1, F5–F7) need the
-    // default scenario's 30 rounds and 2,000 sellers, and F8/F9 are claims about the default scenario.
-    for (const id of ['F2', 'F3', 'F4', 'F10', 'F11', 'F12', 'F13', 'F14']) expect(holding).toContain(id)
   })
 })

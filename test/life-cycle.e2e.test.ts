@@ -1,26 +1,19 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { parse } from 'csv-parse/sync'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ExitParamsSchema } from '../bench/market/params.ts'
 import { loadScenario } from '../bench/runner/plan/scenario.ts'
+import { bench, readCsvRows, tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-life-cycle-'))
+const work = tempDir('trafficbench-life-cycle-')
 const ALGORITHMS = 'relevance,temu,amazon,aliexpress'
 
-function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  })
+/** A run that must succeed silently. */
+function run(args: string[]) {
+  const r = bench(args)
   expect(r.stderr).toBe('')
-  expect(r.status).toBe(0)
+  expect(r.code).toBe(0)
 }
-const readCsv = (file: string): Record<string, string>[] => parse(readFileSync(file, 'utf8'), { columns: true })
 
 describe('seller life cycle and repricing through the real CLI (small scenario)', () => {
   const on = join(work, 'on')
@@ -33,8 +26,8 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
       scenario,
       JSON.stringify({ extends: 'small', name: 'small-no-fee-pricing', market: { feePricing: false } }),
     )
-    bench('run', '--scenario', 'small', '--algorithms', ALGORITHMS, '--out', on, '--bench-time', '0', '--quiet')
-    bench('run', '--scenario', scenario, '--algorithms', ALGORITHMS, '--out', off, '--bench-time', '0', '--quiet')
+    run(['run', '--scenario', 'small', '--algorithms', ALGORITHMS, '--out', on, '--bench-time', '0', '--quiet'])
+    run(['run', '--scenario', scenario, '--algorithms', ALGORITHMS, '--out', off, '--bench-time', '0', '--quiet'])
   })
 
   it(
@@ -42,7 +35,7 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
       'plus three binomial deviations',
     () => {
       const byAlgorithm = new Map<string, Record<string, string>[]>()
-      for (const row of readCsv(join(on, 'rounds.csv')))
+      for (const row of readCsvRows(join(on, 'rounds.csv')))
         byAlgorithm.set(row.algorithm, [...(byAlgorithm.get(row.algorithm) ?? []), row])
       expect([...byAlgorithm.keys()].sort()).toEqual(ALGORITHMS.split(',').sort())
       for (const [algorithm, rows] of byAlgorithm) {
@@ -60,7 +53,7 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
     'incumbents survive a neutral ranker at the plausible rate (the monthly range, prorated to the run), ' +
       'and some do leave',
     () => {
-      const relevance = readCsv(join(on, 'summary.csv')).find((r) => r.algorithm === 'relevance')!
+      const relevance = readCsvRows(join(on, 'summary.csv')).find((r) => r.algorithm === 'relevance')!
       const survival = Number(relevance.seller_survival_rate)
       expect(survival).toBeGreaterThanOrEqual(0.8 ** ((5 / 12) * (rounds / 30)))
       expect(survival).toBeLessThan(1)
@@ -68,7 +61,7 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
   )
 
   it('reports fee pricing per plugin, and nothing repriced with the switch off', () => {
-    const summary = new Map(readCsv(join(on, 'summary.csv')).map((r) => [r.algorithm, r]))
+    const summary = new Map(readCsvRows(join(on, 'summary.csv')).map((r) => [r.algorithm, r]))
     const offers = loadScenario('small').catalog.products
     const amazon = summary.get('amazon')!
     expect(Number(amazon.repriced_offers)).toBeGreaterThan(0)
@@ -77,7 +70,7 @@ describe('seller life cycle and repricing through the real CLI (small scenario)'
     expect(Number(amazon.max_repricing_ratio)).toBeGreaterThanOrEqual(Number(amazon.mean_repricing_ratio))
     // AliExpress charges no fulfilment fee and a lower commission than Amazon: fewer offers need raising.
     expect(Number(summary.get('aliexpress')!.repriced_offers)).toBeLessThan(Number(amazon.repriced_offers))
-    const unpriced = new Map(readCsv(join(off, 'summary.csv')).map((r) => [r.algorithm, r]))
+    const unpriced = new Map(readCsvRows(join(off, 'summary.csv')).map((r) => [r.algorithm, r]))
     for (const row of unpriced.values()) {
       expect(Number(row.repriced_offers), row.algorithm).toBe(0)
       expect(Number(row.max_repricing_ratio), row.algorithm).toBe(1)

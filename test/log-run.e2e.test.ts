@@ -1,21 +1,13 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parse } from 'csv-parse/sync'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { bench, readCsvRows, tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = join(ROOT, 'bin/bench.js')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-logrun-'))
-const bench = (...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-const rows = (file: string): Record<string, string>[] => parse(readFileSync(file, 'utf8'), { columns: true })
+const work = tempDir('trafficbench-logrun-')
 
 describe('bench run --write-log, then bench metrics on that log: one definition, two routes', () => {
   const run = join(work, 'run')
-  const made = bench(
+  const made = bench([
     'run',
     '--scenario',
     'small',
@@ -27,10 +19,10 @@ describe('bench run --write-log, then bench metrics on that log: one definition,
     '--quiet',
     '--out',
     run,
-  )
+  ])
 
   it('writes one impression log per run inside the results folder, and nothing beside it', () => {
-    expect(made.status, made.stderr).toBe(0)
+    expect(made.code, made.stderr).toBe(0)
     expect(
       readdirSync(run)
         .filter((f) => f.startsWith('impressions-'))
@@ -45,7 +37,7 @@ describe('bench run --write-log, then bench metrics on that log: one definition,
         `and compare accepts both folders`,
       () => {
         const out = join(work, `from-log-${algorithm}`)
-        const r = bench(
+        const r = bench([
           'metrics',
           '--log',
           join(run, `impressions-${algorithm}-seed1.csv.gz`),
@@ -55,10 +47,10 @@ describe('bench run --write-log, then bench metrics on that log: one definition,
           algorithm,
           '--out',
           out,
-        )
-        expect(r.status, r.stderr).toBe(0)
-        const simulated = rows(join(run, 'summary.csv')).find((row) => row.algorithm === algorithm)!
-        const fromLog = rows(join(out, 'summary.csv'))[0]
+        ])
+        expect(r.code, r.stderr).toBe(0)
+        const simulated = readCsvRows(join(run, 'summary.csv')).find((row) => row.algorithm === algorithm)!
+        const fromLog = readCsvRows(join(out, 'summary.csv'))[0]
         const defined = Object.keys(fromLog).filter(
           (c) => !['algorithm', 'variant', 'scenario', 'seed'].includes(c) && fromLog[c] !== '',
         )
@@ -73,7 +65,7 @@ describe('bench run --write-log, then bench metrics on that log: one definition,
           )
         }
         expect(existsSync(join(out, 'report.html'))).toBe(true)
-        const compared = bench(
+        const compared = bench([
           'compare',
           run,
           out,
@@ -84,8 +76,8 @@ describe('bench run --write-log, then bench metrics on that log: one definition,
           '--allow-mismatch',
           '--format',
           'json',
-        )
-        expect(compared.status, compared.stderr).toBe(0)
+        ])
+        expect(compared.code, compared.stderr).toBe(0)
         expect(JSON.parse(compared.stdout).rows.length).toBeGreaterThan(0)
       },
     )

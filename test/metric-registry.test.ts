@@ -77,7 +77,7 @@ describe('one metric, one definition', () => {
       create: () => ({ session: (o) => writer.write(o), result: () => 0 }),
     })
     const metrics = [...SUMMARY_METRICS, topSlotShare, meanMerit]
-    const simulated = runMarket({
+    const simulated = await runMarket({
       plugin: relevance,
       params: {},
       market,
@@ -107,7 +107,14 @@ describe('one metric, one definition', () => {
     for (const m of SUMMARY_METRICS)
       if (log.summary[m.name] !== '') expect([m.name, log.summary[m.name]]).toEqual([m.name, sim.summary[m.name]])
     // Without the metric, its collector never runs.
-    const plain = runMarket({ plugin: relevance, params: {}, market, catalog, seed: 1, collectors: collectorsFor() })
+    const plain = await runMarket({
+      plugin: relevance,
+      params: {},
+      market,
+      catalog,
+      seed: 1,
+      collectors: collectorsFor(),
+    })
     expect(() => plain.collected.get(topSlotClicks)).toThrow(/did not run/)
   })
 })

@@ -1,13 +1,8 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { parse } from 'csv-parse/sync'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-
-const ROOT = resolve(import.meta.dirname, '..')
-const bench = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { cwd, encoding: 'utf8' })
+import { bench, ROOT, readCsvRows, tempDir } from './helpers/cli.ts'
 
 /** A plugin written by hand outside the project: it imports the kit by package name, types included. */
 const OUTSIDE_PLUGIN = `import {
@@ -44,17 +39,17 @@ export default definePlugin({
 
 describe('plugins outside the project, by package name, and bench new-plugin', () => {
   // No node_modules here: trafficbench/kit must resolve through the CLI's own resolve hook.
-  const outside = mkdtempSync(join(tmpdir(), 'trafficbench-outside-'))
+  const outside = tempDir('trafficbench-outside-')
   const outsideFile = join(outside, 'outside.mts')
   let created: ReturnType<typeof bench>
   beforeAll(() => {
     writeFileSync(outsideFile, OUTSIDE_PLUGIN)
-    created = bench(outside, 'new-plugin', 'sales-nudge')
+    created = bench(['new-plugin', 'sales-nudge'], { cwd: outside })
   })
 
   it('new-plugin writes a plugin and its test (.mts outside an ES-module package) and says what to run next', () => {
     expect(created.stderr).toBe('')
-    expect(created.status).toBe(0)
+    expect(created.code).toBe(0)
     expect(created.stdout).toMatch(
       /^Wrote sales-nudge\.mts and sales-nudge\.test\.mts\. Next:\n {2}bench check sales-nudge\.mts/,
     )
@@ -71,46 +66,41 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
       writeFileSync(join(outside, 'cheapest.mts'), /```ts\n(\/\/ cheapest\.mts[\s\S]*?)```/.exec(readme)![1])
       const out = join(outside, 'results')
       const run = bench(
-        outside,
-        'run',
-        '--plugin',
-        outsideFile,
-        '--plugin',
-        'sales-nudge.mts',
-        '--plugin',
-        'cheapest.mts',
-        '--algorithms',
-        'outside,sales-nudge,cheapest',
-        '--scenario',
-        'small',
-        '--rounds',
-        '2',
-        '--sessions',
-        '100',
-        '--bench-time',
-        '0',
-        '--quiet',
-        '--out',
-        out,
+        [
+          'run',
+          '--plugin',
+          outsideFile,
+          '--plugin',
+          'sales-nudge.mts',
+          '--plugin',
+          'cheapest.mts',
+          '--algorithms',
+          'outside,sales-nudge,cheapest',
+          '--scenario',
+          'small',
+          '--rounds',
+          '2',
+          '--sessions',
+          '100',
+          '--bench-time',
+          '0',
+          '--quiet',
+          '--out',
+          out,
+        ],
+        { cwd: outside },
       )
       expect(run.stderr).toBe('')
-      expect(run.status).toBe(0)
-      const rows: Record<string, string>[] = parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true })
+      expect(run.code).toBe(0)
+      const rows = readCsvRows(join(out, 'summary.csv'))
       expect(rows.map((r) => r.algorithm)).toEqual(['outside', 'sales-nudge', 'cheapest'])
       expect(rows.every((r) => Number(r.conversion_rate) > 0)).toBe(true)
       const check = bench(
-        outside,
-        'check',
-        outsideFile,
-        'sales-nudge.mts',
-        'cheapest.mts',
-        '--rounds',
-        '2',
-        '--sessions',
-        '100',
+        ['check', outsideFile, 'sales-nudge.mts', 'cheapest.mts', '--rounds', '2', '--sessions', '100'],
+        { cwd: outside },
       )
       expect(check.stderr).toBe('')
-      expect(check.status).toBe(0)
+      expect(check.code).toBe(0)
       expect(check.stdout).not.toMatch(/FAIL/)
       expect(check.stdout).toMatch(/3 plugin\(s\): every check passed/)
     },
@@ -120,11 +110,11 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
     'the generated test passes under vitest where trafficbench and vitest are installed ' +
       '(here: linked, as npm install of a path does)',
     () => {
-      const project = mkdtempSync(join(tmpdir(), 'trafficbench-project-'))
+      const project = tempDir('trafficbench-project-')
       mkdirSync(join(project, 'node_modules'))
       symlinkSync(ROOT, join(project, 'node_modules/trafficbench'))
       symlinkSync(join(ROOT, 'node_modules/vitest'), join(project, 'node_modules/vitest'))
-      expect(bench(project, 'new-plugin', 'nudge').status).toBe(0)
+      expect(bench(['new-plugin', 'nudge'], { cwd: project }).code).toBe(0)
       const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', project], {
         cwd: project,
         encoding: 'utf8',
@@ -137,32 +127,32 @@ describe('plugins outside the project, by package name, and bench new-plugin', (
 
   it('refuses to overwrite, and refuses a bad name or folder, with exit 2 and nothing written', () => {
     const before = readFileSync(join(outside, 'sales-nudge.mts'), 'utf8')
-    const again = bench(outside, 'new-plugin', 'sales-nudge')
-    expect(again.status).toBe(2)
+    const again = bench(['new-plugin', 'sales-nudge'], { cwd: outside })
+    expect(again.code).toBe(2)
     expect(again.stderr).toMatch(
       /^bench: new-plugin sales-nudge: .*sales-nudge\.mts already exists; nothing was written\n$/,
     )
     expect(readFileSync(join(outside, 'sales-nudge.mts'), 'utf8')).toBe(before)
-    const bad = bench(outside, 'new-plugin', 'Sales_Nudge')
-    expect(bad.status).toBe(2)
+    const bad = bench(['new-plugin', 'Sales_Nudge'], { cwd: outside })
+    expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/^bench: new-plugin Sales_Nudge: a plugin name is lower-case letters, digits and dashes/)
     expect(existsSync(join(outside, 'Sales_Nudge.mts'))).toBe(false)
-    expect(bench(outside, 'new-plugin', 'x', '--dir', join(outside, 'nope')).stderr).toMatch(
+    expect(bench(['new-plugin', 'x', '--dir', join(outside, 'nope')], { cwd: outside }).stderr).toMatch(
       /^bench: new-plugin --dir .*nope: no such folder/,
     )
   })
 
   it('writes .ts inside an ES-module package', () => {
-    const pkg = mkdtempSync(join(tmpdir(), 'trafficbench-esm-'))
+    const pkg = tempDir('trafficbench-esm-')
     writeFileSync(join(pkg, 'package.json'), '{"type": "module"}')
     mkdirSync(join(pkg, 'plugins'))
-    expect(bench(pkg, 'new-plugin', 'esm-one', '--dir', 'plugins').status).toBe(0)
+    expect(bench(['new-plugin', 'esm-one', '--dir', 'plugins'], { cwd: pkg }).code).toBe(0)
     expect(existsSync(join(pkg, 'plugins/esm-one.ts')) && existsSync(join(pkg, 'plugins/esm-one.test.ts'))).toBe(true)
   })
 })
 
 it('run --help and the README agree on the plugin file extensions', () => {
-  const help = bench(ROOT, 'run', '--help').stdout.replace(/\s+/g, ' ')
+  const help = bench(['run', '--help']).stdout.replace(/\s+/g, ' ')
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
   expect(help).toContain('.mts/.mjs anywhere, .ts/.js inside an ES-module package')
   expect(readme).toContain('**`.mts` or `.mjs` anywhere, `.ts` or `.js` only inside an ES-module package**')

@@ -1,22 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { bench, tempDir } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const BIN = join(ROOT, 'bin/bench.js')
-const work = mkdtempSync(join(tmpdir(), 'trafficbench-observe-'))
+const work = tempDir('trafficbench-observe-')
 const HOSTILE = 'test/fixtures/plugins/hostile.ts'
 
-function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 /** The file's data lines of the given algorithm (CSV rows start with the algorithm's name). */
 const rowsOf = (file: string, algorithm: string) =>
   readFileSync(file, 'utf8')
@@ -31,8 +20,8 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
     () => {
       const without = join(work, 'without')
       const withHostile = join(work, 'with')
-      expect(bench('run', ...tiny, '--algorithms', 'relevance,amazon', '--out', without).code).toBe(0)
-      const r = bench(
+      expect(bench(['run', ...tiny, '--algorithms', 'relevance,amazon', '--out', without]).code).toBe(0)
+      const r = bench([
         'run',
         ...tiny,
         '--plugin',
@@ -45,7 +34,7 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
         'hostile.write=true,false',
         '--out',
         withHostile,
-      )
+      ])
       expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
       for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv'])
@@ -65,7 +54,7 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
   )
 
   it('patching Math.log2 in create() stops the run, naming the plugin, the global and its file', () => {
-    const r = bench(
+    const r = bench([
       'run',
       ...tiny,
       '--plugin',
@@ -74,7 +63,7 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
       'relevance,amazon,hostile',
       '--out',
       join(work, 'patched'),
-    )
+    ])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       new RegExp(
@@ -86,7 +75,7 @@ describe('a hostile plugin cannot touch the market (the real CLI)', () => {
   })
 
   it('bench list marks the oracle as reading the hidden truth, and only it', () => {
-    const lines = bench('list')
+    const lines = bench(['list'])
       .stdout.split('\n')
       .filter((l) => l.includes('[oracle: reads the hidden truth]'))
     expect(lines).toHaveLength(1)
@@ -109,7 +98,7 @@ describe('relevance noise 0 hands plugins the truth', () => {
           JSON.stringify({ extends: 'small', name: 'small', market: { retrieval: { relevanceNoise: noise } } }),
         )
         const out = join(work, `noise-${noise}`)
-        const r = bench(
+        const r = bench([
           'run',
           '--scenario',
           scenario,
@@ -128,7 +117,7 @@ describe('relevance noise 0 hands plugins the truth', () => {
           'relevance,true-relevance',
           '--out',
           out,
-        )
+        ])
         expect(r.stderr).toBe('')
         expect(r.code).toBe(0)
         return out

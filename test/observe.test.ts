@@ -54,13 +54,13 @@ describe('the retrieval model: estimated relevance', () => {
     return out
   }
   it('noise 0 hands plugins the true relevance, bit for bit', () => expect(estimate(1, 0)).toEqual(truth))
-  it('is the same for the same seed and query, differs with the seed, the buyer or the category', () => {
+  it('is the same for the same seed and query, differs with the seed, the buyer or the category', async () => {
     expect(estimate(1, 0.1)).toEqual(estimate(1, 0.1))
     expect(estimate(2, 0.1)).not.toEqual(estimate(1, 0.1))
     expect(estimate(1, 0.1, 4)).not.toEqual(estimate(1, 0.1))
     expect(estimate(1, 0.1, 3, 2)).not.toEqual(estimate(1, 0.1))
   })
-  it('errs by about σ, half of it per item (the same for every query), and stays in [0, 1]', () => {
+  it('errs by about σ, half of it per item (the same for every query), and stays in [0, 1]', async () => {
     const e = estimate(1, 0.1)
     const errors = Array.from(e, (v, i) => v - truth[i])
     const sd = Math.sqrt(errors.reduce((t, x) => t + x * x, 0) / errors.length)
@@ -78,9 +78,9 @@ describe('the retrieval model: estimated relevance', () => {
 })
 
 describe('plugins see what a platform sees', () => {
-  it('a plugin reading true quality, costs, topics, buyer utilities or seller skills gets nothing', () => {
+  it('a plugin reading true quality, costs, topics, buyer utilities or seller skills gets nothing', async () => {
     let seen: MarketView | undefined
-    run(
+    await run(
       probe('reader', ({ market }) => {
         seen = market
         return { rank: () => {} }
@@ -108,7 +108,7 @@ describe('plugins see what a platform sees', () => {
     expect((new Proxy(view.products, {}) as Record<string, unknown>).clicks).toBe(view.products.clicks)
   })
 
-  it('a column copied on first read holds what a copy made at create() holds, at every session of every round', () => {
+  it('a column copied on first read holds what a copy made at create() holds, every session, every round', async () => {
     // Both plugins rank the same way (by relevance); one takes its copies in create(), the other first reads them in
     // round 1.
     const read = (market: MarketView) => [
@@ -147,17 +147,17 @@ describe('plugins see what a platform sees', () => {
         result: () => null,
       }),
     })
-    runMarket({ plugin: reader('early'), params: {}, market: small, catalog, seed: 1, collectors: [after] })
-    run(reader('late'))
+    await runMarket({ plugin: reader('early'), params: {}, market: small, catalog, seed: 1, collectors: [after] })
+    await run(reader('late'))
     expect(seen.late.length).toBe(small.sessionsPerRound)
     expect(seen.late).toEqual(seen.early.slice(-small.sessionsPerRound))
     for (let s = 1; s < seen.early.length; s++)
       if (s % small.sessionsPerRound !== 0) expect(seen.early[s]).toBe(engine[s - 1])
   })
 
-  it('only a plugin that declares truth: true is handed the truth, and the oracle ranks by it (ndcg_at_10 = 1)', () => {
+  it('only a plugin declaring truth: true gets the truth, and the oracle ranks by it (ndcg_at_10 = 1)', async () => {
     let truth: unknown = 'unset'
-    run(
+    await run(
       probe('peeker', (context) => {
         truth = context.truth
         return { rank: () => {} }
@@ -165,13 +165,13 @@ describe('plugins see what a platform sees', () => {
       { ...small, rounds: 1, sessionsPerRound: 1 },
     )
     expect(truth).toBeUndefined()
-    const o = run(oracle)
+    const o = await run(oracle)
     expect(o.collected.get(rankingQuality).ndcgSum / o.totals.rankedSessions).toBeCloseTo(1, 12)
   })
 
   it(
     'params are a frozen copy: a plugin that writes them is stopped by name, ' + "and the caller's object is untouched",
-    () => {
+    async () => {
       const writer = definePlugin({
         name: 'writer',
         summary: 't',
@@ -183,7 +183,7 @@ describe('plugins see what a platform sees', () => {
         },
       })
       const params = writer.params.parse({})
-      expect(() => runMarket({ plugin: writer, params, market: small, catalog, seed: 1 })).toThrowError(
+      await expect(runMarket({ plugin: writer, params, market: small, catalog, seed: 1 })).rejects.toThrowError(
         /plugin "writer", seed 1, before round 0, create\(\)/,
       )
       expect(params.list).toEqual([1, 2])
@@ -196,16 +196,16 @@ describe('a plugin that patches a global', () => {
   afterEach(() => {
     Math.log2 = log2
   })
-  it('is stopped by name right after create()', () => {
+  it('is stopped by name right after create()', async () => {
     const patcher = probe('patcher', () => {
       Math.log2 = (x: number) => log2(x) / 2
       return { rank: () => {} }
     })
-    expect(() => run(patcher)).toThrowError(
+    await expect(run(patcher)).rejects.toThrowError(
       /plugin "patcher", seed 1, before round 0, globals\(\).*replaced Math\.log2/,
     )
   })
-  it('is stopped at the end of the round in which it patched', () => {
+  it('is stopped at the end of the round in which it patched', async () => {
     const patcher = probe('late-patcher', () => ({
       rank: (s) => {
         if (s.round === 1)
@@ -216,7 +216,7 @@ describe('a plugin that patches a global', () => {
     }))
     const fill = Array.prototype.fill
     try {
-      expect(() => run(patcher)).toThrowError(
+      await expect(run(patcher)).rejects.toThrowError(
         /plugin "late-patcher", seed 1, round 1, globals\(\).*replaced Array\.prototype\.fill/,
       )
     } finally {
@@ -240,7 +240,7 @@ describe('per-session feedback (Ranker.onSession)', () => {
     buyer: { ...small.buyer, clickBase: 50, outsideValue: -100 },
   }
 
-  it('hands the plugin, after each session, the slot shown, its click, the CPC and the purchase — a copy', () => {
+  it('hands the plugin, after each session, the slot shown, its click, the CPC and the purchase — a copy', async () => {
     const got: SessionFeedback[] = []
     const budgets: number[] = []
     const shown: number[] = []
@@ -263,7 +263,14 @@ describe('per-session feedback (Ranker.onSession)', () => {
       name: 'shown',
       create: () => ({ session: (o) => void shown.push(o.products[0]), result: () => null }),
     })
-    runMarket({ plugin: sponsor, params: {}, market: params, catalog: market, seed: 1, collectors: [seenByCollector] })
+    await runMarket({
+      plugin: sponsor,
+      params: {},
+      market: params,
+      catalog: market,
+      seed: 1,
+      collectors: [seenByCollector],
+    })
     const expected = {
       round: 0,
       kind: 'search',
@@ -282,7 +289,7 @@ describe('per-session feedback (Ranker.onSession)', () => {
     expect(shown).toEqual([2, 2])
   })
 
-  it('costs nothing when a plugin does not declare it: relevance runs as before', () => {
+  it('costs nothing when a plugin does not declare it: relevance runs as before', async () => {
     expect(
       relevance.create({ market: market as unknown as MarketView, params: {}, rng: Math.random, k: 1 }).onSession,
     ).toBeUndefined()
@@ -294,7 +301,7 @@ describe('errors name the plugin', () => {
     const thrower = await loadPlugin('test/fixtures/plugins/throws-in-round-1.ts')
     let error: unknown
     try {
-      run(thrower)
+      await run(thrower)
     } catch (err) {
       error = err
     }
@@ -315,8 +322,8 @@ describe('errors name the plugin', () => {
 })
 
 describe('rounds.csv ndcg_at_10', () => {
-  it("is each round's mean NDCG@10, and the rounds' ranked sessions weight back to the run's", () => {
-    const o = run(relevance)
+  it("is each round's mean NDCG@10, and the rounds' ranked sessions weight back to the run's", async () => {
+    const o = await run(relevance)
     const { ndcgSum, ndcgByRound } = o.collected.get(rankingQuality)
     expect(ndcgByRound).toHaveLength(small.rounds)
     expect(ndcgByRound.reduce((a, b) => a + b, 0)).toBeCloseTo(ndcgSum, 9)

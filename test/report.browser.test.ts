@@ -1,18 +1,15 @@
-import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lorenzCurve, reportData } from '../bench/report/html.ts'
+import { reportData } from '../bench/report/html.ts'
 import { readResultsFolder } from '../bench/runner/folder/results.ts'
+import { bench, ROOT } from './helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '..')
 // Screenshots and the run they show are kept for people to look at (git-ignored).
 const OUTPUT = join(ROOT, 'test-output')
 const RESULTS = join(OUTPUT, 'report-run')
 const CHROMIUM = '/usr/bin/chromium'
-const bench = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/bench.js'), ...args], { encoding: 'utf8' })
 
 /** The parts of a Chart.js chart that the tests read in the page (Chart.js is loaded there, untyped here). */
 interface PageChart<Point> {
@@ -42,15 +39,6 @@ const withSecondScenario = (csv: string, scenario: string) => {
   return `${[...lines, ...renamed].join('\r\n')}\r\n`
 }
 
-describe('lorenz curve', () => {
-  it('is the diagonal for equal values and hugs the axis when one holds all', () => {
-    expect(lorenzCurve([1, 1, 1, 1]).every((p) => Math.abs(p.y - p.x) < 1e-12)).toBe(true)
-    const skewed = lorenzCurve([0, 0, 0, 10])
-    expect(skewed.find((p) => p.x === 0.75)!.y).toBe(0)
-    expect(skewed.at(-1)).toEqual({ x: 1, y: 1 })
-  })
-})
-
 describe('report.html in headless Chromium', () => {
   let browser: Browser
   /** How many algorithms the default job runs (every registered plugin but the opt-in ones). */
@@ -60,8 +48,8 @@ describe('report.html in headless Chromium', () => {
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`)
     rmSync(RESULTS, { recursive: true, force: true })
     mkdirSync(OUTPUT, { recursive: true })
-    const run = bench('run', '--scenario', 'small', '--seeds', '2', '--out', RESULTS, '--bench-time', '20', '--quiet')
-    expect(run.status, run.stderr).toBe(0)
+    const run = bench(['run', '--scenario', 'small', '--seeds', '2', '--out', RESULTS, '--bench-time', '20', '--quiet'])
+    expect(run.code, run.stderr).toBe(0)
     algorithms = new Set(
       readFileSync(join(RESULTS, 'summary.csv'), 'utf8')
         .trimEnd()
@@ -168,8 +156,8 @@ describe('report.html in headless Chromium', () => {
           withSecondScenario(readFileSync(join(RESULTS, file), 'utf8'), 'small+black-friday'),
         )
       writeFileSync(join(facts, 'facts.csv'), 'id,claim,holds\nF1,an example fact,yes\n')
-      const rebuilt = bench('report', facts)
-      expect(rebuilt.status, rebuilt.stderr).toBe(0)
+      const rebuilt = bench(['report', facts])
+      expect(rebuilt.code, rebuilt.stderr).toBe(0)
       const data = reportData(readResultsFolder(facts))
       expect(data.summary.tables.map((t) => [t.scenario, t.rows.length])).toEqual([
         ['small', algorithms],
@@ -198,7 +186,7 @@ describe('report.html in headless Chromium', () => {
         ),
       )
       const file = join(OUTPUT, 'compare.html')
-      const r = bench(
+      const r = bench([
         'compare',
         RESULTS,
         planted,
@@ -208,8 +196,8 @@ describe('report.html in headless Chromium', () => {
         'gini_exposure:+0.02',
         '--html',
         file,
-      )
-      expect(r.status, r.stderr).toBe(1) // the gate fails; the page is written all the same
+      ])
+      expect(r.code, r.stderr).toBe(1) // the gate fails; the page is written all the same
       expect(r.stderr).toMatch(/fail-on gini_exposure:\+0\.02: fail — B:amazon vs A:amazon/)
       const { page, errors, requests } = await open(file)
       const charts = await page.evaluate(() => {

@@ -138,6 +138,15 @@ export interface RoundFeedback {
 export interface Ranker {
   /** Fill up to session.k slots with candidate products; sponsored slots carry their CPC. */
   rank(session: Session, slots: Slots): void
+  /**
+   * Batch mode, when declared: the engine draws a round's sessions first and asks for all their
+   * slates at once (one Slots per session, in order), then the buyers act in session order. The
+   * plugin sees the market as of the round's start (features refreshed daily); it may take its time
+   * (return a Promise). The sessions and their arrays are the plugin's own to keep.
+   */
+  rankBatch?(sessions: Session[], slots: Slots[]): void | Promise<void>
+  /** Called once when the run is over: release what the ranker holds. */
+  close?(): void | Promise<void>
   /** Called after each round with its outcomes (learning plugins update here). */
   observe?(feedback: RoundFeedback): void
   /** Called right after the buyer of each ranked session acts; leave it out and it costs nothing. */
@@ -196,6 +205,12 @@ export interface Plugin<S extends z.ZodObject = z.ZodObject> {
    * checked with the scenario's k before any session runs; the problem names the parameter.
    */
   validate?(params: z.infer<S>, scenario: { k: number }): ParamProblem | undefined
+  /**
+   * Files the plugin reads besides its modules (weights, tables), relative to its own file; a folder
+   * stands for everything in it. Their content is part of its cells' hashes: a run resumed after a
+   * change reruns those cells. `bench check` names files read in create() that are not declared.
+   */
+  files?: string[]
   /** Economic rules; anything left out takes the kit's neutral default (kit/fees.ts). */
   platform?(params: z.infer<S>): Partial<PlatformRules>
   create(context: PluginContext<z.infer<S>>): Ranker

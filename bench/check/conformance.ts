@@ -33,16 +33,16 @@ interface WatchedRun {
 /**
  * One run of the watched plugin over the scenario's market (the catalog is forked: runs never see each other's writes).
  */
-function watchedRun(
+async function watchedRun(
   plugin: Plugin,
   params: Record<string, unknown>,
   scenario: Scenario,
   options: { inspectInputs: boolean; timeRank: boolean },
-): WatchedRun {
+): Promise<WatchedRun> {
   const catalog = generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
   const watched = watchPlugin(plugin, options)
   try {
-    runMarket({ plugin: watched.plugin, params, market: scenario.market, catalog, seed: scenario.seed })
+    await runMarket({ plugin: watched.plugin, params, market: scenario.market, catalog, seed: scenario.seed })
     return { watch: watched.watch }
   } catch (err) {
     return { watch: watched.watch, error: err instanceof Error ? err.message.split('\n')[0] : String(err) }
@@ -62,7 +62,11 @@ export function percentile(sorted: readonly number[], p: number): number {
  * call, the second times rank() and must fill exactly the same slots. typeErrors are the plugin
  * file's type-check errors (bench/check/typecheck.ts); undefined leaves the type check out.
  */
-export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: string[] | undefined): CheckResult[] {
+export async function conformance(
+  plugin: Plugin,
+  scenario: Scenario,
+  typeErrors: string[] | undefined,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = []
   const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) =>
     results.push({ check, passed, detail })
@@ -86,8 +90,8 @@ export function conformance(plugin: Plugin, scenario: Scenario, typeErrors: stri
 
   if (parsed.success && !problem) {
     const params = parsed.data as Record<string, unknown>
-    const first = watchedRun(plugin, params, scenario, { inspectInputs: true, timeRank: false })
-    const second = watchedRun(plugin, params, scenario, { inspectInputs: false, timeRank: true })
+    const first = await watchedRun(plugin, params, scenario, { inspectInputs: true, timeRank: false })
+    const second = await watchedRun(plugin, params, scenario, { inspectInputs: false, timeRank: true })
     const { violations: v, calls } = first.watch
     const stopped = first.error ?? second.error
     const seen = (key: keyof Violations) => v[key] ?? second.watch.violations[key]

@@ -43,7 +43,7 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
     )
     const errors =
       [...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? []
-    for (const r of conformance(plugin, scenario, errors)) {
+    for (const r of await conformance(plugin, scenario, errors)) {
       process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.check.padEnd(18)} ${r.detail}\n`)
       if (!r.passed) failed.push(`${plugin.name}: ${r.check}`)
     }

@@ -1,29 +1,22 @@
 import { examinationWeights } from '../../algorithms/kit/attention.ts'
-import type {
-  PlatformRules,
-  Plugin,
-  Ranker,
-  RoundFeedback,
-  Session,
-  SessionFeedback,
-} from '../../algorithms/kit/contract.ts'
+import type { PlatformRules, Plugin, Session } from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import { type Catalog, catalogAsGenerated, forkCatalog } from '../../core/catalog.ts'
 import { cumulative, drawIndex, makeRng, type Rng } from '../../core/rng.ts'
-import { pluginFailure, shownFile } from './blame.ts'
+import { runBatchRound } from './batch.ts'
+import { shownFile } from './blame.ts'
 import { BuyerModel } from './buyer.ts'
-import { changedGlobal, type GlobalsSnapshot, snapshotGlobals } from './guard.ts'
 import { Ledger } from './ledger.ts'
 import { RelevanceEstimator } from './noise.ts'
 import type { MarketParams } from './params.ts'
+import { frozenCopy, PluginHarness } from './plugin-harness.ts'
 import { Retrieval } from './retrieval.ts'
 import type { SellerForce } from './sellers/force.ts'
 import { SELLER_FORCES } from './sellers/index.ts'
 import { slotsError } from './slots-check.ts'
 import { type AnySource, type CollectorDef, CollectorSet, type Need, type SessionOutcome } from './stream.ts'
-import { type CapturedSession, PluginError, type PluginHook, PluginOutputError, type RunOutcome } from './types.ts'
-import { PluginMarketView } from './view.ts'
+import { type CapturedSession, PluginOutputError, type RunOutcome } from './types.ts'
 
 export interface RunOptions {
   plugin: Plugin
@@ -49,20 +42,8 @@ export interface RunOptions {
 }
 
 /** Runs one plugin over one seeded market for all rounds; returns what the collectors gathered. */
-export function runMarket(options: RunOptions): RunOutcome {
+export async function runMarket(options: RunOptions): Promise<RunOutcome> {
   return new MarketRun(options).run()
-}
-
-/** A deep copy, frozen: a plugin that writes its params fails loudly and cannot reach another run's. */
-function frozenCopy<T>(value: T): T {
-  const freeze = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || Object.isFrozen(v)) return
-    Object.freeze(v)
-    for (const child of Object.values(v)) freeze(child)
-  }
-  const copy = structuredClone(value)
-  freeze(copy)
-  return copy
 }
 
 /**
@@ -80,32 +61,17 @@ export class MarketRun {
   readonly m: Catalog
   private readonly p: MarketParams
   private readonly rules: PlatformRules
-  private readonly ranker: Ranker
-  private readonly pluginName: string
-  private readonly pluginFile: string | undefined
-  private readonly seed: number
-  private readonly marketView: PluginMarketView
+  private readonly plugin: PluginHarness
   private readonly estimator: RelevanceEstimator
   /** The plugin's copies of each session's candidates and estimated relevance (and, opted in, the true relevance). */
   private readonly pluginCandidates: Int32Array
   private readonly pluginRelevance: Float64Array
   private readonly truthRelevance: Float64Array | null
-  /** Present only when the plugin declares the hook: its copies of the session's slots and clicks. */
-  private readonly sessionHook: {
-    call: (feedback: SessionFeedback) => void
-    products: Int32Array
-    cpc: Float64Array
-    clicked: Uint8Array
-  } | null
-  private readonly roundHook: {
-    call: (feedback: RoundFeedback) => void
-    columns: Record<'impressions' | 'clicks' | 'orders' | 'exposure' | 'sellerAdSpend', Int32Array | Float64Array>
-  } | null
-  private readonly globals: GlobalsSnapshot
   private readonly exam: Float64Array
   private readonly visitRng: Rng
   private readonly popularity: Float64Array
-  private readonly slots: Slots
+  /** The engine's slots: the plugin fills them in session mode; batch mode copies a checked slate in. */
+  readonly slots: Slots
   private readonly retrieval: Retrieval
   private readonly ledger: Ledger
   private readonly buyer: BuyerModel
@@ -113,7 +79,7 @@ export class MarketRun {
   private readonly collectors: CollectorSet
   /** What the run offers the metrics: every facet, as a simulation knows everything. */
   private readonly source: AnySource & Record<Need, unknown>
-  private readonly outcome: SessionOutcome
+  readonly outcome: SessionOutcome
   private readonly captured: CapturedSession[] = []
   private sessionIndex = 0
   private peakMemory = 0
@@ -125,9 +91,6 @@ export class MarketRun {
     const m = options.ownsCatalog ? options.catalog : forkCatalog(options.catalog)
     this.m = m
     this.p = p
-    this.pluginName = plugin.name
-    this.pluginFile = options.pluginFile
-    this.seed = seed
     const params = frozenCopy(options.params)
     this.rules = platformRules(plugin.platform?.(params))
     this.exam = examinationWeights(p.slots)
@@ -199,87 +162,43 @@ export class MarketRun {
     // The slots' buffers stay the ones the engine reads: a plugin may fill them, not swap them.
     for (const key of ['products', 'cpc', 'capacity'])
       Object.defineProperty(this.slots, key, { writable: false, configurable: false })
-    this.marketView = new PluginMarketView(m)
     const truth = this.truthRelevance
       ? { quality: m.products.quality.slice(), relevance: this.truthRelevance }
       : undefined
-    this.globals = snapshotGlobals()
-    const pluginContext = {
-      market: this.marketView.view,
-      params,
-      rng: makeRng(seed, `plugin:${plugin.name}`),
-      k: p.slots,
-      truth,
-    }
-    this.ranker = this.guarded('create', null, () => plugin.create(pluginContext))
-    this.checkGlobals(null)
-    const { onSession, observe } = this.ranker
-    this.sessionHook = onSession
-      ? {
-          call: onSession.bind(this.ranker),
-          products: new Int32Array(p.slots),
-          cpc: new Float64Array(p.slots),
-          clicked: new Uint8Array(p.slots),
-        }
-      : null
-    const own = (column: Int32Array | Float64Array) => column.slice()
-    this.roundHook = observe
-      ? {
-          call: observe.bind(this.ranker),
-          columns: {
-            impressions: own(l.impressions),
-            clicks: own(l.clicks),
-            orders: own(l.orders),
-            exposure: own(l.exposure),
-            sellerAdSpend: own(l.sellerAdSpend),
-          },
-        }
-      : null
+    this.plugin = new PluginHarness(plugin, params, m, seed, p.slots, truth, options.pluginFile, l)
   }
 
-  /** Runs a plugin hook; its exception becomes a PluginError naming the plugin, seed, round, hook and its line. */
-  private guarded<T>(hook: PluginHook, round: number | null, call: () => T): T {
-    try {
-      return call()
-    } catch (err) {
-      throw pluginFailure(err, this.pluginName, this.pluginFile, this.seed, round, hook)
-    }
-  }
-
-  /** Stops the run when the plugin replaced a global the engine computes with. */
-  private checkGlobals(round: number | null): void {
-    const changed = changedGlobal(this.globals)
-    if (changed)
-      throw new PluginError(
-        this.pluginName,
-        this.seed,
-        round,
-        'globals',
-        shownFile(this.pluginFile),
-        `replaced ${changed}; a plugin may not change the globals the engine computes with`,
-      )
-  }
-
-  run(): RunOutcome {
+  async run(): Promise<RunOutcome> {
     const { rounds, sessionsPerRound } = this.p
     const { capture = 0, onProgress, warmupSessions = 0 } = this.options
     // The clock starts after the warm-up: in the run itself, so no second copy of the market is built.
     const untimed = Math.min(warmupSessions, Math.floor((rounds * sessionsPerRound) / 2))
     let started = performance.now()
     let done = 0
-    for (let r = 0; r < rounds; r++) {
-      this.startRound(r)
-      const capturing = r === rounds - 1 ? capture : 0
-      for (let s = 0; s < sessionsPerRound; s++) {
-        if (untimed > 0 && done++ === untimed) started = performance.now()
-        this.runSession(r, s < capturing)
-        if (onProgress && (s & 255) === 255) onProgress(256)
+    const tick = (s: number) => {
+      if (untimed > 0 && done++ === untimed) started = performance.now()
+      if (onProgress && (s & 255) === 255) onProgress(256)
+    }
+    try {
+      for (let r = 0; r < rounds; r++) {
+        this.startRound(r)
+        const capturing = r === rounds - 1 ? capture : 0
+        if (this.plugin.batch) await runBatchRound(this, r, capturing, tick)
+        else
+          for (let s = 0; s < sessionsPerRound; s++) {
+            tick(s)
+            // Only a plugin in another process answers with a Promise: in-process runs never wait.
+            const pending = this.runSession(r, s < capturing)
+            if (pending) await pending
+          }
+        onProgress?.(sessionsPerRound & 255)
+        await this.endRound(r)
       }
-      onProgress?.(sessionsPerRound & 255)
-      this.endRound(r)
+    } finally {
+      await this.plugin.close()
     }
     const elapsedMs = performance.now() - started
-    const { m, ranker, captured, peakMemory } = this
+    const { m, captured, peakMemory } = this
     return {
       totals: this.ledger.book.runTotals,
       collected: this.collectors.result(),
@@ -288,7 +207,7 @@ export class MarketRun {
       timedSessions: rounds * sessionsPerRound - untimed,
       peakMemoryBytes: peakMemory,
       captured,
-      ranker,
+      ranker: this.plugin.ranker,
       market: m,
     }
   }
@@ -296,61 +215,106 @@ export class MarketRun {
   startRound(r: number): void {
     this.ledger.startRound(r)
     for (const force of this.forces) force.startRound?.(r)
-    this.marketView.refresh()
+    this.plugin.refresh()
   }
 
-  runSession(r: number, capture: boolean): void {
-    const { outcome: o, slots, retrieval } = this
-    // The visit: drawn for every plugin alike, so all plugins see the same sequence of buyers.
+  /**
+   * The visit, drawn for every plugin alike (all plugins see the same sequence of buyers), and its
+   * retrieval; the outcome holds the session, the slots are empty. Returns the number of candidates.
+   */
+  drawSession(r: number): number {
+    const { outcome: o, retrieval } = this
     const rng = this.visitRng
     const buyer = Math.floor(rng() * this.m.buyers.count)
     const searched = drawIndex(rng, this.popularity)
     const feedOffset = rng()
     const feed = this.rules.sessionKind === 'feed'
-    // 1. Retrieval.
     const n = feed ? retrieval.feed(buyer, feedOffset) : retrieval.search(buyer, searched)
     o.round = r
     o.buyer = buyer
     o.category = feed ? -1 : searched
     o.n = n
     o.session = this.sessionIndex++
-    slots.clear()
-    if (n > 0) {
-      // 2. Ranking and validation, on the plugin's own copies of the session.
-      const session = this.pluginSession(r, buyer, o.category, n)
-      if (capture)
-        this.captured.push({
-          kind: session.kind,
-          buyer,
-          category: o.category,
-          round: r,
-          candidates: session.candidates.slice(0, n),
-          relevance: session.relevance.slice(0, n),
-        })
-      this.guarded('rank', r, () => this.ranker.rank(session, slots))
-      const problem = slotsError(slots, this.p.slots, this.m.products.count, retrieval.indexOf)
+    o.candidates = retrieval.candidates
+    o.relevance = retrieval.relevance
+    this.slots.clear()
+    return n
+  }
+
+  runSession(r: number, capture: boolean): void | Promise<void> {
+    const n = this.drawSession(r)
+    if (n === 0) return this.settle(null)
+    // Ranking on the plugin's own copies of the session, then validation.
+    const session = this.pluginSession(r, this.outcome.buyer, this.outcome.category, n)
+    if (capture) this.capture(session)
+    const pending = this.plugin.rank(session, this.slots)
+    const settle = () => this.settle(this.retrieval.indexOf)
+    return pending ? pending.then(settle) : settle()
+  }
+
+  get sessionsPerRound(): number {
+    return this.p.sessionsPerRound
+  }
+  get k(): number {
+    return this.p.slots
+  }
+  get maxCandidates(): number {
+    return this.p.retrieval.maxCandidates
+  }
+
+  /** A session the plugin may keep (batch mode): fresh copies of the drawn session's candidates and estimate. */
+  ownSession(round: number, buyer: number, category: number, n: number): Session {
+    const { retrieval } = this
+    const relevance = new Float64Array(n)
+    this.estimator.estimate(retrieval.relevance, retrieval.candidates, n, buyer, category, relevance)
+    const candidates = retrieval.candidates.slice(0, n)
+    return { round, kind: this.rules.sessionKind, buyer, category, k: this.p.slots, n, candidates, relevance }
+  }
+
+  rankBatch(round: number, sessions: Session[], slots: Slots[]): Promise<void> {
+    return this.plugin.rankBatch(round, sessions, slots)
+  }
+
+  capture(session: Session): void {
+    this.captured.push({
+      kind: session.kind,
+      buyer: session.buyer,
+      category: session.category,
+      round: session.round,
+      candidates: session.candidates.slice(0, session.n),
+      relevance: session.relevance.slice(0, session.n),
+    })
+  }
+
+  /**
+   * The ranked session's consequences, in order: the slots checked against the session's candidates
+   * (candidateIndexOf; null: nothing was ranked), the buyer (and the ledger's fees and reviews), the
+   * books, the collectors, the plugin's session hook.
+   */
+  settle(candidateIndexOf: ((product: number) => number) | null, filled: Slots = this.slots): void | Promise<void> {
+    const { outcome: o, slots } = this
+    if (candidateIndexOf) {
+      const problem = slotsError(filled, this.p.slots, this.m.products.count, candidateIndexOf)
       if (problem)
         throw new PluginOutputError(
-          this.pluginName,
-          this.seed,
-          r,
+          this.options.plugin.name,
+          this.options.seed,
+          o.round,
           'rank',
-          shownFile(this.pluginFile),
+          shownFile(this.options.pluginFile),
           `returned bad slots: ${problem}`,
         )
+      if (filled !== slots) for (let i = 0; i < filled.count; i++) slots.push(filled.products[i], filled.cpc[i])
       for (let i = 0; i < slots.count; i++) {
-        o.slotRelevance[i] = retrieval.relevance[retrieval.indexOf(slots.products[i])]
+        o.slotRelevance[i] = o.relevance[candidateIndexOf(slots.products[i])]
         o.sponsored[i] = slots.cpc[i] > 0 ? 1 : 0
       }
-      // 3. The buyer (and the ledger's fees and reviews).
-      this.buyer.visit(buyer, feed, slots, o)
-      this.marketView.syncSession(slots.products, slots.cpc, o.clicked, slots.count, o.purchasedSlot)
+      this.buyer.visit(o.buyer, this.rules.sessionKind === 'feed', slots, o)
     } else o.purchasedSlot = -1
     o.count = slots.count
-    // 4. The books, 5. collectors, 6. the plugin's session hook.
     this.ledger.book.record(o)
     this.collectors.session(o)
-    if (this.sessionHook && n > 0) this.sessionFeedback(o)
+    return this.plugin.session(o)
   }
 
   /**
@@ -365,43 +329,11 @@ export class MarketRun {
     return { round, kind: this.rules.sessionKind, buyer, category, k: this.p.slots, n, candidates, relevance }
   }
 
-  /** Hands the plugin's session hook its own copy of what the buyer did. */
-  private sessionFeedback(o: SessionOutcome): void {
-    const hook = this.sessionHook!
-    for (let i = 0; i < o.count; i++) {
-      hook.products[i] = o.products[i]
-      hook.cpc[i] = o.cpc[i]
-      hook.clicked[i] = o.clicked[i]
-    }
-    const bought = o.purchasedSlot >= 0
-    const feedback: SessionFeedback = {
-      round: o.round,
-      kind: o.kind,
-      buyer: o.buyer,
-      category: o.category,
-      count: o.count,
-      products: hook.products,
-      cpc: hook.cpc,
-      clicked: hook.clicked,
-      purchasedSlot: o.purchasedSlot,
-      retailPrice: bought ? o.retailPrice : 0,
-    }
-    this.guarded('onSession', o.round, () => hook.call(feedback))
-  }
-
-  endRound(r: number): void {
+  async endRound(r: number): Promise<void> {
     const view = this.ledger.book.view
     this.ledger.closeRound(this.p.velocityDecay)
     this.collectors.roundEnd(view)
-    if (this.roundHook) {
-      const { call, columns } = this.roundHook
-      const l = this.ledger
-      for (const key of ['impressions', 'clicks', 'orders', 'exposure', 'sellerAdSpend'] as const)
-        columns[key].set(l[key])
-      this.marketView.refresh()
-      this.guarded('observe', r, () => call({ round: r, ...columns }))
-    }
-    this.checkGlobals(r)
+    await this.plugin.roundClosed(r, this.ledger)
     for (const force of this.forces) force.endRound?.(r)
     this.collectors.roundClosed(view)
     const memory = process.memoryUsage()

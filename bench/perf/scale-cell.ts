@@ -20,7 +20,7 @@ const { plugin } = (await loadRegistry()).get(pluginName)!
 const generated = performance.now()
 const catalog = generateCatalog({ ...scenario.catalog, products }, scenario.seed, scenario.market.rounds)
 const generateMs = performance.now() - generated
-const o = runMarket({
+const o = await runMarket({
   plugin,
   params: plugin.params.parse({}),
   market: { ...scenario.market, rounds },

@@ -35,15 +35,17 @@ function engineFor(name: string): MarketRun {
 
 // The bare kernel replays the exact candidate sets the engine retrieves (captured from the relevance run).
 const { plugin: relevance } = registry.get('relevance')!
-const sessions = new MarketRun({
-  plugin: relevance,
-  params: {},
-  market,
-  catalog,
-  seed: scenario.seed,
-  collectors,
-  capture: 2000,
-}).run().captured
+const sessions = (
+  await new MarketRun({
+    plugin: relevance,
+    params: {},
+    market,
+    catalog,
+    seed: scenario.seed,
+    collectors,
+    capture: 2000,
+  }).run()
+).captured
 const quality = catalog.products.quality
 const score = new Float64Array(Math.max(...sessions.map((s) => s.candidates.length)))
 const order = new Int32Array(k)

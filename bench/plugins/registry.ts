@@ -1,10 +1,13 @@
 import { readdirSync } from 'node:fs'
-import { extname, isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { describeIssues, InputError } from '../../core/errors.ts'
 import { kitPath } from '../../core/paths.ts'
+import { moduleGraph } from './module-graph.ts'
+import { describeRemote, remotePlugin } from './remote/remote-plugin.ts'
+import { remoteSource } from './remote/spec.ts'
 
 const ALGORITHMS_DIR = kitPath('algorithms')
 
@@ -16,10 +19,28 @@ const PluginShape = z.object({
   params: z.custom<z.ZodObject>((v) => v instanceof z.ZodObject, 'a zod object schema (z.object({…}))'),
   platform: z.function().optional(),
   truth: z.literal(true, 'true (the opt-in to the hidden truth) or left out').optional(),
+  files: z.array(z.string(), 'a list of paths relative to the plugin file').optional(),
   create: z.function(),
 })
 
+/** The files whose content decides a loaded plugin's results (its cells' hashes cover them), by plugin. */
+const DECLARED = new WeakMap<Plugin, string[]>()
+/** What a plugin reads besides the kit: its module graph and declared files (remote: its folder or manifest's). */
+export function pluginFiles(plugin: Plugin): string[] {
+  return DECLARED.get(plugin) ?? []
+}
+
+/**
+ * A plugin by file: a TypeScript or JavaScript module's default export, a process (a `.py` ranker,
+ * a `.json` manifest) or a service (an http(s) URL) that speaks docs/PROTOCOL.md.
+ */
 export async function loadPluginFile(path: string): Promise<Plugin> {
+  const remote = remoteSource(path)
+  if (remote) {
+    const plugin = remotePlugin(remote.spec, await describeRemote(remote.spec))
+    DECLARED.set(plugin, remote.files)
+    return plugin
+  }
   const file = resolve(path)
   let mod: { default?: unknown }
   try {
@@ -34,7 +55,9 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
       `plugin ${path} must default-export a plugin (see algorithms/kit/contract.ts): ` +
         describeIssues(parsed.error, 'default'),
     )
-  return mod.default as Plugin
+  const plugin = mod.default as Plugin
+  DECLARED.set(plugin, [...moduleGraph(file), ...(plugin.files ?? []).map((f) => resolve(dirname(file), f))])
+  return plugin
 }
 
 /** What usually fixes a plugin file that does not load. */

@@ -42,7 +42,12 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     request.sweep,
   ).map((run) => {
     const { file } = selected.find((s) => s.plugin === run.plugin)!
-    return { ...run, source: file, file: request.plugin.includes(file) ? resolve(file) : undefined }
+    const given = request.plugin.includes(file)
+    return {
+      ...run,
+      source: file,
+      file: given && !/^https?:\/\//i.test(file) ? resolve(file) : given ? file : undefined,
+    }
   })
   refuseMeaninglessParams(plugins, scenario.market.slots)
   const imported = request.catalog ? importCatalog(request.catalog, scenario.catalog, scenario.seed) : undefined
@@ -55,6 +60,8 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     catalogDir: request.catalog,
   }
   const estimate = estimatePlan([planSize(scenario, size)], request.workers ?? defaultWorkers())
+  // Refused here when the machine cannot hold it, before the seeds are even listed (--seeds 1e9).
+  const notice = checkPlan(estimate)
   const config: BenchmarkConfig = {
     scenario,
     scenarioRef: request.scenario,
@@ -69,5 +76,5 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     cellMemoryMb: request.cellMemory,
     shard,
   }
-  return { config, estimate, notice: checkPlan(estimate), warnings }
+  return { config, estimate, notice, warnings }
 }

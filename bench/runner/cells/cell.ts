@@ -55,7 +55,7 @@ export async function runCell(
   onStage?.('simulating')
   let outcome: RunOutcome
   try {
-    outcome = runMarket({
+    outcome = await runMarket({
       plugin,
       params: spec.params,
       pluginFile: spec.pluginFile,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import stringify from 'safe-stable-stringify'
 import { KIT_ROOT } from '../../../core/paths.ts'
 import type { PluginRun } from '../../plugins/params.ts'
+import { pluginFiles } from '../../plugins/registry.ts'
 import type { Scenario } from './scenario.ts'
 
 const ROOT = KIT_ROOT
@@ -76,6 +77,22 @@ function treeHash(root: string, paths: string[]): string {
   return hash.digest('hex')
 }
 
+const isUrl = (source: string) => /^https?:\/\//i.test(source)
+
+/**
+ * What decides a plugin's rows besides the kit: its entry file, the modules it imports and the files
+ * it declares (folders whole), by path relative to the entry's folder. A service's URL is all there is
+ * to hash of it: what it serves is its own.
+ */
+function pluginFingerprint(entry: string, files: readonly string[]): string {
+  if (isUrl(entry)) return sha256(entry)
+  const base = dirname(entry)
+  return treeHash(
+    base,
+    [...new Set([entry, ...files])].map((f) => relative(base, f)),
+  )
+}
+
 let kitHash: string | undefined
 /** The kit's source and the Node version, hashed once per process. */
 export function kitFingerprint(): string {
@@ -88,15 +105,15 @@ export const planHash = (specs: readonly CellSpec[]): string => sha256(specs.map
 /** The plan of a run: seed-major, then plugins in the order given (the order rows were always written in). */
 export function buildPlan(input: PlanInput): Plan {
   const catalog = input.catalogDir ? treeHash(resolve(input.catalogDir), ['.']) : 'generated'
-  const sources = new Map<string, string>()
-  const sourceHash = (file: string) => {
-    if (!sources.has(file)) sources.set(file, sha256(readFileSync(file)))
-    return sources.get(file)!
+  const sources = new Map<PluginRun['plugin'], string>()
+  const sourceHash = (plugin: PluginRun['plugin'], file: string) => {
+    if (!sources.has(plugin)) sources.set(plugin, pluginFingerprint(file, pluginFiles(plugin)))
+    return sources.get(plugin)!
   }
   const specs: CellSpec[] = []
   for (const seed of input.seeds) {
     for (const run of input.plugins) {
-      const pluginFile = run.file ?? resolve(ROOT, run.source)
+      const pluginFile = run.file ?? (isUrl(run.source) ? run.source : resolve(ROOT, run.source))
       const algorithm = run.plugin.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
@@ -107,7 +124,7 @@ export function buildPlan(input: PlanInput): Plan {
           algorithm,
           variant: run.variant,
           params: run.params,
-          plugin: sourceHash(pluginFile),
+          plugin: sourceHash(run.plugin, pluginFile),
           catalog,
           writeLog: !!input.writeLog,
         }) ?? '',
