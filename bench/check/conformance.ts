@@ -1,7 +1,11 @@
+import { relative } from 'node:path'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import { runMarket } from '../market/run.ts'
+import { declaredFiles, pluginFiles } from '../plugins/registry.ts'
+import { remoteSource } from '../plugins/remote/spec.ts'
 import type { Scenario } from '../runner/plan/scenario.ts'
+import { undeclaredReads } from './file-reads.ts'
 import { type Violations, type Watch, watchPlugin } from './watch.ts'
 
 export interface CheckResult {
@@ -21,6 +25,7 @@ export const CHECKS = [
   'inputs-untouched',
   'globals-untouched',
   'rank-time',
+  'declared-files',
   'type-check',
 ] as const
 
@@ -66,6 +71,7 @@ export async function conformance(
   plugin: Plugin,
   scenario: Scenario,
   typeErrors: string[] | undefined,
+  file?: string,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = []
   const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) =>
@@ -132,6 +138,17 @@ export async function conformance(
       times.length > 0
         ? `p50 ${us(percentile(times, 50))}, p99 ${us(percentile(times, 99))} over ${times.length} rank() calls`
         : 'no rank() call was timed',
+    )
+    const declared = file && !remoteSource(file) ? declaredFiles(plugin, file) : pluginFiles(plugin)
+    const undeclared = undeclaredReads(first.watch.createReads, declared)
+    const shown = (files: string[]) => files.map((f) => relative('.', f) || f).join(', ')
+    report(
+      'declared-files',
+      undeclared.length === 0,
+      undeclared.length === 0
+        ? `create() read ${first.watch.createReads.length} file(s), each declared (files) or the kit's`
+        : `create() read ${shown(undeclared)}, which the plugin does not declare in files: a change to them ` +
+            'would not rerun its cells on resume',
     )
   } else for (const check of CHECKS.slice(1, -1)) report(check, false, 'not run: the default parameters are refused')
 

@@ -23,5 +23,5 @@ export async function checkPlugin(
   scenario.market.rounds = options.rounds ?? 2
   scenario.market.sessionsPerRound = options.sessions ?? 100
   const file = options.file instanceof URL ? fileURLToPath(options.file) : options.file
-  return conformance(plugin, scenario, file ? [...typeCheck([file]).values()][0] : undefined)
+  return conformance(plugin, scenario, file ? [...typeCheck([file]).values()][0] : undefined, file)
 }

@@ -2,7 +2,9 @@ import { createHash, type Hash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { Plugin, PluginContext, Ranker, Session } from '../../algorithms/kit/contract.ts'
 import type { Slots } from '../../algorithms/kit/slots.ts'
+import { ASYNC_RANKER } from '../market/plugin-harness.ts'
 import { slotsError } from '../market/slots-check.ts'
+import { recordFileReads } from './file-reads.ts'
 
 /** The first time each kind of misbehaviour was seen, said where ("rank, round 2"). */
 export interface Violations {
@@ -24,6 +26,8 @@ export interface Watch {
   outputs: Hash
   /** Wall time of each rank() call in ms (only when timing was asked for). */
   rankMs: number[]
+  /** Files create() read through node:fs. */
+  createReads: string[]
 }
 
 type Column = ArrayLike<number>
@@ -152,7 +156,14 @@ export function watchPlugin(
   plugin: Plugin,
   options: { inspectInputs: boolean; timeRank: boolean },
 ): { plugin: Plugin; watch: Watch; restore(): void } {
-  const watch: Watch = { violations: {}, calls: 0, randomCalls: 0, outputs: createHash('sha256'), rankMs: [] }
+  const watch: Watch = {
+    violations: {},
+    calls: 0,
+    randomCalls: 0,
+    outputs: createHash('sha256'),
+    rankMs: [],
+    createReads: [],
+  }
   const restoreGlobals = keepGlobals()
   const realRandom = Math.random
   let inside = ''
@@ -201,7 +212,7 @@ export function watchPlugin(
   function watchRanker(ranker: Ranker, context: PluginContext<unknown>): Ranker {
     const { market, params } = context
     const productCount = (market as { products?: { count?: number } }).products?.count ?? Number.MAX_SAFE_INTEGER
-    const watched: Record<string, unknown> = {}
+    const watched: Record<string | symbol, unknown> = {}
     for (const key of hookNames(ranker)) {
       const hook = (ranker as unknown as Record<string, unknown>)[key]
       if (typeof hook !== 'function' || key === 'rank') continue
@@ -216,21 +227,10 @@ export function watchPlugin(
         )
       }
     }
-    watched.rank = (session: Session, slots: Slots) => {
-      round = session.round
-      call(
-        `rank, round ${session.round}`,
-        [
-          ['market', market],
-          ['session', session],
-        ],
-        params,
-        () => {
-          const started = performance.now()
-          ranker.rank(session, slots)
-          if (options.timeRank) watch.rankMs.push(performance.now() - started)
-        },
-      )
+    // A plugin in another process answers rank() with a Promise: the fill is checked once it settles.
+    const remote = ASYNC_RANKER in ranker
+    if (remote) watched[ASYNC_RANKER] = true
+    const settle = (session: Session, slots: Slots) => {
       watch.calls++
       watch.outputs
         .update(new Uint8Array(slots.products.buffer, 0, slots.count * 4))
@@ -242,6 +242,26 @@ export function watchPlugin(
       const problem = slotsError(slots, session.k, productCount, candidate)
       if (problem) watch.violations.slots ??= `round ${session.round}: ${problem}`
     }
+    watched.rank = (session: Session, slots: Slots) => {
+      round = session.round
+      const started = performance.now()
+      const result: unknown = call(
+        `rank, round ${session.round}`,
+        [
+          ['market', market],
+          ['session', session],
+        ],
+        params,
+        () => ranker.rank(session, slots),
+      )
+      const done = () => {
+        if (options.timeRank) watch.rankMs.push(performance.now() - started)
+        settle(session, slots)
+      }
+      if (remote && result instanceof Promise) return result.then(done)
+      done()
+      return result
+    }
     return watched as unknown as Ranker
   }
 
@@ -249,7 +269,10 @@ export function watchPlugin(
     ...plugin,
     create(context) {
       paramsCopy = structuredClone(context.params)
-      const ranker = call('create', [['market', context.market]], context.params, () => plugin.create(context))
+      const { value: ranker, read } = recordFileReads(() =>
+        call('create', [['market', context.market]], context.params, () => plugin.create(context)),
+      )
+      watch.createReads = read
       return watchRanker(ranker, context as PluginContext<unknown>)
     },
   }

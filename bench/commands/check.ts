@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
 import { positiveInt } from '../../core/options.ts'
 import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../plugins/registry.ts'
+import { remoteSource } from '../plugins/remote/spec.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
 import { GatesFailed } from './options.ts'
 
@@ -33,7 +34,8 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
     import('../check/conformance.ts'),
     import('../check/typecheck.ts'),
   ])
-  const typeErrors = typeCheck(plugins.map((p) => p.file))
+  // A ranker in another language is checked through its replies; the type check is TypeScript's.
+  const typeErrors = typeCheck(plugins.map((p) => p.file).filter((file) => !remoteSource(file)))
   const failed: string[] = []
   for (const [i, { plugin, file }] of plugins.entries()) {
     if (i > 0) process.stdout.write('\n')
@@ -41,9 +43,10 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
       `${plugin.name} (${relative('.', file) || file}) on ${scenario.name}: ${opts.rounds} rounds × ` +
         `${opts.sessions} sessions, seed ${scenario.seed}\n`,
     )
-    const errors =
-      [...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? []
-    for (const r of await conformance(plugin, scenario, errors)) {
+    const errors = remoteSource(file)
+      ? undefined
+      : ([...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? [])
+    for (const r of await conformance(plugin, scenario, errors, resolve(file))) {
       process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.check.padEnd(18)} ${r.detail}\n`)
       if (!r.passed) failed.push(`${plugin.name}: ${r.check}`)
     }

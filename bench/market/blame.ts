@@ -40,6 +40,7 @@ export function pluginFailure(
   hook: PluginHook,
 ): PluginError {
   if (err instanceof PluginError) return err
-  const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err)
+  const plain = err instanceof Error && (err.name === 'Error' || err.name === 'RemoteError')
+  const message = err instanceof Error ? `${plain ? '' : `${err.name}: `}${err.message}` : String(err)
   return new PluginError(plugin, seed, round, hook, locateInFile(err, file), message, { cause: err })
 }

@@ -56,8 +56,13 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
         describeIssues(parsed.error, 'default'),
     )
   const plugin = mod.default as Plugin
-  DECLARED.set(plugin, [...moduleGraph(file), ...(plugin.files ?? []).map((f) => resolve(dirname(file), f))])
+  DECLARED.set(plugin, declaredFiles(plugin, file))
   return plugin
+}
+
+/** A module plugin's files: its module graph and what it declares in `files`, relative to its own file. */
+export function declaredFiles(plugin: Plugin, file: string): string[] {
+  return [...moduleGraph(file), ...(plugin.files ?? []).map((f) => resolve(dirname(file), f))]
 }
 
 /** What usually fixes a plugin file that does not load. */

@@ -149,7 +149,7 @@ export function combineResults(results: readonly BenchmarkResult[]): BenchmarkRe
     sellers: results.flatMap((r) => r.sellers),
     throughput: results.flatMap((r) => r.throughput),
     logs: Object.assign({}, ...results.map((r) => r.logs)),
-    plan: { hash: planHash(specs), specs },
+    plan: { hash: planHash(specs), identity: results.map((r) => r.plan.identity).join(), specs },
     cells: results.flatMap((r) => r.cells),
     failures: results.flatMap((r) => r.failures),
     reused: results.reduce((n, r) => n + r.reused, 0),

@@ -12,8 +12,8 @@
 talks to it on stdin/stdout (docs/PROTOCOL.md). Write diagnostics to stderr, never to stdout.
 """
 
+import io
 import json
-import struct
 import sys
 from array import array
 
@@ -162,79 +162,157 @@ def _slate(items):
     return products, cpc
 
 
+class _Ranker:
+    """The plugin's side of the conversation: one reply (or None) per message."""
+
+    def __init__(self, name, rank, summary, batch, params, observe, on_session, claims):
+        self.name = name
+        self.rank = rank
+        self.summary = summary
+        self.batch = batch
+        self.params = params
+        self.observe = observe
+        self.on_session = on_session
+        self.claims = claims
+        self.market = None
+
+    def handle(self, header, payload):
+        """(reply header, reply arrays) for a message that has a reply, else None; 'stop' on shutdown."""
+        kind = header['type']
+        if kind == 'describe':
+            return ({
+                'type': 'describe', 'protocol': PROTOCOL, 'name': self.name, 'summary': self.summary,
+                'claims': list(self.claims), 'params': _param_schema(self.params),
+                'mode': 'batch' if self.batch else 'session',
+                'feedback': {'session': self.on_session is not None, 'round': self.observe is not None},
+            }, ())
+        if kind == 'start':
+            self.market = Market(header['seed'], header['k'], header['params'], header['kind'])
+            return {'type': 'ready'}, ()
+        market = self.market
+        if kind == 'market':
+            market.counts.update(header.get('counts', {}))
+            for key, values in {**header.get('text', {}), **_decode(header, payload)}.items():
+                entity, column = key.split('.', 1)
+                getattr(market, entity)[column] = values
+            return None
+        if kind == 'rank':
+            a = _decode(header, payload)
+            s = Session(header['round'], header['kind'], header['buyer'], header['category'], header['k'],
+                        a['candidates'], a['relevance'], header['session'])
+            products, cpc = _slate(self.rank(s, market))
+            return {'type': 'slate'}, [('products', 'int32', products), ('cpc', 'float64', cpc)]
+        if kind == 'rank_batch':
+            a = _decode(header, payload)
+            offsets, buyers, categories = a['offsets'], a['buyer'], a['category']
+            sessions = [
+                Session(header['round'], header['kind'], int(buyers[i]), int(categories[i]), header['k'],
+                        a['candidates'][offsets[i]:offsets[i + 1]], a['relevance'][offsets[i]:offsets[i + 1]],
+                        header['first'] + i)
+                for i in range(len(buyers))
+            ]
+            slates = self.rank(sessions, market)
+            if len(slates) != len(sessions):
+                raise ValueError('rank returned %d slates for %d sessions' % (len(slates), len(sessions)))
+            out_offsets = [0]
+            products = []
+            cpc = []
+            for items in slates:
+                p, c = _slate(items)
+                products.extend(p)
+                cpc.extend(c)
+                out_offsets.append(len(products))
+            return {'type': 'slates'}, [('offsets', 'int32', out_offsets), ('products', 'int32', products),
+                                        ('cpc', 'float64', cpc)]
+        if kind == 'session_feedback':
+            if self.on_session is not None:
+                self.on_session({**header, **_decode(header, payload)}, market)
+            return None
+        if kind == 'round_feedback':
+            if self.observe is not None:
+                self.observe({**header, **_decode(header, payload)}, market)
+            return None
+        if kind == 'shutdown':
+            return 'stop'
+        raise ValueError('unknown message type %r' % kind)
+
+
 def serve(name, rank, *, summary='', batch=False, params=None, observe=None, on_session=None, claims=(),
           stdin=None, stdout=None):
-    """Answers the kit's messages until it says shutdown (docs/PROTOCOL.md).
+    """Answers the kit's messages on stdin/stdout until it says shutdown (docs/PROTOCOL.md).
 
     rank(session, market) returns the product ids to show, best first (an item may be (id, cpc) for a
     sponsored slot); with batch=True, rank(sessions, market) returns one such list per session.
     observe(feedback, market) gets each round's outcomes (impressions, clicks, orders, exposure by
     product; seller_ad_spend by seller); on_session(feedback, market) each session's (products, cpc,
-    clicked, purchased_slot, retail_price).
+    clicked, purchased_slot, retail_price). market.params holds the run's parameters, market.seed its seed.
     """
     channel = _Channel(stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
     # Whatever the ranker prints must not corrupt the protocol: print() goes to stderr.
     sys.stdout = sys.stderr
-    market = None
+    ranker = _Ranker(name, rank, summary, batch, params, observe, on_session, claims)
     while True:
         header, payload = channel.read()
         if header is None:
             return
-        kind = header['type']
         try:
-            if kind == 'describe':
-                channel.write({
-                    'type': 'describe', 'protocol': PROTOCOL, 'name': name, 'summary': summary,
-                    'claims': list(claims), 'params': _param_schema(params),
-                    'mode': 'batch' if batch else 'session',
-                    'feedback': {'session': on_session is not None, 'round': observe is not None},
-                })
-            elif kind == 'start':
-                market = Market(header['seed'], header['k'], header['params'], header['kind'])
-                channel.write({'type': 'ready'})
-            elif kind == 'market':
-                market.counts.update(header.get('counts', {}))
-                for key, values in {**header.get('text', {}), **_decode(header, payload)}.items():
-                    entity, column = key.split('.', 1)
-                    getattr(market, entity)[column] = values
-            elif kind == 'rank':
-                a = _decode(header, payload)
-                s = Session(header['round'], header['kind'], header['buyer'], header['category'], header['k'],
-                            a['candidates'], a['relevance'], header['session'])
-                products, cpc = _slate(rank(s, market))
-                channel.write({'type': 'slate'}, [('products', 'int32', products), ('cpc', 'float64', cpc)])
-            elif kind == 'rank_batch':
-                a = _decode(header, payload)
-                offsets, buyers, categories = a['offsets'], a['buyer'], a['category']
-                sessions = [
-                    Session(header['round'], header['kind'], int(buyers[i]), int(categories[i]), header['k'],
-                            a['candidates'][offsets[i]:offsets[i + 1]], a['relevance'][offsets[i]:offsets[i + 1]],
-                            header['first'] + i)
-                    for i in range(len(buyers))
-                ]
-                slates = rank(sessions, market)
-                if len(slates) != len(sessions):
-                    raise ValueError('rank returned %d slates for %d sessions' % (len(slates), len(sessions)))
-                out_offsets = [0]
-                products = []
-                cpc = []
-                for items in slates:
-                    p, c = _slate(items)
-                    products.extend(p)
-                    cpc.extend(c)
-                    out_offsets.append(len(products))
-                channel.write({'type': 'slates'}, [('offsets', 'int32', out_offsets), ('products', 'int32', products),
-                                                   ('cpc', 'float64', cpc)])
-            elif kind == 'session_feedback':
-                if on_session is not None:
-                    on_session({**header, **_decode(header, payload)}, market)
-            elif kind == 'round_feedback':
-                if observe is not None:
-                    observe({**header, **_decode(header, payload)}, market)
-            elif kind == 'shutdown':
-                return
-            else:
-                raise ValueError('unknown message type %r' % kind)
+            reply = ranker.handle(header, payload)
         except Exception as err:  # the kit names the plugin, the round and this message
             channel.write({'type': 'error', 'message': '%s: %s' % (type(err).__name__, err)})
             return
+        if reply == 'stop':
+            return
+        if reply is not None:
+            channel.write(*reply)
+
+
+def serve_http(name, rank, *, port=8080, host='127.0.0.1', summary='', batch=True, params=None, observe=None,
+               on_session=None, claims=(), ready=None):
+    """The same ranker as a service: each POSTed message is answered in the response body.
+
+    `bench run --plugin http://HOST:PORT/` talks to it. Runs are told apart by the `run` of their
+    messages (cells on several workers may run at once). ready(port) is called once the server
+    listens (port 0 picks a free one).
+    """
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    rankers = {}
+    lock = threading.Lock()
+
+    def ranker_of(run):
+        with lock:
+            if run not in rankers:
+                rankers[run] = _Ranker(name, rank, summary, batch, params, observe, on_session, claims)
+            return rankers[run]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get('content-length', 0)))
+            out = io.BytesIO()
+            channel = _Channel(io.BytesIO(body), out)
+            header, payload = channel.read()
+            ranker = ranker_of(header.get('run') if header is not None else None)
+            try:
+                reply = ranker.handle(header, payload) if header is not None else None
+                if reply == 'stop':
+                    with lock:
+                        rankers.pop(header.get('run'), None)
+            except Exception as err:
+                reply = ({'type': 'error', 'message': '%s: %s' % (type(err).__name__, err)}, ())
+            if isinstance(reply, tuple):
+                channel.write(*reply)
+            data = out.getvalue()
+            self.send_response(200)
+            self.send_header('content-type', 'application/x-trafficbench')
+            self.send_header('content-length', str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    if ready is not None:
+        ready(server.server_address[1])
+    server.serve_forever()

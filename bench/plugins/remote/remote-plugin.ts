@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads'
 import { z } from 'zod'
 import {
   type MarketView,
@@ -132,8 +133,13 @@ export function remotePlugin(spec: RemoteSpec, described: Described): Plugin {
   }
 }
 
+/** Tells apart the runs a service may serve at once (cells on several workers): one id a run, in every message. */
+let runs = 0
+const runId = () => `${process.pid}.${threadId}.${++runs}`
+
 class RemoteRanker implements Ranker {
   readonly [ASYNC_RANKER] = true
+  private readonly run = runId()
   private transport: Transport | null = null
   private readonly sent = new Map<string, Column>()
   private round = -1
@@ -156,8 +162,9 @@ class RemoteRanker implements Ranker {
     if (this.transport) return this.transport
     const transport = openTransport(this.spec)
     this.transport = transport
-    const { rng: _rng, market: _market, truth: _truth, ...run } = this.context
-    await transport.request(encode({ type: 'start', protocol: PROTOCOL_VERSION, ...run, seed: this.seedOf(), kind }))
+    const { params, k } = this.context
+    const start = { run: this.run, type: 'start', protocol: PROTOCOL_VERSION, params, k, seed: this.seedOf(), kind }
+    await transport.request(encode(start))
     return transport
   }
 
@@ -177,7 +184,7 @@ class RemoteRanker implements Ranker {
         sellers: this.context.market.sellers.count,
         products: this.context.market.products.count,
       }
-      await transport.send(encode({ type: 'market', round, counts, text }, arrays as never))
+      await transport.send(encode({ run: this.run, type: 'market', round, counts, text }, arrays as never))
     }
     return transport
   }
@@ -187,7 +194,7 @@ class RemoteRanker implements Ranker {
     const { round, kind, buyer, category, k, n } = session
     const reply = await transport.request(
       encode(
-        { type: 'rank', round, session: this.sessions++, kind, buyer, category, k },
+        { run: this.run, type: 'rank', round, session: this.sessions++, kind, buyer, category, k },
         { candidates: session.candidates.subarray(0, n), relevance: session.relevance.subarray(0, n) },
       ),
     )
@@ -214,7 +221,7 @@ class RemoteRanker implements Ranker {
     const first = this.sessions
     this.sessions += sessions.length
     const reply = await transport.request(
-      encode({ type: 'rank_batch', round, kind, k, first }, { offsets, buyer, category, candidates, relevance }),
+      encode({ run: this.run, type: 'rank_batch', round, kind, k, first }, { offsets, buyer, category, candidates, relevance }),
     )
     expectType(reply, 'slates')
     const { offsets: out, products, cpc } = reply.arrays
@@ -250,7 +257,7 @@ class RemoteRanker implements Ranker {
     const copy = (c: ArrayLike<number>, C: Int32ArrayConstructor | Float64ArrayConstructor) => C.from(c)
     await this.transport?.send(
       encode(
-        { type: 'round_feedback', round: f.round },
+        { run: this.run, type: 'round_feedback', round: f.round },
         {
           impressions: copy(f.impressions, Int32Array),
           clicks: copy(f.clicks, Int32Array),
@@ -266,7 +273,7 @@ class RemoteRanker implements Ranker {
     const transport = this.transport
     this.transport = null
     if (!transport) return
-    await transport.send(encode({ type: 'shutdown' })).catch(() => {})
+    await transport.send(encode({ run: this.run, type: 'shutdown' })).catch(() => {})
     await transport.close()
   }
 }

@@ -50,7 +50,7 @@ export class ProcessTransport implements Transport {
   private failure: Error | null = null
   private stderr = ''
 
-  constructor(private readonly spec: Extract<RemoteSpec, { kind: 'process' }>) {
+  constructor(spec: Extract<RemoteSpec, { kind: 'process' }>) {
     this.child = spawn(spec.command[0], spec.command.slice(1), {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
@@ -70,7 +70,7 @@ export class ProcessTransport implements Transport {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL)
     })
     this.child.stdin!.on('error', () => {}) // a closed pipe shows as the process's exit
-    this.child.on('error', (err) => this.fail(`could not start ${spec.command.join(' ')}: ${err.message}`))
+    this.child.on('error', (err) => this.fail(`could not start (${spec.command.join(' ')}): ${err.message}`))
     this.child.on('exit', (code, signal) => {
       LIVE.delete(this.child)
       this.fail(signal ? `was killed by ${signal}` : `exited with code ${code}`)
@@ -92,7 +92,7 @@ export class ProcessTransport implements Transport {
   private fail(why: string): void {
     if (this.failure) return
     const tail = this.stderr.trim().split('\n').slice(-3).join(' | ')
-    this.failure = new RemoteError(`${this.spec.label} ${why}${tail ? `; its stderr ends: ${tail}` : ''}`)
+    this.failure = new RemoteError(`its process ${why}${tail ? `; its stderr ends: ${tail}` : ''}`)
     this.waiting?.reject(this.failure)
     this.waiting = null
   }
@@ -140,12 +140,12 @@ export class HttpTransport implements Transport {
         body: new Uint8Array(message),
       })
     } catch (err) {
-      throw new RemoteError(`${this.spec.label} cannot be reached: ${(err as Error).cause ?? (err as Error).message}`)
+      throw new RemoteError(`the service ${this.spec.label} cannot be reached: ${(err as Error).cause ?? (err as Error).message}`)
     }
     const body = Buffer.from(await response.arrayBuffer())
     if (!response.ok)
       throw new RemoteError(
-        `${this.spec.label} answered HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}`,
+        `the service answered HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}`,
       )
     return body
   }
@@ -160,12 +160,12 @@ export class HttpTransport implements Transport {
     try {
       messages = new MessageReader().push(body)
     } catch (err) {
-      throw new RemoteError(`${this.spec.label} answered something that is not a message: ${(err as Error).message}`)
+      throw new RemoteError(`the service answered something that is not a message: ${(err as Error).message}`)
     }
-    if (messages.length !== 1) throw new RemoteError(`${this.spec.label} answered ${messages.length} messages, not 1`)
+    if (messages.length !== 1) throw new RemoteError(`the service answered ${messages.length} messages, not 1`)
     const [m] = messages
     if (m.header.type === 'error')
-      throw new RemoteError(`${this.spec.label} reported an error: ${String(m.header.message)}`)
+      throw new RemoteError(`the service reported an error: ${String(m.header.message)}`)
     return m
   }
 

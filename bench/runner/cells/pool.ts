@@ -105,9 +105,12 @@ function runOne(
     let ran: { error?: unknown } | null = null
     // The limit counts from the cell's start in its thread, not from its place in the queue.
     let timer: NodeJS.Timeout | undefined
+    /** Plugin processes the cell started: stopped, with their groups, however the cell ends. */
+    const children: number[] = []
     const finish = () => {
       if (!closed || !ran) return
       clearTimeout(timer)
+      for (const pid of children) stopGroup(pid)
       const fail = (
         reason: string,
         round = Math.floor(sessions / spec.scenario.market.sessionsPerRound),
@@ -129,7 +132,8 @@ function runOne(
         }, limitMs)
         options.onStart?.(spec)
       }
-      if (message.type === 'progress') {
+      if (message.type === 'child') children.push(message.pid)
+      else if (message.type === 'progress') {
         sessions += message.sessions
         options.onProgress?.(message.sessions)
       } else if (message.type === 'stage') options.onStage?.(spec, message.stage)
@@ -153,4 +157,13 @@ function runOne(
       finish()
     }
   })
+}
+
+/** Kills a plugin process's whole group; gone already is fine. */
+function stopGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // ESRCH: it and its group have exited.
+  }
 }

@@ -1,10 +1,13 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { CellSpec } from '../plan/plan.ts'
+import { childWatch } from '../../plugins/remote/transport.ts'
 import { type CellRows, runCell } from './cell.ts'
 
 /** What a worker tells the main thread about its cell, in order; `done` or `failed` comes last. */
 export type CellMessage =
   | { type: 'progress'; sessions: number }
+  /** A plugin process started for the cell: the pool stops its process group when the cell ends, however. */
+  | { type: 'child'; pid: number }
   | { type: 'stage'; stage: string }
   | { type: 'done'; rows: CellRows }
   | { type: 'failed'; reason: string; round: number | null; stack?: string }
@@ -25,6 +28,7 @@ export async function runCellTask({ spec, port }: { spec: CellSpec; port: Messag
     throw new ExitCalled(`the plugin called process.exit(${code ?? ''})`)
   }) as typeof process.exit
   const send = (message: CellMessage) => port.postMessage(message)
+  childWatch.started = (pid) => send({ type: 'child', pid })
   send({ type: 'stage', stage: 'loading' }) // the cell has a thread: its time limit starts now
   try {
     const rows = await runCell(
@@ -58,7 +62,7 @@ function failedRound(err: unknown, sessions: number, perRound: number): number {
 export function describeFailure(err: unknown): string {
   if (!(err instanceof Error)) return `threw ${String(err)}`
   const kind =
-    err.name && !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError'].includes(err.name)
+    err.name && !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError', 'RemoteError'].includes(err.name)
       ? `${err.name}: `
       : ''
   return `${kind}${err.message}`.replace(/\s*\n\s*/g, ' ')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { InputError } from '../../../core/errors.ts'
@@ -8,6 +9,8 @@ import { writeFileAtomic } from './results.ts'
 /** What the store's plan.json records: which run its cells belong to. */
 interface StoredPlan {
   plan: string
+  /** The run's configuration without the content of its files: the same command gives the same identity. */
+  identity?: string
   command: string
   cells: number
   startedAt: string
@@ -18,7 +21,11 @@ interface StoredCell {
   hash: string
   id: string
   rows: CellRows
+  /** sha256 of the rows as saved: a cell edited on disk is run again, never reused. */
+  digest: string
 }
+
+const digestOf = (rows: CellRows) => createHash('sha256').update(JSON.stringify(rows)).digest('hex')
 
 /**
  * Finished cells of a run, one file each, saved atomically as each cell ends, in a folder beside
@@ -35,8 +42,11 @@ export class CellStore {
   static open(resultsDir: string, plan: Plan, command: string, restart: boolean): CellStore {
     const store = new CellStore(`${resultsDir}.cells`)
     const recorded = store.recordedPlan()
-    // Another plan's store with nothing finished holds nothing to lose: it is started over.
-    if (recorded && recorded.plan !== plan.hash && !restart && store.cellFiles().length > 0) {
+    // The same configuration whose files (a plugin's weights, the kit) changed resumes: cells whose hash
+    // changed run again, the others are reused. Another configuration's store with nothing finished holds
+    // nothing to lose and is started over; with finished cells it is refused.
+    const sameRun = recorded !== null && (recorded.plan === plan.hash || recorded.identity === plan.identity)
+    if (recorded && !sameRun && !restart && store.cellFiles().length > 0) {
       const done = store.cellFiles().length
       throw new InputError(
         `--out ${resultsDir}: an unfinished run of a different configuration is there (${done} of ` +
@@ -44,12 +54,14 @@ export class CellStore {
           `to finish it, or add --restart to discard its cells and start over`,
       )
     }
-    if (restart || (recorded && recorded.plan !== plan.hash) || (!recorded && existsSync(store.dir)))
+    if (restart || (recorded && !sameRun) || (!recorded && existsSync(store.dir)))
       rmSync(store.dir, { recursive: true, force: true })
     mkdirSync(store.dir, { recursive: true })
+    if (sameRun && recorded.plan !== plan.hash) store.dropStale(plan)
     if (!recorded || recorded.plan !== plan.hash || restart) {
       const record: StoredPlan = {
         plan: plan.hash,
+        identity: plan.identity,
         command,
         cells: plan.specs.length,
         startedAt: new Date().toISOString(),
@@ -69,7 +81,8 @@ export class CellStore {
       if (!existsSync(file)) continue
       try {
         const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCell
-        if (stored.hash === spec.cell.hash && (!spec.logPath || existsSync(spec.logPath)))
+        const intact = stored.digest === digestOf(stored.rows)
+        if (intact && stored.hash === spec.cell.hash && (!spec.logPath || existsSync(spec.logPath)))
           found.set(spec.cell.index, stored.rows)
       } catch {
         // A file cut short cannot happen (atomic writes), but one edited by hand is simply run again.
@@ -79,7 +92,7 @@ export class CellStore {
   }
 
   save(spec: CellSpec, rows: CellRows): void {
-    const stored: StoredCell = { hash: spec.cell.hash, id: spec.cell.id, rows }
+    const stored: StoredCell = { hash: spec.cell.hash, id: spec.cell.id, rows, digest: digestOf(rows) }
     writeFileAtomic(this.cellFile(spec), JSON.stringify(stored))
   }
 
@@ -90,6 +103,12 @@ export class CellStore {
 
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  /** Cells of an earlier plan of the same run that no cell of this plan is (their files changed). */
+  private dropStale(plan: Plan): void {
+    const current = new Set(plan.specs.map((s) => s.cell.hash))
+    for (const file of this.cellFiles()) if (!current.has(file.slice(0, 64))) rmSync(join(this.dir, file), { force: true })
   }
 
   private cellFile(spec: CellSpec): string {

@@ -57,6 +57,11 @@ export interface PlanInput {
 export interface Plan {
   /** sha256 over the cells' hashes in order: two folders with the same plan hash hold parts of one run. */
   hash: string
+  /**
+   * sha256 over what the command asked for (cells, scenario, parameters), not the content of the files
+   * behind them: a rerun after a plugin's file changed has the same identity and resumes.
+   */
+  identity: string
   specs: CellSpec[]
 }
 
@@ -139,5 +144,7 @@ export function buildPlan(input: PlanInput): Plan {
       })
     }
   }
-  return { hash: planHash(specs), specs }
+  const asked = specs.map((s) => ({ id: s.cell.id, params: s.params, file: s.pluginFile }))
+  const identity = sha256(stringify({ scenario: input.scenario, asked, catalog: input.catalogDir ?? null }) ?? '')
+  return { hash: planHash(specs), identity, specs }
 }
