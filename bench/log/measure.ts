@@ -7,7 +7,8 @@ import { PositionWeights } from './format.ts'
 import { type ProductInfo, readProducts, readSellers, SELLER_ATTRIBUTES, type SellerInfo } from './inputs.ts'
 import { openLog } from './read.ts'
 import { LogReplay, logSource } from './replay.ts'
-import { type LoggedSession, LogSessions, type LogShape } from './sessions.ts'
+import { LogSessions, type LogShape } from './sessions.ts'
+import { LogSpool } from './spool.ts'
 import { type LogTables, LogTablesBuilder } from './tables.ts'
 
 const ROOT = KIT_ROOT
@@ -36,15 +37,20 @@ export function logName(file: string): string {
   return basename(file).replace(/(\.csv)?(\.gz)?$|\.parquet$/i, '') || basename(file)
 }
 
-/** A log read once for who is who: its tables in catalog order and its shape. */
+/** A log read once: who is who (its tables in catalog order), its shape, and its sessions spooled for what follows. */
 export interface ScannedLog {
   file: string
   format: string
   tables: LogTables
   shape: LogShape
+  /** The sessions, checked, in the log's order (remove() when done). */
+  spool: LogSpool
 }
 
-/** The first pass: every row checked, the sellers, products and categories gathered (bench/log/tables.ts). */
+/**
+ * The one pass over the text: every row checked, the sellers, products and categories gathered
+ * (bench/log/tables.ts), every session spooled (bench/log/spool.ts).
+ */
 export async function scanLog(
   file: string,
   sellers: SellerInfo | null,
@@ -52,21 +58,25 @@ export async function scanLog(
 ): Promise<ScannedLog> {
   const log = openLog(file)
   const builder = new LogTablesBuilder(sellers, products)
-  const pass = new LogSessions(
-    () => log.where(),
-    { row: (r, fail) => builder.add(r.product_id!, r.seller_id!, r.category, fail) },
-    !!products?.category,
-  )
-  await log.read(pass)
-  return { file, format: log.format, tables: builder.finish(), shape: pass.finish() }
-}
-
-/** The second pass: each session again, in the log's order (the rows were checked by scanLog). */
-export async function eachSession(scanned: ScannedLog, categoryGiven: boolean, session: (s: LoggedSession) => void) {
-  const log = openLog(scanned.file)
-  const pass = new LogSessions(() => log.where(), { session }, categoryGiven)
-  await log.read(pass)
-  pass.finish()
+  const spool = new LogSpool()
+  try {
+    const pass = new LogSessions(
+      () => log.where(),
+      {
+        product: (r, fail) => builder.add(r.product_id!, r.seller_id!, r.category, fail),
+        category: (name) => builder.category(name),
+        session: (s) => spool.write(s),
+      },
+      !!products?.category,
+    )
+    await log.read(pass)
+    const shape = pass.finish()
+    spool.close()
+    return { file, format: log.format, tables: builder.finish(), shape, spool }
+  } catch (err) {
+    spool.remove()
+    throw err
+  }
 }
 
 /**
@@ -81,10 +91,12 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
   const scanned = await scanLog(o.log, sellers, products)
   const { tables, shape } = scanned
   const weights = Float64Array.from({ length: Math.max(1, shape.maxPosition) }, (_, i) => positionWeights.at(i + 1))
-  const source = logSource(tables, shape, weights, sellers)
-  const categoryIndex = new Map(tables.categories.name.map((name, c) => [name, c]))
-  const replay = new LogReplay(source, tables.productIndex, categoryIndex, collectorsFor(o.metrics))
-  await eachSession(scanned, !!products?.category, (s) => replay.session(s))
+  const replay = new LogReplay(logSource(tables, shape, weights, sellers), tables.remap, collectorsFor(o.metrics))
+  try {
+    for (const s of scanned.spool.read()) replay.session(s)
+  } finally {
+    scanned.spool.remove()
+  }
   const measured = replay.finish()
   const name = logName(o.log)
   // seed 0: a log is one observed history, not a seeded draw; `compare` treats it as one sample.

@@ -60,10 +60,12 @@ export class LogReplay {
   private round = -1
   private sessions = 0
 
+  /**
+   * @param remap a product's catalog index from the number the log was read under (LogTables.remap)
+   */
   constructor(
     private readonly source: AnySource,
-    private readonly productIndex: Map<string, number>,
-    private readonly categoryIndex: Map<string, number>,
+    private readonly remap: Int32Array,
     collectors: readonly CollectorDef[],
   ) {
     const { tables, maxCandidates } = source
@@ -104,11 +106,11 @@ export class LogReplay {
     const o = this.outcome
     o.round = s.round
     o.session = this.sessions++
-    o.category = s.category === undefined ? -1 : (this.categoryIndex.get(s.category) ?? -1)
+    o.category = s.category
     o.n = s.count
     o.count = s.count
     for (let i = 0; i < s.count; i++) {
-      o.products[i] = this.productIndex.get(s.productId[i])!
+      o.products[i] = this.remap[s.product[i]]
       o.position[i] = s.position[i]
       o.sponsored[i] = s.sponsored[i]
       o.cpc[i] = s.cpc[i]

@@ -14,7 +14,8 @@ export interface LoggedSession {
   id: string
   /** Impression rows (0 for a session that showed nothing); entries 0 … count − 1 of the arrays are valid. */
   count: number
-  productId: string[]
+  /** Each shown product's index, as SessionHandlers.product numbered it. */
+  product: Int32Array
   position: Int32Array
   sponsored: Uint8Array
   clicked: Uint8Array
@@ -26,8 +27,8 @@ export interface LoggedSession {
   /** The row bought from, or -1, and the retail price paid. */
   purchasedSlot: number
   price: number
-  /** The category of its first shown product, when known. */
-  category: string | undefined
+  /** The category of its first shown product, as SessionHandlers.category numbered it; -1 unknown. */
+  category: number
 }
 
 /** What the pass saw of the log as a whole. */
@@ -42,8 +43,10 @@ export interface LogShape {
 }
 
 export interface SessionHandlers {
-  /** Each impression row, as it is read (`fail` names the row). */
-  row?(r: ImpressionRow, fail: (column: string, value: unknown, message: string) => InputError): void
+  /** Each impression row's product as a number (`fail` names the row when its product is not consistent). */
+  product(r: ImpressionRow, fail: (column: string, value: unknown, message: string) => InputError): number
+  /** A category's number (-1: none given). */
+  category(name: string | undefined): number
   /** Each session, once its last row is read. */
   session?(s: LoggedSession): void
 }
@@ -66,7 +69,7 @@ export class LogSessions implements RowVisitor {
     round: -1,
     id: '',
     count: 0,
-    productId: [],
+    product: new Int32Array(64),
     position: new Int32Array(64),
     sponsored: new Uint8Array(64),
     clicked: new Uint8Array(64),
@@ -75,13 +78,13 @@ export class LogSessions implements RowVisitor {
     propensity: new Float64Array(64),
     purchasedSlot: -1,
     price: 0,
-    category: undefined,
+    category: -1,
   }
   private open = false
   private empty = false
   /** positionSession[r] = the session number that last showed position r: duplicates without a Set per session. */
   private positionSession = new Int32Array(64).fill(-1)
-  private readonly shownProducts = new Set<string>()
+  private productSession = new Int32Array(1024).fill(-1)
   /** The current round's last RECENT_SESSIONS session ids, as a set and a ring in arrival order. */
   private readonly recent = new Set<string>()
   private readonly recentRing: (string | undefined)[] = new Array(RECENT_SESSIONS)
@@ -114,8 +117,23 @@ export class LogSessions implements RowVisitor {
 
   row(cells: readonly unknown[]): void {
     const c = this.col
-    const raw: Record<string, unknown> = {}
-    for (const name in c) raw[name] = cells[c[name]]
+    // An object literal of fixed shape: V8 keeps it fast, where one built key by key is a dictionary.
+    const raw: Record<string, unknown> = {
+      session_id: cells[c.session_id],
+      round: cells[c.round],
+      position: cells[c.position],
+      product_id: cells[c.product_id],
+      seller_id: cells[c.seller_id],
+      sponsored: cells[c.sponsored],
+      clicked: cells[c.clicked],
+      purchased: cells[c.purchased],
+      price: cells[c.price],
+      cpc: cells[c.cpc],
+      category: cells[c.category],
+      query_id: cells[c.query_id],
+      relevance: cells[c.relevance],
+      propensity: cells[c.propensity],
+    }
     const parsed = ImpressionRowSchema.safeParse(raw)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -172,17 +190,18 @@ export class LogSessions implements RowVisitor {
     }
     if (this.empty) throw this.fail('position', r.position, ONE_EMPTY_ROW)
     this.checkImpression(r)
-    this.handlers.row?.(r, this.fail)
+    const product = this.handlers.product(r, this.fail)
+    this.checkOnce(r, product)
     if (s.count === s.position.length) this.grow()
     const i = s.count++
-    s.productId[i] = r.product_id!
+    s.product[i] = product
     s.position[i] = r.position
     s.sponsored[i] = r.sponsored
     s.clicked[i] = r.clicked
     s.cpc[i] = r.sponsored && r.clicked ? r.cpc! : 0
     s.relevance[i] = r.relevance ?? 0
     s.propensity[i] = r.propensity ?? 1
-    if (i === 0) s.category = r.category
+    if (i === 0) s.category = this.handlers.category(r.category)
     if (r.purchased) {
       s.purchasedSlot = i
       s.price = r.price!
@@ -201,13 +220,6 @@ export class LogSessions implements RowVisitor {
       throw this.fail('position', position, `position ${position} appears twice in session "${r.session_id}"`)
     this.positionSession[position] = this.sessionCount
     this.maxPosition = Math.max(this.maxPosition, position)
-    if (this.shownProducts.has(r.product_id!))
-      throw this.fail(
-        'product_id',
-        r.product_id,
-        `product "${r.product_id}" is shown twice in session "${r.session_id}": a slate shows a product once`,
-      )
-    this.shownProducts.add(r.product_id!)
     if (r.purchased && this.current.purchasedSlot >= 0)
       throw this.fail(
         'purchased',
@@ -232,6 +244,22 @@ export class LogSessions implements RowVisitor {
       )
   }
 
+  /** A product once per session: productSession[p] = the session number that last showed product p. */
+  private checkOnce(r: ImpressionRow, product: number): void {
+    if (product >= this.productSession.length) {
+      const grown = new Int32Array(Math.max(product + 1, 2 * this.productSession.length)).fill(-1)
+      grown.set(this.productSession)
+      this.productSession = grown
+    }
+    if (this.productSession[product] === this.sessionCount)
+      throw this.fail(
+        'product_id',
+        r.product_id,
+        `product "${r.product_id}" is shown twice in session "${r.session_id}": a slate shows a product once`,
+      )
+    this.productSession[product] = this.sessionCount
+  }
+
   private grow(): void {
     const s = this.current
     const size = 2 * s.position.length
@@ -240,6 +268,7 @@ export class LogSessions implements RowVisitor {
       b.set(a)
       return b
     }
+    s.product = grown(s.product)
     s.position = grown(s.position)
     s.sponsored = grown(s.sponsored)
     s.clicked = grown(s.clicked)
@@ -262,8 +291,7 @@ export class LogSessions implements RowVisitor {
     s.count = 0
     s.purchasedSlot = -1
     s.price = 0
-    s.category = undefined
-    this.shownProducts.clear()
+    s.category = -1
     this.empty = false
     this.open = true
   }

@@ -221,7 +221,10 @@ class RemoteRanker implements Ranker {
     const first = this.sessions
     this.sessions += sessions.length
     const reply = await transport.request(
-      encode({ run: this.run, type: 'rank_batch', round, kind, k, first }, { offsets, buyer, category, candidates, relevance }),
+      encode(
+        { run: this.run, type: 'rank_batch', round, kind, k, first },
+        { offsets, buyer, category, candidates, relevance },
+      ),
     )
     expectType(reply, 'slates')
     const { offsets: out, products, cpc } = reply.arrays

@@ -140,13 +140,13 @@ export class HttpTransport implements Transport {
         body: new Uint8Array(message),
       })
     } catch (err) {
-      throw new RemoteError(`the service ${this.spec.label} cannot be reached: ${(err as Error).cause ?? (err as Error).message}`)
+      throw new RemoteError(
+        `the service ${this.spec.label} cannot be reached: ${(err as Error).cause ?? (err as Error).message}`,
+      )
     }
     const body = Buffer.from(await response.arrayBuffer())
     if (!response.ok)
-      throw new RemoteError(
-        `the service answered HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}`,
-      )
+      throw new RemoteError(`the service answered HTTP ${response.status}: ${body.toString('utf8').slice(0, 200)}`)
     return body
   }
 
@@ -164,8 +164,7 @@ export class HttpTransport implements Transport {
     }
     if (messages.length !== 1) throw new RemoteError(`the service answered ${messages.length} messages, not 1`)
     const [m] = messages
-    if (m.header.type === 'error')
-      throw new RemoteError(`the service reported an error: ${String(m.header.message)}`)
+    if (m.header.type === 'error') throw new RemoteError(`the service reported an error: ${String(m.header.message)}`)
     return m
   }
 

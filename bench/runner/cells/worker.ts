@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
-import type { CellSpec } from '../plan/plan.ts'
 import { childWatch } from '../../plugins/remote/transport.ts'
+import type { CellSpec } from '../plan/plan.ts'
 import { type CellRows, runCell } from './cell.ts'
 
 /** What a worker tells the main thread about its cell, in order; `done` or `failed` comes last. */
@@ -62,7 +62,8 @@ function failedRound(err: unknown, sessions: number, perRound: number): number {
 export function describeFailure(err: unknown): string {
   if (!(err instanceof Error)) return `threw ${String(err)}`
   const kind =
-    err.name && !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError', 'RemoteError'].includes(err.name)
+    err.name &&
+    !['Error', 'InputError', 'ExitCalled', 'PluginOutputError', 'PluginError', 'RemoteError'].includes(err.name)
       ? `${err.name}: `
       : ''
   return `${kind}${err.message}`.replace(/\s*\n\s*/g, ' ')

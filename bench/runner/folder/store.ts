@@ -108,7 +108,8 @@ export class CellStore {
   /** Cells of an earlier plan of the same run that no cell of this plan is (their files changed). */
   private dropStale(plan: Plan): void {
     const current = new Set(plan.specs.map((s) => s.cell.hash))
-    for (const file of this.cellFiles()) if (!current.has(file.slice(0, 64))) rmSync(join(this.dir, file), { force: true })
+    for (const file of this.cellFiles())
+      if (!current.has(file.slice(0, 64))) rmSync(join(this.dir, file), { force: true })
   }
 
   private cellFile(spec: CellSpec): string {

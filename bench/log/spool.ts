@@ -1,0 +1,170 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { LoggedSession } from './sessions.ts'
+
+/**
+ * A log's sessions as the kit reads them again: after one pass over the text (every row checked), each
+ * session is kept on disk in a fixed binary layout, so the passes that follow (the metrics' replay, a
+ * click model's EM iterations, re-ranking) cost a read of a file, not a parse. Memory stays flat in
+ * the log's length: a chunk at a time in each direction.
+ *
+ * Layout, little-endian: per session a 24-byte head (round, count, purchased slot, category: int32;
+ * price: float64), then `count` 40-byte rows (product, position: int32; sponsored, clicked: uint8, 6
+ * bytes of padding; cpc, relevance, propensity: float64).
+ */
+const HEAD = 24
+const ROW = 40
+const CHUNK = 4 << 20
+
+export class LogSpool {
+  private readonly dir: string
+  readonly file: string
+  private fd: number | null
+  private buffer = Buffer.allocUnsafe(CHUNK)
+  private length = 0
+  sessions = 0
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'trafficbench-spool-'))
+    this.file = join(this.dir, 'sessions.bin')
+    this.fd = openSync(this.file, 'w')
+    LIVE.add(this)
+  }
+
+  write(s: LoggedSession): void {
+    const need = HEAD + s.count * ROW
+    if (this.length + need > this.buffer.length) this.flush()
+    if (need > this.buffer.length) this.buffer = Buffer.allocUnsafe(need)
+    const b = this.buffer
+    let at = this.length
+    b.writeInt32LE(s.round, at)
+    b.writeInt32LE(s.count, at + 4)
+    b.writeInt32LE(s.purchasedSlot, at + 8)
+    b.writeInt32LE(s.category, at + 12)
+    b.writeDoubleLE(s.price, at + 16)
+    at += HEAD
+    for (let i = 0; i < s.count; i++, at += ROW) {
+      b.writeInt32LE(s.product[i], at)
+      b.writeInt32LE(s.position[i], at + 4)
+      b[at + 8] = s.sponsored[i]
+      b[at + 9] = s.clicked[i]
+      b.writeDoubleLE(s.cpc[i], at + 16)
+      b.writeDoubleLE(s.relevance[i], at + 24)
+      b.writeDoubleLE(s.propensity[i], at + 32)
+    }
+    this.length = at
+    this.sessions++
+  }
+
+  private flush(): void {
+    if (this.length > 0) writeSync(this.fd!, this.buffer, 0, this.length)
+    this.length = 0
+  }
+
+  /** Done writing: what was written can be read, as many times as needed. */
+  close(): void {
+    if (this.fd === null) return
+    this.flush()
+    closeSync(this.fd)
+    this.fd = null
+  }
+
+  /** Every session in the order written, into one reused object (read it during the loop, never keep it). */
+  *read(): Generator<LoggedSession> {
+    this.close()
+    const fd = openSync(this.file, 'r')
+    const s: LoggedSession = {
+      round: 0,
+      id: '',
+      count: 0,
+      product: new Int32Array(64),
+      position: new Int32Array(64),
+      sponsored: new Uint8Array(64),
+      clicked: new Uint8Array(64),
+      cpc: new Float64Array(64),
+      relevance: new Float64Array(64),
+      propensity: new Float64Array(64),
+      purchasedSlot: -1,
+      price: 0,
+      category: -1,
+    }
+    let buffer = Buffer.allocUnsafe(CHUNK)
+    let filled = 0
+    let at = 0
+    let position = 0
+    try {
+      for (;;) {
+        // Keep what is left of the last chunk; read on after it.
+        if (at > 0) {
+          buffer.copy(buffer, 0, at, filled)
+          filled -= at
+          at = 0
+        }
+        const got = readSync(fd, buffer, filled, buffer.length - filled, position)
+        position += got
+        filled += got
+        if (filled === 0) return
+        while (at + HEAD <= filled) {
+          const count = buffer.readInt32LE(at + 4)
+          const size = HEAD + count * ROW
+          if (size > buffer.length) {
+            const bigger = Buffer.allocUnsafe(size * 2)
+            buffer.copy(bigger, 0, 0, filled)
+            buffer = bigger
+          }
+          if (at + size > filled) break
+          if (count > s.position.length) grow(s, count)
+          s.round = buffer.readInt32LE(at)
+          s.count = count
+          s.purchasedSlot = buffer.readInt32LE(at + 8)
+          s.category = buffer.readInt32LE(at + 12)
+          s.price = buffer.readDoubleLE(at + 16)
+          let row = at + HEAD
+          for (let i = 0; i < count; i++, row += ROW) {
+            s.product[i] = buffer.readInt32LE(row)
+            s.position[i] = buffer.readInt32LE(row + 4)
+            s.sponsored[i] = buffer[row + 8]
+            s.clicked[i] = buffer[row + 9]
+            s.cpc[i] = buffer.readDoubleLE(row + 16)
+            s.relevance[i] = buffer.readDoubleLE(row + 24)
+            s.propensity[i] = buffer.readDoubleLE(row + 32)
+          }
+          at += size
+          yield s
+        }
+        if (got === 0) {
+          if (at < filled) throw new Error(`the spool ${this.file} ends inside a session`)
+          return
+        }
+      }
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  /** Removes the file. */
+  remove(): void {
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
+    rmSync(this.dir, { recursive: true, force: true })
+    LIVE.delete(this)
+  }
+}
+
+function grow(s: LoggedSession, count: number): void {
+  const size = Math.max(count, 2 * s.position.length)
+  s.product = new Int32Array(size)
+  s.position = new Int32Array(size)
+  s.sponsored = new Uint8Array(size)
+  s.clicked = new Uint8Array(size)
+  s.cpc = new Float64Array(size)
+  s.relevance = new Float64Array(size)
+  s.propensity = new Float64Array(size)
+}
+
+/** Spools still on disk: removed if the process ends before their reader is done. */
+const LIVE = new Set<LogSpool>()
+process.once('exit', () => {
+  for (const spool of LIVE) spool.remove()
+})
