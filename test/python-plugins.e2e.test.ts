@@ -47,7 +47,7 @@ describe('a ranker written in Python (clients/python)', () => {
     }
   })
 
-  it('a ranker that raises, exits, writes to stdout or hangs fails only its own cell, named, and no process is left', () => {
+  it('a ranker that raises, exits, writes to stdout or hangs fails its own cell only, named; no process stays', () => {
     const dir = tempDir('trafficbench-bad-py-')
     cpSync(join(PYTHON, 'misbehaving.py'), join(dir, 'misbehaving.py'))
     const expected: Record<string, RegExp> = {
