@@ -211,6 +211,11 @@ export interface Plugin<S extends z.ZodObject = z.ZodObject> {
    * change reruns those cells. `bench check` names files read in create() that are not declared.
    */
   files?: string[]
+  /**
+   * Files the plugin reads as its parameters say (a model's path), as the user gave them (relative to the
+   * working directory): part of the cell's hash like `files`.
+   */
+  paramFiles?(params: z.infer<S>): string[]
   /** Economic rules; anything left out takes the kit's neutral default (kit/fees.ts). */
   platform?(params: z.infer<S>): Partial<PlatformRules>
   create(context: PluginContext<z.infer<S>>): Ranker

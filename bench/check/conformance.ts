@@ -72,26 +72,31 @@ export async function conformance(
   scenario: Scenario,
   typeErrors: string[] | undefined,
   file?: string,
+  given: Record<string, unknown> = {},
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = []
   const report = (check: (typeof CHECKS)[number], passed: boolean, detail: string) =>
     results.push({ check, passed, detail })
   const k = scenario.market.slots
-  const parsed = plugin.params.safeParse({})
+  const parsed = plugin.params.safeParse(given)
   const problem = parsed.success ? plugin.validate?.(parsed.data, { k }) : undefined
   if (!parsed.success)
     report(
       'params-defaults',
       false,
-      `the defaults do not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `the parameters do not parse: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     )
   else if (problem)
-    report('params-defaults', false, `validate refuses the defaults with k = ${k}: ${problem.key}: ${problem.message}`)
+    report(
+      'params-defaults',
+      false,
+      `validate refuses the parameters with k = ${k}: ${problem.key}: ${problem.message}`,
+    )
   else
     report(
       'params-defaults',
       true,
-      `${Object.keys(parsed.data).length} parameters parse from their defaults and pass validate (k = ${k})`,
+      `${Object.keys(parsed.data).length} parameters (defaults and --param) parse and pass validate (k = ${k})`,
     )
 
   if (parsed.success && !problem) {
@@ -150,7 +155,7 @@ export async function conformance(
         : `create() read ${shown(undeclared)}, which the plugin does not declare in files: a change to them ` +
             'would not rerun its cells on resume',
     )
-  } else for (const check of CHECKS.slice(1, -1)) report(check, false, 'not run: the default parameters are refused')
+  } else for (const check of CHECKS.slice(1, -1)) report(check, false, 'not run: the parameters are refused')
 
   if (typeErrors)
     report(

@@ -215,7 +215,7 @@ export function watchPlugin(
     const watched: Record<string | symbol, unknown> = {}
     for (const key of hookNames(ranker)) {
       const hook = (ranker as unknown as Record<string, unknown>)[key]
-      if (typeof hook !== 'function' || key === 'rank') continue
+      if (typeof hook !== 'function' || key === 'rank' || key === 'rankBatch') continue
       watched[key] = (...args: unknown[]) => {
         const round0 = (args[0] as { round?: number } | undefined)?.round
         if (key === 'observe' && typeof round0 === 'number') round = round0 + 1
@@ -242,6 +242,31 @@ export function watchPlugin(
       const problem = slotsError(slots, session.k, productCount, candidate)
       if (problem) watch.violations.slots ??= `round ${session.round}: ${problem}`
     }
+    if (typeof ranker.rankBatch === 'function')
+      watched.rankBatch = (sessions: Session[], slots: Slots[]) => {
+        round = sessions[0]?.round ?? round
+        const started = performance.now()
+        const result: unknown = call(
+          `rankBatch, round ${round}`,
+          [
+            ['market', market],
+            ['sessions', sessions],
+          ],
+          params,
+          () => ranker.rankBatch!(sessions, slots),
+        )
+        const done = () => {
+          // Timed per session, as rank() is: the batch's time shared among its sessions.
+          if (options.timeRank)
+            for (const _ of sessions) watch.rankMs.push((performance.now() - started) / Math.max(1, sessions.length))
+          sessions.forEach((session, i) => {
+            settle(session, slots[i])
+          })
+        }
+        if (result instanceof Promise) return result.then(done)
+        done()
+        return result
+      }
     watched.rank = (session: Session, slots: Slots) => {
       round = session.round
       const started = performance.now()

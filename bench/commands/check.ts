@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
-import { positiveInt } from '../../core/options.ts'
+import { collect, positiveInt } from '../../core/options.ts'
+import { expandRuns } from '../plugins/params.ts'
 import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../plugins/registry.ts'
 import { remoteSource } from '../plugins/remote/spec.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
@@ -29,6 +30,11 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
   scenario.market.rounds = opts.rounds
   scenario.market.sessionsPerRound = opts.sessions
   const plugins = await resolveTargets(targets)
+  // --param sets a parameter of a checked plugin (onnx needs its model); the others keep their defaults.
+  const runs = expandRuns(
+    plugins.map((p) => p.plugin),
+    opts.param,
+  )
   // Loaded here, not at start-up: the checks pull in the TypeScript compiler, which other commands do not need.
   const [{ conformance }, { typeCheck }] = await Promise.all([
     import('../check/conformance.ts'),
@@ -46,7 +52,8 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
     const errors = remoteSource(file)
       ? undefined
       : ([...typeErrors.entries()].find(([path]) => relative(path, file) === '' || path.endsWith(file))?.[1] ?? [])
-    for (const r of await conformance(plugin, scenario, errors, resolve(file))) {
+    const { params } = runs.find((r) => r.plugin === plugin)!
+    for (const r of await conformance(plugin, scenario, errors, resolve(file), params)) {
       process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.check.padEnd(18)} ${r.detail}\n`)
       if (!r.passed) failed.push(`${plugin.name}: ${r.check}`)
     }
@@ -69,6 +76,7 @@ const checkOptions = (command: Command) =>
     )
     .option('--rounds <n>', 'rounds to simulate', positiveInt, 4)
     .option('--sessions <n>', 'sessions per round', positiveInt, 250)
+    .option('--param <algo.key=value>', 'set a parameter of a checked plugin (repeatable)', collect, [] as string[])
 
 export function registerCheck(program: Command): void {
   checkOptions(program.command('check')).action(checkCommand)

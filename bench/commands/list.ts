@@ -15,11 +15,12 @@ const listOptions = (command: Command) =>
 
 async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts']>): Promise<void> {
   const registry = await loadRegistry()
-  const algorithms = [...registry.values()].map(({ plugin, file }) => ({
+  const algorithms = [...registry.values()].map(({ plugin, file, onDemand }) => ({
     name: plugin.name,
     summary: plugin.summary,
     claims: plugin.claims,
     readsTruth: plugin.truth === true,
+    onDemand: onDemand === true,
     file,
     params: plugin.params.parse({}) as Record<string, unknown>,
   }))
@@ -41,7 +42,8 @@ async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts
   }
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
   for (const a of algorithms) {
-    lines.push(`  ${a.name.padEnd(12)} ${a.readsTruth ? '[oracle: reads the hidden truth] ' : ''}${a.summary}`)
+    const marks = `${a.readsTruth ? '[oracle: reads the hidden truth] ' : ''}${a.onDemand ? '[runs when named] ' : ''}`
+    lines.push(`  ${a.name.padEnd(12)} ${marks}${a.summary}`)
     for (const [key, value] of Object.entries(a.params))
       lines.push(`  ${''.padEnd(12)}   --param ${a.name}.${key}=${JSON.stringify(value)}`)
   }

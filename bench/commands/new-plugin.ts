@@ -31,7 +31,31 @@ function importPath(fromDir: string, file: string): string {
   return path.startsWith('.') ? path : `./${path}`
 }
 
-function newPluginCommand(name: string, opts: { dir: string }): void {
+const PYTHON_TEMPLATE = join(ROOT, 'clients/python/template')
+
+/** A Python ranker (my_plugin.py) and its unittest (test_my_plugin.py), from clients/python/template. */
+function newPythonPlugin(name: string, dir: string): void {
+  const module = name.replaceAll('-', '_')
+  const pluginFile = join(dir, `${module}.py`)
+  const testFile = join(dir, `test_${module}.py`)
+  for (const file of [pluginFile, testFile])
+    if (existsSync(file)) throw new InputError(`new-plugin ${name}: ${file} already exists; nothing was written`)
+  const fill = (template: string) =>
+    readFileSync(join(PYTHON_TEMPLATE, template), 'utf8').replaceAll(PLACEHOLDER, name).replaceAll('my_plugin', module)
+  writeFileSync(pluginFile, fill('ranker.py'), { flag: 'wx' })
+  writeFileSync(testFile, fill('test_ranker.py'), { flag: 'wx' })
+  const shown = (file: string) => (relative('.', file).startsWith('..') ? file : relative('.', file))
+  process.stdout.write(
+    `${[
+      `Wrote ${shown(pluginFile)} and ${shown(testFile)}. Next:`,
+      `  bench check ${shown(pluginFile)}                # the conformance checks`,
+      `  bench run --plugin ${shown(pluginFile)} --algorithms ${name},relevance --scenario small`,
+      `  PYTHONPATH=${join(ROOT, 'clients/python')} python3 -m unittest ${shown(testFile)}   # its tests`,
+    ].join('\n')}\n`,
+  )
+}
+
+function newPluginCommand(name: string, opts: { dir: string; python?: boolean }): void {
   if (!/^[a-z][a-z0-9-]*$/.test(name))
     throw new InputError(
       `new-plugin ${name}: a plugin name is lower-case letters, digits and dashes, starting with a letter (e.g. ` +
@@ -40,6 +64,10 @@ function newPluginCommand(name: string, opts: { dir: string }): void {
   const dir = resolve(opts.dir)
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new InputError(`new-plugin --dir ${opts.dir}: no such folder`)
+  if (opts.python) {
+    newPythonPlugin(name, dir)
+    return
+  }
   // .mts loads as an ES module anywhere; .ts only inside an ES-module package (as this project is).
   const ext = inModulePackage(dir) ? '.ts' : '.mts'
   const pluginFile = join(dir, `${name}${ext}`)
@@ -66,8 +94,9 @@ function newPluginCommand(name: string, opts: { dir: string }): void {
 export function registerNewPlugin(program: Command): void {
   program
     .command('new-plugin')
-    .description('write a working plugin file and its vitest test from the template')
+    .description('write a working plugin file and its test from the template (TypeScript and vitest, or Python)')
     .argument('<name>', 'the plugin name: lower-case letters, digits and dashes')
     .option('--dir <dir>', 'the folder to write into (algorithms/ of this project makes it a built-in)', '.')
+    .option('--python', 'a Python ranker (NAME.py, with the client of clients/python) and its unittest')
     .action(newPluginCommand)
 }

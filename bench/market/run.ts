@@ -39,6 +39,8 @@ export interface RunOptions {
   /** The run's first sessions left out of its timing (the JIT's warm-up); at most half the run's sessions. */
   warmupSessions?: number
   onProgress?: (sessionsDone: number) => void
+  /** Called once the sessions are done and before the ranker is closed (time its rank() here). */
+  beforeClose?: (outcome: RunOutcome) => Promise<void>
 }
 
 /** Runs one plugin over one seeded market for all rounds; returns what the collectors gathered. */
@@ -179,6 +181,7 @@ export class MarketRun {
       if (untimed > 0 && done++ === untimed) started = performance.now()
       if (onProgress && (s & 255) === 255) onProgress(256)
     }
+    let outcome: RunOutcome
     try {
       for (let r = 0; r < rounds; r++) {
         this.startRound(r)
@@ -194,22 +197,24 @@ export class MarketRun {
         onProgress?.(sessionsPerRound & 255)
         await this.endRound(r)
       }
+      const elapsedMs = performance.now() - started
+      const { m, captured, peakMemory } = this
+      outcome = {
+        totals: this.ledger.book.runTotals,
+        collected: this.collectors.result(),
+        source: this.source,
+        elapsedMs,
+        timedSessions: rounds * sessionsPerRound - untimed,
+        peakMemoryBytes: peakMemory,
+        captured,
+        ranker: this.plugin.ranker,
+        market: m,
+      }
+      await this.options.beforeClose?.(outcome)
     } finally {
       await this.plugin.close()
     }
-    const elapsedMs = performance.now() - started
-    const { m, captured, peakMemory } = this
-    return {
-      totals: this.ledger.book.runTotals,
-      collected: this.collectors.result(),
-      source: this.source,
-      elapsedMs,
-      timedSessions: rounds * sessionsPerRound - untimed,
-      peakMemoryBytes: peakMemory,
-      captured,
-      ranker: this.plugin.ranker,
-      market: m,
-    }
+    return outcome
   }
 
   startRound(r: number): void {

@@ -20,17 +20,28 @@ export const THROUGHPUT_METRICS: readonly MetricDef[] = [
     'higher',
     'Sessions simulated per second of wall time over the whole run (retrieval, ranking, buyer model, seller ' +
       'dynamics), timed after the first 2,000 sessions of the run (at most half its sessions), a warm-up for the ' +
-      'JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Empty when ' +
-      '--bench-time is 0 (nothing measured).',
+      'JIT, which is not counted: sessions_per_sec = (sessions − warm-up) ÷ seconds after the warm-up. Measured ' +
+      'on every run (--bench-time 0 skips only the rank() figures).',
   ),
   described(
     'rank_ops_per_sec',
     'speed',
     'higher',
-    'rank() calls per second, measured with tinybench replaying sessions captured in the last round.',
+    'rank() calls per second, measured with tinybench replaying sessions captured in the last round; a ranker in ' +
+      'batch mode ranks them as one batch, counted per session. Empty with --bench-time 0.',
   ),
-  described('rank_p50_us', 'speed', 'lower', 'Median latency of one rank() call in microseconds (tinybench).'),
-  described('rank_p99_us', 'speed', 'lower', '99th percentile latency of one rank() call in microseconds (tinybench).'),
+  described(
+    'rank_p50_us',
+    'speed',
+    'lower',
+    'Median latency of one rank() call in microseconds (tinybench; batch mode: of one batch ÷ its sessions).',
+  ),
+  described(
+    'rank_p99_us',
+    'speed',
+    'lower',
+    '99th percentile latency of one rank() call in microseconds (tinybench; batch mode: per session as above).',
+  ),
   described(
     'peak_memory_mb',
     'speed',

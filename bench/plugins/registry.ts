@@ -4,12 +4,13 @@ import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { describeIssues, InputError } from '../../core/errors.ts'
-import { kitPath } from '../../core/paths.ts'
+import { KIT_ROOT, kitPath } from '../../core/paths.ts'
 import { moduleGraph } from './module-graph.ts'
 import { describeRemote, remotePlugin } from './remote/remote-plugin.ts'
 import { remoteSource } from './remote/spec.ts'
 
 const ALGORITHMS_DIR = kitPath('algorithms')
+const ON_DEMAND_DIR = kitPath('algorithms/on-demand')
 
 /** What the kit checks of a plugin module's default export before using it. */
 const PluginShape = z.object({
@@ -80,19 +81,26 @@ function loadHint(reason: string): string {
   return ''
 }
 
-/** The built-in plugins: every .ts file directly in algorithms/, found by listing the folder. */
+/**
+ * The built-in plugins, found by listing the folders: every .ts file directly in algorithms/, then those
+ * of algorithms/on-demand/, which run only when named (they need a parameter, e.g. onnx's model).
+ */
 export function builtinPluginFiles(): string[] {
   const stem = (f: string) => f.slice(0, -extname(f).length)
-  return readdirSync(ALGORITHMS_DIR)
-    .filter((f) => extname(f) === '.ts' && !f.endsWith('.d.ts'))
-    .sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0)) // by name: amazon before amazon-haul
-    .map((f) => join(ALGORITHMS_DIR, f))
+  const list = (dir: string) =>
+    readdirSync(dir)
+      .filter((f) => extname(f) === '.ts' && !f.endsWith('.d.ts'))
+      .sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0)) // by name: amazon before amazon-haul
+      .map((f) => join(dir, f))
+  return [...list(ALGORITHMS_DIR), ...list(ON_DEMAND_DIR)]
 }
 
 export interface RegisteredPlugin {
   plugin: Plugin
   /** Where it was loaded from: relative to the project for built-ins, as given for --plugin files. */
   file: string
+  /** A built-in that runs only when --algorithms names it. */
+  onDemand?: boolean
 }
 
 /** Built-ins plus user files (--plugin); names must be unique. Ordered as found. */
@@ -105,7 +113,7 @@ export async function loadRegistry(extraFiles: string[] = []): Promise<Map<strin
     )
     const seen = registry.get(plugin.name)
     if (seen) throw new InputError(`two plugins are named "${plugin.name}": ${seen.file} and ${file}`)
-    registry.set(plugin.name, { plugin, file })
+    registry.set(plugin.name, { plugin, file, onDemand: resolve(KIT_ROOT, file).startsWith(`${ON_DEMAND_DIR}/`) })
   }
   return registry
 }
@@ -118,7 +126,7 @@ export function selectPlugins(
   registry: Map<string, RegisteredPlugin>,
   names: string[] | undefined,
 ): RegisteredPlugin[] {
-  if (names === undefined) return [...registry.values()]
+  if (names === undefined) return [...registry.values()].filter((r) => !r.onDemand)
   if (names.length === 0) throw new InputError('--algorithms: no algorithm named; leave the flag out to run them all')
   const twice = names.find((name, i) => names.indexOf(name) !== i)
   if (twice)

@@ -13,8 +13,9 @@ import {
 import type { Slots } from '../../../algorithms/kit/slots.ts'
 import { InputError } from '../../../core/errors.ts'
 import { ASYNC_RANKER } from '../../market/plugin-harness.ts'
+import { SHARED_ABOVE, SharedFile } from './shared-file.ts'
 import { openTransport, type RemoteSpec, type Transport } from './transport.ts'
-import { encode, type Message } from './wire.ts'
+import { encodeParts, type Message, type TypedArray } from './wire.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -33,6 +34,8 @@ export const DescribeSchema = z.object({
   params: z.record(z.string(), ParamSchema).default({}),
   mode: z.enum(['session', 'batch']).default('session'),
   feedback: z.object({ session: z.boolean().default(false), round: z.boolean().default(false) }).prefault({}),
+  /** The plugin reads a message's arrays from a file when the header names one (PROTOCOL.md § large arrays). */
+  shared_memory: z.boolean().default(false),
 })
 export type Described = z.infer<typeof DescribeSchema>
 
@@ -56,7 +59,7 @@ function paramsSchema(params: Described['params']): z.ZodObject {
 export async function describeRemote(spec: RemoteSpec): Promise<Described> {
   const transport = openTransport(spec)
   try {
-    const reply = await transport.request(encode({ type: 'describe', protocol: PROTOCOL_VERSION }))
+    const reply = await transport.request(encodeParts({ type: 'describe', protocol: PROTOCOL_VERSION }))
     const parsed = DescribeSchema.safeParse(reply.header)
     if (!parsed.success)
       throw new InputError(`plugin ${spec.label} described itself wrongly: ${parsed.error.issues[0].message}`)
@@ -140,6 +143,8 @@ const runId = () => `${process.pid}.${threadId}.${++runs}`
 class RemoteRanker implements Ranker {
   readonly [ASYNC_RANKER] = true
   private readonly run = runId()
+  /** Large arrays go through a file in shared memory when the plugin said it reads them so. */
+  private readonly shared: SharedFile | null
   private transport: Transport | null = null
   private readonly sent = new Map<string, Column>()
   private round = -1
@@ -153,6 +158,7 @@ class RemoteRanker implements Ranker {
     described: Described,
     private readonly context: PluginContext<Record<string, unknown>>,
   ) {
+    this.shared = described.shared_memory && spec.kind === 'process' ? new SharedFile() : null
     if (described.mode === 'batch') this.rankBatch = (sessions, slots) => this.batch(sessions, slots)
     if (described.feedback.session) this.onSession = (f) => this.sessionFeedback(f)
     if (described.feedback.round) this.observe = (f) => this.roundFeedback(f)
@@ -164,7 +170,7 @@ class RemoteRanker implements Ranker {
     this.transport = transport
     const { params, k } = this.context
     const start = { run: this.run, type: 'start', protocol: PROTOCOL_VERSION, params, k, seed: this.seedOf(), kind }
-    await transport.request(encode(start))
+    await transport.request(encodeParts(start))
     return transport
   }
 
@@ -184,7 +190,7 @@ class RemoteRanker implements Ranker {
         sellers: this.context.market.sellers.count,
         products: this.context.market.products.count,
       }
-      await transport.send(encode({ run: this.run, type: 'market', round, counts, text }, arrays as never))
+      await transport.send(encodeParts({ run: this.run, type: 'market', round, counts, text }, arrays as never))
     }
     return transport
   }
@@ -193,13 +199,20 @@ class RemoteRanker implements Ranker {
     const transport = await this.beforeRound(session.round, session.kind)
     const { round, kind, buyer, category, k, n } = session
     const reply = await transport.request(
-      encode(
+      encodeParts(
         { run: this.run, type: 'rank', round, session: this.sessions++, kind, buyer, category, k },
         { candidates: session.candidates.subarray(0, n), relevance: session.relevance.subarray(0, n) },
       ),
     )
     expectType(reply, 'slate')
     fill(slots, reply.arrays.products ?? new Int32Array(0), reply.arrays.cpc)
+  }
+
+  /** A message to send, its arrays in a shared file when the plugin takes them so and they are large. */
+  private message(header: Record<string, unknown> & { type: string }, arrays: Record<string, TypedArray>): Buffer[] {
+    const size = Object.values(arrays).reduce((n, a) => n + a.byteLength, 0)
+    if (!this.shared || size < SHARED_ABOVE) return encodeParts({ run: this.run, ...header }, arrays)
+    return this.shared.write({ run: this.run, ...header }, arrays)
   }
 
   private async batch(sessions: Session[], slots: Slots[]): Promise<void> {
@@ -221,10 +234,7 @@ class RemoteRanker implements Ranker {
     const first = this.sessions
     this.sessions += sessions.length
     const reply = await transport.request(
-      encode(
-        { run: this.run, type: 'rank_batch', round, kind, k, first },
-        { offsets, buyer, category, candidates, relevance },
-      ),
+      this.message({ type: 'rank_batch', round, kind, k, first }, { offsets, buyer, category, candidates, relevance }),
     )
     expectType(reply, 'slates')
     const { offsets: out, products, cpc } = reply.arrays
@@ -241,7 +251,7 @@ class RemoteRanker implements Ranker {
     const cpc = Float64Array.from({ length: f.count }, (_, i) => f.cpc[i])
     const clicked = Uint8Array.from({ length: f.count }, (_, i) => f.clicked[i])
     await this.transport?.send(
-      encode(
+      encodeParts(
         {
           type: 'session_feedback',
           round,
@@ -259,7 +269,7 @@ class RemoteRanker implements Ranker {
   private async roundFeedback(f: RoundFeedback): Promise<void> {
     const copy = (c: ArrayLike<number>, C: Int32ArrayConstructor | Float64ArrayConstructor) => C.from(c)
     await this.transport?.send(
-      encode(
+      encodeParts(
         { run: this.run, type: 'round_feedback', round: f.round },
         {
           impressions: copy(f.impressions, Int32Array),
@@ -275,9 +285,11 @@ class RemoteRanker implements Ranker {
   async close(): Promise<void> {
     const transport = this.transport
     this.transport = null
-    if (!transport) return
-    await transport.send(encode({ run: this.run, type: 'shutdown' })).catch(() => {})
-    await transport.close()
+    if (transport) {
+      await transport.send(encodeParts({ run: this.run, type: 'shutdown' })).catch(() => {})
+      await transport.close()
+    }
+    this.shared?.remove()
   }
 }
 

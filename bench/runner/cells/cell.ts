@@ -53,7 +53,9 @@ export async function runCell(
     : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
   const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
   onStage?.('simulating')
+  const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
   let outcome: RunOutcome
+  let throughput: Row | undefined
   try {
     outcome = await runMarket({
       plugin,
@@ -65,21 +67,19 @@ export async function runCell(
       seed: cell.seed,
       collectors: [...collectorsFor(), ...(log ? [impressionLog(log)] : [])],
       capture: CAPTURED_SESSIONS,
-      warmupSessions: spec.benchTimeMs > 0 ? WARMUP_SESSIONS : 0,
+      warmupSessions: WARMUP_SESSIONS,
       onProgress,
+      // Timed before the ranker closes: a plugin in another process is still there to answer.
+      beforeClose: async (o) => {
+        onStage?.('measuring rank() throughput')
+        throughput = await throughputRow(keys, o, scenario.market.slots, spec.benchTimeMs)
+      },
     })
   } catch (err) {
     log?.abort()
     throw err
   }
   log?.close()
-  const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
-  onStage?.('measuring rank() throughput')
   const { summary, rounds, sellers } = resultRows(keys, outcome)
-  return {
-    summary,
-    rounds,
-    sellers,
-    throughput: await throughputRow(keys, outcome, scenario.market.slots, spec.benchTimeMs),
-  }
+  return { summary, rounds, sellers, throughput: throughput! }
 }

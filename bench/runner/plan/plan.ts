@@ -110,10 +110,13 @@ export const planHash = (specs: readonly CellSpec[]): string => sha256(specs.map
 /** The plan of a run: seed-major, then plugins in the order given (the order rows were always written in). */
 export function buildPlan(input: PlanInput): Plan {
   const catalog = input.catalogDir ? treeHash(resolve(input.catalogDir), ['.']) : 'generated'
-  const sources = new Map<PluginRun['plugin'], string>()
-  const sourceHash = (plugin: PluginRun['plugin'], file: string) => {
-    if (!sources.has(plugin)) sources.set(plugin, pluginFingerprint(file, pluginFiles(plugin)))
-    return sources.get(plugin)!
+  const sources = new Map<string, string>()
+  /** The plugin's fingerprint, with the files its parameters name (a model's path) for this run. */
+  const sourceHash = (run: PluginRun, file: string) => {
+    const files = [...pluginFiles(run.plugin), ...(run.plugin.paramFiles?.(run.params) ?? []).map((f) => resolve(f))]
+    const key = `${file}\0${files.join('\0')}`
+    if (!sources.has(key)) sources.set(key, pluginFingerprint(file, files))
+    return sources.get(key)!
   }
   const specs: CellSpec[] = []
   for (const seed of input.seeds) {
@@ -129,7 +132,7 @@ export function buildPlan(input: PlanInput): Plan {
           algorithm,
           variant: run.variant,
           params: run.params,
-          plugin: sourceHash(run.plugin, pluginFile),
+          plugin: sourceHash(run, pluginFile),
           catalog,
           writeLog: !!input.writeLog,
         }) ?? '',
