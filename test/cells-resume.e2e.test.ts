@@ -45,5 +45,14 @@ describe('resume after a plugin file changed', () => {
     expect(resumed.stdout).not.toMatch(/reused/)
     for (const file of ['summary.csv', 'rounds.csv', 'sellers.csv'])
       expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(work, 'clean', file), 'utf8'))
+
+    // Shards run with different weights are cells of different runs: merge refuses them.
+    const shard = (n: number) => [...args(join(work, `shard${n}`)), '--shard', `${n}/2`]
+    expect(bench(shard(0)).code).toBe(0)
+    weights(0.2)
+    expect(bench(shard(1)).code).toBe(0)
+    const merged = bench(['merge', join(work, 'shard0'), join(work, 'shard1'), '--out', join(work, 'merged')])
+    expect(merged.code).not.toBe(0)
+    expect(merged.stderr).toMatch(/holds cells of another run .*a plugin's files differ/)
   })
 })

@@ -163,7 +163,10 @@ describe('CLI conventions', () => {
     const summary = readCsvRows(join(out, 'summary.csv'))
     expect(printed.rows[0].gini_exposure).toBeCloseTo(Number(summary[0].gini_exposure), 6)
     const listed = JSON.parse(bench(['list', '--format', 'json']).stdout)
-    expect(listed.algorithms.map((a: { name: string }) => a.name)).toEqual(BUILT_INS)
+    // Built-ins that run only when named (they need parameters) are listed after the others, marked.
+    const algorithms = listed.algorithms as { name: string; onDemand: boolean }[]
+    expect(algorithms.filter((a) => !a.onDemand).map((a) => a.name)).toEqual(BUILT_INS)
+    expect(algorithms.filter((a) => a.onDemand).map((a) => a.name)).toEqual(['onnx'])
     expect(listed.algorithms.find((a: { name: string }) => a.name === 'amazon').params.priceParity).toBe(true)
     expect(listed.scenarios.map((s: { name: string }) => s.name)).toEqual(['black-friday', 'default', 'small', 'year'])
     expect(listed.metrics.summary.map((m: { name: string }) => m.name)).toEqual(SUMMARY_COLUMNS.slice(4))

@@ -55,10 +55,12 @@ describe('the documentation stands alone', () => {
     expect(broken).toEqual([])
   })
 
-  it('no source, document or data file refers to the workspace outside the repository (shared/)', () => {
-    const mentions = files(/\.(ts|mts|js|mjs|md|json)$/)
-      .filter((f) => !f.endsWith('package-lock.json') && f !== import.meta.filename)
-      .filter((f) => readFileSync(f, 'utf8').includes('shared/'))
+  it('no source, document or data file refers to the workspace outside the repository', () => {
+    // Spelled in two parts so that this file, too, passes the grep.
+    const outside = ['shared', '/'].join('')
+    const mentions = files(/\.(ts|mts|js|mjs|md|json|py)$/)
+      .filter((f) => !f.endsWith('package-lock.json'))
+      .filter((f) => readFileSync(f, 'utf8').includes(outside))
       .map((f) => relative(ROOT, f))
     expect(mentions).toEqual([])
   })

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bench, readCsvRows, tempDir } from './helpers/cli.ts'
 
-const MODEL = ['--param', 'onnx.model=test/fixtures/onnx/linear.onnx']
+const MODEL = ['--param', 'onnx.model=examples/onnx/linear.onnx']
 const FEATURES = ['--param', 'onnx.features=["relevance","log:products.price","rating"]']
 
 describe('an ONNX model as a ranker (onnxruntime-web, installed by npm ci)', () => {

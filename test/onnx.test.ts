@@ -5,8 +5,8 @@ import { searchSession } from '../bench/check/session.ts'
 import { makeRng } from '../core/rng.ts'
 import { tinyMarket } from '../datasets/tiny.ts'
 
-// test/fixtures/onnx/linear.onnx (made by make_linear.py): score = 2 relevance − 0.25 log price + 0.1 rating + 0.5.
-const MODEL = 'test/fixtures/onnx/linear.onnx'
+// examples/onnx/linear.onnx (made by make_linear.py): score = 2 relevance − 0.25 log price + 0.1 rating + 0.5.
+const MODEL = 'examples/onnx/linear.onnx'
 
 describe('the onnx plugin', () => {
   it('ranks each session of a batch by the model score of its features', async () => {

@@ -12,7 +12,7 @@ import { GatesFailed } from './options.ts'
 /** A path when it names a file, else a built-in's name. */
 async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
   const registry = await loadRegistry()
-  if (targets.length === 0) return [...registry.values()]
+  if (targets.length === 0) return [...registry.values()].filter((r) => !r.onDemand) // on-demand ones need parameters
   const found: RegisteredPlugin[] = []
   for (const target of targets) {
     if (existsSync(target)) found.push({ plugin: await loadPluginFile(target), file: target })
@@ -65,8 +65,8 @@ async function checkCommand(targets: string[], opts: ReturnType<ReturnType<typeo
 const checkOptions = (command: Command) =>
   command
     .description(
-      'run plugins (files or built-in names; default: every built-in) through the conformance checks; exit 1 if ' +
-        'any fails',
+      'run plugins (files or built-in names; default: every built-in but those that run when named) through the ' +
+        'conformance checks; exit 1 if any fails',
     )
     .argument('[plugins...]', 'plugin files (.mts, .mjs, or .ts/.js in an ES-module package) or built-in names')
     .option(

@@ -6,7 +6,8 @@
  *     generation time, peak RSS, and bytes per extra product;
  *  3. the AuctionGym-shaped comparison: amazon sessions/s on default ÷ AuctionGym's second-price
  *     auctions/s measured on this machine class (4.2k–5.6k/s: 2 bidders, 1 slot, no organic
- *     ranking, no buyers; figure from the issue that asked for this, AuctionGym is Python and not run here).
+ *     ranking, no buyers; figure from the issue that asked for this, AuctionGym is Python and not run here);
+ *  4. the Python twin of relevance, in batch and session mode, against the built-in (bench/perf/process-plugin.ts).
  */
 import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -74,3 +75,5 @@ console.log(
   `amazon sessions/s on default ÷ AuctionGym second-price auctions/s (${AUCTIONGYM_AUCTIONS_PER_SEC.join('–')}): ` +
     `${speedUps}×`,
 )
+
+process.stdout.write(tsx('process-plugin.ts', []))

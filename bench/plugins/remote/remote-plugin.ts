@@ -79,16 +79,19 @@ const ENTITIES = ['categories', 'sellers', 'products'] as const
 function marketColumns(
   view: MarketView,
   previous: Map<string, Column>,
-): { arrays: Record<string, Column>; text: Record<string, string[]> } {
-  const arrays: Record<string, Column> = {}
+): { arrays: Record<string, TypedArray>; text: Record<string, string[]> } {
+  const arrays: Record<string, TypedArray> = {}
   const text: Record<string, string[]> = {}
   for (const entity of ENTITIES)
     for (const name of OBSERVABLE_COLUMNS[entity] as readonly string[]) {
       const key = `${entity}.${name}`
       const value = (view[entity] as unknown as Record<string, unknown>)[name]
       if (Array.isArray(value)) {
-        if (!previous.has(key)) text[key] = value as string[]
-        if (!previous.has(key)) previous.set(key, [] as unknown as Column)
+        // Text columns never change within a run: sent the first time only.
+        if (!previous.has(key)) {
+          text[key] = value as string[]
+          previous.set(key, [] as unknown as Column)
+        }
         continue
       }
       if (!ArrayBuffer.isView(value)) continue // generated product ids: products are their indices
@@ -96,7 +99,7 @@ function marketColumns(
       const last = previous.get(key)
       if (last && last.length === column.length && sameValues(last, column)) continue
       previous.set(key, column.slice())
-      arrays[key] = column
+      arrays[key] = value as TypedArray
     }
   return { arrays, text }
 }
@@ -144,7 +147,8 @@ class RemoteRanker implements Ranker {
   readonly [ASYNC_RANKER] = true
   private readonly run = runId()
   /** Large arrays go through a file in shared memory when the plugin said it reads them so. */
-  private readonly shared: SharedFile | null
+  private readonly sharesMemory: boolean
+  private shared: SharedFile | null = null
   private transport: Transport | null = null
   private readonly sent = new Map<string, Column>()
   private round = -1
@@ -158,7 +162,7 @@ class RemoteRanker implements Ranker {
     described: Described,
     private readonly context: PluginContext<Record<string, unknown>>,
   ) {
-    this.shared = described.shared_memory && spec.kind === 'process' ? new SharedFile() : null
+    this.sharesMemory = described.shared_memory
     if (described.mode === 'batch') this.rankBatch = (sessions, slots) => this.batch(sessions, slots)
     if (described.feedback.session) this.onSession = (f) => this.sessionFeedback(f)
     if (described.feedback.round) this.observe = (f) => this.roundFeedback(f)
@@ -190,7 +194,7 @@ class RemoteRanker implements Ranker {
         sellers: this.context.market.sellers.count,
         products: this.context.market.products.count,
       }
-      await transport.send(encodeParts({ run: this.run, type: 'market', round, counts, text }, arrays as never))
+      await transport.send(this.message({ type: 'market', round, counts, text }, arrays))
     }
     return transport
   }
@@ -199,8 +203,8 @@ class RemoteRanker implements Ranker {
     const transport = await this.beforeRound(session.round, session.kind)
     const { round, kind, buyer, category, k, n } = session
     const reply = await transport.request(
-      encodeParts(
-        { run: this.run, type: 'rank', round, session: this.sessions++, kind, buyer, category, k },
+      this.message(
+        { type: 'rank', round, session: this.sessions++, kind, buyer, category, k },
         { candidates: session.candidates.subarray(0, n), relevance: session.relevance.subarray(0, n) },
       ),
     )
@@ -208,10 +212,16 @@ class RemoteRanker implements Ranker {
     fill(slots, reply.arrays.products ?? new Int32Array(0), reply.arrays.cpc)
   }
 
-  /** A message to send, its arrays in a shared file when the plugin takes them so and they are large. */
-  private message(header: Record<string, unknown> & { type: string }, arrays: Record<string, TypedArray>): Buffer[] {
+  /**
+   * A message to send, with the run's id; its arrays in a shared file when the plugin takes them so,
+   * it is a process and they are large.
+   */
+  private message(header: Record<string, unknown> & { type: string }, arrays: Record<string, TypedArray> = {}) {
     const size = Object.values(arrays).reduce((n, a) => n + a.byteLength, 0)
-    if (!this.shared || size < SHARED_ABOVE) return encodeParts({ run: this.run, ...header }, arrays)
+    const pid = this.transport?.pid
+    if (!this.sharesMemory || pid === undefined || size < SHARED_ABOVE)
+      return encodeParts({ run: this.run, ...header }, arrays)
+    this.shared ??= new SharedFile(pid)
     return this.shared.write({ run: this.run, ...header }, arrays)
   }
 
@@ -251,7 +261,7 @@ class RemoteRanker implements Ranker {
     const cpc = Float64Array.from({ length: f.count }, (_, i) => f.cpc[i])
     const clicked = Uint8Array.from({ length: f.count }, (_, i) => f.clicked[i])
     await this.transport?.send(
-      encodeParts(
+      this.message(
         {
           type: 'session_feedback',
           round,
@@ -269,8 +279,8 @@ class RemoteRanker implements Ranker {
   private async roundFeedback(f: RoundFeedback): Promise<void> {
     const copy = (c: ArrayLike<number>, C: Int32ArrayConstructor | Float64ArrayConstructor) => C.from(c)
     await this.transport?.send(
-      encodeParts(
-        { run: this.run, type: 'round_feedback', round: f.round },
+      this.message(
+        { type: 'round_feedback', round: f.round },
         {
           impressions: copy(f.impressions, Int32Array),
           clicks: copy(f.clicks, Int32Array),
@@ -286,7 +296,7 @@ class RemoteRanker implements Ranker {
     const transport = this.transport
     this.transport = null
     if (transport) {
-      await transport.send(encodeParts({ run: this.run, type: 'shutdown' })).catch(() => {})
+      await transport.send(this.message({ type: 'shutdown' })).catch(() => {})
       await transport.close()
     }
     this.shared?.remove()

@@ -1,10 +1,15 @@
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ArraySpec, dtypeOf, padded, type TypedArray } from './wire.ts'
 
 /** Arrays larger than this go through the shared file (when the plugin reads it): below, a socket is as quick. */
 export const SHARED_ABOVE = 1 << 20
+
+const SHM = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
+const PREFIX = 'trafficbench-ranker-'
+/** The folder of a plugin process's shared file: named by its pid, so whoever stops the process can remove it. */
+const folderOf = (pid: number) => join(SHM, `${PREFIX}${pid}`)
 
 /**
  * Where a round's batch crosses to a plugin process without going through its stdin: a file in
@@ -13,10 +18,14 @@ export const SHARED_ABOVE = 1 << 20
  * few hundred MB a second on a small VM; a file in RAM is written at memory speed and read in place.
  */
 export class SharedFile {
-  private readonly dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'trafficbench-'))
-  readonly file = join(this.dir, 'arrays.bin')
+  private readonly dir: string
+  readonly file: string
 
-  constructor() {
+  constructor(readonly pid: number) {
+    sweepOnce()
+    this.dir = folderOf(pid)
+    this.file = join(this.dir, 'arrays.bin')
+    mkdirSync(this.dir, { recursive: true })
     LIVE.add(this)
   }
 
@@ -42,13 +51,38 @@ export class SharedFile {
   }
 
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true })
+    removeSharedFile(this.pid)
     LIVE.delete(this)
   }
 }
 
-/** Files still in shared memory: removed if the process ends first (RAM is not freed until they are). */
+/** Removes a plugin process's shared file, if it has one: its memory is not freed until then. */
+export function removeSharedFile(pid: number): void {
+  rmSync(folderOf(pid), { recursive: true, force: true })
+}
+
+/** Files still in shared memory: removed if the thread or process ends first. */
 const LIVE = new Set<SharedFile>()
 process.once('exit', () => {
   for (const file of LIVE) file.remove()
 })
+
+let swept = false
+/** A run killed outright (kill -9) cannot remove its files: the next one removes those of processes now gone. */
+function sweepOnce(): void {
+  if (swept) return
+  swept = true
+  for (const name of readdirSync(SHM)) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length)) : Number.NaN
+    if (Number.isInteger(pid) && !alive(pid)) removeSharedFile(pid)
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -8,6 +8,8 @@ export type RemoteSpec =
 
 /** A conversation with one plugin process or service: requests and their replies, in order. */
 export interface Transport {
+  /** The plugin process's pid (none for a service). */
+  readonly pid?: number
   /** Sends a message (its encoded parts) and resolves with the plugin's reply (an `error` reply rejects). */
   request(message: Buffer[]): Promise<Message>
   /** Sends a message that has no reply. */
@@ -49,6 +51,10 @@ export class ProcessTransport implements Transport {
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void } | null = null
   private failure: Error | null = null
   private stderr = ''
+
+  get pid(): number | undefined {
+    return this.child.pid
+  }
 
   constructor(spec: Extract<RemoteSpec, { kind: 'process' }>) {
     this.child = spawn(spec.command[0], spec.command.slice(1), {

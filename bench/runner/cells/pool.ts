@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { MessageChannel } from 'node:worker_threads'
 import Tinypool from 'tinypool'
+import { removeSharedFile } from '../../plugins/remote/shared-file.ts'
 import { memoryLimits } from '../plan/estimate.ts'
 import type { CellSpec } from '../plan/plan.ts'
 import type { CellRows } from './cell.ts'
@@ -110,7 +111,10 @@ function runOne(
     const finish = () => {
       if (!closed || !ran) return
       clearTimeout(timer)
-      for (const pid of children) stopGroup(pid)
+      for (const pid of children) {
+        stopGroup(pid)
+        removeSharedFile(pid)
+      }
       const fail = (
         reason: string,
         round = Math.floor(sessions / spec.scenario.market.sessionsPerRound),

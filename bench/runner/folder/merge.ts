@@ -78,7 +78,7 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     if (m.plan!.hash !== first.plan!.hash)
       throw new InputError(
         `merge: ${dirs[i]} holds cells of another run than ${dirs[0]} (\`${m.command}\` vs \`${first.command}\`: ` +
-          `options, catalog or kit code differ)`,
+          `options, catalog, kit code or a plugin's files differ)`,
       )
   })
   const plan = first.plan!.cells
