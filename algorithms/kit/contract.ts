@@ -142,7 +142,8 @@ export interface Ranker {
    * Batch mode, when declared: the engine draws a round's sessions first and asks for all their
    * slates at once (one Slots per session, in order), then the buyers act in session order. The
    * plugin sees the market as of the round's start (features refreshed daily); it may take its time
-   * (return a Promise). The sessions and their arrays are the plugin's own to keep.
+   * (return a Promise). As in rank(), the sessions' arrays are reused once the call is over (once its
+   * Promise settles): copy what must be kept.
    */
   rankBatch?(sessions: Session[], slots: Slots[]): void | Promise<void>
   /** Called once when the run is over: release what the ranker holds. */

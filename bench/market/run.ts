@@ -267,13 +267,15 @@ export class MarketRun {
     return this.p.retrieval.maxCandidates
   }
 
-  /** A session the plugin may keep (batch mode): fresh copies of the drawn session's candidates and estimate. */
-  ownSession(round: number, buyer: number, category: number, n: number): Session {
+  get sessionKind(): Session['kind'] {
+    return this.rules.sessionKind
+  }
+
+  /** The plugin's copy of the drawn session: its candidates, and the platform's estimate of their relevance. */
+  copyForPlugin(buyer: number, category: number, n: number, candidates: Int32Array, relevance: Float64Array): void {
     const { retrieval } = this
-    const relevance = new Float64Array(n)
+    for (let i = 0; i < n; i++) candidates[i] = retrieval.candidates[i]
     this.estimator.estimate(retrieval.relevance, retrieval.candidates, n, buyer, category, relevance)
-    const candidates = retrieval.candidates.slice(0, n)
-    return { round, kind: this.rules.sessionKind, buyer, category, k: this.p.slots, n, candidates, relevance }
   }
 
   rankBatch(round: number, sessions: Session[], slots: Slots[]): Promise<void> {
@@ -328,8 +330,7 @@ export class MarketRun {
    */
   private pluginSession(round: number, buyer: number, category: number, n: number): Session {
     const { pluginCandidates: candidates, pluginRelevance: relevance, retrieval } = this
-    for (let i = 0; i < n; i++) candidates[i] = retrieval.candidates[i]
-    this.estimator.estimate(retrieval.relevance, retrieval.candidates, n, buyer, category, relevance)
+    this.copyForPlugin(buyer, category, n, candidates, relevance)
     if (this.truthRelevance) this.truthRelevance.set(retrieval.relevance.subarray(0, n))
     return { round, kind: this.rules.sessionKind, buyer, category, k: this.p.slots, n, candidates, relevance }
   }

@@ -233,12 +233,17 @@ class RemoteRanker implements Ranker {
     sessions.forEach((s, i) => {
       offsets[i + 1] = offsets[i] + s.n
     })
-    const candidates = new Int32Array(offsets[sessions.length])
-    const relevance = new Float64Array(offsets[sessions.length])
-    sessions.forEach((s, i) => {
-      candidates.set(s.candidates.subarray(0, s.n), offsets[i])
-      relevance.set(s.relevance.subarray(0, s.n), offsets[i])
-    })
+    const total = offsets[sessions.length]
+    const candidates = joined(
+      sessions.map((s) => s.candidates.subarray(0, s.n)),
+      total,
+      Int32Array,
+    )
+    const relevance = joined(
+      sessions.map((s) => s.relevance.subarray(0, s.n)),
+      total,
+      Float64Array,
+    )
     const buyer = Int32Array.from(sessions, (s) => s.buyer)
     const category = Int32Array.from(sessions, (s) => s.category)
     const first = this.sessions
@@ -301,6 +306,29 @@ class RemoteRanker implements Ranker {
     }
     this.shared?.remove()
   }
+}
+
+/**
+ * The sessions' arrays end to end: as they are when they are consecutive views of one buffer (the
+ * engine's batch: nothing copied), else copied into one.
+ */
+function joined<T extends Int32Array | Float64Array>(
+  parts: T[],
+  total: number,
+  C: { new (n: number): T; new (buffer: ArrayBufferLike, offset: number, length: number): T },
+): T {
+  const consecutive = parts.every(
+    (p, i) =>
+      i === 0 || (p.buffer === parts[0].buffer && p.byteOffset === parts[i - 1].byteOffset + parts[i - 1].byteLength),
+  )
+  if (consecutive) return new C(parts[0].buffer, parts[0].byteOffset, total)
+  const out = new C(total)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
 }
 
 function expectType(reply: Message, type: string): void {
