@@ -66,7 +66,7 @@ describe('a ranker written in Python (clients/python)', () => {
     }
   })
 
-  it('a ranker that raises, exits, writes to stdout or hangs fails its own cell only, named; no process stays', () => {
+  it('a ranker that raises, exits, writes to stdout, hangs or hogs memory fails its cell, named; none stays', () => {
     const dir = tempDir('trafficbench-bad-py-')
     cpSync(join(PYTHON, 'misbehaving.py'), join(dir, 'misbehaving.py'))
     const expected: Record<string, RegExp> = {
@@ -75,6 +75,8 @@ describe('a ranker written in Python (clients/python)', () => {
       garbage: /wrote something that is not a protocol message to stdout: .*hello from a print/,
       hang: /exceeded the cell time limit of 5 s/,
       spawn: /exceeded the cell time limit of 5 s/,
+      // A plugin process gets its cell's memory limit (--cell-memory) as its address-space limit.
+      hog: /its process reported an error: MemoryError/,
       // In batch mode with 600 sessions a round's arrays pass 1 MiB and go through a shared-memory file.
       'hang-batch': /exceeded the cell time limit of 5 s/,
     }
@@ -85,7 +87,7 @@ describe('a ranker written in Python (clients/python)', () => {
         [
           'run',
           ...['--scenario', 'small', '--rounds', '2', '--sessions', batch ? '600' : '60'],
-          ...['--bench-time', '0', '--cell-timeout', '5'],
+          ...['--bench-time', '0', '--cell-timeout', '5', '--cell-memory', '1024'],
           ...['--algorithms', 'relevance,misbehaving', '--plugin', join(dir, 'misbehaving.py')],
           ...['--param', `misbehaving.mode=${mode}`, '--out', out],
         ],

@@ -61,7 +61,8 @@ export const runOptions = (command: Command) =>
     )
     .option(
       '--cell-memory <MB>',
-      "a cell's heap limit (default: V8's heap limit, or the machine's memory shared among the workers if less)",
+      "a cell's heap limit, and each of its plugin processes' address space (default: V8's heap limit, or the " +
+        "machine's memory shared among the workers if less)",
       positiveInt,
     )
     .option(

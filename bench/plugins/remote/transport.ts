@@ -28,8 +28,18 @@ const GRACE_MS = 2000
 
 /** Every live plugin process of this thread, stopped (with its group) if the thread or process ends first. */
 const LIVE = new Set<ChildProcess>()
-/** Called with each plugin process's pid as it starts: a worker tells its pool, which can stop the group. */
-export const childWatch: { started?: (pid: number) => void } = {}
+/**
+ * How a cell's plugin processes are kept: `started` is called with each one's pid as it starts (a
+ * worker tells its pool, which can stop the group); `memoryMb` limits each one's address space.
+ */
+export const childWatch: { started?: (pid: number) => void; memoryMb?: number } = {}
+
+/** The command, under the cell's memory limit when it has one (the shell's ulimit, then exec: same pid). */
+function limited(command: readonly string[]): string[] {
+  const mb = childWatch.memoryMb
+  if (!mb) return [...command]
+  return ['/bin/sh', '-c', `ulimit -v ${Math.floor(mb * 1024)} && exec "$0" "$@"`, ...command]
+}
 process.once('exit', () => {
   for (const child of LIVE) killGroup(child)
 })
@@ -57,7 +67,8 @@ export class ProcessTransport implements Transport {
   }
 
   constructor(spec: Extract<RemoteSpec, { kind: 'process' }>) {
-    this.child = spawn(spec.command[0], spec.command.slice(1), {
+    const command = limited(spec.command)
+    this.child = spawn(command[0], command.slice(1), {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -79,7 +90,10 @@ export class ProcessTransport implements Transport {
     this.child.on('error', (err) => this.fail(`could not start (${spec.command.join(' ')}): ${err.message}`))
     this.child.on('exit', (code, signal) => {
       LIVE.delete(this.child)
-      this.fail(signal ? `was killed by ${signal}` : `exited with code ${code}`)
+      // 126/127: the shell that sets the memory limit could not run the command.
+      if (command[0] !== spec.command[0] && (code === 126 || code === 127))
+        this.fail(`could not start (${spec.command.join(' ')}): not found or not executable`)
+      else this.fail(signal ? `was killed by ${signal}` : `exited with code ${code}`)
     })
   }
 

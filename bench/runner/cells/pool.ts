@@ -150,7 +150,7 @@ function runOne(
       if (!final) setTimeout(() => ran ?? abort.abort(), 1000).unref()
       finish()
     })
-    pool.run({ spec, port: port2 }, { transferList: [port2], signal: abort.signal }).then(
+    pool.run({ spec, port: port2, memoryMb: heapMb }, { transferList: [port2], signal: abort.signal }).then(
       () => settle({}),
       (error) => settle({ error }),
     )

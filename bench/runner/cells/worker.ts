@@ -22,13 +22,23 @@ class ExitCalled extends Error {
  * failures travel over `port`, so the main thread can tell a cell that failed from a thread that
  * died without a word.
  */
-export async function runCellTask({ spec, port }: { spec: CellSpec; port: MessagePort }): Promise<void> {
+export async function runCellTask({
+  spec,
+  port,
+  memoryMb,
+}: {
+  spec: CellSpec
+  port: MessagePort
+  /** The cell's memory limit, which its plugin processes get too. */
+  memoryMb: number
+}): Promise<void> {
   let sessions = 0
   process.exit = ((code?: number) => {
     throw new ExitCalled(`the plugin called process.exit(${code ?? ''})`)
   }) as typeof process.exit
   const send = (message: CellMessage) => port.postMessage(message)
   childWatch.started = (pid) => send({ type: 'child', pid })
+  childWatch.memoryMb = memoryMb
   send({ type: 'stage', stage: 'loading' }) // the cell has a thread: its time limit starts now
   try {
     const rows = await runCell(
