@@ -111,7 +111,7 @@ describe('a ranker as a service (HTTP)', () => {
   let server: ChildProcess | undefined
   afterAll(() => server?.kill('SIGKILL'))
 
-  it('gives the same rows over HTTP as over stdio, with runs of two workers at once', async () => {
+  it('gives the same rows over HTTP as over stdio, with runs of two workers at once, and passes bench check', async () => {
     server = spawn('python3', [join(EXAMPLES, 'relevance_service.py')], {
       env: { ...process.env, PYTHONPATH: join(ROOT, 'clients/python') },
     })
@@ -128,5 +128,9 @@ describe('a ranker as a service (HTTP)', () => {
     ])
     expect(r.stderr).toBe('')
     expect(rowsOf(out, 'relevance-http')).toEqual(rowsOf(out, 'relevance-py'))
+
+    const check = bench(['check', `http://127.0.0.1:${port}/`])
+    expect(check.stderr).toBe('')
+    expect(check.stdout).toMatch(/every check passed/)
   })
 })

@@ -5,21 +5,21 @@ import { InputError } from '../../core/errors.ts'
 import { collect, positiveInt } from '../../core/options.ts'
 import { expandRuns } from '../plugins/params.ts'
 import { loadPluginFile, loadRegistry, type RegisteredPlugin } from '../plugins/registry.ts'
-import { remoteSource } from '../plugins/remote/spec.ts'
+import { isServiceUrl, remoteSource } from '../plugins/remote/spec.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
 import { GatesFailed } from './options.ts'
 
-/** A path when it names a file, else a built-in's name. */
+/** A path when it names a file, a service's URL, else a built-in's name. */
 async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
   const registry = await loadRegistry()
   if (targets.length === 0) return [...registry.values()].filter((r) => !r.onDemand) // on-demand ones need parameters
   const found: RegisteredPlugin[] = []
   for (const target of targets) {
-    if (existsSync(target)) found.push({ plugin: await loadPluginFile(target), file: target })
+    if (existsSync(target) || isServiceUrl(target)) found.push({ plugin: await loadPluginFile(target), file: target })
     else if (registry.has(target)) found.push(registry.get(target)!)
     else
       throw new InputError(
-        `check ${target}: no such file, nor a built-in algorithm (${[...registry.keys()].join(', ')})`,
+        `check ${target}: no such file, service URL, nor a built-in algorithm (${[...registry.keys()].join(', ')})`,
       )
   }
   return found

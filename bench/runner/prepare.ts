@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { importCatalog } from '../../datasets/import.ts'
 import { expandRuns, refuseMeaninglessParams } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
+import { isServiceUrl } from '../plugins/remote/spec.ts'
 import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
@@ -46,7 +47,7 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     return {
       ...run,
       source: file,
-      file: given && !/^https?:\/\//i.test(file) ? resolve(file) : given ? file : undefined,
+      file: given && !isServiceUrl(file) ? resolve(file) : given ? file : undefined,
     }
   })
   refuseMeaninglessParams(plugins, scenario.market.slots)

@@ -11,7 +11,7 @@ import {
   type SessionFeedback,
 } from '../../../algorithms/kit/contract.ts'
 import type { Slots } from '../../../algorithms/kit/slots.ts'
-import { InputError } from '../../../core/errors.ts'
+import { describeIssues, InputError } from '../../../core/errors.ts'
 import { ASYNC_RANKER } from '../../market/plugin-harness.ts'
 import { SHARED_ABOVE, SharedFile } from './shared-file.ts'
 import { openTransport, type RemoteSpec, type Transport } from './transport.ts'
@@ -27,9 +27,9 @@ const ParamSchema = z.object({
 /** What a plugin says of itself when asked (`describe`). */
 export const DescribeSchema = z.object({
   type: z.literal('describe'),
-  protocol: z.literal(PROTOCOL_VERSION, `protocol ${PROTOCOL_VERSION} (the version this kit speaks)`),
+  protocol: z.literal(PROTOCOL_VERSION, `must be ${PROTOCOL_VERSION}, the protocol version this kit speaks`),
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name of letters, digits and dashes'),
-  summary: z.string().min(1, 'a one-line summary'),
+  summary: z.string('a one-line summary of the ranking rule').min(1, 'a one-line summary of the ranking rule'),
   claims: z.array(z.string()).default([]),
   params: z.record(z.string(), ParamSchema).default({}),
   mode: z.enum(['session', 'batch']).default('session'),
@@ -62,7 +62,10 @@ export async function describeRemote(spec: RemoteSpec): Promise<Described> {
     const reply = await transport.request(encodeParts({ type: 'describe', protocol: PROTOCOL_VERSION }))
     const parsed = DescribeSchema.safeParse(reply.header)
     if (!parsed.success)
-      throw new InputError(`plugin ${spec.label} described itself wrongly: ${parsed.error.issues[0].message}`)
+      throw new InputError(
+        `plugin ${spec.label} described itself wrongly (docs/PROTOCOL.md § the conversation): ` +
+          describeIssues(parsed.error, 'describe'),
+      )
     return parsed.data
   } catch (err) {
     if (err instanceof InputError) throw err

@@ -28,9 +28,12 @@ const ManifestSchema = z
 /** The Python client's folder, put on PYTHONPATH for a `.py` plugin. */
 const PYTHON_CLIENT = kitPath('clients/python')
 
+/** A `--plugin` argument that names a service (an http or https URL), not a file. */
+export const isServiceUrl = (source: string): boolean => /^https?:\/\//i.test(source)
+
 /** A `--plugin` argument that names a process or a service, or null for a module. */
 export function remoteSource(path: string): RemoteSource | null {
-  if (/^https?:\/\//i.test(path)) {
+  if (isServiceUrl(path)) {
     try {
       new URL(path)
     } catch {

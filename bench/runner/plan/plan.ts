@@ -5,6 +5,7 @@ import stringify from 'safe-stable-stringify'
 import { KIT_ROOT } from '../../../core/paths.ts'
 import type { PluginRun } from '../../plugins/params.ts'
 import { pluginFiles } from '../../plugins/registry.ts'
+import { isServiceUrl } from '../../plugins/remote/spec.ts'
 import type { Scenario } from './scenario.ts'
 
 const ROOT = KIT_ROOT
@@ -82,15 +83,13 @@ function treeHash(root: string, paths: string[]): string {
   return hash.digest('hex')
 }
 
-const isUrl = (source: string) => /^https?:\/\//i.test(source)
-
 /**
  * What decides a plugin's rows besides the kit: its entry file, the modules it imports and the files
  * it declares (folders whole), by path relative to the entry's folder. A service's URL is all there is
  * to hash of it: what it serves is its own.
  */
 function pluginFingerprint(entry: string, files: readonly string[]): string {
-  if (isUrl(entry)) return sha256(entry)
+  if (isServiceUrl(entry)) return sha256(entry)
   const base = dirname(entry)
   return treeHash(
     base,
@@ -121,7 +120,7 @@ export function buildPlan(input: PlanInput): Plan {
   const specs: CellSpec[] = []
   for (const seed of input.seeds) {
     for (const run of input.plugins) {
-      const pluginFile = run.file ?? (isUrl(run.source) ? run.source : resolve(ROOT, run.source))
+      const pluginFile = run.file ?? (isServiceUrl(run.source) ? run.source : resolve(ROOT, run.source))
       const algorithm = run.plugin.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
