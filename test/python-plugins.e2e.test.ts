@@ -111,7 +111,7 @@ describe('a ranker as a service (HTTP)', () => {
   let server: ChildProcess | undefined
   afterAll(() => server?.kill('SIGKILL'))
 
-  it('gives the same rows over HTTP as over stdio, with runs of two workers at once, and passes bench check', async () => {
+  it('gives the rows it gives over stdio, with runs of two workers at once, and passes bench check', async () => {
     server = spawn('python3', [join(EXAMPLES, 'relevance_service.py')], {
       env: { ...process.env, PYTHONPATH: join(ROOT, 'clients/python') },
     })
