@@ -113,6 +113,8 @@ describe('bench check', () => {
   it('refuses an unknown name with exit 2', () => {
     const r = check(['nosuch'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^bench: check nosuch: no such file, nor a built-in algorithm \(aliexpress, amazon/)
+    expect(r.stderr).toMatch(
+      /^bench: check nosuch: neither a file, a service URL nor a built-in algorithm \(aliexpress, amazon/,
+    )
   })
 })

@@ -19,7 +19,7 @@ async function resolveTargets(targets: string[]): Promise<RegisteredPlugin[]> {
     else if (registry.has(target)) found.push(registry.get(target)!)
     else
       throw new InputError(
-        `check ${target}: no such file, service URL, nor a built-in algorithm (${[...registry.keys()].join(', ')})`,
+        `check ${target}: neither a file, a service URL nor a built-in algorithm (${[...registry.keys()].join(', ')})`,
       )
   }
   return found
