@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from '@commander-js/extra-typings'
 import { InputError } from '../core/errors.ts'
 import { kitPath } from '../core/paths.ts'
+import { registerCalibrate } from './commands/calibrate.ts'
 import { registerCheck } from './commands/check.ts'
 import { registerCompare } from './commands/compare.ts'
 import { registerFacts } from './commands/facts.ts'
@@ -43,6 +44,7 @@ export function buildProgram(context: CommandContext): Command {
     registerReport,
     registerList,
     registerMetrics,
+    registerCalibrate,
     registerMerge,
     registerCheck,
     registerNewPlugin,

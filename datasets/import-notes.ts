@@ -17,10 +17,19 @@ export const CatalogFileSchema = z
     name: ScenarioNameSchema.optional(),
     description: z.string().optional(),
     priceScale: z.number().positive().default(1),
+    /**
+     * Each category's share of search sessions (bench calibrate measures it from a log); normalised. Without it,
+     * categories get Zipf popularity by their product count's rank.
+     */
+    categoryShares: z.record(z.string(), z.number().min(0)).optional(),
   })
   .strict()
 
-export function catalogOptions(dir: string): { name?: string; priceScale: number } {
+export function catalogOptions(dir: string): {
+  name?: string
+  priceScale: number
+  categoryShares?: Record<string, number>
+} {
   const file = join(dir, 'catalog.json')
   const folderName = basename(resolve(dir))
   const fallback = ScenarioNameSchema.safeParse(folderName).success ? folderName : undefined
@@ -32,7 +41,7 @@ export function catalogOptions(dir: string): { name?: string; priceScale: number
     throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`)
   }
   const options = parseOrThrow(CatalogFileSchema, data, file)
-  return { name: options.name ?? fallback, priceScale: options.priceScale }
+  return { name: options.name ?? fallback, priceScale: options.priceScale, categoryShares: options.categoryShares }
 }
 
 /** What an importer uses for a blank cell or an absent column, by column (the schemas' defaults, in words). */

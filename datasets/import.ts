@@ -141,7 +141,9 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
     count: nC,
     name: names,
     department: new Uint8Array(nC),
-    popularity: zipfWeights(nC, params.categoryZipf),
+    popularity: options.categoryShares
+      ? givenShares(options.categoryShares, names, join(dir, 'catalog.json'))
+      : zipfWeights(nC, params.categoryZipf),
     refPrice: new Float64Array(nC),
     baseBid: new Float64Array(nC),
     centroid: new Float32Array(nC * TOPIC_DIMS),
@@ -249,4 +251,14 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
   }
   setReferencePrices(catalog)
   return catalog
+}
+
+/** catalog.json's categoryShares as popularity in the categories' order: every named category must exist. */
+function givenShares(shares: Record<string, number>, names: readonly string[], file: string): Float64Array {
+  const unknown = Object.keys(shares).filter((c) => !names.includes(c))
+  if (unknown.length) throw new InputError(`${file}, categoryShares: "${unknown[0]}" is not a category of products.csv`)
+  const popularity = Float64Array.from(names, (c) => shares[c] ?? 0)
+  const total = popularity.reduce((a, b) => a + b, 0)
+  if (!(total > 0)) throw new InputError(`${file}, categoryShares: expected some share above 0`)
+  return popularity.map((x) => x / total)
 }

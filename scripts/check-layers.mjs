@@ -19,7 +19,7 @@ export const LAYERS = [
   ['bench/report'],
   ['bench/runner'],
   ['bench/check'],
-  ['bench/facts', 'bench/perf'],
+  ['bench/facts', 'bench/perf', 'bench/calibrate'],
   ['bench/docs'],
   ['bench/commands'],
   ['bench'],

@@ -79,9 +79,14 @@ export class ImpressionLogWriter {
   /** The most bytes one row can take. */
   private readonly rowBytes: number
 
+  /**
+   * @param shuffled the run shuffles each slate (market.shuffleSlates): a `propensity` column follows, 1 / the
+   *   slate's size, the chance of each shown product at each position given the slate's products
+   */
   constructor(
     readonly file: string,
     catalog: LogCatalog,
+    private readonly shuffled = false,
   ) {
     const cell = (text: string) => Buffer.from(stringify([[text]], { record_delimiter: '' }))
     this.productCells = Array.from({ length: catalog.products.seller.length }, (_, p) =>
@@ -94,11 +99,11 @@ export class ImpressionLogWriter {
     this.productCategory = Int32Array.from(catalog.products.category)
     this.categoryCells = catalog.categories.name.map(cell)
     const longest = (cells: Buffer[]) => cells.reduce((m, c) => Math.max(m, c.length), 0)
-    this.rowBytes = longest(this.productCells) + 2 * longest(this.categoryCells) + 6 * NUMBER_BYTES + 16
+    this.rowBytes = longest(this.productCells) + 2 * longest(this.categoryCells) + 7 * NUMBER_BYTES + 16
     this.buffer = Buffer.allocUnsafe(CHUNK_BYTES + this.rowBytes)
     this.temp = `${file}.partial-${process.pid}`
     this.fd = openSync(this.temp, 'w')
-    this.text(WRITTEN_COLUMNS.join(','))
+    this.text([...WRITTEN_COLUMNS, ...(shuffled ? ['propensity'] : [])].join(','))
     this.bytes(CRLF)
   }
 
@@ -133,6 +138,10 @@ export class ImpressionLogWriter {
         this.comma()
       }
       if (query) this.bytes(query)
+      if (this.shuffled) {
+        this.comma()
+        if (o.count > 0) this.number(1 / o.count)
+      }
       this.bytes(CRLF)
     }
   }

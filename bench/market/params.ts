@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EXAMINATION_CURVES, type ExaminationCurveName } from '../../algorithms/kit/attention.ts'
 
 const share = z.number().min(0).max(1)
 
@@ -74,6 +75,24 @@ export const MarketParamsSchema = z
     sessionsPerRound: z.number().int().min(1).default(5000),
     /** k: the positions a session sees. */
     slots: z.number().int().min(1).max(200).default(20),
+    /**
+     * The buyer's chance of examining each position: a named curve (log2 = 1/log2(r+1), the default, after the
+     * discount of DCG; reciprocal = 1/r; none = 1) or measured weights in [0, 1] for positions 1, 2, … (the last one
+     * carries on past the list's end), as bench calibrate fits them from a log.
+     */
+    examination: z
+      .union([
+        z.enum(Object.keys(EXAMINATION_CURVES) as [ExaminationCurveName, ...ExaminationCurveName[]]),
+        z.array(share).min(1, 'expected at least the weight of position 1'),
+      ])
+      .default('log2'),
+    /**
+     * Randomize each slate's order (a uniform permutation of what the plugin shows, ads included) before the buyer
+     * sees it, as an experiment that randomizes positions does: a log written then records position effects free
+     * of the ranker's choices, and its propensity column (1 / the slate's size, given the slate's products) lets
+     * bench rerank weigh it. Off by default.
+     */
+    shuffleSlates: z.boolean().default(false),
     /** Feed candidate generation: products drawn per favourite category for one feed visit. */
     feedPoolPerCategory: z.number().int().min(1).default(250),
     /**

@@ -1,4 +1,4 @@
-import { examinationWeights } from '../../algorithms/kit/attention.ts'
+import { examinationCurve } from '../../algorithms/kit/attention.ts'
 import type { PlatformRules, Plugin, Session } from '../../algorithms/kit/contract.ts'
 import { platformRules } from '../../algorithms/kit/fees.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
@@ -71,6 +71,7 @@ export class MarketRun {
   private readonly truthRelevance: Float64Array | null
   private readonly exam: Float64Array
   private readonly visitRng: Rng
+  private readonly shuffleRng: Rng | null
   private readonly popularity: Float64Array
   /** The engine's slots: the plugin fills them in session mode; batch mode copies a checked slate in. */
   readonly slots: Slots
@@ -95,7 +96,9 @@ export class MarketRun {
     this.p = p
     const params = frozenCopy(options.params)
     this.rules = platformRules(plugin.platform?.(params))
-    this.exam = examinationWeights(p.slots)
+    this.exam = examinationCurve(p.examination, p.slots)
+    // Its own stream: a run that shuffles draws nothing else differently.
+    this.shuffleRng = p.shuffleSlates ? makeRng(seed, 'slate-order') : null
     this.visitRng = makeRng(seed, 'sessions')
     const buyerRng = makeRng(seed, 'buyers')
     this.popularity = cumulative(m.categories.popularity)
@@ -312,6 +315,7 @@ export class MarketRun {
           `returned bad slots: ${problem}`,
         )
       if (filled !== slots) for (let i = 0; i < filled.count; i++) slots.push(filled.products[i], filled.cpc[i])
+      if (this.shuffleRng) shuffleSlate(slots, this.shuffleRng)
       for (let i = 0; i < slots.count; i++) {
         o.slotRelevance[i] = o.relevance[candidateIndexOf(slots.products[i])]
         o.sponsored[i] = slots.cpc[i] > 0 ? 1 : 0
@@ -351,5 +355,19 @@ export class MarketRun {
     const { products, sellers } = this.m
     for (let i = 0; i < products.count; i++) products.listed[i] = sellers.active[products.seller[i]]
     this.retrieval.syncListed()
+  }
+}
+
+/** A uniform permutation of the filled slots, each product moving with its CPC (Fisher–Yates). */
+function shuffleSlate(slots: Slots, rng: Rng): void {
+  const { products, cpc } = slots
+  for (let i = slots.count - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1))
+    const p = products[i]
+    products[i] = products[j]
+    products[j] = p
+    const c = cpc[i]
+    cpc[i] = cpc[j]
+    cpc[j] = c
   }
 }

@@ -51,7 +51,7 @@ export async function runCell(
   const catalog = spec.catalogDir
     ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed)
     : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
-  const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog) : null
+  const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog, scenario.market.shuffleSlates) : null
   onStage?.('simulating')
   const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
   let outcome: RunOutcome

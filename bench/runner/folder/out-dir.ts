@@ -17,7 +17,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { InputError } from '../../../core/errors.ts'
 import { KIT_ROOT } from '../../../core/paths.ts'
 import { bytes } from '../plan/estimate.ts'
-import { isResultFile } from './results.ts'
+import { CATALOG_FOLDER, isResultFile } from './results.ts'
 
 /** Writing a results folder failed after the run (disk full, permissions changed): one line, exit 1. */
 export class OutputError extends Error {
@@ -122,8 +122,9 @@ function checkContents(out: string, target: string): void {
  * bench/runner/benchmark.ts buildManifest writes (a bench command line, the kit's version, timing).
  */
 export function isResultsFolder(dir: string, entries = readdirSync(dir)): boolean {
-  if (!entries.includes('manifest.json') || entries.some((e) => !isResultFile(e) || !lstatSync(join(dir, e)).isFile()))
-    return false
+  const expected = (e: string) =>
+    e === CATALOG_FOLDER ? lstatSync(join(dir, e)).isDirectory() : isResultFile(e) && lstatSync(join(dir, e)).isFile()
+  if (!entries.includes('manifest.json') || !entries.every(expected)) return false
   try {
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
     return (
@@ -295,6 +296,7 @@ function writeAll(target: string, files: Record<string, ResultContent>): void {
   try {
     mkdirSync(temp)
     for (const [name, content] of Object.entries(files)) {
+      if (name.startsWith(`${CATALOG_FOLDER}/`)) mkdirSync(join(temp, CATALOG_FOLDER), { recursive: true })
       if (typeof content === 'string') writeFileSync(join(temp, name), content)
       else if ('moveFrom' in content) renameSync(content.moveFrom, join(temp, name))
       else copyFileSync(content.copyFrom, join(temp, name))

@@ -9,9 +9,16 @@ export const RESULT_FILES: readonly string[] = [
   'throughput.csv',
   'errors.csv',
   'facts.csv',
+  'fit.csv',
+  'validation.csv',
+  'ope.csv',
+  'scenario.json',
   'manifest.json',
   'report.html',
 ]
+/** The calibrated catalog's folder in a calibration folder (bench calibrate: catalog/sellers.csv, products.csv). */
+export const CATALOG_FOLDER = 'catalog'
+
 /** A file a results folder may hold: one of RESULT_FILES, or a run's impression log (bench run --write-log). */
 export const isResultFile = (name: string): boolean =>
   RESULT_FILES.includes(name) || /^impressions-[A-Za-z0-9._=-]+\.csv\.gz$/.test(name)

@@ -12,6 +12,8 @@ export const ScenarioSchema = z
   .object({
     name: ScenarioNameSchema,
     description: z.string().default(''),
+    /** Where the values came from, by setting (bench calibrate writes it); read by people, not by the engine. */
+    provenance: z.record(z.string(), z.string()).optional(),
     /** Base seed: run seed i (0-based) uses seed + i. */
     seed: z.number().int().min(0).default(1),
     catalog: CatalogParamsSchema.prefault({}),

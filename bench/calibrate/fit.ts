@@ -1,0 +1,175 @@
+import { makeRng, type Rng } from '../../core/rng.ts'
+import type { LogSpool } from '../log/spool.ts'
+import type { LogTables } from '../log/tables.ts'
+import { fitPbm, identifiability, type PbmFit, relativeExamination } from './pbm.ts'
+import { PairIndex, Tally } from './tally.ts'
+
+/** One row of fit.csv. */
+export interface FitRow extends Record<string, string | number> {
+  quantity: string
+  key: string
+  value: number
+  std_error: number | ''
+  n: number
+}
+export const FIT_COLUMNS = ['quantity', 'key', 'value', 'std_error', 'n'] as const
+
+/** Share of impressions on products seen at several positions below which the curve is weakly identified. */
+export const WEAK_IDENTIFICATION = 0.2
+
+export interface Fit {
+  rows: FitRow[]
+  pbm: PbmFit
+  /** γ relative to position 1, by position (index k − 1). */
+  examination: Float64Array
+  identification: ReturnType<typeof identifiability>
+  /** The full log's tally (weights 1). */
+  tally: Tally
+  warnings: string[]
+}
+
+export interface FitOptions {
+  /** Bootstrap replicates over sessions (0: no standard errors). */
+  bootstrap: number
+  seed: number
+  /** The rounds whose sessions are fitted, in order: the log's (LogShape.rounds), or the fitting part of --holdout. */
+  rounds: readonly number[]
+}
+
+/**
+ * Fits the kit's traffic and click model to a scanned log: a pass numbers the (product, position)
+ * pairs, a pass tallies the log, then each bootstrap replicate tallies it again with a Poisson(1)
+ * weight per session (seeded: the same log and seed give the same errors) and refits. A standard
+ * error is the replicates' standard deviation.
+ */
+export function fitLog(spool: LogSpool, tables: LogTables, maxPosition: number, o: FitOptions): Fit {
+  const { rounds } = o
+  const roundIndex = new Map(rounds.map((r, i) => [r, i]))
+  const index = new PairIndex(maxPosition)
+  for (const s of spool.read())
+    if (roundIndex.has(s.round)) for (let i = 0; i < s.count; i++) index.add(tables.remap[s.product[i]], s.position[i])
+  index.seal()
+  const tallyWith = (weight: () => number) => {
+    const t = new Tally(index, tables, rounds)
+    for (const s of spool.read()) {
+      const r = roundIndex.get(s.round)
+      // Drawn for every session, in the log's order, so a replicate's weights do not depend on the rounds kept.
+      const w = weight()
+      if (r !== undefined) t.add(s, r, w)
+    }
+    return t
+  }
+  const tally = tallyWith(() => 1)
+  const pbm = fitPbm(tally.pairs, { products: tables.products.count, positions: maxPosition })
+  const rows = fitRows(tally, pbm, tables)
+  const spread = new Spread()
+  for (let b = 0; b < o.bootstrap; b++) {
+    const rng = makeRng(o.seed, `calibrate-bootstrap-${b}`)
+    const t = tallyWith(() => poissonOne(rng))
+    const refit = fitPbm(t.pairs, { products: tables.products.count, positions: maxPosition, start: pbm })
+    for (const r of fitRows(t, refit, tables)) spread.add(`${r.quantity}\u0000${r.key}`, r.value)
+  }
+  for (const row of rows) row.std_error = spread.standardDeviation(`${row.quantity}\u0000${row.key}`)
+  const identification = identifiability(tally.pairs, tables.products.count, maxPosition)
+  const warnings: string[] = []
+  if (identification.impressionShare < WEAK_IDENTIFICATION || identification.linkedGroups > 1)
+    warnings.push(
+      `the examination curve is weakly identified: ${identification.productsAtSeveralPositions} products were ` +
+        `shown at two or more positions (${(100 * identification.impressionShare).toFixed(1)}% of impressions), ` +
+        `in ${identification.linkedGroups} group(s) of linked positions. The fit then assumes that what is shown ` +
+        "lower is not less attractive in itself, so the curve also carries the ranker's ordering; a log with " +
+        'randomized or varied positions (market.shuffleSlates, an interleaving experiment) fixes it',
+    )
+  return { rows, pbm, examination: relativeExamination(pbm), identification, tally, warnings }
+}
+
+/** Knuth's method for a Poisson(1) draw. */
+function poissonOne(rng: Rng): number {
+  const limit = Math.exp(-1)
+  let k = 0
+  for (let p = rng(); p > limit; p *= rng()) k++
+  return k
+}
+
+/** Each quantity's spread over the replicates, kept as running moments (Welford): one entry per quantity. */
+class Spread {
+  private readonly moments = new Map<string, { n: number; mean: number; m2: number }>()
+
+  add(key: string, value: number): void {
+    let m = this.moments.get(key)
+    if (!m) {
+      m = { n: 0, mean: 0, m2: 0 }
+      this.moments.set(key, m)
+    }
+    m.n++
+    const delta = value - m.mean
+    m.mean += delta / m.n
+    m.m2 += delta * (value - m.mean)
+  }
+
+  /** The replicates' sample standard deviation; blank with fewer than two. */
+  standardDeviation(key: string): number | '' {
+    const m = this.moments.get(key)
+    return m && m.n >= 2 ? Math.sqrt(m.m2 / (m.n - 1)) : ''
+  }
+}
+
+/** The fitted quantities of one tally, in fit.csv's order (std_error filled in later). */
+function fitRows(t: Tally, pbm: PbmFit, tables: LogTables): FitRow[] {
+  const rows: FitRow[] = []
+  const add = (quantity: string, key: string | number, value: number, n: number) => {
+    if (Number.isFinite(value)) rows.push({ quantity, key: String(key), value, std_error: '', n })
+  }
+  const relative = relativeExamination(pbm)
+  // What the fitted model predicts at each position: γ_k times the mean α of what was shown there.
+  const shownAttractiveness = new Float64Array(relative.length)
+  for (let i = 0; i < t.pairs.product.length; i++)
+    if (t.pairs.impressions[i] > 0)
+      shownAttractiveness[t.pairs.position[i] - 1] += t.pairs.impressions[i] * pbm.attractiveness[t.pairs.product[i]]
+  for (let k = 0; k < relative.length; k++) add('examination', k + 1, relative[k], t.positionImpressions[k])
+  for (let k = 0; k < relative.length; k++)
+    add('click_rate', k + 1, t.positionClicks[k] / t.positionImpressions[k], t.positionImpressions[k])
+  for (let k = 0; k < relative.length; k++)
+    add(
+      'fitted_click_rate',
+      k + 1,
+      (pbm.examination[k] * shownAttractiveness[k]) / t.positionImpressions[k],
+      t.positionImpressions[k],
+    )
+  add('conversion', '', t.orders / t.clicks, t.clicks)
+  const names = tables.categories.name
+  for (let c = 0; c < names.length; c++)
+    add('conversion', names[c], t.categoryOrders[c] / t.categoryClicks[c], t.categoryClicks[c])
+  add('sessions_per_round', '', t.sessions / t.rounds.length, t.rounds.length)
+  const known = t.sessions - t.categorySessions[names.length]
+  for (let c = 0; c < names.length; c++) add('category_share', names[c], t.categorySessions[c] / known, known)
+  add('sponsored_share', '', t.sponsoredImpressions / t.impressions, t.impressions)
+  add('cpc', 'mean', t.adRevenue / t.sponsoredClicks, t.sponsoredClicks)
+  for (const q of [0.1, 0.5, 0.9]) add('cpc', `p${q * 100}`, t.cpcQuantile(q), t.sponsoredClicks)
+  const last = t.rounds.length - 1
+  const entries = new Float64Array(t.rounds.length)
+  const exits = new Float64Array(t.rounds.length)
+  let seen = 0
+  for (let s = 0; s < t.firstRound.length; s++)
+    if (t.firstRound[s] >= 0) {
+      seen++
+      entries[t.firstRound[s]]++
+      exits[t.lastRound[s]]++
+    }
+  // A seller first seen in the first round was there before the log began; one last seen in the last may stay.
+  for (let r = 1; r <= last; r++) add('seller_entries', t.rounds[r], entries[r], seen)
+  for (let r = 0; r < last; r++) add('seller_exits', t.rounds[r], exits[r], seen)
+  // α on the scale of the relative curve: P(click at k) = examination_k · attractiveness.
+  const scale =
+    pbm.examination[
+      Math.max(
+        0,
+        relative.findIndex((g) => !Number.isNaN(g)),
+      )
+    ]
+  const productImpressions = new Float64Array(pbm.attractiveness.length)
+  for (let i = 0; i < t.pairs.product.length; i++) productImpressions[t.pairs.product[i]] += t.pairs.impressions[i]
+  for (let a = 0; a < pbm.attractiveness.length; a++)
+    add('attractiveness', tables.products.id.at(a)!, pbm.attractiveness[a] * scale, productImpressions[a])
+  return rows
+}

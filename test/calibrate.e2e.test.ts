@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { bench, ROOT, readCsvRows, tempDir } from './helpers/cli.ts'
+
+const work = tempDir('trafficbench-calibrate-e2e-')
+const SCENARIO = join(ROOT, 'test/fixtures/scenarios/examination-shuffled.json')
+const TRUE_CURVE: number[] = JSON.parse(readFileSync(SCENARIO, 'utf8')).market.examination
+
+describe('bench calibrate on a log the kit wrote with a non-default examination curve and shuffled slates', () => {
+  const run = join(work, 'run')
+  const made = bench([
+    'run',
+    '--scenario',
+    SCENARIO,
+    '--algorithms',
+    'relevance',
+    '--sessions',
+    '3000',
+    '--write-log',
+    '--bench-time',
+    '0',
+    '--quiet',
+    '--out',
+    run,
+  ])
+  const log = join(run, 'impressions-relevance-seed1.csv.gz')
+  const out = join(work, 'calibration')
+  const calibrated = bench(['calibrate', '--log', log, '--bootstrap', '5', '--scenario', 'my-shop', '--out', out])
+
+  it('writes the log with a propensity column of 1 / the slate size', () => {
+    expect(made.code, made.stderr).toBe(0)
+    const [header, first] = gunzipSync(readFileSync(log)).toString('utf8').split('\r\n')
+    expect(header.split(',').at(-1)).toBe('propensity')
+    expect(first.split(',').at(-1)).toBe('0.05')
+  })
+
+  it('recovers the curve within 10% at positions 2–10, and writes every file of a calibration folder', () => {
+    expect(calibrated.code, calibrated.stderr).toBe(0)
+    for (const f of [
+      'fit.csv',
+      'scenario.json',
+      'catalog/sellers.csv',
+      'catalog/products.csv',
+      'manifest.json',
+      'report.html',
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true)
+    const fit = readCsvRows(join(out, 'fit.csv'))
+    for (let k = 2; k <= 10; k++) {
+      const row = fit.find((r) => r.quantity === 'examination' && r.key === String(k))!
+      expect(Math.abs(Number(row.value) / TRUE_CURVE[k - 1] - 1), `position ${k}`).toBeLessThan(0.1)
+    }
+    expect(calibrated.stdout).toContain(`bench run --scenario ${out}/scenario.json --catalog ${out}/catalog`)
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Click rate by position: logged and fitted')
+  })
+
+  it('runs the simulator on the calibrated scenario and catalog, under the chosen scenario name', () => {
+    const sim = join(work, 'sim')
+    const r = bench([
+      'run',
+      '--scenario',
+      join(out, 'scenario.json'),
+      '--catalog',
+      join(out, 'catalog'),
+      '--algorithms',
+      'relevance',
+      '--rounds',
+      '2',
+      '--sessions',
+      '300',
+      '--bench-time',
+      '0',
+      '--quiet',
+      '--out',
+      sim,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(readCsvRows(join(sim, 'summary.csv'))[0].scenario).toBe('my-shop')
+  })
+
+  it('refuses a bad scenario name before reading anything', () => {
+    const r = bench(['calibrate', '--log', log, '--scenario', 'my shop', '--out', join(work, 'bad')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^bench: --scenario my shop: expected a name/)
+    expect(existsSync(join(work, 'bad'))).toBe(false)
+  })
+})
