@@ -12,6 +12,7 @@ import { registerMetrics } from './commands/metrics.ts'
 import { registerNewPlugin } from './commands/new-plugin.ts'
 import { type CommandContext, GatesFailed } from './commands/options.ts'
 import { registerReport } from './commands/report.ts'
+import { registerRerank } from './commands/rerank.ts'
 import { registerRun } from './commands/run.ts'
 import { PluginOutputError } from './market/types.ts'
 import { OutputError } from './runner/folder/out-dir.ts'
@@ -45,6 +46,7 @@ export function buildProgram(context: CommandContext): Command {
     registerList,
     registerMetrics,
     registerCalibrate,
+    registerRerank,
     registerMerge,
     registerCheck,
     registerNewPlugin,

@@ -15,6 +15,13 @@ export function nonNegativeInt(value: string): number {
   return n
 }
 
+/** A number ≥ 1 (a weight cap, a factor). */
+export function atLeastOne(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('expected a number ≥ 1')
+  return n
+}
+
 /** For repeatable options: each occurrence appended. */
 export const collect = (value: string, previous: string[]) => [...previous, value]
 

@@ -73,3 +73,11 @@ export function drawIndex(rng: Rng, cum: Float64Array): number {
   }
   return lo
 }
+
+/** A Poisson(1) draw (Knuth's method): the weight of one unit in a Poisson bootstrap replicate. */
+export function poissonOne(rng: Rng): number {
+  const limit = Math.exp(-1)
+  let k = 0
+  for (let p = rng(); p > limit; p *= rng()) k++
+  return k
+}

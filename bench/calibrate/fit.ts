@@ -1,4 +1,4 @@
-import { makeRng, type Rng } from '../../core/rng.ts'
+import { makeRng, poissonOne } from '../../core/rng.ts'
 import type { LogSpool } from '../log/spool.ts'
 import type { LogTables } from '../log/tables.ts'
 import { fitPbm, identifiability, type PbmFit, relativeExamination } from './pbm.ts'
@@ -13,6 +13,12 @@ export interface FitRow extends Record<string, string | number> {
   n: number
 }
 export const FIT_COLUMNS = ['quantity', 'key', 'value', 'std_error', 'n'] as const
+
+/**
+ * A product's conversion is shrunk towards its category's by this many clicks' worth of prior (empirical Bayes;
+ * an assumption): a product clicked twice and bought once is not taken to convert at 50%.
+ */
+export const CONVERSION_PRIOR_CLICKS = 10
 
 /** Share of impressions on products seen at several positions below which the curve is weakly identified. */
 export const WEAK_IDENTIFICATION = 0.2
@@ -83,14 +89,6 @@ export function fitLog(spool: LogSpool, tables: LogTables, maxPosition: number, 
   return { rows, pbm, examination: relativeExamination(pbm), identification, tally, warnings }
 }
 
-/** Knuth's method for a Poisson(1) draw. */
-function poissonOne(rng: Rng): number {
-  const limit = Math.exp(-1)
-  let k = 0
-  for (let p = rng(); p > limit; p *= rng()) k++
-  return k
-}
-
 /** Each quantity's spread over the replicates, kept as running moments (Welford): one entry per quantity. */
 class Spread {
   private readonly moments = new Map<string, { n: number; mean: number; m2: number }>()
@@ -159,6 +157,14 @@ function fitRows(t: Tally, pbm: PbmFit, tables: LogTables): FitRow[] {
   // A seller first seen in the first round was there before the log began; one last seen in the last may stay.
   for (let r = 1; r <= last; r++) add('seller_entries', t.rounds[r], entries[r], seen)
   for (let r = 0; r < last; r++) add('seller_exits', t.rounds[r], exits[r], seen)
+  for (let a = 0; a < t.productClicks.length; a++) {
+    if (t.productClicks[a] <= 0) continue
+    const c = tables.products.category[a]
+    const prior = c >= 0 && t.categoryClicks[c] > 0 ? t.categoryOrders[c] / t.categoryClicks[c] : t.orders / t.clicks
+    const shrunk =
+      (t.productOrders[a] + CONVERSION_PRIOR_CLICKS * prior) / (t.productClicks[a] + CONVERSION_PRIOR_CLICKS)
+    add('product_conversion', tables.products.id.at(a)!, shrunk, t.productClicks[a])
+  }
   // α on the scale of the relative curve: P(click at k) = examination_k · attractiveness.
   const scale =
     pbm.examination[

@@ -33,7 +33,8 @@ export class Tally {
   /** Per seller, the index (in `rounds`) of the first and last round it was shown in a weighted session; -1 never. */
   readonly firstRound: Int32Array
   readonly lastRound: Int32Array
-  /** Per product: orders and the retail prices paid (the catalog's prices come from them). */
+  /** Per product: clicks, orders and the retail prices paid (the catalog's prices come from them). */
+  readonly productClicks: Float64Array
   readonly productOrders: Float64Array
   readonly productRevenue: Float64Array
 
@@ -58,6 +59,7 @@ export class Tally {
     this.roundSessions = new Float64Array(rounds.length)
     this.firstRound = new Int32Array(tables.sellers.count).fill(-1)
     this.lastRound = new Int32Array(tables.sellers.count).fill(-1)
+    this.productClicks = new Float64Array(tables.products.count)
     this.productOrders = new Float64Array(tables.products.count)
     this.productRevenue = new Float64Array(tables.products.count)
   }
@@ -82,6 +84,7 @@ export class Tally {
       this.positionImpressions[k - 1] += w
       if (c) {
         this.pairs.clicks[pair] += w
+        this.productClicks[p] += w
         this.positionClicks[k - 1] += w
         clicks++
       }

@@ -1,21 +1,17 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { Command } from '@commander-js/extra-typings'
-import { InputError } from '../../core/errors.ts'
-import { ScenarioNameSchema } from '../../core/names.ts'
 import { nonNegativeInt } from '../../core/options.ts'
 import { kitPath } from '../../core/paths.ts'
 import { calibrate } from '../calibrate/index.ts'
 import { claimResultsFolder } from '../runner/folder/out-dir.ts'
 import type { CommandContext } from './options.ts'
+import { checkScenarioName } from './rerank.ts'
 
 async function calibrateCommand(
   opts: ReturnType<ReturnType<typeof calibrateOptions>['opts']>,
   context: CommandContext,
 ) {
-  if (opts.scenario !== undefined && !ScenarioNameSchema.safeParse(opts.scenario).success)
-    throw new InputError(
-      `--scenario ${opts.scenario}: expected a name of letters, digits and _ . + - starting with a letter or digit`,
-    )
+  checkScenarioName(opts.scenario)
   const started = new Date()
   // Claimed before reading: a bad --out is refused at once. The folder is much smaller than the log (assumption).
   const target = claimResultsFolder(opts.out, statSync(opts.log, { throwIfNoEntry: false })?.size ?? 0)

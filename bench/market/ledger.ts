@@ -94,15 +94,23 @@ export class Ledger {
    * decays and grows.
    */
   closeRound(velocityDecay: number): void {
-    const { products } = this.m
-    const b = this.book
-    for (let i = 0; i < products.count; i++) {
-      products.impressions[i] += b.impressions[i]
-      products.clicks[i] += b.clicks[i]
-      products.exposure[i] += b.exposure[i]
-      products.sales[i] += b.orders[i]
-      products.salesVelocity[i] = velocityDecay * products.salesVelocity[i] + b.orders[i]
-    }
-    b.closeRound()
+    addRoundToCatalog(this.m, this.book, velocityDecay)
+    this.book.closeRound()
+  }
+}
+
+/**
+ * A round's tallies into the market's cumulative columns (what plugins observe): impressions, clicks,
+ * exposure and sales add up; sales velocity decays and grows. The engine's rounds and a log's history
+ * (bench rerank) both close this way.
+ */
+export function addRoundToCatalog(m: Catalog, b: Book, velocityDecay: number): void {
+  const { products } = m
+  for (let i = 0; i < products.count; i++) {
+    products.impressions[i] += b.impressions[i]
+    products.clicks[i] += b.clicks[i]
+    products.exposure[i] += b.exposure[i]
+    products.sales[i] += b.orders[i]
+    products.salesVelocity[i] = velocityDecay * products.salesVelocity[i] + b.orders[i]
   }
 }

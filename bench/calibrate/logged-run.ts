@@ -1,0 +1,279 @@
+import type { Plugin, Session } from '../../algorithms/kit/contract.ts'
+import { Slots } from '../../algorithms/kit/slots.ts'
+import { type Catalog, forkCatalog } from '../../core/catalog.ts'
+import { makeRng } from '../../core/rng.ts'
+import type { LoggedSession } from '../log/sessions.ts'
+import { Book } from '../market/book.ts'
+import { addRoundToCatalog } from '../market/ledger.ts'
+import { frozenCopy, PluginHarness } from '../market/plugin-harness.ts'
+import { slotsError } from '../market/slots-check.ts'
+import type { SessionOutcome } from '../market/stream.ts'
+import { PluginOutputError } from '../market/types.ts'
+import type { CalibratedBuyer } from './click-model.ts'
+import type { WeightedImpression } from './ope.ts'
+
+/** The name of the pseudo-plugin that shows each session's products in the logged order. */
+export const LOGGED = 'logged'
+
+/** What one log-driven session gives the measurers: the plugin's slate as the calibrated buyer met it, and more. */
+export interface LoggedSessionResult {
+  /** The slate in log numbering (LogTables order), with the simulated clicks and purchase: a LoggedSession. */
+  shown: LoggedSession
+  /** The direct method's expected clicks, order probability and value bought. */
+  expected: { clicks: number; order: number; value: number }
+  /** The logged impressions with their importance weights for this plugin. */
+  impressions: WeightedImpression[]
+}
+
+export interface LoggedRunOptions {
+  /** A plugin, or null for the logged order. */
+  plugin: Plugin | null
+  params: Record<string, unknown>
+  file?: string
+  catalog: Catalog
+  buyer: CalibratedBuyer
+  /** A log product's catalog index (by the log's numbering, LogTables order) and back. */
+  toCatalog: Int32Array
+  toLog: Int32Array
+  k: number
+  /** The deepest logged position. */
+  maxPosition: number
+  seed: number
+  /** Importance weights above this are cut to it (Infinity: no clipping). */
+  clip: number
+  /** The log has relevance judgements: plugins see them as the session's relevance (else the fitted attractiveness). */
+  relevanceColumn: boolean
+  velocityDecay: number
+}
+
+/**
+ * Log-driven sessions: each logged session is one buyer visit, its candidates the products it
+ * showed. The plugin ranks them with its market view as of the round's start (the log's own
+ * history: impressions, clicks and sales logged so far, added at each round's end); the calibrated
+ * buyer acts on its slate; the plugin's hooks get what that buyer did. Buyers draw from one stream
+ * for every plugin, so plugins meet the same draws where their slates agree.
+ */
+export class LoggedRun {
+  private readonly catalog: Catalog
+  private readonly harness: PluginHarness | null
+  private readonly history: Book
+  private readonly simulated: Book
+  private readonly rng = makeRng(0, '')
+  private readonly visitors = makeRng(0, '')
+  private readonly slots: Slots
+  private readonly candidates: Int32Array
+  private readonly relevance: Float64Array
+  /** slotOf[p] = 1 + the target slot of catalog product p in the current session (stamped by session). */
+  private readonly slotOf: Int32Array
+  private readonly stamp: Int32Array
+  private sessions = 0
+  private round = -1
+  private readonly outcome: SessionOutcome
+  private readonly result: LoggedSessionResult
+
+  constructor(private readonly o: LoggedRunOptions) {
+    this.catalog = forkCatalog(o.catalog)
+    const m = this.catalog
+    this.rng = makeRng(o.seed, 'logged-buyers')
+    this.visitors = makeRng(o.seed, 'logged-visitors')
+    const weights = o.buyer.examination
+    this.history = new Book(m.products.seller, m.sellers.count, weights)
+    this.simulated = new Book(m.products.seller, m.sellers.count, weights)
+    this.slots = new Slots(o.k)
+    const n = Math.max(o.k, o.maxPosition)
+    this.candidates = new Int32Array(n)
+    this.relevance = new Float64Array(n)
+    this.slotOf = new Int32Array(m.products.count)
+    this.stamp = new Int32Array(m.products.count).fill(-1)
+    this.harness = o.plugin
+      ? new PluginHarness(o.plugin, frozenCopy(o.params), m, o.seed, o.k, undefined, o.file, this.simulated)
+      : null
+    this.outcome = {
+      round: 0,
+      session: 0,
+      kind: 'search',
+      buyer: 0,
+      category: -1,
+      n: 0,
+      candidates: this.candidates,
+      relevance: this.relevance,
+      count: 0,
+      products: new Int32Array(n),
+      position: new Int32Array(n),
+      sponsored: new Uint8Array(n),
+      cpc: new Float64Array(n),
+      slotRelevance: new Float64Array(n),
+      clicked: new Uint8Array(n),
+      purchasedSlot: -1,
+      retailPrice: 0,
+      declaredPrice: 0,
+      deliveryDays: Number.NaN,
+    }
+    this.result = {
+      shown: {
+        round: 0,
+        id: '',
+        count: 0,
+        product: new Int32Array(n),
+        position: new Int32Array(n),
+        sponsored: new Uint8Array(n),
+        clicked: new Uint8Array(n),
+        cpc: new Float64Array(n),
+        relevance: new Float64Array(n),
+        propensity: new Float64Array(n).fill(1),
+        purchasedSlot: -1,
+        price: 0,
+        category: -1,
+      },
+      expected: { clicks: 0, order: 0, value: 0 },
+      impressions: [],
+    }
+  }
+
+  /** One logged session through the plugin and the calibrated buyer. The result is reused: read it before the next. */
+  async session(s: LoggedSession): Promise<LoggedSessionResult> {
+    if (s.round !== this.round) await this.startRound(s.round)
+    const { o, catalog: m, outcome: out } = this
+    const id = this.sessions++
+    const n = s.count
+    for (let i = 0; i < n; i++) {
+      const p = o.toCatalog[s.product[i]]
+      this.candidates[i] = p
+      this.relevance[i] = o.relevanceColumn ? s.relevance[i] : o.buyer.attractiveness[p]
+    }
+    const category = n > 0 ? m.products.category[this.candidates[0]] : -1
+    const buyer = Math.floor(this.visitors() * m.buyers.count)
+    this.recordHistory(s, category)
+    // The slate: the plugin's, checked as the engine checks it, or the logged one at its logged positions.
+    this.slots.clear()
+    if (this.harness && n > 0) {
+      const session: Session = {
+        round: s.round,
+        kind: 'search',
+        buyer,
+        category,
+        k: o.k,
+        n,
+        candidates: this.candidates,
+        relevance: this.relevance,
+      }
+      const pending = this.harness.rank(session, this.slots)
+      if (pending) await pending
+      for (let i = 0; i < n; i++) this.stamp[this.candidates[i]] = id
+      const problem = slotsError(this.slots, o.k, m.products.count, (p) => (this.stamp[p] === id ? 0 : -1))
+      if (problem)
+        throw new PluginOutputError(
+          o.plugin!.name,
+          o.seed,
+          s.round,
+          'rank',
+          o.file ?? o.plugin!.name,
+          `returned bad slots: ${problem}`,
+        )
+    }
+    const count = this.harness ? this.slots.count : n
+    for (let r = 0; r < count; r++) {
+      const logged = !this.harness
+      out.products[r] = logged ? this.candidates[r] : this.slots.products[r]
+      out.position[r] = logged ? s.position[r] : r + 1
+      out.cpc[r] = logged ? s.cpc[r] : this.slots.cpc[r]
+      out.sponsored[r] = logged ? s.sponsored[r] : this.slots.cpc[r] > 0 ? 1 : 0
+      this.stamp[out.products[r]] = id
+      this.slotOf[out.products[r]] = out.position[r]
+    }
+    // The calibrated buyer, on the slate at its positions.
+    out.purchasedSlot = o.buyer.visit(out.products, out.position, count, this.rng, out.clicked)
+    this.result.expected = o.buyer.expected(out.products, out.position, count, m.products.price)
+    out.round = s.round
+    out.session = id
+    out.buyer = buyer
+    out.category = category
+    out.n = n
+    out.count = count
+    out.retailPrice = out.purchasedSlot >= 0 ? m.products.price[out.products[out.purchasedSlot]] : 0
+    out.declaredPrice = out.retailPrice
+    this.simulated.record(out)
+    if (this.harness) {
+      const pending = this.harness.session(out)
+      if (pending) await pending
+    }
+    return this.describe(s, id)
+  }
+
+  /** The result: the simulated slate in log numbering, and the logged impressions weighted for this plugin. */
+  private describe(s: LoggedSession, id: number): LoggedSessionResult {
+    const { o, outcome: out, result } = this
+    const shown = result.shown
+    shown.round = s.round
+    shown.count = out.count
+    shown.category = s.category
+    shown.purchasedSlot = out.purchasedSlot
+    shown.price = out.retailPrice
+    for (let r = 0; r < out.count; r++) {
+      shown.product[r] = o.toLog[out.products[r]]
+      shown.position[r] = out.position[r]
+      shown.sponsored[r] = out.sponsored[r]
+      shown.clicked[r] = out.clicked[r]
+      shown.cpc[r] = out.clicked[r] && out.sponsored[r] ? out.cpc[r] : 0
+      shown.relevance[r] = 0
+    }
+    result.impressions.length = 0
+    for (let i = 0; i < s.count; i++) {
+      const p = o.toCatalog[s.product[i]]
+      const match = this.harness ? this.stamp[p] === id && this.slotOf[p] === s.position[i] : true
+      const weight = !this.harness ? 1 : match ? Math.min(o.clip, 1 / s.propensity[i]) : 0
+      result.impressions.push({
+        position: s.position[i],
+        weight,
+        clicked: s.clicked[i],
+        purchased: i === s.purchasedSlot ? 1 : 0,
+        price: i === s.purchasedSlot ? s.price : 0,
+      })
+    }
+    return result
+  }
+
+  /** The logged session, as it happened, into the history the plugin's view is built from. */
+  private recordHistory(s: LoggedSession, category: number): void {
+    const h = this.outcome
+    // A scratch outcome of the log's own session: its products and what its buyer did.
+    const logged: SessionOutcome = {
+      ...h,
+      count: s.count,
+      category,
+      products: this.candidates,
+      position: s.position,
+      sponsored: s.sponsored,
+      cpc: s.cpc,
+      clicked: s.clicked,
+      purchasedSlot: s.purchasedSlot,
+      retailPrice: s.purchasedSlot >= 0 ? s.price : 0,
+      declaredPrice: s.purchasedSlot >= 0 ? s.price : 0,
+    }
+    this.history.record(logged)
+  }
+
+  private async startRound(round: number): Promise<void> {
+    if (this.round >= 0) await this.closeRound()
+    this.round = round
+    this.history.startRound(round)
+    this.simulated.startRound(round)
+    this.harness?.refresh()
+  }
+
+  private async closeRound(): Promise<void> {
+    addRoundToCatalog(this.catalog, this.history, this.o.velocityDecay)
+    this.history.closeRound()
+    await this.harness?.roundClosed(this.round, this.simulated)
+    this.simulated.closeRound()
+  }
+
+  /** The last round closes; the plugin releases what it holds. */
+  async finish(): Promise<void> {
+    try {
+      if (this.round >= 0) await this.closeRound()
+    } finally {
+      await this.harness?.close()
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { makeRng, poissonOne, type Rng } from '../../core/rng.ts'
+
+/** The outcomes estimated off-policy, in ope.csv's order. */
+export const OPE_METRICS = ['clicks_per_session', 'conversion_rate', 'gmv'] as const
+export const OPE_COLUMNS = ['algorithm', 'variant', 'metric', 'estimator', 'value', 'ci_low', 'ci_high', 'n'] as const
+const M = OPE_METRICS.length
+
+/** One logged impression as the estimators read it. */
+export interface WeightedImpression {
+  /** 1-based position. */
+  position: number
+  /** The importance weight: 1[target shows the product at this position] / propensity, clipped when asked. */
+  weight: number
+  clicked: number
+  purchased: number
+  price: number
+}
+
+/**
+ * Off-policy estimates of a plugin's clicks per session, conversion rate and GMV on logged sessions
+ * (Li et al., "Offline Evaluation of Ranking Policies with Click Models", KDD 2018; Open Bandit
+ * Pipeline's slate estimators, Saito et al. 2021), with 95% intervals from a seeded Poisson
+ * bootstrap over sessions, kept as running sums (memory flat in the log's length):
+ * - dm: the calibrated click model's expectation for the plugin's slate;
+ * - iips: independent-item IPS, Σ over logged impressions of w · outcome, per session;
+ * - snips: iips with the weights normalised by their mean at each position.
+ * Definitions and assumptions: bench/METRICS.md § off-policy estimates. The same seed draws the
+ * same session weights for every plugin, so their intervals are paired.
+ */
+export class OpeEstimates {
+  private readonly replicates: number
+  /** Per replicate b (b = 0 is the log itself): sessions, dm and iips sums, then per position k the snips sums. */
+  private readonly sums: Float64Array
+  private readonly width: number
+  private readonly positions: number
+  private readonly rng: Rng
+  private readonly weights: Float64Array
+
+  constructor(bootstrap: number, positions: number, seed: number) {
+    this.replicates = bootstrap + 1
+    this.positions = positions
+    // sessions, dm × M, iips × M, then per position: sessions that filled it, Σw, Σw·outcome × M.
+    this.width = 1 + 2 * M + positions * (2 + M)
+    this.sums = new Float64Array(this.replicates * this.width)
+    this.rng = makeRng(seed, 'ope-bootstrap')
+    this.weights = new Float64Array(this.replicates)
+  }
+
+  /**
+   * One session: the direct method's expectations, how many positions the log filled, and the logged
+   * impressions with their weights. Called for every session in the log's order.
+   */
+  session(dm: readonly number[], filled: number, impressions: readonly WeightedImpression[]): void {
+    const w = this.weights
+    w[0] = 1
+    for (let b = 1; b < this.replicates; b++) w[b] = poissonOne(this.rng)
+    const iips = [0, 0, 0]
+    for (const i of impressions) {
+      iips[0] += i.weight * i.clicked
+      iips[1] += i.weight * i.purchased
+      iips[2] += i.weight * i.purchased * i.price
+    }
+    const { sums, width } = this
+    for (let b = 0; b < this.replicates; b++) {
+      const wb = w[b]
+      if (wb === 0) continue
+      const at = b * width
+      sums[at] += wb
+      for (let m = 0; m < M; m++) {
+        sums[at + 1 + m] += wb * dm[m]
+        sums[at + 1 + M + m] += wb * iips[m]
+      }
+      for (let k = 1; k <= Math.min(filled, this.positions); k++) sums[this.slot(at, k)] += wb
+      for (const i of impressions) {
+        if (i.weight === 0 || i.position > this.positions) continue
+        const s = this.slot(at, i.position)
+        sums[s + 1] += wb * i.weight
+        sums[s + 2] += wb * i.weight * i.clicked
+        sums[s + 3] += wb * i.weight * i.purchased
+        sums[s + 4] += wb * i.weight * i.purchased * i.price
+      }
+    }
+  }
+
+  private slot(at: number, k: number): number {
+    return at + 1 + 2 * M + (k - 1) * (2 + M)
+  }
+
+  /** Replicate b's estimate of every metric by every estimator: [estimator][metric]; gmv per session. */
+  private estimate(b: number): Record<'dm' | 'iips' | 'snips', number[]> {
+    const at = b * this.width
+    const n = this.sums[at]
+    const dm = Array.from({ length: M }, (_, m) => this.sums[at + 1 + m] / n)
+    const iips = Array.from({ length: M }, (_, m) => this.sums[at + 1 + M + m] / n)
+    const snips = [0, 0, 0]
+    for (let k = 1; k <= this.positions; k++) {
+      const s = this.slot(at, k)
+      const weight = this.sums[s + 1]
+      // Position k's weighted outcome, normalised by its mean weight, for the share of sessions that fill it.
+      if (weight > 0) for (let m = 0; m < M; m++) snips[m] += (this.sums[s + 2 + m] / weight) * (this.sums[s] / n)
+    }
+    return { dm, iips, snips }
+  }
+
+  /**
+   * Each estimator's value and 95% percentile interval per metric; gmv scaled from per session to the
+   * log's sessions.
+   */
+  results(sessions: number): { metric: string; estimator: string; value: number; low: number; high: number }[] {
+    const point = this.estimate(0)
+    const draws = Array.from({ length: this.replicates - 1 }, (_, i) => this.estimate(i + 1))
+    const out = []
+    for (const estimator of ['dm', 'iips', 'snips'] as const)
+      for (let m = 0; m < M; m++) {
+        const scale = OPE_METRICS[m] === 'gmv' ? sessions : 1
+        const values = draws
+          .map((d) => d[estimator][m])
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b)
+        out.push({
+          metric: OPE_METRICS[m],
+          estimator,
+          value: point[estimator][m] * scale,
+          low: percentile(values, 0.025) * scale,
+          high: percentile(values, 0.975) * scale,
+        })
+      }
+    return out
+  }
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN
+  const at = q * (sorted.length - 1)
+  const lo = Math.floor(at)
+  return sorted[lo] + (at - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo])
+}

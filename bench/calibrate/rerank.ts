@@ -1,0 +1,194 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { Catalog } from '../../core/catalog.ts'
+import type { Row } from '../../core/csv.ts'
+import { InputError } from '../../core/errors.ts'
+import { importCatalog } from '../../datasets/import.ts'
+import { CatalogParamsSchema } from '../../datasets/params.ts'
+import { logName, type ScannedLog } from '../log/measure.ts'
+import { LogReplay, logSource } from '../log/replay.ts'
+import type { LoggedSession } from '../log/sessions.ts'
+import { MarketParamsSchema } from '../market/params.ts'
+import { collectorsFor } from '../metrics/definitions.ts'
+import { type ResultRows, resultRows } from '../metrics/summarize.ts'
+import { expandRuns, type PluginRun } from '../plugins/params.ts'
+import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
+import { CalibratedBuyer } from './click-model.ts'
+import { calibrateScanned, readLog } from './index.ts'
+import { LOGGED, LoggedRun } from './logged-run.ts'
+import { OpeEstimates } from './ope.ts'
+
+export interface RerankOptions {
+  log: string
+  products?: string
+  sellers?: string
+  sellersRun?: string
+  /** A bench calibrate folder (fit.csv, catalog/); default: calibrate on the log itself, without bootstrap. */
+  calibration?: string
+  algorithms?: string[]
+  plugin: string[]
+  param: string[]
+  sweep: string[]
+  scenario?: string
+  seed: number
+  bootstrap: number
+  /** Importance weights are cut at this (Infinity: off). */
+  clip: number
+  /** Only these rounds are re-ranked (the held-out part of a validation); default every round. */
+  rounds?: readonly number[]
+  onProgress?: (done: number, total: number, name: string) => void
+}
+
+/** One run's rows: the results schema, and its off-policy estimates. */
+export interface RerankRun extends ResultRows {
+  ope: Row[]
+}
+
+/** sessions × slots of the log with positions at most this deep: a market session keeps one slot per position. */
+const MAX_SLOTS = 200
+
+/**
+ * bench rerank: every plugin (and the logged order) ranks each logged session's products; the
+ * calibrated buyer meets its slate; the results are measured as a log is (bench metrics: one
+ * definition of every metric) and estimated off-policy (ope.csv).
+ */
+export async function rerank(o: RerankOptions) {
+  const { sellers, scanned } = await readLog(o)
+  const temp = mkdtempSync(join(tmpdir(), 'trafficbench-rerank-'))
+  try {
+    const calibration = o.calibration ?? inProcessCalibration(o, scanned, sellers, temp)
+    const fitFile = join(calibration, 'fit.csv')
+    const catalogDir = join(calibration, 'catalog')
+    if (!existsSync(fitFile) || !existsSync(catalogDir))
+      throw new InputError(`--calibration ${calibration}: expected fit.csv and catalog/ (a bench calibrate folder)`)
+    const catalog = importCatalog(catalogDir, CatalogParamsSchema.parse({}), o.seed)
+    const { tables, shape } = scanned
+    const { toCatalog, toLog } = numbering(scanned, catalog, catalogDir)
+    const maxPosition = Math.max(1, shape.maxPosition)
+    const buyer = new CalibratedBuyer(readFileSync(fitFile, 'utf8'), fitFile, catalog, Math.max(MAX_SLOTS, maxPosition))
+    const runs = await pluginRuns(o)
+    const name = o.scenario ?? logName(o.log)
+    const rounds = new Set(o.rounds ?? shape.rounds)
+    const sessions = countSessions(scanned, rounds)
+    const results: RerankRun[] = []
+    for (const [i, run] of runs.entries()) {
+      const logged = new LoggedRun({
+        plugin: run.plugin,
+        params: run.params,
+        file: run.file,
+        catalog,
+        buyer,
+        toCatalog,
+        toLog,
+        k: Math.min(MAX_SLOTS, maxPosition),
+        maxPosition,
+        seed: o.seed,
+        clip: o.clip,
+        relevanceColumn: shape.hasRelevance,
+        velocityDecay: MarketParamsSchema.parse({}).velocityDecay,
+      })
+      const replay = new LogReplay(logSource(tables, shape, buyer.examination, sellers), tables.remap, collectorsFor())
+      const ope = new OpeEstimates(o.bootstrap, maxPosition, o.seed)
+      try {
+        for (const s of scanned.spool.read()) {
+          if (!rounds.has(s.round)) continue
+          const r = await logged.session(s)
+          replay.session(r.shown as LoggedSession)
+          ope.session([r.expected.clicks, r.expected.order, r.expected.value], s.count, r.impressions)
+        }
+      } finally {
+        await logged.finish()
+      }
+      const keys = { algorithm: run.plugin?.name ?? LOGGED, variant: run.variant, scenario: name, seed: o.seed }
+      const rows = resultRows(keys, replay.finish())
+      const opeRows = ope.results(sessions).map((e) => ({
+        algorithm: keys.algorithm,
+        variant: keys.variant,
+        metric: e.metric,
+        estimator: e.estimator,
+        value: e.value,
+        ci_low: e.low,
+        ci_high: e.high,
+        n: sessions,
+      }))
+      results.push({ ...rows, ope: opeRows })
+      o.onProgress?.(i + 1, runs.length, keys.algorithm)
+    }
+    return { name, results, shape, calibration: o.calibration ?? 'fitted on the log itself (no bootstrap)' }
+  } finally {
+    scanned.spool.remove()
+    rmSync(temp, { recursive: true, force: true })
+  }
+}
+
+/** Without --calibration: the log's own calibration, written where importCatalog can read it. */
+function inProcessCalibration(
+  o: RerankOptions,
+  scanned: ScannedLog,
+  sellers: Parameters<typeof calibrateScanned>[2],
+  dir: string,
+): string {
+  const c = calibrateScanned({ ...o, bootstrap: 0 }, scanned, sellers)
+  for (const [file, text] of Object.entries(c.files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
+    writeFileSync(join(dir, file), text)
+  }
+  return dir
+}
+
+type RerankPluginRun = Omit<PluginRun, 'plugin'> & { plugin: PluginRun['plugin'] | null; file?: string }
+
+/**
+ * The logged order first, then each plugin run (--param and --sweep applied): --algorithms names them;
+ * without it, the --plugin files, or else every built-in that runs by default and reads no hidden truth.
+ */
+async function pluginRuns(o: RerankOptions): Promise<RerankPluginRun[]> {
+  const registry = await loadRegistry(o.plugin)
+  const names = o.algorithms?.filter((a) => a !== LOGGED)
+  const selected =
+    names !== undefined
+      ? names.length
+        ? selectPlugins(registry, names)
+        : []
+      : o.plugin.length
+        ? [...registry.values()].filter((r) => o.plugin.includes(r.file))
+        : selectPlugins(registry, undefined).filter((r) => r.plugin.truth !== true)
+  for (const s of selected)
+    if (s.plugin.truth === true)
+      throw new InputError(
+        `${s.plugin.name} reads the simulation's hidden truth (truth: true), which a log does not have`,
+      )
+  const runs = expandRuns(
+    selected.map((s) => s.plugin),
+    o.param,
+    o.sweep,
+  ).map((run) => {
+    const { file } = selected.find((s) => s.plugin === run.plugin)!
+    return { ...run, file: o.plugin.includes(file) ? file : undefined }
+  })
+  return [{ plugin: null, params: {}, variant: '' }, ...runs]
+}
+
+/** Log numbering (the spool's product numbers) to catalog index and back, matched by product id. */
+function numbering(scanned: ScannedLog, catalog: Catalog, catalogDir: string) {
+  const { tables } = scanned
+  const byId = new Map(Array.from({ length: catalog.products.count }, (_, p) => [catalog.products.id.at(p)!, p]))
+  const toCatalog = new Int32Array(tables.remap.length)
+  const toLog = new Int32Array(catalog.products.count).fill(-1)
+  for (let read = 0; read < tables.remap.length; read++) {
+    const id = tables.products.id.at(tables.remap[read])!
+    const p = byId.get(id)
+    if (p === undefined)
+      throw new InputError(`${catalogDir}/products.csv has no product "${id}" of the log: calibrate on this log`)
+    toCatalog[read] = p
+    toLog[p] = read
+  }
+  return { toCatalog, toLog }
+}
+
+function countSessions(scanned: ScannedLog, rounds: Set<number>): number {
+  let n = 0
+  for (const s of scanned.spool.read()) if (rounds.has(s.round)) n++
+  return n
+}
