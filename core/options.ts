@@ -15,6 +15,14 @@ export function nonNegativeInt(value: string): number {
   return n
 }
 
+/** A share strictly between 0 and 1. */
+export function fraction(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n >= 1)
+    throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.3')
+  return n
+}
+
 /** A number ≥ 1 (a weight cap, a factor). */
 export function atLeastOne(value: string): number {
   const n = Number(value)

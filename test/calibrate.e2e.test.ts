@@ -80,6 +80,18 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     expect(readCsvRows(join(sim, 'summary.csv'))[0].scenario).toBe('my-shop')
   })
 
+  it('--holdout replays the held-out rounds in their logged order and reproduces their click rate by position', () => {
+    const held = join(work, 'held-out')
+    const r = bench(['calibrate', '--log', log, '--bootstrap', '20', '--holdout', '0.3', '--out', held])
+    expect(r.code, r.stderr).toBe(0)
+    const validation = readCsvRows(join(held, 'validation.csv'))
+    const rates = validation.filter((v) => v.quantity === 'click_rate')
+    expect(rates).toHaveLength(20)
+    for (const v of rates) expect(v.outside, `position ${v.key}`).toBe('0')
+    expect(r.stderr).toMatch(/12 rounds \(8 fitted, 4 held out\)/)
+    expect(readFileSync(join(held, 'report.html'), 'utf8')).toContain('Validation on held-out rounds')
+  })
+
   it('refuses a bad scenario name before reading anything', () => {
     const r = bench(['calibrate', '--log', log, '--scenario', 'my shop', '--out', join(work, 'bad')])
     expect(r.code).toBe(2)

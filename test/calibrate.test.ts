@@ -75,6 +75,26 @@ describe('bench calibrate on a log of known parameters', () => {
   })
 })
 
+describe('--holdout on a stationary log', () => {
+  const file = join(work, 'stationary.csv')
+  pbmLog(file, [1, 0.6, 0.45, 0.35, 0.3], 0.2, 20_000)
+
+  it('fits on the first rounds and finds the held-out ones reproduced by the fitted model', async () => {
+    const c = await calibrate({ log: file, bootstrap: 30, seed: 2, holdout: 0.3 })
+    expect(c.heldOut).toEqual([7, 8, 9])
+    const rows: Record<string, string>[] = parse(c.files['validation.csv'], { columns: true })
+    // Click rates by position: one family, with simultaneous intervals; none may fall outside.
+    expect(rows.filter((r) => r.quantity === 'click_rate' && r.outside === '1')).toEqual([])
+    // Single quantities at 95%: a chance flag is allowed, a gap beyond 3 standard errors is not.
+    for (const q of ['clicks_per_session', 'conversion', 'conversion_rate']) {
+      const r = rows.find((x) => x.quantity === q)!
+      const se = (Number(r.ci_high) - Number(r.logged)) / 1.959964
+      expect(Math.abs(Number(r.logged) - Number(r.simulated)) / se, q).toBeLessThan(3)
+    }
+    expect(JSON.parse(c.files['scenario.json']).market.rounds).toBe(7)
+  })
+})
+
 describe('the position-based model', () => {
   it('is exact on counts that it generates in expectation', () => {
     // Two products, each at both positions: clicks = impressions · γ_k · α_a exactly.

@@ -50,11 +50,14 @@ export class CalibratedBuyer {
     }
   }
 
+  /** The model's chance that product a shown at 1-based position k is clicked. */
+  clickProbability(a: number, k: number): number {
+    return this.examination[Math.min(this.examination.length - 1, k - 1)] * this.attractiveness[a]
+  }
+
   /** Click probabilities of the slate's products at their 1-based positions, into `p`. */
   private clickProbabilities(products: ArrayLike<number>, position: ArrayLike<number>, count: number): Float64Array {
-    const last = this.examination.length - 1
-    for (let r = 0; r < count; r++)
-      this.p[r] = this.examination[Math.min(last, position[r] - 1)] * this.attractiveness[products[r]]
+    for (let r = 0; r < count; r++) this.p[r] = this.clickProbability(products[r], position[r])
     return this.p
   }
 

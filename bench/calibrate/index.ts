@@ -1,10 +1,15 @@
-import { basename } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { toCsv } from '../../core/csv.ts'
+import { InputError } from '../../core/errors.ts'
 import { readProducts, readSellers, type SellerInfo } from '../log/inputs.ts'
 import { logName, type ScannedLog, scanLog } from '../log/measure.ts'
 import { renderFitReport } from '../report/fit-html.ts'
+import { loadCalibration, writeCalibration } from './calibration-dir.ts'
 import { FIT_COLUMNS, fitLog } from './fit.ts'
 import { calibratedCatalog, calibratedScenario } from './outputs.ts'
+import { VALIDATION_COLUMNS, validateHoldout } from './validate.ts'
 
 export interface CalibrateOptions {
   log: string
@@ -15,6 +20,8 @@ export interface CalibrateOptions {
   scenario?: string
   bootstrap: number
   seed: number
+  /** Hold out this share of the last rounds: fit on the others, validate on them (validation.csv). */
+  holdout?: number
 }
 
 /**
@@ -42,7 +49,7 @@ export async function readLog(o: Pick<CalibrateOptions, 'log' | 'products' | 'se
 export function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, sellers: SellerInfo | null) {
   const { tables, shape } = scanned
   const name = o.scenario ?? logName(o.log)
-  const rounds = shape.rounds
+  const { fitted: rounds, heldOut } = splitRounds(shape.rounds, o.holdout)
   const fit = fitLog(scanned.spool, tables, Math.max(1, shape.maxPosition), {
     bootstrap: o.bootstrap,
     seed: o.seed,
@@ -52,7 +59,8 @@ export function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, selle
   const catalog = calibratedCatalog(name, fit, tables, rounds, sellers)
   const fitCsv = toCsv(FIT_COLUMNS, fit.rows)
   const notes = [
-    `${basename(o.log)}: ${shape.rows} rows, ${shape.sessions} sessions, ${rounds.length} rounds, ` +
+    `${basename(o.log)}: ${shape.rows} rows, ${shape.sessions} sessions, ${shape.rounds.length} rounds ` +
+      `(${rounds.length} fitted${heldOut.length ? `, ${heldOut.length} held out` : ''}), ` +
       `${tables.sellers.count} sellers, ${tables.products.count} products; standard errors from ${o.bootstrap} ` +
       `bootstrap replicates over sessions (seed ${o.seed}).`,
     `Identification of the examination curve: ${fit.identification.productsAtSeveralPositions} products shown ` +
@@ -60,19 +68,63 @@ export function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, selle
       `${fit.identification.linkedGroups} linked group(s) of positions; EM took ${fit.pbm.iterations} iterations.`,
     ...fit.warnings.map((w) => `Warning: ${w}.`),
   ]
+  const files: Record<string, string> = {
+    'fit.csv': fitCsv,
+    'scenario.json': `${JSON.stringify(scenario, null, 2)}\n`,
+    ...catalog.files,
+  }
+  const validation = heldOut.length ? validate(scanned, files, heldOut, o) : null
+  if (validation) {
+    const outside = validation.filter((r) => r.outside === 1)
+    notes.push(
+      `Validation on the held-out rounds ${heldOut[0]}…${heldOut[heldOut.length - 1]}: ${outside.length} of ` +
+        `${validation.length} quantities fall outside the logged value's 95% interval` +
+        (outside.length
+          ? ` (${outside.map((r) => `${r.quantity}${r.key === '' ? '' : ` ${r.key}`}`).join(', ')}).`
+          : '.'),
+    )
+    files['validation.csv'] = toCsv(VALIDATION_COLUMNS, validation)
+  }
   return {
     name,
+    heldOut,
     fit,
     shape,
     tables,
     format: scanned.format,
     defaultedPrices: catalog.defaultedPrices,
     notes,
-    files: {
-      'fit.csv': fitCsv,
-      'scenario.json': `${JSON.stringify(scenario, null, 2)}\n`,
-      ...catalog.files,
-      'report.html': renderFitReport(fitCsv, `trafficbench calibration — ${name}`, notes),
+    files: <Record<string, string>>{
+      ...files,
+      'report.html': renderFitReport(fitCsv, files['validation.csv'], `trafficbench calibration — ${name}`, notes),
     },
+  }
+}
+
+/** The rounds fitted and the last ones held out (--holdout: a share of the rounds, at least one each side). */
+export function splitRounds(rounds: readonly number[], holdout: number | undefined) {
+  if (!holdout) return { fitted: rounds, heldOut: [] as number[] }
+  if (rounds.length < 2)
+    throw new InputError(`--holdout ${holdout}: the log has ${rounds.length} round; holding some out needs at least 2`)
+  const kept = Math.min(rounds.length - 1, Math.max(1, Math.round((1 - holdout) * rounds.length)))
+  return { fitted: rounds.slice(0, kept), heldOut: rounds.slice(kept) }
+}
+
+/** The held-out rounds replayed through the buyer the other rounds gave (bench/calibrate/validate.ts). */
+function validate(scanned: ScannedLog, files: Record<string, string>, heldOut: number[], o: CalibrateOptions) {
+  const dir = mkdtempSync(join(tmpdir(), 'trafficbench-validate-'))
+  try {
+    const { catalog, buyer, toCatalog } = loadCalibration(writeCalibration(dir, files), scanned, o.seed)
+    const calibrated = {
+      buyer,
+      toCatalog,
+      seller: catalog.products.seller,
+      sellers: catalog.sellers.count,
+      sellerId: (s: number) => catalog.sellers.id.at(s)!,
+      price: catalog.products.price,
+    }
+    return validateHoldout(scanned, calibrated, new Set(heldOut), o.bootstrap, o.seed)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -129,7 +129,8 @@ export class OpeEstimates {
   }
 }
 
-function percentile(sorted: number[], q: number): number {
+/** The q-quantile of sorted values, interpolated linearly (NaN for none). */
+export function percentile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN
   const at = q * (sorted.length - 1)
   const lo = Math.floor(at)

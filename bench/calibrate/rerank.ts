@@ -1,11 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import type { Catalog } from '../../core/catalog.ts'
+import { join } from 'node:path'
 import type { Row } from '../../core/csv.ts'
 import { InputError } from '../../core/errors.ts'
-import { importCatalog } from '../../datasets/import.ts'
-import { CatalogParamsSchema } from '../../datasets/params.ts'
 import { logName, type ScannedLog } from '../log/measure.ts'
 import { LogReplay, logSource } from '../log/replay.ts'
 import type { LoggedSession } from '../log/sessions.ts'
@@ -14,7 +11,7 @@ import { collectorsFor } from '../metrics/definitions.ts'
 import { type ResultRows, resultRows } from '../metrics/summarize.ts'
 import { expandRuns, type PluginRun } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
-import { CalibratedBuyer } from './click-model.ts'
+import { loadCalibration, MAX_SLOTS, writeCalibration } from './calibration-dir.ts'
 import { calibrateScanned, readLog } from './index.ts'
 import { LOGGED, LoggedRun } from './logged-run.ts'
 import { OpeEstimates } from './ope.ts'
@@ -45,9 +42,6 @@ export interface RerankRun extends ResultRows {
   ope: Row[]
 }
 
-/** sessions × slots of the log with positions at most this deep: a market session keeps one slot per position. */
-const MAX_SLOTS = 200
-
 /**
  * bench rerank: every plugin (and the logged order) ranks each logged session's products; the
  * calibrated buyer meets its slate; the results are measured as a log is (bench metrics: one
@@ -58,15 +52,9 @@ export async function rerank(o: RerankOptions) {
   const temp = mkdtempSync(join(tmpdir(), 'trafficbench-rerank-'))
   try {
     const calibration = o.calibration ?? inProcessCalibration(o, scanned, sellers, temp)
-    const fitFile = join(calibration, 'fit.csv')
-    const catalogDir = join(calibration, 'catalog')
-    if (!existsSync(fitFile) || !existsSync(catalogDir))
-      throw new InputError(`--calibration ${calibration}: expected fit.csv and catalog/ (a bench calibrate folder)`)
-    const catalog = importCatalog(catalogDir, CatalogParamsSchema.parse({}), o.seed)
+    const { catalog, buyer, toCatalog, toLog } = loadCalibration(calibration, scanned, o.seed)
     const { tables, shape } = scanned
-    const { toCatalog, toLog } = numbering(scanned, catalog, catalogDir)
     const maxPosition = Math.max(1, shape.maxPosition)
-    const buyer = new CalibratedBuyer(readFileSync(fitFile, 'utf8'), fitFile, catalog, Math.max(MAX_SLOTS, maxPosition))
     const runs = await pluginRuns(o)
     const name = o.scenario ?? logName(o.log)
     const rounds = new Set(o.rounds ?? shape.rounds)
@@ -129,12 +117,7 @@ function inProcessCalibration(
   sellers: Parameters<typeof calibrateScanned>[2],
   dir: string,
 ): string {
-  const c = calibrateScanned({ ...o, bootstrap: 0 }, scanned, sellers)
-  for (const [file, text] of Object.entries(c.files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true })
-    writeFileSync(join(dir, file), text)
-  }
-  return dir
+  return writeCalibration(dir, calibrateScanned({ ...o, bootstrap: 0 }, scanned, sellers).files)
 }
 
 type RerankPluginRun = Omit<PluginRun, 'plugin'> & { plugin: PluginRun['plugin'] | null; file?: string }
@@ -168,23 +151,6 @@ async function pluginRuns(o: RerankOptions): Promise<RerankPluginRun[]> {
     return { ...run, file: o.plugin.includes(file) ? file : undefined }
   })
   return [{ plugin: null, params: {}, variant: '' }, ...runs]
-}
-
-/** Log numbering (the spool's product numbers) to catalog index and back, matched by product id. */
-function numbering(scanned: ScannedLog, catalog: Catalog, catalogDir: string) {
-  const { tables } = scanned
-  const byId = new Map(Array.from({ length: catalog.products.count }, (_, p) => [catalog.products.id.at(p)!, p]))
-  const toCatalog = new Int32Array(tables.remap.length)
-  const toLog = new Int32Array(catalog.products.count).fill(-1)
-  for (let read = 0; read < tables.remap.length; read++) {
-    const id = tables.products.id.at(tables.remap[read])!
-    const p = byId.get(id)
-    if (p === undefined)
-      throw new InputError(`${catalogDir}/products.csv has no product "${id}" of the log: calibrate on this log`)
-    toCatalog[read] = p
-    toLog[p] = read
-  }
-  return { toCatalog, toLog }
 }
 
 function countSessions(scanned: ScannedLog, rounds: Set<number>): number {

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { Command } from '@commander-js/extra-typings'
-import { nonNegativeInt } from '../../core/options.ts'
+import { fraction, nonNegativeInt } from '../../core/options.ts'
 import { kitPath } from '../../core/paths.ts'
 import { calibrate } from '../calibrate/index.ts'
 import { claimResultsFolder } from '../runner/folder/out-dir.ts'
@@ -33,6 +33,7 @@ async function calibrateCommand(
     scenario: c.name,
     log: { file: opts.log, format: c.format, rows: c.shape.rows, sessions: c.shape.sessions, rounds: c.shape.rounds },
     bootstrap: { replicates: opts.bootstrap, seed: opts.seed },
+    heldOutRounds: c.heldOut,
     identification: c.fit.identification,
     emIterations: c.fit.pbm.iterations,
     pricesFromMedians: c.defaultedPrices,
@@ -45,7 +46,8 @@ async function calibrateCommand(
   target.write({ ...c.files, 'manifest.json': `${JSON.stringify(manifest, null, 2)}\n` })
   process.stderr.write(`${c.notes.join('\n')}\n`)
   process.stdout.write(
-    `Calibration in ${opts.out}/ (fit.csv, scenario.json, catalog/, manifest.json, report.html); run it with\n` +
+    `Calibration in ${opts.out}/ (fit.csv, ${c.heldOut.length ? 'validation.csv, ' : ''}scenario.json, catalog/, ` +
+      'manifest.json, report.html); run it with\n' +
       `  bench run --scenario ${opts.out}/scenario.json --catalog ${opts.out}/catalog\n`,
   )
 }
@@ -67,6 +69,11 @@ const calibrateOptions = (command: Command) =>
       50,
     )
     .option('--seed <n>', "the bootstrap's seed", nonNegativeInt, 1)
+    .option(
+      '--holdout <share>',
+      'fit on the first rounds and replay this share of the last ones through the fit (validation.csv)',
+      fraction,
+    )
     .requiredOption('--out <dir>', 'calibration folder to write (replaced if it exists)')
 
 export function registerCalibrate(program: Command, context: CommandContext): void {

@@ -66,9 +66,57 @@ export function fitSection(fitCsv: string): { html: string; charts: ChartSpec[] 
   return { html, charts }
 }
 
-/** report.html of a calibration folder: what was fitted, from which log. */
-export function renderFitReport(fitCsv: string, title: string, notes: readonly string[]): string {
-  const { html, charts } = fitSection(fitCsv)
+/** The held-out rounds' logged values beside the fitted model's replay of them (validation.csv). */
+export function validationSection(validationCsv: string): { html: string; charts: ChartSpec[] } {
+  const rows: Record<string, string>[] = parse(validationCsv, { columns: true, cast: unescapeCell })
+  const rates = rows.filter((r) => r.quantity === 'click_rate')
+  const chart: ChartSpec = {
+    id: 'validation-click-rate',
+    title: 'Held-out rounds: click rate by position, logged and replayed',
+    type: 'scatter',
+    xLabel: 'position',
+    yLabel: 'clicks / impressions',
+    zero: true,
+    datasets: [
+      {
+        label: 'logged (95% interval)',
+        data: rates.map((r) => ({
+          x: Number(r.key),
+          y: Number(r.logged),
+          yMin: Number(r.ci_low),
+          yMax: Number(r.ci_high),
+        })),
+        colour: PALETTE[0],
+      },
+      {
+        label: 'calibrated model',
+        data: rates.map((r) => ({ x: Number(r.key), y: Number(r.simulated) })),
+        colour: PALETTE[1],
+      },
+    ],
+    note: 'The logged order of the held-out sessions, replayed through the buyer fitted on the other rounds.',
+  }
+  const html =
+    `<h2>Validation on held-out rounds</h2><div class="grid">${figure(chart)}</div>` +
+    table(
+      ['quantity', 'key', 'logged', 'simulated', 'ci_low', 'ci_high', 'outside', 'n'],
+      rows.map((r) => [r.quantity, r.key, r.logged, r.simulated, r.ci_low, r.ci_high, r.outside, r.n]),
+      (i) => (rows[i].outside === '1' ? 'worse' : ''),
+    )
+  return { html, charts: [chart] }
+}
+
+/** report.html of a calibration folder: what was fitted, from which log, and how it held on held-out rounds. */
+export function renderFitReport(
+  fitCsv: string,
+  validationCsv: string | undefined,
+  title: string,
+  notes: readonly string[],
+): string {
+  const fit = fitSection(fitCsv)
+  const validation = validationCsv ? validationSection(validationCsv) : { html: '', charts: [] }
+  const html = fit.html + validation.html
+  const charts = [...fit.charts, ...validation.charts]
   const meta = notes.map((n) => `<p class="meta">${escapeHtml(n)}</p>`).join('')
   const body = `<h1>${escapeHtml(title)}</h1>${meta}${html}`
   return page(title, body, charts)
