@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { bench, ROOT, readCsvRows, tempDir } from './helpers/cli.ts'
 
@@ -78,6 +79,45 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     ])
     expect(r.code, r.stderr).toBe(0)
     expect(readCsvRows(join(sim, 'summary.csv'))[0].scenario).toBe('my-shop')
+  })
+
+  it('compares the log, measured round by round, with the simulated market of its name: verdicts, intervals', () => {
+    const measured = join(work, 'my-shop')
+    const m = bench(['metrics', '--log', log, '--scenario', 'my-shop', '--blocks', 'round', '--out', measured])
+    expect(m.code, m.stderr).toBe(0)
+    expect(readCsvRows(join(measured, 'summary.csv')).map((r) => r.seed)).toEqual(
+      Array.from({ length: 12 }, (_, i) => String(i)),
+    )
+    const sim = join(work, 'sim-3')
+    const s = bench([
+      'run',
+      '--scenario',
+      join(out, 'scenario.json'),
+      '--catalog',
+      join(out, 'catalog'),
+      '--algorithms',
+      'relevance',
+      '--seeds',
+      '3',
+      '--rounds',
+      '2',
+      '--sessions',
+      '300',
+      '--bench-time',
+      '0',
+      '--quiet',
+      '--out',
+      sim,
+    ])
+    expect(s.code, s.stderr).toBe(0)
+    const c = bench(['compare', measured, sim, '--metrics', 'gini_exposure,conversion_rate', '--format', 'csv'])
+    expect(c.code, c.stderr).toBe(0)
+    const rows = parse(c.stdout, { columns: true }) as Record<string, string>[]
+    expect(rows).toHaveLength(2)
+    for (const row of rows) {
+      expect([row.test, row.baseline_n, row.candidate_n]).toEqual(['Welch t', '12', '3'])
+      expect(['better', 'worse', 'changed', 'no significant change']).toContain(row.verdict)
+    }
   })
 
   it('--holdout replays the held-out rounds in their logged order and reproduces their click rate by position', () => {

@@ -35,9 +35,10 @@ describe('one definition, two routes: the simulator-style log reproduces the tal
     expect(m.read.sellers).toMatchObject({ run: `driver@${SEED}` })
     expect(m.empty.filter((e) => e.file === 'summary.csv').map((e) => e.column)).toEqual(NOT_FROM_THIS_LOG)
     for (const [metric, value] of Object.entries(expected.summary))
-      expect(near(m.summary[metric] as number, value), `${metric}: log ${m.summary[metric]}, tallied ${value}`).toBe(
-        true,
-      )
+      expect(
+        near(m.summary[0][metric] as number, value),
+        `${metric}: log ${m.summary[0][metric]}, tallied ${value}`,
+      ).toBe(true)
     // The driver produced what makes the check meaningful: empty sessions, ads, purchases, persistence with ties.
     expect(m.read.log).toMatchObject({ sessions: SESSIONS })
     expect((m.read.log as { sessionsWithImpressions: number }).sessionsWithImpressions).toBeLessThan(SESSIONS)
@@ -121,7 +122,7 @@ describe('the log writer', () => {
         '',
       ])
       const m = await measureLog({ log: file, positionBias: 'log2' })
-      expect(m.summary).toMatchObject({ conversion_rate: 1 / 2, gmv: 9.99, ad_revenue: 0.25 })
+      expect(m.summary[0]).toMatchObject({ conversion_rate: 1 / 2, gmv: 9.99, ad_revenue: 0.25 })
       expect(m.sellers.map((s) => s.seller_id)).toEqual(['s0', 's1'])
 
       const dropped = join(work, 'dropped.csv.gz')

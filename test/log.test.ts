@@ -19,20 +19,20 @@ describe('measureLog on the hand-made log (worked out by hand)', () => {
     handParquet(pq)
     const options = { sellers: SELLERS, positionBias: 'log2', name: 'x' }
     const [csv, zipped, parquet] = await Promise.all([LOG, gz, pq].map((log) => measureLog({ ...options, log })))
-    expect(zipped.summary).toEqual({ ...csv.summary, scenario: 'hand' })
-    expect(parquet.summary).toEqual({ ...csv.summary, scenario: 'hand' })
+    expect(zipped.summary).toEqual([{ ...csv.summary[0], scenario: 'hand' }])
+    expect(parquet.summary).toEqual([{ ...csv.summary[0], scenario: 'hand' }])
     expect(parquet.rounds.map((r) => ({ ...r, scenario: '' }))).toEqual(csv.rounds.map((r) => ({ ...r, scenario: '' })))
     expect(parquet.read.log).toMatchObject({ format: 'parquet' })
     // Library level: the same numbers to 1e-12.
     for (const [metric, value] of Object.entries(HAND_SUMMARY))
-      expect(Math.abs((csv.summary[metric] as number) - value), metric).toBeLessThan(1e-12)
+      expect(Math.abs((csv.summary[0][metric] as number) - value), metric).toBeLessThan(1e-12)
   })
 
   it('without --sellers defines what the log alone can, over the sellers it names', async () => {
     const m = await measureLog({ log: LOG, positionBias: 'log2' })
     // Sellers A, B, C only: exposure 1 + w2, w2 + ½, 1; Gini over n = 3 with weights −2, 0, 2.
-    expect(m.summary.gini_exposure).toBeCloseTo((2 * E.A - 2 * E.C) / (3 * total), 12)
-    expect(m.summary.new_seller_exposure_share).toBe('')
+    expect(m.summary[0].gini_exposure).toBeCloseTo((2 * E.A - 2 * E.C) / (3 * total), 12)
+    expect(m.summary[0].new_seller_exposure_share).toBe('')
     expect(m.empty.find((e) => e.column === 'seller_survival_rate')?.reason).toBe(
       "needs each seller's join round (a log: join_round in --sellers); and which sellers are active at the end " +
         '(a log: active_at_end in --sellers)',
@@ -44,7 +44,7 @@ describe('measureLog on the hand-made log (worked out by hand)', () => {
     writeFileSync(file, readFileSync(LOG, 'utf8').replaceAll('s3,1,', 's1,1,'))
     const reused = await measureLog({ log: file, sellers: SELLERS, positionBias: 'log2', name: 'my-shop' })
     const original = await measureLog({ log: LOG, sellers: SELLERS, positionBias: 'log2', name: 'my-shop' })
-    expect(reused.summary).toEqual({ ...original.summary, scenario: 'per-day' })
+    expect(reused.summary).toEqual([{ ...original.summary[0], scenario: 'per-day' }])
   })
 
   it('takes the position bias as an option', async () => {

@@ -95,9 +95,9 @@ describe('one metric, one definition', () => {
 
     expect(sim.summary.top_slot_click_share).toBeGreaterThan(0.05)
     expect(sim.summary.top_slot_click_share).toBeLessThan(1)
-    expect(log.summary.top_slot_click_share).toBe(sim.summary.top_slot_click_share)
+    expect(log.summary[0].top_slot_click_share).toBe(sim.summary.top_slot_click_share)
     expect(sim.summary.mean_seller_merit).toBeGreaterThan(0)
-    expect(log.summary.mean_seller_merit).toBe('')
+    expect(log.summary[0].mean_seller_merit).toBe('')
     expect(log.empty).toContainEqual({
       file: 'summary.csv',
       column: 'mean_seller_merit',
@@ -105,7 +105,7 @@ describe('one metric, one definition', () => {
     })
     // The same stream, the same functions: every column the log defines is the simulation's, to the bit.
     for (const m of SUMMARY_METRICS)
-      if (log.summary[m.name] !== '') expect([m.name, log.summary[m.name]]).toEqual([m.name, sim.summary[m.name]])
+      if (log.summary[0][m.name] !== '') expect([m.name, log.summary[0][m.name]]).toEqual([m.name, sim.summary[m.name]])
     // Without the metric, its collector never runs.
     const plain = await runMarket({
       plugin: relevance,

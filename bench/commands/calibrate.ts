@@ -30,7 +30,7 @@ async function calibrateCommand(
       node: process.version,
       trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
     },
-    scenario: c.name,
+    scenarioName: c.name,
     log: { file: opts.log, format: c.format, rows: c.shape.rows, sessions: c.shape.sessions, rounds: c.shape.rounds },
     bootstrap: { replicates: opts.bootstrap, seed: opts.seed },
     heldOutRounds: c.heldOut,

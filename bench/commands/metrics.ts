@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import type { Command } from '@commander-js/extra-typings'
+import { type Command, Option } from '@commander-js/extra-typings'
 import { toCsv } from '../../core/csv.ts'
 import { kitPath } from '../../core/paths.ts'
 import { POSITION_BIAS_MODELS } from '../log/format.ts'
@@ -8,8 +8,10 @@ import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS } from '../metrics/
 import { renderReport } from '../report/html.ts'
 import { claimResultsFolder } from '../runner/folder/out-dir.ts'
 import type { CommandContext } from './options.ts'
+import { checkScenarioName } from './rerank.ts'
 
 async function metricsCommand(opts: ReturnType<ReturnType<typeof metricsOptions>['opts']>, context: CommandContext) {
+  checkScenarioName(opts.scenario)
   const started = new Date()
   // Claimed before reading: a bad --out is refused at once. The folder is a few times smaller than the log
   // (assumption).
@@ -32,7 +34,7 @@ async function metricsCommand(opts: ReturnType<ReturnType<typeof metricsOptions>
       trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
     },
     keys: m.keys,
-    seeds: [m.keys.seed],
+    seeds: m.summary.map((r) => r.seed),
     read: m.read,
     empty: {
       'summary.csv': emptyBy('summary.csv'),
@@ -46,7 +48,7 @@ async function metricsCommand(opts: ReturnType<ReturnType<typeof metricsOptions>
     },
   }
   const files: Record<string, string> = {
-    'summary.csv': toCsv(SUMMARY_COLUMNS, [m.summary]),
+    'summary.csv': toCsv(SUMMARY_COLUMNS, m.summary),
     'rounds.csv': toCsv(ROUND_COLUMNS, m.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, m.sellers),
     'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
@@ -83,6 +85,13 @@ const metricsOptions = (command: Command) =>
     )
     .option('--products <file>', 'product_id, seller_id and category; its order breaks ties in rank_persistence')
     .option('--name <name>', 'the algorithm column of the results (default: the log file name)')
+    .option('--scenario <name>', 'the scenario column of the results (default: the log file name)')
+    .addOption(
+      new Option(
+        '--blocks <unit>',
+        'measure each round on its own, one replicate per round (seed = the round)',
+      ).choices(['round'] as const),
+    )
     .option(
       '--position-bias <model>',
       `exposure weight by position: ${Object.entries(POSITION_BIAS_MODELS)

@@ -44,7 +44,7 @@ async function rerankCommand(opts: ReturnType<ReturnType<typeof rerankOptions>['
       node: process.version,
       trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
     },
-    scenario: r.name,
+    scenarioName: r.name,
     seeds: [opts.seed],
     log: { file: opts.log, rows: r.shape.rows, sessions: r.shape.sessions, rounds: r.shape.rounds },
     calibration: r.calibration,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
+import type { Row } from '../../core/csv.ts'
 import { KIT_ROOT } from '../../core/paths.ts'
 import { collectorsFor, type SummaryMetric } from '../metrics/definitions.ts'
 import { type ResultRows, type RowKeys, resultRows } from '../metrics/summarize.ts'
@@ -24,9 +25,15 @@ export interface LogMetricsOptions {
   positionBias: string
   /** The summary metrics to compute (default: all of summary.csv). */
   metrics?: readonly SummaryMetric[]
+  /** The scenario column of the results (default: the log's name). */
+  scenario?: string
+  /** 'round': each round is measured on its own, as one replicate (seed = the round), so compare gets intervals. */
+  blocks?: 'round'
 }
 
-export interface LogMetrics extends ResultRows {
+export interface LogMetrics extends Omit<ResultRows, 'summary'> {
+  /** One row, or one per block (--blocks round). */
+  summary: Row[]
   keys: RowKeys
   /** What was read, for manifest.json. */
   read: Record<string, unknown>
@@ -91,24 +98,46 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
   const scanned = await scanLog(o.log, sellers, products)
   const { tables, shape } = scanned
   const weights = Float64Array.from({ length: Math.max(1, shape.maxPosition) }, (_, i) => positionWeights.at(i + 1))
-  const replay = new LogReplay(logSource(tables, shape, weights, sellers), tables.remap, collectorsFor(o.metrics))
+  const name = logName(o.log)
+  // seed 0: a log is one observed history, not a seeded draw; `compare` treats it as one sample. With --blocks
+  // round, each round is one sample, its seed the round.
+  const keysOf = (seed: number): RowKeys => ({
+    algorithm: o.name ?? name,
+    variant: '',
+    scenario: o.scenario ?? name,
+    seed,
+  })
+  const blocks: { keys: RowKeys; replay: LogReplay }[] = []
+  const replayFor = (round: number) => {
+    const seed = o.blocks === 'round' ? round : 0
+    if (blocks.at(-1)?.keys.seed !== seed) {
+      const replay = new LogReplay(logSource(tables, shape, weights, sellers), tables.remap, collectorsFor(o.metrics))
+      blocks.push({ keys: keysOf(seed), replay })
+    }
+    return blocks.at(-1)!.replay
+  }
   try {
-    for (const s of scanned.spool.read()) replay.session(s)
+    for (const s of scanned.spool.read()) replayFor(s.round).session(s)
   } finally {
     scanned.spool.remove()
   }
-  const measured = replay.finish()
-  const name = logName(o.log)
-  // seed 0: a log is one observed history, not a seeded draw; `compare` treats it as one sample.
-  const keys: RowKeys = { algorithm: o.name ?? name, variant: '', scenario: name, seed: 0 }
-  const rows = resultRows(keys, measured, o.metrics)
+  const measured = blocks.map((b) => ({ keys: b.keys, measured: b.replay.finish() }))
+  const perBlock = measured.map((b) => resultRows(b.keys, b.measured, o.metrics))
+  const rows = {
+    summary: perBlock.map((r) => r.summary),
+    rounds: perBlock.flatMap((r) => r.rounds),
+    sellers: perBlock.flatMap((r) => r.sellers),
+    empty: perBlock[0].empty,
+  }
+  const keys = keysOf(measured[0].keys.seed)
+  const rankedSessions = measured.reduce((n, b) => n + b.measured.totals.rankedSessions, 0)
   const read = {
     log: {
       file: o.log,
       format: scanned.format,
       rows: shape.rows,
       sessions: shape.sessions,
-      sessionsWithImpressions: measured.totals.rankedSessions,
+      sessionsWithImpressions: rankedSessions,
       rounds: shape.rounds,
       sellers: tables.sellers.count,
       products: tables.products.count,
@@ -124,6 +153,7 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
     },
     products: products && { file: products.file, products: products.id.length, category: products.category !== null },
     positionBias: positionWeights.spec,
+    blocks: o.blocks ?? 'none',
     versions: versions(['csv-parse', 'hyparquet', 'hyparquet-compressors', 'zod']),
   }
   return { ...rows, keys, read }

@@ -141,11 +141,44 @@ function matchInputs(inputs: ResultInput[], j: number, notes: string[]): Pair[] 
     if (bases.length === 1 && cands.length === 1) take(() => true)
     baseLeft.push(...bases)
   }
+  pairWithLog(inputs, j, baseLeft, candLeft, pairs, notes)
   for (const g of baseLeft)
     notes.push(`${inputs[j].label} has no counterpart for ${describeRow(g)} of ${inputs[0].label}`)
   for (const g of candLeft)
     notes.push(`${inputs[0].label} has no counterpart for ${describeRow(g)} of ${inputs[j].label}`)
   return pairs
+}
+
+/**
+ * A log is one ranker's traffic under its own name: where one input is a log with a single row in a
+ * scenario, the rows the other input left unmatched in that scenario are each compared with it
+ * (`compare results/my-shop results/sim`: every simulated algorithm against the log).
+ */
+function pairWithLog(
+  inputs: ResultInput[],
+  j: number,
+  baseLeft: ResultGroup[],
+  candLeft: ResultGroup[],
+  pairs: Pair[],
+  notes: string[],
+): void {
+  for (const scenario of new Set([...baseLeft, ...candLeft].map((g) => g.scenario))) {
+    const logSide = [0, j].find(
+      (i) => inputs[i].kind === 'log' && inputs[i].groups.filter((g) => g.scenario === scenario).length === 1,
+    )
+    if (logSide === undefined) continue
+    const [logLeft, otherLeft] = logSide === 0 ? [baseLeft, candLeft] : [candLeft, baseLeft]
+    const log = logLeft.find((g) => g.scenario === scenario)
+    const others = otherLeft.filter((g) => g.scenario === scenario)
+    if (!log || !others.length) continue
+    for (const other of others) {
+      const [base, cand] = logSide === 0 ? [log, other] : [other, log]
+      pairs.push({ base: { input: 0, group: base }, cand: { input: j, group: cand } })
+      otherLeft.splice(otherLeft.indexOf(other), 1)
+    }
+    logLeft.splice(logLeft.indexOf(log), 1)
+    notes.push(`${inputs[logSide].label} is a log: each row of scenario ${scenario} is compared with it`)
+  }
 }
 
 /**
