@@ -5,7 +5,6 @@
  * sessions; gzip'd CSV, plain CSV and Parquet hold the same rows. Figures depend on the machine
  * and its load; they are printed, never asserted.
  */
-import { spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,27 +13,17 @@ import { createGunzip } from 'node:zlib'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../../core/catalog.ts'
 import { toCsv } from '../../core/csv.ts'
-import { KIT_ROOT } from '../../core/paths.ts'
 import { makeRng, randomInt } from '../../core/rng.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
 import type { SessionOutcome } from '../log/write.ts'
 import { ImpressionLogWriter } from '../log/write.ts'
 import { loadScenario } from '../runner/plan/scenario.ts'
+import { measureBench } from './child.ts'
 
-const ROOT = KIT_ROOT
 /** Slot positions 1 … K. */
 const POSITIONS = Int32Array.from({ length: 64 }, (_, i) => i + 1)
 const K = 20
 const ROUNDS = 30
-/**
- * Makes the child print its peak resident set size (kB) on exit. Linux's VmHWM belongs to the
- * process image, so unlike getrusage's maxrss (kept across exec) it does not include this parent.
- */
-const PEAK_RSS =
-  'data:text/javascript,import{readFileSync}from"node:fs";' +
-  'process.on("exit",()=>{let kb=process.resourceUsage().maxRSS;' +
-  'try{kb=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1])}catch{}' +
-  'process.stderr.write("peak_rss_kb="+kb+"\\n")})'
 
 /** Seeded sessions until `rows` impression rows are written; every 50th session shows nothing. */
 function writeLog(
@@ -127,15 +116,8 @@ function writeLog(
   return { sessions: session, writerSeconds: (writing + performance.now() - t) / 1000, columns }
 }
 
-function measure(args: string[]): { seconds: number; peakMb: number; ok: boolean; stderr: string } {
-  const started = performance.now()
-  const r = spawnSync(process.execPath, ['--import', PEAK_RSS, join(ROOT, 'bin/bench.js'), 'metrics', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-  const seconds = (performance.now() - started) / 1000
-  const kb = Number(/peak_rss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN)
-  return { seconds, peakMb: kb / 1024, ok: r.status === 0, stderr: r.stderr }
+function measure(args: string[]) {
+  return measureBench(['metrics', ...args])
 }
 
 async function main(): Promise<void> {
