@@ -53,9 +53,8 @@ function main(): void {
       for (const [label, args] of commands) {
         const m = measureBench([...args, '--out', join(dir, `out-${rows}`)])
         if (!m.ok) throw new Error(m.stderr)
-        console.log(
-          `${String(rows).padStart(10)}  ${label.padEnd(44)}${m.seconds.toFixed(1).padStart(8)}${m.peakMb.toFixed(0).padStart(13)}`,
-        )
+        const figures = `${m.seconds.toFixed(1).padStart(8)}${m.peakMb.toFixed(0).padStart(13)}`
+        console.log(`${String(rows).padStart(10)}  ${label.padEnd(50)}${figures}`)
       }
     }
   } finally {
