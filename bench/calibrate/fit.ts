@@ -1,7 +1,7 @@
 import { makeRng, poissonOne } from '../../core/rng.ts'
 import type { LogSpool } from '../log/spool.ts'
 import type { LogTables } from '../log/tables.ts'
-import { fitPbm, identifiability, type PbmFit, relativeExamination } from './pbm.ts'
+import { EM_MAX_ITERATIONS, EM_TOLERANCE, fitPbm, identifiability, type PbmFit, relativeExamination } from './pbm.ts'
 import { PairIndex, Tally } from './tally.ts'
 
 /** One row of fit.csv. */
@@ -19,6 +19,57 @@ export const FIT_COLUMNS = ['quantity', 'key', 'value', 'std_error', 'n'] as con
  * an assumption): a product clicked twice and bought once is not taken to convert at 50%.
  */
 export const CONVERSION_PRIOR_CLICKS = 10
+
+/** fit.csv's quantities, in its order: what each is, its key, and its n (bench/METRICS.md renders this table). */
+export const FIT_QUANTITIES = {
+  examination: [
+    'position k',
+    'impressions at k',
+    'γ_k / γ_1 of the position-based click model P(click) = γ_k · α_a, fitted by EM on impressions and clicks by ' +
+      `(product, position); stops when no γ_k/γ_1 moves more than ${EM_TOLERANCE} (nor any γ_1·α_a more than ` +
+      `${10 * EM_TOLERANCE}) in an iteration, or after ${EM_MAX_ITERATIONS}. Identified only through products ` +
+      'shown at several positions (see the identification note).',
+  ],
+  click_rate: ['position k', 'impressions at k', 'Logged clicks / impressions at position k.'],
+  fitted_click_rate: [
+    'position k',
+    'impressions at k',
+    "γ_k · mean α of the products shown at k (impression-weighted): the model's click rate at k.",
+  ],
+  conversion: [
+    'blank, or a category',
+    'clicks',
+    'P(purchase | click) = orders / clicks, overall and by session category (the category of its first product).',
+  ],
+  sessions_per_round: ['blank', 'rounds', 'Sessions / rounds fitted.'],
+  category_share: ['category', 'sessions with a category', 'Sessions of the category / sessions with a category.'],
+  sponsored_share: ['blank', 'impressions', 'Sponsored impressions / impressions.'],
+  cpc: [
+    'mean, p10, p50, p90',
+    'sponsored clicks',
+    'ad revenue / sponsored clicks, and quantiles of the CPC over sponsored clicks (from 400 log-spaced bins, ' +
+      '$0.001–$1,000, interpolated within a bin: ±1.8%).',
+  ],
+  seller_entries: [
+    'round',
+    'sellers seen',
+    'Sellers first shown in this round (rounds after the first; one first seen in the first round was there).',
+  ],
+  seller_exits: ['round', 'sellers seen', 'Sellers last shown in this round (rounds before the last).'],
+  product_conversion: [
+    'product',
+    'clicks on it',
+    `(orders_a + m · q_c) / (clicks_a + m), m = ${CONVERSION_PRIOR_CLICKS}: the product's conversion shrunk ` +
+      `towards its category's q_c (empirical Bayes with m clicks of prior; an assumption).`,
+  ],
+  attractiveness: [
+    'product',
+    'impressions of it',
+    "γ_1 · α_a: the product's click probability at a position examined as position 1.",
+  ],
+} as const
+
+type FitQuantity = keyof typeof FIT_QUANTITIES
 
 /** Share of impressions on products seen at several positions below which the curve is weakly identified. */
 export const WEAK_IDENTIFICATION = 0.2
@@ -115,7 +166,7 @@ class Spread {
 /** The fitted quantities of one tally, in fit.csv's order (std_error filled in later). */
 function fitRows(t: Tally, pbm: PbmFit, tables: LogTables): FitRow[] {
   const rows: FitRow[] = []
-  const add = (quantity: string, key: string | number, value: number, n: number) => {
+  const add = (quantity: FitQuantity, key: string | number, value: number, n: number) => {
     if (Number.isFinite(value)) rows.push({ quantity, key: String(key), value, std_error: '', n })
   }
   const relative = relativeExamination(pbm)

@@ -5,6 +5,26 @@ export const OPE_METRICS = ['clicks_per_session', 'conversion_rate', 'gmv'] as c
 export const OPE_COLUMNS = ['algorithm', 'variant', 'metric', 'estimator', 'value', 'ci_low', 'ci_high', 'n'] as const
 const M = OPE_METRICS.length
 
+/** Each estimator: its formula and what it assumes (bench/METRICS.md renders this table). */
+export const OPE_ESTIMATORS = {
+  dm: [
+    "Σ_k P(click a_k at k) · outcome under the calibrated buyer, for the plugin's slate a_1 … a_n: clicks Σ p, " +
+      'orders Σ p · q, gmv Σ p · q · price (the cap min(1, ·) left out: an upper bound where it binds)',
+    "the calibrated click model is right (no variance from the log's clicks, bias from the model)",
+  ],
+  iips: [
+    'Σ over logged impressions of w · outcome (clicked; purchased; purchased × price)',
+    "each item's outcome depends only on the item and its position (Li et al. 2018); unbiased then, for " +
+      'clicks under the position-based model; purchases depend on the other clicked items, so their estimate ' +
+      'is approximate',
+  ],
+  snips: [
+    'Σ_k (Σ_s w_sk · outcome_sk / Σ_s w_sk) · (sessions that filled k / sessions): iips with the weights ' +
+      'normalised by their mean at each position',
+    'as iips, and that the plugin fills every position the log filled; trades a small bias for less variance',
+  ],
+} as const
+
 /** One logged impression as the estimators read it. */
 export interface WeightedImpression {
   /** 1-based position. */

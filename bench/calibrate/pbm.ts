@@ -36,14 +36,18 @@ export interface PbmOptions {
   start?: PbmFit
 }
 
+/** EM's default stopping rule (PbmOptions.tolerance) and iteration cap. */
+export const EM_TOLERANCE = 1e-4
+export const EM_MAX_ITERATIONS = 1000
+
 /** Keeps a parameter inside (0, 1): a posterior of 0/0 at exactly 1 is avoided, as PyClick's clipping does. */
 const EPSILON = 1e-9
 const clip = (x: number) => Math.min(1 - EPSILON, Math.max(EPSILON, x))
 
 export function fitPbm(pairs: PairCounts, o: PbmOptions): PbmFit {
   const { product, position, impressions, clicks } = pairs
-  const maxIterations = o.maxIterations ?? 1000
-  const tolerance = o.tolerance ?? 1e-4
+  const maxIterations = o.maxIterations ?? EM_MAX_ITERATIONS
+  const tolerance = o.tolerance ?? EM_TOLERANCE
   const alpha = new Float64Array(o.products).fill(0.5)
   const gamma = new Float64Array(o.positions).fill(0.5)
   if (o.start) {

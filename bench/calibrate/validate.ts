@@ -16,6 +16,24 @@ export const VALIDATION_COLUMNS = [
   'n',
 ] as const
 
+/** validation.csv's quantities: key and definition (bench/METRICS.md renders this table). */
+export const VALIDATION_QUANTITIES = {
+  click_rate: ['position k', 'clicks / impressions at position k'],
+  clicks_per_session: ['blank', 'clicks / sessions'],
+  conversion: ['blank', 'orders / clicks'],
+  conversion_rate: ['blank', 'orders / sessions'],
+  gini_exposure: [
+    'blank',
+    'Gini of seller exposure under the fitted curve (equal on both sides by construction: the same slates)',
+  ],
+  gini_revenue: ['blank', 'Gini of seller revenue (logged prices paid; simulated: expected value bought)'],
+  seller_click_share: [
+    'seller',
+    "the seller's share of clicks, for the 10 sellers most clicked in the held-out rounds",
+  ],
+} as const
+type ValidationQuantity = keyof typeof VALIDATION_QUANTITIES
+
 /** Sellers named one by one in validation.csv: the most clicked in the held-out rounds. */
 const TOP_SELLERS = 10
 /** Per-seller bootstrap tallies are kept only while sellers × replicates stays below this (memory). */
@@ -100,7 +118,7 @@ export function validateHoldout(
    * logged ± z · the bootstrap standard error of logged − simulated (paired over the same resampled sessions).
    */
   const add = (
-    quantity: string,
+    quantity: ValidationQuantity,
     key: string,
     n: number,
     replicates: number,

@@ -1,4 +1,5 @@
 import { kitPath } from '../../core/paths.ts'
+import { renderCalibrationSection } from '../calibrate/docs.ts'
 import { renderLogSection } from '../log/docs.ts'
 import { LOG_FACETS } from '../log/replay.ts'
 import { NEEDS, type Need } from '../market/stream.ts'
@@ -70,5 +71,6 @@ ${table(ROUND_METRICS)}
 
 ${table(SELLER_COLUMNS)}
 
-${renderLogSection()}`
+${renderLogSection()}
+${renderCalibrationSection()}`
 }

@@ -46,8 +46,10 @@ or a list of weights.
   by that factor, which Gini, HHI and shares do not see.
 - A logged session's candidates are the items it shows: ndcg_at_10 uses the log's \`relevance\` as the
   gain and the session's best 10 logged items for IDCG, averaged over sessions that showed something.
-- Keys: \`scenario\` = the log's name (its file name without .csv, .gz, .parquet), \`algorithm\` =
-  \`--name\` (default: the log's name), \`variant\` empty, \`seed\` = 0 \
-(a log is one observed history, not a seeded draw).
+- Keys: \`scenario\` = \`--scenario\` (default: the log's name, its file name without .csv, .gz, .parquet),
+  \`algorithm\` = \`--name\` (default: the log's name), \`variant\` empty, \`seed\` = 0 (a log is one observed
+  history, not a seeded draw). With \`--blocks round\` each round is measured on its own and is one row, its
+  \`seed\` the round: \`bench compare\` then has replicates, and compares a log with a single row per scenario
+  against every row of the other input in that scenario (unpaired, Welch).
 `
 }
