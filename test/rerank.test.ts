@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { rerank } from '../bench/calibrate/rerank.ts'
@@ -65,6 +65,26 @@ describe('bench rerank on a log of known click model, with randomized order and 
     const logged = r.results.find((x) => x.summary.algorithm === 'logged')!.ope
     const loggedClicks = Number(logged.find((e) => e.metric === 'clicks_per_session' && e.estimator === 'iips')!.value)
     expect(truth / loggedClicks).toBeGreaterThan(1.1)
+  })
+
+  it('without a propensity column, estimates a plugin by the model only', async () => {
+    const bare = join(work, 'bare.csv')
+    writeFileSync(bare, readFileSync(file, 'utf8').replace(/,[^,\n]*$/gm, ''))
+    const r = await rerank({
+      log: bare,
+      algorithms: ['relevance'],
+      plugin: [],
+      param: [],
+      sweep: [],
+      seed: 1,
+      bootstrap: 10,
+      clip: Infinity,
+    })
+    const estimators = (name: string) => [
+      ...new Set(r.results.find((x) => x.summary.algorithm === name)!.ope.map((e) => e.estimator)),
+    ]
+    expect(estimators('relevance')).toEqual(['dm'])
+    expect(estimators('logged')).toEqual(['dm', 'iips', 'snips'])
   })
 
   it("weighs the logged order by 1: its estimates are the log's own values", async () => {

@@ -90,16 +90,21 @@ export async function rerank(o: RerankOptions) {
       }
       const keys = { algorithm: run.plugin?.name ?? LOGGED, variant: run.variant, scenario: name, seed: o.seed }
       const rows = resultRows(keys, replay.finish())
-      const opeRows = ope.results(sessions).map((e) => ({
-        algorithm: keys.algorithm,
-        variant: keys.variant,
-        metric: e.metric,
-        estimator: e.estimator,
-        value: e.value,
-        ci_low: e.low,
-        ci_high: e.high,
-        n: sessions,
-      }))
+      // Without propensities the weights of a plugin's slate are unknown: only the model's estimate stands.
+      const weighable = (estimator: string) => estimator === 'dm' || !run.plugin || shape.hasPropensity
+      const opeRows = ope
+        .results(sessions)
+        .filter((e) => weighable(e.estimator))
+        .map((e) => ({
+          algorithm: keys.algorithm,
+          variant: keys.variant,
+          metric: e.metric,
+          estimator: e.estimator,
+          value: e.value,
+          ci_low: e.low,
+          ci_high: e.high,
+          n: sessions,
+        }))
       results.push({ ...rows, ope: opeRows })
       o.onProgress?.(i + 1, runs.length, keys.algorithm)
     }
