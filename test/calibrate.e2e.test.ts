@@ -37,7 +37,7 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     expect(first.split(',').at(-1)).toBe('0.05')
   })
 
-  it('recovers the curve within 10% at positions 2–10, and writes every file of a calibration folder', () => {
+  it('recovers the curve within 10% at positions 2–10 and conversion within 5%, and writes a calibration folder', () => {
     expect(calibrated.code, calibrated.stderr).toBe(0)
     for (const f of [
       'fit.csv',
@@ -53,6 +53,11 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
       const row = fit.find((r) => r.quantity === 'examination' && r.key === String(k))!
       expect(Math.abs(Number(row.value) / TRUE_CURVE[k - 1] - 1), `position ${k}`).toBeLessThan(0.1)
     }
+    // Conversion P(purchase | click) as the engine tallied it (sellers.csv: every seller's clicks and orders).
+    const sellers = readCsvRows(join(run, 'sellers.csv'))
+    const sum = (column: string) => sellers.reduce((s, r) => s + Number(r[column]), 0)
+    const conversion = Number(fit.find((r) => r.quantity === 'conversion' && r.key === '')!.value)
+    expect(Math.abs(conversion / (sum('orders') / sum('clicks')) - 1)).toBeLessThan(0.05)
     expect(calibrated.stdout).toContain(`bench run --scenario ${out}/scenario.json --catalog ${out}/catalog`)
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Click rate by position: logged and fitted')
   })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { rerank } from '../bench/calibrate/rerank.ts'
 import { makeRng } from '../core/rng.ts'
-import { tempDir } from './helpers/cli.ts'
+import { ROOT, tempDir } from './helpers/cli.ts'
 
 const work = tempDir('trafficbench-rerank-')
 const GAMMA = [1, 0.7, 0.55, 0.45, 0.38, 0.33, 0.29, 0.26, 0.23, 0.21]
@@ -65,6 +65,24 @@ describe('bench rerank on a log of known click model, with randomized order and 
     const logged = r.results.find((x) => x.summary.algorithm === 'logged')!.ope
     const loggedClicks = Number(logged.find((e) => e.metric === 'clicks_per_session' && e.estimator === 'iips')!.value)
     expect(truth / loggedClicks).toBeGreaterThan(1.1)
+  })
+
+  it('ranks a batch plugin a round at once, with the rows of the same ranker one session at a time', async () => {
+    const r = await rerank({
+      log: file,
+      algorithms: ['relevance', 'relevance-batch'],
+      plugin: [join(ROOT, 'test/fixtures/plugins/relevance-batch.ts')],
+      param: [],
+      sweep: [],
+      seed: 1,
+      bootstrap: 20,
+      clip: Infinity,
+    })
+    const [, session, batch] = r.results
+    const unnamed = (rows: Record<string, unknown>[]) => rows.map(({ algorithm: _, ...rest }) => rest)
+    expect(unnamed([batch.summary])).toEqual(unnamed([session.summary]))
+    expect(unnamed(batch.sellers)).toEqual(unnamed(session.sellers))
+    expect(unnamed(batch.ope)).toEqual(unnamed(session.ope))
   })
 
   it('without a propensity column, estimates a plugin by the model only', async () => {

@@ -12,6 +12,29 @@ import { PluginOutputError } from '../market/types.ts'
 import type { CalibratedBuyer } from './click-model.ts'
 import type { WeightedImpression } from './ope.ts'
 
+/** One visit on its way: the logged session, the plugin's view of it, its slots. */
+interface Visit {
+  logged: LoggedSession
+  session: Session
+  slots: Slots
+  id: number
+}
+
+/** A logged session's own copy (the spool's object is reused for the next). */
+function copyOf(s: LoggedSession): LoggedSession {
+  const n = s.count
+  return {
+    ...s,
+    product: s.product.slice(0, n),
+    position: s.position.slice(0, n),
+    sponsored: s.sponsored.slice(0, n),
+    clicked: s.clicked.slice(0, n),
+    cpc: s.cpc.slice(0, n),
+    relevance: s.relevance.slice(0, n),
+    propensity: s.propensity.slice(0, n),
+  }
+}
+
 /** The name of the pseudo-plugin that shows each session's products in the logged order. */
 export const LOGGED = 'logged'
 
@@ -23,6 +46,8 @@ export interface LoggedSessionResult {
   expected: { clicks: number; order: number; value: number }
   /** The logged impressions with their importance weights for this plugin. */
   impressions: WeightedImpression[]
+  /** How many positions the logged session filled. */
+  filled: number
 }
 
 export interface LoggedRunOptions {
@@ -68,6 +93,8 @@ export class LoggedRun {
   private readonly stamp: Int32Array
   private sessions = 0
   private round = -1
+  /** A batch plugin's visits of the current round, waiting for the round's end. */
+  private pending: Visit[] = []
   private readonly outcome: SessionOutcome
   private readonly result: LoggedSessionResult
 
@@ -127,40 +154,78 @@ export class LoggedRun {
       },
       expected: { clicks: 0, order: 0, value: 0 },
       impressions: [],
+      filled: 0,
     }
   }
 
-  /** One logged session through the plugin and the calibrated buyer. The result is reused: read it before the next. */
-  async session(s: LoggedSession): Promise<LoggedSessionResult> {
-    if (s.round !== this.round) await this.startRound(s.round)
-    const { o, catalog: m, outcome: out } = this
-    const id = this.sessions++
+  /**
+   * One logged session through the plugin and the calibrated buyer; `emit` receives its result (reused:
+   * read it during the call). A plugin in batch mode ranks a round's sessions at once, when the round
+   * is over (its view is the round's start either way), so their results come then, in session order.
+   */
+  async session(s: LoggedSession, emit: (r: LoggedSessionResult) => void): Promise<void> {
+    if (s.round !== this.round) {
+      await this.flush(emit)
+      await this.startRound(s.round)
+    }
+    if (this.harness?.batch) {
+      this.pending.push(this.visit(copyOf(s), true))
+      return
+    }
+    const v = this.visit(s, false)
+    if (this.harness && v.session.n > 0) {
+      const pending = this.harness.rank(v.session, v.slots)
+      if (pending) await pending
+    }
+    await this.settle(v, emit)
+  }
+
+  /** A batch plugin's round: every session ranked at once, then each settled in order. */
+  private async flush(emit: (r: LoggedSessionResult) => void): Promise<void> {
+    if (!this.pending.length) return
+    const batch = this.pending
+    this.pending = []
+    const ranked = batch.filter((v) => v.session.n > 0)
+    await this.harness!.rankBatch(
+      this.round,
+      ranked.map((v) => v.session),
+      ranked.map((v) => v.slots),
+    )
+    for (const v of batch) await this.settle(v, emit)
+  }
+
+  /**
+   * The visit as the plugin will see it: candidates in catalog numbering, their relevance, the category
+   * and a buyer of the generated population; the logged session goes into the history. `own`: the visit
+   * keeps its own arrays (a batch holds many at once); else the run's are reused.
+   */
+  private visit(s: LoggedSession, own: boolean): Visit {
+    const { o, catalog: m } = this
     const n = s.count
+    const candidates = own ? new Int32Array(n) : this.candidates
+    const relevance = own ? new Float64Array(n) : this.relevance
     for (let i = 0; i < n; i++) {
       const p = o.toCatalog[s.product[i]]
-      this.candidates[i] = p
-      this.relevance[i] = o.relevanceColumn ? s.relevance[i] : o.buyer.attractiveness[p]
+      candidates[i] = p
+      relevance[i] = o.relevanceColumn ? s.relevance[i] : o.buyer.attractiveness[p]
     }
-    const category = n > 0 ? m.products.category[this.candidates[0]] : -1
+    const category = n > 0 ? m.products.category[candidates[0]] : -1
     const buyer = Math.floor(this.visitors() * m.buyers.count)
-    this.recordHistory(s, category)
-    // The slate: the plugin's, checked as the engine checks it, or the logged one at its logged positions.
-    this.slots.clear()
+    this.recordHistory(s, candidates, category)
+    const session: Session = { round: s.round, kind: 'search', buyer, category, k: o.k, n, candidates, relevance }
+    const slots = own ? new Slots(o.k) : this.slots
+    slots.clear()
+    return { logged: s, session, slots, id: this.sessions++ }
+  }
+
+  /** The ranked visit: its slate checked, the calibrated buyer on it, the plugin's hooks, then the result. */
+  private async settle(v: Visit, emit: (r: LoggedSessionResult) => void): Promise<void> {
+    const { o, catalog: m, outcome: out } = this
+    const { logged: s, session, slots, id } = v
+    const n = session.n
     if (this.harness && n > 0) {
-      const session: Session = {
-        round: s.round,
-        kind: 'search',
-        buyer,
-        category,
-        k: o.k,
-        n,
-        candidates: this.candidates,
-        relevance: this.relevance,
-      }
-      const pending = this.harness.rank(session, this.slots)
-      if (pending) await pending
-      for (let i = 0; i < n; i++) this.stamp[this.candidates[i]] = id
-      const problem = slotsError(this.slots, o.k, m.products.count, (p) => (this.stamp[p] === id ? 0 : -1))
+      for (let i = 0; i < n; i++) this.stamp[session.candidates[i]] = id
+      const problem = slotsError(slots, o.k, m.products.count, (p) => (this.stamp[p] === id ? 0 : -1))
       if (problem)
         throw new PluginOutputError(
           o.plugin!.name,
@@ -171,23 +236,23 @@ export class LoggedRun {
           `returned bad slots: ${problem}`,
         )
     }
-    const count = this.harness ? this.slots.count : n
+    // The slate: the plugin's, or the logged one at its logged positions.
+    const logged = !this.harness
+    const count = logged ? n : slots.count
     for (let r = 0; r < count; r++) {
-      const logged = !this.harness
-      out.products[r] = logged ? this.candidates[r] : this.slots.products[r]
+      out.products[r] = logged ? session.candidates[r] : slots.products[r]
       out.position[r] = logged ? s.position[r] : r + 1
-      out.cpc[r] = logged ? s.cpc[r] : this.slots.cpc[r]
-      out.sponsored[r] = logged ? s.sponsored[r] : this.slots.cpc[r] > 0 ? 1 : 0
+      out.cpc[r] = logged ? s.cpc[r] : slots.cpc[r]
+      out.sponsored[r] = logged ? s.sponsored[r] : slots.cpc[r] > 0 ? 1 : 0
       this.stamp[out.products[r]] = id
       this.slotOf[out.products[r]] = out.position[r]
     }
-    // The calibrated buyer, on the slate at its positions.
     out.purchasedSlot = o.buyer.visit(out.products, out.position, count, this.rng, out.clicked)
     this.result.expected = o.buyer.expected(out.products, out.position, count, m.products.price)
     out.round = s.round
     out.session = id
-    out.buyer = buyer
-    out.category = category
+    out.buyer = session.buyer
+    out.category = session.category
     out.n = n
     out.count = count
     out.retailPrice = out.purchasedSlot >= 0 ? m.products.price[out.products[out.purchasedSlot]] : 0
@@ -197,7 +262,7 @@ export class LoggedRun {
       const pending = this.harness.session(out)
       if (pending) await pending
     }
-    return this.describe(s, id)
+    emit(this.describe(s, id))
   }
 
   /** The result: the simulated slate in log numbering, and the logged impressions weighted for this plugin. */
@@ -217,6 +282,7 @@ export class LoggedRun {
       shown.cpc[r] = out.clicked[r] && out.sponsored[r] ? out.cpc[r] : 0
       shown.relevance[r] = 0
     }
+    result.filled = s.count
     result.impressions.length = 0
     for (let i = 0; i < s.count; i++) {
       const p = o.toCatalog[s.product[i]]
@@ -234,14 +300,14 @@ export class LoggedRun {
   }
 
   /** The logged session, as it happened, into the history the plugin's view is built from. */
-  private recordHistory(s: LoggedSession, category: number): void {
+  private recordHistory(s: LoggedSession, candidates: Int32Array, category: number): void {
     const h = this.outcome
     // A scratch outcome of the log's own session: its products and what its buyer did.
     const logged: SessionOutcome = {
       ...h,
       count: s.count,
       category,
-      products: this.candidates,
+      products: candidates,
       position: s.position,
       sponsored: s.sponsored,
       cpc: s.cpc,
@@ -268,9 +334,18 @@ export class LoggedRun {
     this.simulated.closeRound()
   }
 
-  /** The last round closes; the plugin releases what it holds. */
-  async finish(): Promise<void> {
+  /**
+   * The last round closes (a batch plugin's last round is ranked first); the plugin releases what it
+   * holds. `emit` null: the run failed, what waits is dropped and only the plugin is stopped.
+   */
+  async finish(emit: ((r: LoggedSessionResult) => void) | null): Promise<void> {
+    if (!emit) {
+      this.pending = []
+      await this.harness?.close()
+      return
+    }
     try {
+      await this.flush(emit)
       if (this.round >= 0) await this.closeRound()
     } finally {
       await this.harness?.close()

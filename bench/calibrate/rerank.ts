@@ -5,7 +5,6 @@ import type { Row } from '../../core/csv.ts'
 import { InputError } from '../../core/errors.ts'
 import { logName, type ScannedLog } from '../log/measure.ts'
 import { LogReplay, logSource } from '../log/replay.ts'
-import type { LoggedSession } from '../log/sessions.ts'
 import { MarketParamsSchema } from '../market/params.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
 import { type ResultRows, resultRows } from '../metrics/summarize.ts'
@@ -13,7 +12,7 @@ import { expandRuns, type PluginRun } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
 import { loadCalibration, MAX_SLOTS, writeCalibration } from './calibration-dir.ts'
 import { calibrateScanned, readLog } from './index.ts'
-import { LOGGED, LoggedRun } from './logged-run.ts'
+import { LOGGED, LoggedRun, type LoggedSessionResult } from './logged-run.ts'
 import { OpeEstimates } from './ope.ts'
 
 export interface RerankOptions {
@@ -78,15 +77,17 @@ export async function rerank(o: RerankOptions) {
       })
       const replay = new LogReplay(logSource(tables, shape, buyer.examination, sellers), tables.remap, collectorsFor())
       const ope = new OpeEstimates(o.bootstrap, maxPosition, o.seed)
+      const emit = (r: LoggedSessionResult) => {
+        replay.session(r.shown)
+        ope.session([r.expected.clicks, r.expected.order, r.expected.value], r.filled, r.impressions)
+      }
+      let finished = false
       try {
-        for (const s of scanned.spool.read()) {
-          if (!rounds.has(s.round)) continue
-          const r = await logged.session(s)
-          replay.session(r.shown as LoggedSession)
-          ope.session([r.expected.clicks, r.expected.order, r.expected.value], s.count, r.impressions)
-        }
+        for (const s of scanned.spool.read()) if (rounds.has(s.round)) await logged.session(s, emit)
+        finished = true
       } finally {
-        await logged.finish()
+        // A failed run still stops its plugin (a process plugin's process); only a finished one ranks its last batch.
+        await logged.finish(finished ? emit : null)
       }
       const keys = { algorithm: run.plugin?.name ?? LOGGED, variant: run.variant, scenario: name, seed: o.seed }
       const rows = resultRows(keys, replay.finish())
