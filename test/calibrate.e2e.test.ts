@@ -37,7 +37,7 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     expect(first.split(',').at(-1)).toBe('0.05')
   })
 
-  it('recovers the curve within 10% at positions 2–10 and conversion within 5%, and writes a calibration folder', () => {
+  it('recovers the curve within 10% at positions 2–10, conversion within 5%, and writes a calibration folder', () => {
     expect(calibrated.code, calibrated.stderr).toBe(0)
     for (const f of [
       'fit.csv',
