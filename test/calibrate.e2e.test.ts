@@ -119,6 +119,8 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     expect(c.code, c.stderr).toBe(0)
     const rows = parse(c.stdout, { columns: true }) as Record<string, string>[]
     expect(rows).toHaveLength(2)
+    // The buyer tuned to the log: the simulated market converts as the log did.
+    expect(rows.find((r) => r.metric === 'conversion_rate')!.verdict).toBe('no significant change')
     for (const row of rows) {
       expect([row.test, row.baseline_n, row.candidate_n]).toEqual(['Welch t', '12', '3'])
       expect(['better', 'worse', 'changed', 'no significant change']).toContain(row.verdict)
@@ -127,7 +129,18 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
 
   it('--holdout replays the held-out rounds in their logged order and reproduces their click rate by position', () => {
     const held = join(work, 'held-out')
-    const r = bench(['calibrate', '--log', log, '--bootstrap', '20', '--holdout', '0.3', '--out', held])
+    const r = bench([
+      'calibrate',
+      '--log',
+      log,
+      '--bootstrap',
+      '20',
+      '--holdout',
+      '0.3',
+      '--no-tune-buyer',
+      '--out',
+      held,
+    ])
     expect(r.code, r.stderr).toBe(0)
     const validation = readCsvRows(join(held, 'validation.csv'))
     const rates = validation.filter((v) => v.quantity === 'click_rate')

@@ -48,7 +48,7 @@ describe('bench calibrate on a log of known parameters', () => {
   pbmLog(file, gamma, q, 30_000)
 
   it('recovers the examination curve within 10% at positions 2–10 and conversion within 5%', async () => {
-    const c = await calibrate({ log: file, bootstrap: 3, seed: 1 })
+    const c = await calibrate({ log: file, bootstrap: 3, seed: 1, tuneBuyer: false })
     const rows: FitRow[] = parse(c.files['fit.csv'], { columns: true })
     const value = (quantity: string, key: string) =>
       Number(rows.find((r) => r.quantity === quantity && r.key === key)!.value)
@@ -72,6 +72,9 @@ describe('bench calibrate on a log of known parameters', () => {
     expect(scenario.market.rounds).toBe(10)
     expect(scenario.market.sessionsPerRound).toBe(3000)
     expect(scenario.provenance['market.examination']).toMatch(/EM/)
+    // The simulator's buyer, tuned to the log's clicks per examination and conversion.
+    expect(Object.keys(scenario.market.buyer)).toEqual(['clickBase', 'outsideValue'])
+    expect(a.notes.find((n) => n.startsWith('Buyer tuned'))).toMatch(/conversion \d+\.\d% \(log 20\.\d%\)\.$/)
   })
 })
 
@@ -80,7 +83,7 @@ describe('--holdout on a stationary log', () => {
   pbmLog(file, [1, 0.6, 0.45, 0.35, 0.3], 0.2, 20_000)
 
   it('fits on the first rounds and finds the held-out ones reproduced by the fitted model', async () => {
-    const c = await calibrate({ log: file, bootstrap: 30, seed: 2, holdout: 0.3 })
+    const c = await calibrate({ log: file, bootstrap: 30, seed: 2, holdout: 0.3, tuneBuyer: false })
     expect(c.heldOut).toEqual([7, 8, 9])
     const rows: Record<string, string>[] = parse(c.files['validation.csv'], { columns: true })
     // Click rates by position: one family, with simultaneous intervals; none may fall outside.

@@ -8,7 +8,8 @@ import { logName, type ScannedLog, scanLog } from '../log/measure.ts'
 import { renderFitReport } from '../report/fit-html.ts'
 import { loadCalibration, writeCalibration } from './calibration-dir.ts'
 import { FIT_COLUMNS, fitLog } from './fit.ts'
-import { calibratedCatalog, calibratedScenario } from './outputs.ts'
+import { calibratedCatalog, calibratedScenario, setBuyer } from './outputs.ts'
+import { loggedMoments, TUNING, type TunedBuyer, tuneBuyer } from './tune-buyer.ts'
 import { VALIDATION_COLUMNS, validateHoldout } from './validate.ts'
 
 export interface CalibrateOptions {
@@ -22,6 +23,8 @@ export interface CalibrateOptions {
   seed: number
   /** Hold out this share of the last rounds: fit on the others, validate on them (validation.csv). */
   holdout?: number
+  /** Tune the simulator's buyer to the log's clicks and conversion (bench/calibrate/tune-buyer.ts); default on. */
+  tuneBuyer?: boolean
 }
 
 /**
@@ -32,7 +35,7 @@ export interface CalibrateOptions {
 export async function calibrate(o: CalibrateOptions) {
   const { sellers, scanned } = await readLog(o)
   try {
-    return calibrateScanned(o, scanned, sellers)
+    return await calibrateScanned(o, scanned, sellers)
   } finally {
     scanned.spool.remove()
   }
@@ -46,7 +49,7 @@ export async function readLog(o: Pick<CalibrateOptions, 'log' | 'products' | 'se
 }
 
 /** The calibration of a scanned log (its spool is left for the caller to remove). */
-export function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, sellers: SellerInfo | null) {
+export async function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, sellers: SellerInfo | null) {
   const { tables, shape } = scanned
   const name = o.scenario ?? logName(o.log)
   const { fitted: rounds, heldOut } = splitRounds(shape.rounds, o.holdout)
@@ -68,23 +71,36 @@ export function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog, selle
       `${fit.identification.linkedGroups} linked group(s) of positions; EM took ${fit.pbm.iterations} iterations.`,
     ...fit.warnings.map((w) => `Warning: ${w}.`),
   ]
-  const files: Record<string, string> = {
-    'fit.csv': fitCsv,
-    'scenario.json': `${JSON.stringify(scenario, null, 2)}\n`,
-    ...catalog.files,
+  const files: Record<string, string> = { 'fit.csv': fitCsv, ...catalog.files }
+  // The calibration as a folder: the tuning's simulations and the validation read it as rerank would.
+  const dir = mkdtempSync(join(tmpdir(), 'trafficbench-calibrate-'))
+  try {
+    writeCalibration(dir, files)
+    if (o.tuneBuyer !== false && fit.tally.clicks > 0 && fit.tally.orders > 0) {
+      const tuned = await tuneBuyer(
+        scenario.market,
+        join(dir, 'catalog'),
+        loggedMoments(fit.tally, fit.examination),
+        o.seed,
+      )
+      setBuyer(scenario, tuned)
+      notes.push(tuningNote(tuned))
+    }
+    if (heldOut.length) {
+      const validation = validate(scanned, dir, heldOut, o)
+      const outside = validation.filter((r) => r.outside === 1)
+      const named = outside.map((r) => `${r.quantity}${r.key === '' ? '' : ` ${r.key}`}`).join(', ')
+      notes.push(
+        `Validation on the held-out rounds ${heldOut[0]}…${heldOut[heldOut.length - 1]}: ${outside.length} of ` +
+          `${validation.length} quantities fall outside the logged value's 95% interval` +
+          (outside.length ? ` (${named}).` : '.'),
+      )
+      files['validation.csv'] = toCsv(VALIDATION_COLUMNS, validation)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
-  const validation = heldOut.length ? validate(scanned, files, heldOut, o) : null
-  if (validation) {
-    const outside = validation.filter((r) => r.outside === 1)
-    notes.push(
-      `Validation on the held-out rounds ${heldOut[0]}…${heldOut[heldOut.length - 1]}: ${outside.length} of ` +
-        `${validation.length} quantities fall outside the logged value's 95% interval` +
-        (outside.length
-          ? ` (${outside.map((r) => `${r.quantity}${r.key === '' ? '' : ` ${r.key}`}`).join(', ')}).`
-          : '.'),
-    )
-    files['validation.csv'] = toCsv(VALIDATION_COLUMNS, validation)
-  }
+  files['scenario.json'] = `${JSON.stringify(scenario, null, 2)}\n`
   return {
     name,
     heldOut,
@@ -111,20 +127,28 @@ export function splitRounds(rounds: readonly number[], holdout: number | undefin
 }
 
 /** The held-out rounds replayed through the buyer the other rounds gave (bench/calibrate/validate.ts). */
-function validate(scanned: ScannedLog, files: Record<string, string>, heldOut: number[], o: CalibrateOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'trafficbench-validate-'))
-  try {
-    const { catalog, buyer, toCatalog } = loadCalibration(writeCalibration(dir, files), scanned, o.seed)
-    const calibrated = {
-      buyer,
-      toCatalog,
-      seller: catalog.products.seller,
-      sellers: catalog.sellers.count,
-      sellerId: (s: number) => catalog.sellers.id.at(s)!,
-      price: catalog.products.price,
-    }
-    return validateHoldout(scanned, calibrated, new Set(heldOut), o.bootstrap, o.seed)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
+function validate(scanned: ScannedLog, dir: string, heldOut: number[], o: CalibrateOptions) {
+  const { catalog, buyer, toCatalog } = loadCalibration(dir, scanned, o.seed)
+  const calibrated = {
+    buyer,
+    toCatalog,
+    seller: catalog.products.seller,
+    sellers: catalog.sellers.count,
+    sellerId: (s: number) => catalog.sellers.id.at(s)!,
+    price: catalog.products.price,
   }
+  return validateHoldout(scanned, calibrated, new Set(heldOut), o.bootstrap, o.seed)
+}
+
+function tuningNote(t: TunedBuyer): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`
+  return (
+    `Buyer tuned by ${t.runs} simulations of ${TUNING.ranker} (${TUNING.rounds} rounds × ${TUNING.sessionsPerRound} ` +
+    `sessions): clickBase ${t.clickBase.toFixed(3)}, outsideValue ${t.outsideValue.toFixed(3)}; clicks per ` +
+    `examination ${t.reached.attraction.toFixed(4)} (log ${t.target.attraction.toFixed(4)}), conversion ` +
+    `${pct(t.reached.conversion)} (log ${pct(t.target.conversion)})` +
+    (t.converged
+      ? '.'
+      : '; not within tolerance: the simulator cannot reach the log there with these two coefficients.')
+  )
 }

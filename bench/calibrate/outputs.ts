@@ -8,6 +8,7 @@ import type { LogTables } from '../log/tables.ts'
 import { MarketParamsSchema } from '../market/params.ts'
 import { ScenarioSchema } from '../runner/plan/scenario.ts'
 import type { Fit } from './fit.ts'
+import { TUNING, type TunedBuyer } from './tune-buyer.ts'
 
 /** A product's category when neither the log nor --products gives one. */
 export const UNKNOWN_CATEGORY = 'unknown'
@@ -34,7 +35,7 @@ export function calibratedScenario(name: string, fit: Fit, shape: LogShape, roun
     description:
       `Calibrated by bench calibrate from ${basename(log)}: ${fit.tally.sessions} sessions over ${rounds.length} ` +
       'rounds. Run it on the calibrated market: bench run --scenario scenario.json --catalog catalog',
-    provenance: {
+    provenance: <Record<string, string>>{
       'market.examination': `position-based click model fitted by EM (fit.csv: examination), relative to position 1`,
       'market.slots': `the deepest position the log shows (${shape.maxPosition}${cut})`,
       'market.rounds': `the rounds fitted (${rounds.length}: ${rounds[0]}…${rounds[rounds.length - 1]})`,
@@ -48,6 +49,18 @@ export function calibratedScenario(name: string, fit: Fit, shape: LogShape, roun
   const { extends: _base, ...own } = scenario
   ScenarioSchema.parse({ ...own, market: MarketParamsSchema.parse(own.market) })
   return scenario
+}
+
+/** The tuned buyer's coefficients into the scenario, with where they came from. */
+export function setBuyer(scenario: ReturnType<typeof calibratedScenario>, t: TunedBuyer): void {
+  const market = scenario.market as Record<string, unknown>
+  market.buyer = { clickBase: t.clickBase, outsideValue: t.outsideValue }
+  const how = `tuned by ${t.runs} simulations of ${TUNING.ranker} on the calibrated catalog`
+  Object.assign(scenario.provenance, {
+    'market.buyer.clickBase': `${how}: clicks per unit of examination ${t.reached.attraction} (log ${t.target.attraction})`,
+    'market.buyer.outsideValue': `${how}: conversion ${t.reached.conversion} (log ${t.target.conversion})`,
+  })
+  scenario.provenance['not set'] = 'sponsored_share and cpc are outcomes of the ranker and the advertisers: see fit.csv'
 }
 
 /**

@@ -50,7 +50,7 @@ export async function rerank(o: RerankOptions) {
   const { sellers, scanned } = await readLog(o)
   const temp = mkdtempSync(join(tmpdir(), 'trafficbench-rerank-'))
   try {
-    const calibration = o.calibration ?? inProcessCalibration(o, scanned, sellers, temp)
+    const calibration = o.calibration ?? (await inProcessCalibration(o, scanned, sellers, temp))
     const { catalog, buyer, toCatalog, toLog } = loadCalibration(calibration, scanned, o.seed)
     const { tables, shape } = scanned
     const maxPosition = Math.max(1, shape.maxPosition)
@@ -117,13 +117,14 @@ export async function rerank(o: RerankOptions) {
 }
 
 /** Without --calibration: the log's own calibration, written where importCatalog can read it. */
-function inProcessCalibration(
+async function inProcessCalibration(
   o: RerankOptions,
   scanned: ScannedLog,
   sellers: Parameters<typeof calibrateScanned>[2],
   dir: string,
-): string {
-  return writeCalibration(dir, calibrateScanned({ ...o, bootstrap: 0 }, scanned, sellers).files)
+): Promise<string> {
+  const calibration = await calibrateScanned({ ...o, bootstrap: 0, tuneBuyer: false }, scanned, sellers)
+  return writeCalibration(dir, calibration.files)
 }
 
 type RerankPluginRun = Omit<PluginRun, 'plugin'> & { plugin: PluginRun['plugin'] | null; file?: string }

@@ -74,6 +74,7 @@ const calibrateOptions = (command: Command) =>
       'fit on the first rounds and replay this share of the last ones through the fit (validation.csv)',
       fraction,
     )
+    .option('--no-tune-buyer', "leave the simulator's buyer coefficients at their defaults (no tuning simulations)")
     .requiredOption('--out <dir>', 'calibration folder to write (replaced if it exists)')
 
 export function registerCalibrate(program: Command, context: CommandContext): void {
