@@ -57,7 +57,7 @@ export function setBuyer(scenario: ReturnType<typeof calibratedScenario>, t: Tun
   market.buyer = { clickBase: t.clickBase, outsideValue: t.outsideValue }
   const how = `tuned by ${t.runs} simulations of ${TUNING.ranker} on the calibrated catalog`
   Object.assign(scenario.provenance, {
-    'market.buyer.clickBase': `${how}: clicks per unit of examination ${t.reached.attraction} (log ${t.target.attraction})`,
+    'market.buyer.clickBase': `${how}: clicks per examination ${t.reached.attraction} (log ${t.target.attraction})`,
     'market.buyer.outsideValue': `${how}: conversion ${t.reached.conversion} (log ${t.target.conversion})`,
   })
   scenario.provenance['not set'] = 'sponsored_share and cpc are outcomes of the ranker and the advertisers: see fit.csv'
