@@ -92,6 +92,26 @@ const CASES: Case[] = [
     message: /oracle reads the simulation's hidden truth \(truth: true\), which a log does not have/,
   },
   {
+    name: 'a candidate product in neither the log nor --products',
+    setup: (dir) => {
+      log(...GOOD)(dir)
+      write(dir, { 'candidates.csv': 'session_id,round,product_id\n1,0,p1\n1,0,p9\n' })
+    },
+    args: (dir) => on('rerank', '--candidates', join(dir, 'candidates.csv'), '--algorithms', 'relevance')(dir),
+    code: 2,
+    message: /--candidates .*candidates\.csv line 3, column product_id: product "p9" is in neither the log nor/,
+  },
+  {
+    name: 'candidates of a session the log does not have',
+    setup: (dir) => {
+      log(...GOOD)(dir)
+      write(dir, { 'candidates.csv': 'session_id,round,product_id\n7,0,p1\n' })
+    },
+    args: (dir) => on('rerank', '--candidates', join(dir, 'candidates.csv'), '--algorithms', 'relevance')(dir),
+    code: 2,
+    message: /--candidates .*candidates\.csv: session "7" of round 0 is not in the log/,
+  },
+  {
     name: 'a weight clip below 1',
     setup: log(...GOOD),
     args: on('rerank', '--clip', '0.5'),
@@ -114,4 +134,4 @@ const CASES: Case[] = [
   },
 ]
 
-describeBadInputs('logs', CASES, 13)
+describeBadInputs('logs', CASES, 15)

@@ -40,6 +40,69 @@ function shuffledLog(file: string): { truth: number; loggedClicks: number } {
   return { truth: truth / SESSIONS, loggedClicks: loggedClicks / SESSIONS }
 }
 
+/**
+ * Each session retrieves 20 of 300 products (candidates.csv) and shows 10 of them in random order;
+ * the relevance plugin chooses its 10 from all 20. Returns its true clicks per session.
+ */
+function retrievalLog(dir: string): { truth: number } {
+  const rng = makeRng(5, 'retrieval-log')
+  const alpha = Array.from({ length: 300 }, () => 0.05 + 0.45 * rng())
+  const relevance = alpha.map((a, i) => Math.min(1, Math.max(0, a + 0.15 * (rng() - 0.5))) + i * 1e-9)
+  const log = ['session_id,round,position,product_id,seller_id,sponsored,clicked,purchased,price,cpc,relevance']
+  const candidates = ['session_id,round,product_id,relevance']
+  let truth = 0
+  for (let s = 0; s < 20_000; s++) {
+    const pool = new Set<number>()
+    while (pool.size < 20) pool.add(Math.floor(rng() * alpha.length))
+    const retrieved = [...pool]
+    const shown = retrieved.slice(0, GAMMA.length)
+    const best = [...retrieved].sort((a, b) => relevance[b] - relevance[a]).slice(0, GAMMA.length)
+    truth += best.reduce((sum, a, k) => sum + GAMMA[k] * alpha[a], 0)
+    const round = Math.floor((s * 4) / 20_000)
+    for (const [k, a] of shown.entries())
+      log.push(`${s},${round},${k + 1},p${a},s${a % 30},0,${rng() < GAMMA[k] * alpha[a] ? 1 : 0},0,,,${relevance[a]}`)
+    for (const a of retrieved) candidates.push(`${s},${round},p${a},${relevance[a]}`)
+  }
+  writeFileSync(join(dir, 'log.csv'), `${log.join('\n')}\n`)
+  writeFileSync(join(dir, 'candidates.csv'), `${candidates.join('\n')}\n`)
+  return { truth: truth / 20_000 }
+}
+
+describe("bench rerank with --candidates: plugins choose from each session's retrieval set", () => {
+  const { truth } = retrievalLog(work)
+  const options = {
+    log: join(work, 'log.csv'),
+    candidates: join(work, 'candidates.csv'),
+    algorithms: ['relevance'],
+    plugin: [],
+    param: [],
+    sweep: [],
+    seed: 1,
+    bootstrap: 10,
+    clip: Number.POSITIVE_INFINITY,
+  }
+
+  it('shows products the log never showed in that session, and the model estimates them within 5%', async () => {
+    const r = await rerank(options)
+    const dm = r.results[1].ope.find((e) => e.metric === 'clicks_per_session' && e.estimator === 'dm')!
+    expect(Math.abs(Number(dm.value) / truth - 1)).toBeLessThan(0.05)
+    // Without the retrieval set it can only reorder the 10 shown, and gets fewer clicks.
+    const { candidates: _, ...shownOnly } = options
+    const reordered = (await rerank(shownOnly)).results[1].ope.find(
+      (e) => e.metric === 'clicks_per_session' && e.estimator === 'dm',
+    )!
+    expect(Number(reordered.value)).toBeLessThan(Number(dm.value) * 0.95)
+  })
+
+  it('refuses a candidate session the log does not have, naming it', async () => {
+    const file = join(work, 'stray.csv')
+    writeFileSync(file, 'session_id,round,product_id,relevance\nnope,0,p1,0.5\n')
+    await expect(rerank({ ...options, candidates: file })).rejects.toThrow(
+      /--candidates .*stray\.csv: session "nope" of round 0 is not in the log, or the file's sessions are not in/,
+    )
+  })
+})
+
 describe('bench rerank on a log of known click model, with randomized order and propensities', () => {
   const file = join(work, 'shuffled.csv')
   const { truth, loggedClicks } = shuffledLog(file)

@@ -48,5 +48,5 @@ function numbering(scanned: ScannedLog, catalog: Catalog, catalogDir: string) {
     toCatalog[read] = p
     toLog[p] = read
   }
-  return { toCatalog, toLog }
+  return { toCatalog, toLog, productIndex: byId }
 }

@@ -45,7 +45,9 @@ ${validation.join('\n')}
 
 ## Log-driven sessions: \`bench rerank\` → its results folder and ope.csv
 
-Each logged session is one visit; its candidates are the products it showed. A plugin ranks them
+Each logged session is one visit; its candidates are the products it showed, plus, with \`--candidates FILE\`
+(\`session_id,round,product_id\` and \`relevance\` when the log has it; sessions in the log's order, any left
+out), the rest of its retrieval set. A plugin ranks them
 with its market view as of the round's start, built from the log's history (impressions, clicks and
 sales logged so far; prices are the calibrated catalog's); \`relevance\` is the log's column when present,
 else each product's fitted attractiveness. The calibrated buyer then meets the slate: product a at
@@ -61,6 +63,11 @@ at position k is w = 1[the plugin shows a at k] / propensity (\`logged\`: w = 1,
 itself 1; \`--clip W\`: w = min(w, W), which biases the estimate towards what the log did, for less
 variance). Intervals: 2.5% and 97.5% percentiles over seeded Poisson bootstrap replicates over sessions
 (\`--bootstrap\`, default 200); the same seed draws the same session weights for every plugin.
+
+With \`--candidates\`, a plugin may show products the session did not show; iips and snips weigh only
+logged impressions, so they miss what those would have drawn (biased low, by the share of the plugin's
+slots outside the logged slate); dm covers them (a product the fit never saw takes the median
+attractiveness).
 
 | estimator | formula (per session, averaged over sessions) | assumes |
 | --- | --- | --- |

@@ -9,6 +9,7 @@ import { frozenCopy, PluginHarness } from '../market/plugin-harness.ts'
 import { slotsError } from '../market/slots-check.ts'
 import type { SessionOutcome } from '../market/stream.ts'
 import { PluginOutputError } from '../market/types.ts'
+import type { CandidateBlock } from './candidates.ts'
 import type { CalibratedBuyer } from './click-model.ts'
 import type { WeightedImpression } from './ope.ts'
 
@@ -86,11 +87,13 @@ export class LoggedRun {
   private readonly rng = makeRng(0, '')
   private readonly visitors = makeRng(0, '')
   private readonly slots: Slots
-  private readonly candidates: Int32Array
-  private readonly relevance: Float64Array
-  /** slotOf[p] = 1 + the target slot of catalog product p in the current session (stamped by session). */
+  private candidates: Int32Array
+  private relevance: Float64Array
+  /** slotOf[p] = the position of catalog product p in the slate of the session inSlate[p]. */
   private readonly slotOf: Int32Array
+  /** stamp[p] = the session that has p among its candidates; inSlate[p] = the session whose slate shows p. */
   private readonly stamp: Int32Array
+  private readonly inSlate: Int32Array
   private sessions = 0
   private round = -1
   /** A batch plugin's visits of the current round, waiting for the round's end. */
@@ -112,6 +115,7 @@ export class LoggedRun {
     this.relevance = new Float64Array(n)
     this.slotOf = new Int32Array(m.products.count)
     this.stamp = new Int32Array(m.products.count).fill(-1)
+    this.inSlate = new Int32Array(m.products.count).fill(-1)
     this.harness = o.plugin
       ? new PluginHarness(o.plugin, frozenCopy(o.params), m, o.seed, o.k, undefined, o.file, this.simulated)
       : null
@@ -163,16 +167,20 @@ export class LoggedRun {
    * read it during the call). A plugin in batch mode ranks a round's sessions at once, when the round
    * is over (its view is the round's start either way), so their results come then, in session order.
    */
-  async session(s: LoggedSession, emit: (r: LoggedSessionResult) => void): Promise<void> {
+  async session(
+    s: LoggedSession,
+    emit: (r: LoggedSessionResult) => void,
+    extra: CandidateBlock | null = null,
+  ): Promise<void> {
     if (s.round !== this.round) {
       await this.flush(emit)
       await this.startRound(s.round)
     }
     if (this.harness?.batch) {
-      this.pending.push(this.visit(copyOf(s), true))
+      this.pending.push(this.visit(copyOf(s), true, extra))
       return
     }
-    const v = this.visit(s, false)
+    const v = this.visit(s, false, extra)
     if (this.harness && v.session.n > 0) {
       const pending = this.harness.rank(v.session, v.slots)
       if (pending) await pending
@@ -199,15 +207,30 @@ export class LoggedRun {
    * and a buyer of the generated population; the logged session goes into the history. `own`: the visit
    * keeps its own arrays (a batch holds many at once); else the run's are reused.
    */
-  private visit(s: LoggedSession, own: boolean): Visit {
+  private visit(s: LoggedSession, own: boolean, extra: CandidateBlock | null): Visit {
     const { o, catalog: m } = this
-    const n = s.count
-    const candidates = own ? new Int32Array(n) : this.candidates
-    const relevance = own ? new Float64Array(n) : this.relevance
-    for (let i = 0; i < n; i++) {
+    const id = this.sessions++
+    // The products it showed, then the retrieval set's others (--candidates).
+    const room = s.count + (extra?.count ?? 0)
+    if (!own && room > this.candidates.length) {
+      this.candidates = new Int32Array(2 * room)
+      this.relevance = new Float64Array(2 * room)
+    }
+    const candidates = own ? new Int32Array(room) : this.candidates
+    const relevance = own ? new Float64Array(room) : this.relevance
+    let n = 0
+    for (let i = 0; i < s.count; i++) {
       const p = o.toCatalog[s.product[i]]
-      candidates[i] = p
-      relevance[i] = o.relevanceColumn ? s.relevance[i] : o.buyer.attractiveness[p]
+      this.stamp[p] = id
+      candidates[n] = p
+      relevance[n++] = o.relevanceColumn ? s.relevance[i] : o.buyer.attractiveness[p]
+    }
+    for (let i = 0; i < (extra?.count ?? 0); i++) {
+      const p = extra!.products[i]
+      if (this.stamp[p] === id) continue
+      this.stamp[p] = id
+      candidates[n] = p
+      relevance[n++] = o.relevanceColumn ? extra!.relevance[i] : o.buyer.attractiveness[p]
     }
     const category = n > 0 ? m.products.category[candidates[0]] : -1
     const buyer = Math.floor(this.visitors() * m.buyers.count)
@@ -215,7 +238,7 @@ export class LoggedRun {
     const session: Session = { round: s.round, kind: 'search', buyer, category, k: o.k, n, candidates, relevance }
     const slots = own ? new Slots(o.k) : this.slots
     slots.clear()
-    return { logged: s, session, slots, id: this.sessions++ }
+    return { logged: s, session, slots, id }
   }
 
   /** The ranked visit: its slate checked, the calibrated buyer on it, the plugin's hooks, then the result. */
@@ -238,13 +261,13 @@ export class LoggedRun {
     }
     // The slate: the plugin's, or the logged one at its logged positions.
     const logged = !this.harness
-    const count = logged ? n : slots.count
+    const count = logged ? s.count : slots.count
     for (let r = 0; r < count; r++) {
       out.products[r] = logged ? session.candidates[r] : slots.products[r]
       out.position[r] = logged ? s.position[r] : r + 1
       out.cpc[r] = logged ? s.cpc[r] : slots.cpc[r]
       out.sponsored[r] = logged ? s.sponsored[r] : slots.cpc[r] > 0 ? 1 : 0
-      this.stamp[out.products[r]] = id
+      this.inSlate[out.products[r]] = id
       this.slotOf[out.products[r]] = out.position[r]
     }
     out.purchasedSlot = o.buyer.visit(out.products, out.position, count, this.rng, out.clicked)
@@ -286,7 +309,7 @@ export class LoggedRun {
     result.impressions.length = 0
     for (let i = 0; i < s.count; i++) {
       const p = o.toCatalog[s.product[i]]
-      const match = this.harness ? this.stamp[p] === id && this.slotOf[p] === s.position[i] : true
+      const match = this.harness ? this.inSlate[p] === id && this.slotOf[p] === s.position[i] : true
       const weight = !this.harness ? 1 : match ? Math.min(o.clip, 1 / s.propensity[i]) : 0
       result.impressions.push({
         position: s.position[i],

@@ -11,6 +11,7 @@ import { type ResultRows, resultRows } from '../metrics/summarize.ts'
 import { expandRuns, type PluginRun } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
 import { loadCalibration, MAX_SLOTS, writeCalibration } from './calibration-dir.ts'
+import { CandidateSets } from './candidates.ts'
 import { calibrateScanned, readLog } from './index.ts'
 import { LOGGED, LoggedRun, type LoggedSessionResult } from './logged-run.ts'
 import { OpeEstimates } from './ope.ts'
@@ -33,6 +34,8 @@ export interface RerankOptions {
   clip: number
   /** Only these rounds are re-ranked (the held-out part of a validation); default every round. */
   rounds?: readonly number[]
+  /** A file with each session's retrieval set (bench/calibrate/candidates.ts). */
+  candidates?: string
   onProgress?: (done: number, total: number, name: string) => void
 }
 
@@ -49,12 +52,17 @@ export interface RerankRun extends ResultRows {
 export async function rerank(o: RerankOptions) {
   const { sellers, scanned } = await readLog(o)
   const temp = mkdtempSync(join(tmpdir(), 'trafficbench-rerank-'))
+  const cleanup: (() => void)[] = []
   try {
     const calibration = o.calibration ?? (await inProcessCalibration(o, scanned, sellers, temp))
-    const { catalog, buyer, toCatalog, toLog } = loadCalibration(calibration, scanned, o.seed)
+    const { catalog, buyer, toCatalog, toLog, productIndex } = loadCalibration(calibration, scanned, o.seed)
     const { tables, shape } = scanned
     const maxPosition = Math.max(1, shape.maxPosition)
     const runs = await pluginRuns(o)
+    const candidates = o.candidates
+      ? await CandidateSets.read(o.candidates, (id) => productIndex.get(id), shape.hasRelevance)
+      : null
+    cleanup.push(() => candidates?.remove())
     const name = o.scenario ?? logName(o.log)
     const rounds = new Set(o.rounds ?? shape.rounds)
     const sessions = countSessions(scanned, rounds)
@@ -83,7 +91,12 @@ export async function rerank(o: RerankOptions) {
       }
       let finished = false
       try {
-        for (const s of scanned.spool.read()) if (rounds.has(s.round)) await logged.session(s, emit)
+        const extra = candidates?.cursor()
+        for (const s of scanned.spool.read()) {
+          const block = extra?.take(s.round, s.id) ?? null
+          if (rounds.has(s.round)) await logged.session(s, emit, block)
+        }
+        extra?.end()
         finished = true
       } finally {
         // A failed run still stops its plugin (a process plugin's process); only a finished one ranks its last batch.
@@ -102,8 +115,8 @@ export async function rerank(o: RerankOptions) {
           metric: e.metric,
           estimator: e.estimator,
           value: e.value,
-          ci_low: e.low,
-          ci_high: e.high,
+          ci_low: Number.isFinite(e.low) ? e.low : '',
+          ci_high: Number.isFinite(e.high) ? e.high : '',
           n: sessions,
         }))
       results.push({ ...rows, ope: opeRows })
@@ -111,6 +124,7 @@ export async function rerank(o: RerankOptions) {
     }
     return { name, results, shape, calibration: o.calibration ?? 'fitted on the log itself (no bootstrap)' }
   } finally {
+    for (const done of cleanup) done()
     scanned.spool.remove()
     rmSync(temp, { recursive: true, force: true })
   }

@@ -48,6 +48,7 @@ async function rerankCommand(opts: ReturnType<ReturnType<typeof rerankOptions>['
     seeds: [opts.seed],
     log: { file: opts.log, rows: r.shape.rows, sessions: r.shape.sessions, rounds: r.shape.rounds },
     calibration: r.calibration,
+    candidates: opts.candidates ?? null,
     ope: { bootstrap: opts.bootstrap, seed: opts.seed, clip: opts.clip ?? null },
     timing: {
       startedAt: started.toISOString(),
@@ -89,6 +90,10 @@ const rerankOptions = (command: Command) =>
     .option('--products <file>', 'product_id, seller_id and category of every product')
     .option('--sellers <file>', 'seller_id plus join_round, size_tier, archetype, active_at_end (any of them)')
     .option('--sellers-run <run>', "the run to take from a results folder's sellers.csv, as algorithm@seed")
+    .option(
+      '--candidates <file>',
+      "each session's retrieval set (session_id, round, product_id[, relevance]): plugins choose from it",
+    )
     .option('--calibration <dir>', 'a bench calibrate folder of this log (default: calibrate on the log, no bootstrap)')
     .option('--algorithms <list>', 'plugins to rank with, besides the logged order (default: every built-in)', list)
     .option('--plugin <path>', 'a plugin file (repeatable)', collect, [] as string[])

@@ -86,8 +86,8 @@ export const MAX_ROUND = 100_000
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
 const toNumber = (v: unknown) =>
   isBlank(v) ? undefined : typeof v === 'string' ? Number(v) : typeof v === 'bigint' ? Number(v) : v
-const numberValue = <T extends z.ZodType>(schema: T) => z.preprocess(toNumber, schema)
-const textValue = <T extends z.ZodType>(schema: T) =>
+export const numberValue = <T extends z.ZodType>(schema: T) => z.preprocess(toNumber, schema)
+export const textValue = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
     (v) =>
       isBlank(v)

@@ -9,11 +9,12 @@ import type { LoggedSession } from './sessions.ts'
  * click model's EM iterations, re-ranking) cost a read of a file, not a parse. Memory stays flat in
  * the log's length: a chunk at a time in each direction.
  *
- * Layout, little-endian: per session a 24-byte head (round, count, purchased slot, category: int32;
- * price: float64), then `count` 40-byte rows (product, position: int32; sponsored, clicked: uint8, 6
- * bytes of padding; cpc, relevance, propensity: float64).
+ * Layout, little-endian: per session a 32-byte head (round, count, purchased slot, category, the id's
+ * UTF-8 length: int32; 4 bytes of padding; price: float64), the id's bytes padded to a multiple of 8,
+ * then `count` 40-byte rows (product, position: int32; sponsored, clicked: uint8, 6 bytes of padding;
+ * cpc, relevance, propensity: float64).
  */
-const HEAD = 24
+const HEAD = 32
 const ROW = 40
 const CHUNK = 4 << 20
 
@@ -33,7 +34,9 @@ export class LogSpool {
   }
 
   write(s: LoggedSession): void {
-    const need = HEAD + s.count * ROW
+    const id = Buffer.from(s.id, 'utf8')
+    const idSpace = padded(id.length)
+    const need = HEAD + idSpace + s.count * ROW
     if (this.length + need > this.buffer.length) this.flush()
     if (need > this.buffer.length) this.buffer = Buffer.allocUnsafe(need)
     const b = this.buffer
@@ -42,8 +45,11 @@ export class LogSpool {
     b.writeInt32LE(s.count, at + 4)
     b.writeInt32LE(s.purchasedSlot, at + 8)
     b.writeInt32LE(s.category, at + 12)
-    b.writeDoubleLE(s.price, at + 16)
+    b.writeInt32LE(id.length, at + 16)
+    b.writeDoubleLE(s.price, at + 24)
     at += HEAD
+    id.copy(b, at)
+    at += idSpace
     for (let i = 0; i < s.count; i++, at += ROW) {
       b.writeInt32LE(s.product[i], at)
       b.writeInt32LE(s.position[i], at + 4)
@@ -107,7 +113,8 @@ export class LogSpool {
         if (filled === 0) return
         while (at + HEAD <= filled) {
           const count = buffer.readInt32LE(at + 4)
-          const size = HEAD + count * ROW
+          const idSpace = padded(buffer.readInt32LE(at + 16))
+          const size = HEAD + idSpace + count * ROW
           if (size > buffer.length) {
             const bigger = Buffer.allocUnsafe(size * 2)
             buffer.copy(bigger, 0, 0, filled)
@@ -119,8 +126,9 @@ export class LogSpool {
           s.count = count
           s.purchasedSlot = buffer.readInt32LE(at + 8)
           s.category = buffer.readInt32LE(at + 12)
-          s.price = buffer.readDoubleLE(at + 16)
-          let row = at + HEAD
+          s.price = buffer.readDoubleLE(at + 24)
+          s.id = buffer.toString('utf8', at + HEAD, at + HEAD + buffer.readInt32LE(at + 16))
+          let row = at + HEAD + idSpace
           for (let i = 0; i < count; i++, row += ROW) {
             s.product[i] = buffer.readInt32LE(row)
             s.position[i] = buffer.readInt32LE(row + 4)
@@ -151,6 +159,9 @@ export class LogSpool {
     LIVE.delete(this)
   }
 }
+
+/** Bytes an id takes in the spool: rows stay 8-byte aligned. */
+const padded = (bytes: number) => (bytes + 7) & ~7
 
 function grow(s: LoggedSession, count: number): void {
   const size = Math.max(count, 2 * s.position.length)
