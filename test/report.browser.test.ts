@@ -234,4 +234,46 @@ describe('report.html in headless Chromium', () => {
       await page.close()
     },
   )
+  it("a calibration's report draws the fit and the validation, each point with its interval, no errors", async () => {
+    const dir = join(OUTPUT, 'calibration')
+    const run = join(OUTPUT, 'calibration-log')
+    const shuffled = join(ROOT, 'test/fixtures/scenarios/examination-shuffled.json')
+    const made = bench(
+      ['run', '--scenario', shuffled, '--algorithms', 'relevance', '--rounds', '4', '--write-log'].concat([
+        '--bench-time',
+        '0',
+        '--quiet',
+        '--out',
+        run,
+      ]),
+    )
+    expect(made.code, made.stderr).toBe(0)
+    const log = join(run, 'impressions-relevance-seed1.csv.gz')
+    const calibrated = bench(['calibrate', '--log', log, '--holdout', '0.3', '--bootstrap', '10', '--out', dir])
+    expect(calibrated.code, calibrated.stderr).toBe(0)
+    const { page, errors, requests } = await open(join(dir, 'report.html'))
+    const charts = await page.evaluate(() => {
+      const Chart = (window as unknown as { Chart: { instances: Record<string, PageChart<ReportPoint>> } }).Chart
+      return Object.values(Chart.instances).map((c) => ({
+        id: c.canvas.id as string,
+        drawn: c.getSortedVisibleDatasetMetas().reduce((s: number, m: { data: unknown[] }) => s + m.data.length, 0),
+        whiskers: c.data.datasets.flatMap((d) => d.data).filter((p) => p && (p.yMax ?? 0) > (p.yMin ?? 0)).length,
+      }))
+    })
+    expect(charts.map((c) => c.id).sort()).toEqual(['fit-click-rate', 'fit-examination', 'validation-click-rate'])
+    // 20 positions: logged and fitted click rates (40 points), the curve (20), held-out logged and replayed (40).
+    expect(charts.map((c) => [c.id, c.drawn]).sort()).toEqual([
+      ['fit-click-rate', 40],
+      ['fit-examination', 20],
+      ['validation-click-rate', 40],
+    ])
+    // Every logged point has its interval; position 1 of the curve is 1 by definition, so it has none.
+    expect(charts.find((c) => c.id === 'fit-click-rate')!.whiskers).toBe(20)
+    expect(charts.find((c) => c.id === 'fit-examination')!.whiskers).toBe(19)
+    expect(charts.find((c) => c.id === 'validation-click-rate')!.whiskers).toBe(20)
+    expect(errors).toEqual([])
+    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([])
+    await page.screenshot({ path: join(OUTPUT, 'calibration.png'), fullPage: true })
+    await page.close()
+  })
 })

@@ -34,7 +34,7 @@ the ranker's ordering (what is shown lower is taken to be no less attractive in 
 **validation.csv** (\`--holdout S\`: the last share S of the rounds, at least one, are held out and the others
 fitted): \`quantity,key,logged,simulated,ci_low,ci_high,outside,n\`. \`simulated\` is the fitted buyer's
 expectation for the held-out sessions in their logged order; \`ci_low, ci_high\` = logged ± z · the
-bootstrap standard error of logged − simulated (paired over resampled held-out sessions; z = 1.96, and
+bootstrap standard error of logged − simulated, cut at 0 (paired over resampled held-out sessions; z = 1.96, and
 Bonferroni over the positions for click_rate, so that family holds together with 95%); \`outside\` = 1
 when simulated falls outside. The fit's own uncertainty is not added, so a chance flag among the
 single quantities is expected about one time in twenty.

@@ -132,7 +132,8 @@ export function validateHoldout(
       return l - m
     }).filter(Number.isFinite)
     const se = standardDeviation(gaps)
-    const [low, high] = Number.isNaN(se) ? [Number.NaN, Number.NaN] : [logged - z * se, logged + z * se]
+    // Every quantity here is a count or a share: an interval does not reach below 0.
+    const [low, high] = Number.isNaN(se) ? [Number.NaN, Number.NaN] : [Math.max(0, logged - z * se), logged + z * se]
     const outside = Number.isNaN(se) ? '' : simulated < low || simulated > high ? 1 : 0
     rows.push({ quantity, key, logged, simulated, ci_low: low, ci_high: high, outside, n })
   }

@@ -37,6 +37,7 @@ async function calibrateCommand(
     identification: c.fit.identification,
     emIterations: c.fit.pbm.iterations,
     pricesFromMedians: c.defaultedPrices,
+    notes: c.notes,
     timing: {
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),

@@ -1,14 +1,23 @@
 import { join } from 'node:path'
 import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
+import { renderFitReport } from '../report/fit-html.ts'
 import { renderReport } from '../report/html.ts'
 import { readResultsFolder, writeFileAtomic } from '../runner/folder/results.ts'
 
 async function reportCommand(dir: string): Promise<void> {
   const files = readResultsFolder(dir)
+  const file = join(dir, 'report.html')
+  // A calibration folder (bench calibrate) has its own page: the fit, and the validation when it held rounds out.
+  if (files['fit.csv'] && !files['summary.csv']) {
+    const manifest = files['manifest.json'] ? JSON.parse(files['manifest.json']) : {}
+    const title = `trafficbench calibration — ${manifest.scenarioName ?? dir}`
+    writeFileAtomic(file, renderFitReport(files['fit.csv'], files['validation.csv'], title, manifest.notes ?? []))
+    process.stdout.write(`wrote ${file}\n`)
+    return
+  }
   const missing = ['summary.csv', 'rounds.csv', 'sellers.csv'].filter((f) => !(f in files))
   if (missing.length) throw new InputError(`${dir} is not a complete results folder: no ${missing.join(', ')}`)
-  const file = join(dir, 'report.html')
   writeFileAtomic(file, renderReport(files))
   process.stdout.write(`wrote ${file}\n`)
 }

@@ -55,11 +55,13 @@ export function fitSection(fitCsv: string): { html: string; charts: ChartSpec[] 
     },
   ]
   const shown = rows.filter(
-    (r) => !['examination', 'click_rate', 'fitted_click_rate', 'attractiveness'].includes(r.quantity),
+    (r) =>
+      !['examination', 'click_rate', 'fitted_click_rate', 'attractiveness', 'product_conversion'].includes(r.quantity),
   )
   const html =
     `<h2>Fit</h2><div class="grid">${charts.map((c) => figure(c)).join('')}</div>` +
-    `<h3>Conversion and traffic</h3>${table(
+    '<h3>Conversion and traffic</h3><p class="meta">Per-product attractiveness and conversion are in fit.csv.</p>' +
+    `${table(
       ['quantity', 'key', 'value', 'std_error', 'n'],
       shown.map((r) => [r.quantity, r.key, r.value, r.std_error, r.n]),
     )}`

@@ -296,6 +296,29 @@ ${section('Sellers: who gets exposure', ['lorenz-exposure', 'new-seller-share', 
 ${section('Three sides: sellers, buyers, platform', ['side-sellers', 'side-buyers', 'side-platform', 'tradeoff'])}
 ${section('Platform money over time', ['cpc', 'gmv'])}
 ${section('Speed', ['throughput', 'rank-latency'])}
-${factsTable}`
+${factsTable}${opeTable(files['ope.csv'])}`
   return page(`trafficbench report: ${scenarios}`, body, data.charts)
+}
+
+/** bench rerank's off-policy estimates (ope.csv), as a table: each plugin, metric and estimator with its interval. */
+function opeTable(opeCsv: string | undefined): string {
+  if (!opeCsv) return ''
+  const rows: CsvRow[] = parse(opeCsv, { columns: true, cast: unescapeCell })
+  const name = (r: CsvRow) => (r.variant ? `${r.algorithm} (${r.variant})` : r.algorithm)
+  return (
+    '<h2>Off-policy estimates on the logged sessions</h2><p class="meta">dm: the calibrated click model; iips, ' +
+    "snips: importance-weighted by the log's propensities; 95% bootstrap intervals over sessions (definitions in " +
+    'bench/METRICS.md).</p>' +
+    table(
+      ['algorithm', 'metric', 'estimator', 'value', '95% CI', 'sessions'],
+      rows.map((r) => [
+        name(r),
+        r.metric,
+        r.estimator,
+        number(Number(r.value)),
+        r.ci_low === '' ? '' : `[${number(Number(r.ci_low))}, ${number(Number(r.ci_high))}]`,
+        r.n,
+      ]),
+    )
+  )
 }
