@@ -8,7 +8,7 @@ import { LogReplay, logSource } from '../log/replay.ts'
 import { MarketParamsSchema } from '../market/params.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
 import { type ResultRows, resultRows } from '../metrics/summarize.ts'
-import { expandRuns, type PluginRun } from '../plugins/params.ts'
+import { expandRuns, type PluginRun, refuseMeaninglessParams } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
 import { loadCalibration, MAX_SLOTS, writeCalibration } from './calibration-dir.ts'
 import { CandidateSets } from './candidates.ts'
@@ -58,7 +58,13 @@ export async function rerank(o: RerankOptions) {
     const { catalog, buyer, toCatalog, toLog, productIndex } = loadCalibration(calibration, scanned, o.seed)
     const { tables, shape } = scanned
     const maxPosition = Math.max(1, shape.maxPosition)
+    const k = Math.min(MAX_SLOTS, maxPosition)
     const runs = await pluginRuns(o)
+    // As bench run does: a parameter that cannot apply to slates of k positions is refused before anything ranks.
+    refuseMeaninglessParams(
+      runs.flatMap((r) => (r.plugin ? [{ plugin: r.plugin, params: r.params }] : [])),
+      k,
+    )
     const candidates = o.candidates
       ? await CandidateSets.read(o.candidates, (id) => productIndex.get(id), shape.hasRelevance)
       : null
@@ -76,7 +82,7 @@ export async function rerank(o: RerankOptions) {
         buyer,
         toCatalog,
         toLog,
-        k: Math.min(MAX_SLOTS, maxPosition),
+        k,
         maxPosition,
         seed: o.seed,
         clip: o.clip,
