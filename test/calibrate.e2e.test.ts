@@ -150,6 +150,19 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
     expect(readFileSync(join(held, 'report.html'), 'utf8')).toContain('Validation on held-out rounds')
   })
 
+  it('rerank --blocks round, then compare against the logged order: paired by round, with intervals', () => {
+    const reranked = join(work, 'reranked')
+    const flags = ['--algorithms', 'relevance', '--blocks', 'round', '--bootstrap', '20', '--quiet']
+    const r = bench(['rerank', '--log', log, '--calibration', out, ...flags, '--out', reranked])
+    expect(r.code, r.stderr).toBe(0)
+    expect(readCsvRows(join(reranked, 'summary.csv')).map((row) => `${row.algorithm}@${row.seed}`)).toHaveLength(24)
+    const c = bench(['compare', reranked, '--baseline', 'logged', '--metrics', 'conversion_rate', '--format', 'csv'])
+    expect(c.code, c.stderr).toBe(0)
+    const [row] = parse(c.stdout, { columns: true }) as Record<string, string>[]
+    expect([row.candidate_algorithm, row.test, row.baseline_n]).toEqual(['relevance', 'paired t', '12'])
+    expect(Number(row.ci_low)).toBeLessThan(Number(row.ci_high))
+  })
+
   it('refuses a bad scenario name before reading anything', () => {
     const r = bench(['calibrate', '--log', log, '--scenario', 'my shop', '--out', join(work, 'bad')])
     expect(r.code).toBe(2)

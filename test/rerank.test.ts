@@ -118,14 +118,14 @@ describe('bench rerank on a log of known click model, with randomized order and 
       bootstrap: 200,
       clip: Infinity,
     })
-    const ope = r.results.find((x) => x.summary.algorithm === 'relevance')!.ope
+    const ope = r.results.find((x) => x.summary[0].algorithm === 'relevance')!.ope
     const row = (estimator: string) => ope.find((e) => e.metric === 'clicks_per_session' && e.estimator === estimator)!
     const iips = row('iips')
     expect(Number(iips.ci_low)).toBeLessThan(truth)
     expect(Number(iips.ci_high)).toBeGreaterThan(truth)
     expect(Math.abs(Number(row('dm').value) / truth - 1)).toBeLessThan(0.05)
     // The ranker differs from the log: its truth is well above what the shuffled order got.
-    const logged = r.results.find((x) => x.summary.algorithm === 'logged')!.ope
+    const logged = r.results.find((x) => x.summary[0].algorithm === 'logged')!.ope
     const loggedClicks = Number(logged.find((e) => e.metric === 'clicks_per_session' && e.estimator === 'iips')!.value)
     expect(truth / loggedClicks).toBeGreaterThan(1.1)
   })
@@ -143,7 +143,7 @@ describe('bench rerank on a log of known click model, with randomized order and 
     })
     const [, session, batch] = r.results
     const unnamed = (rows: Record<string, unknown>[]) => rows.map(({ algorithm: _, ...rest }) => rest)
-    expect(unnamed([batch.summary])).toEqual(unnamed([session.summary]))
+    expect(unnamed(batch.summary)).toEqual(unnamed(session.summary))
     expect(unnamed(batch.sellers)).toEqual(unnamed(session.sellers))
     expect(unnamed(batch.ope)).toEqual(unnamed(session.ope))
   })
@@ -162,7 +162,7 @@ describe('bench rerank on a log of known click model, with randomized order and 
       clip: Infinity,
     })
     const estimators = (name: string) => [
-      ...new Set(r.results.find((x) => x.summary.algorithm === name)!.ope.map((e) => e.estimator)),
+      ...new Set(r.results.find((x) => x.summary[0].algorithm === name)!.ope.map((e) => e.estimator)),
     ]
     expect(estimators('relevance')).toEqual(['dm'])
     expect(estimators('logged')).toEqual(['dm', 'iips', 'snips'])
@@ -182,7 +182,7 @@ describe('bench rerank on a log of known click model, with randomized order and 
     expect(r.results).toHaveLength(1)
     const ope = r.results[0].ope
     const clicks = ope.find((e) => e.metric === 'clicks_per_session' && e.estimator === 'iips')!
-    const summary = r.results[0].summary
+    const summary = r.results[0].summary[0]
     expect(summary.algorithm).toBe('logged')
     expect(Number(clicks.value)).toBeCloseTo(loggedClicks, 12)
     expect(ope.find((e) => e.metric === 'conversion_rate' && e.estimator === 'iips')!.value).toBe(0)

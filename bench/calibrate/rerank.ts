@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import type { Row } from '../../core/csv.ts'
 import { InputError } from '../../core/errors.ts'
 import { logName, type ScannedLog } from '../log/measure.ts'
-import { LogReplay, logSource } from '../log/replay.ts'
+import { BlockReplays, LogReplay, logSource } from '../log/replay.ts'
 import { MarketParamsSchema } from '../market/params.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
-import { type ResultRows, resultRows } from '../metrics/summarize.ts'
+import type { ResultRows } from '../metrics/summarize.ts'
 import { expandRuns, type PluginRun, refuseMeaninglessParams } from '../plugins/params.ts'
 import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
 import { loadCalibration, MAX_SLOTS, writeCalibration } from './calibration-dir.ts'
@@ -34,13 +34,16 @@ export interface RerankOptions {
   clip: number
   /** Only these rounds are re-ranked (the held-out part of a validation); default every round. */
   rounds?: readonly number[]
+  /** 'round': the results files measure each round on its own (seed = the round), for compare's replicates. */
+  blocks?: 'round'
   /** A file with each session's retrieval set (bench/calibrate/candidates.ts). */
   candidates?: string
   onProgress?: (done: number, total: number, name: string) => void
 }
 
-/** One run's rows: the results schema, and its off-policy estimates. */
-export interface RerankRun extends ResultRows {
+/** One run's rows: the results schema (a summary row per block), and its off-policy estimates. */
+export interface RerankRun extends Omit<ResultRows, 'summary'> {
+  summary: Row[]
   ope: Row[]
 }
 
@@ -89,10 +92,17 @@ export async function rerank(o: RerankOptions) {
         relevanceColumn: shape.hasRelevance,
         velocityDecay: MarketParamsSchema.parse({}).velocityDecay,
       })
-      const replay = new LogReplay(logSource(tables, shape, buyer.examination, sellers), tables.remap, collectorsFor())
+      const algorithm = run.plugin?.name ?? LOGGED
+      const keysOf = (seed: number) => ({ algorithm, variant: run.variant, scenario: name, seed })
+      const replays = new BlockReplays(
+        keysOf,
+        o.blocks,
+        () => new LogReplay(logSource(tables, shape, buyer.examination, sellers), tables.remap, collectorsFor()),
+        o.seed,
+      )
       const ope = new OpeEstimates(o.bootstrap, maxPosition, o.seed)
       const emit = (r: LoggedSessionResult) => {
-        replay.session(r.shown)
+        replays.at(r.shown.round).session(r.shown)
         ope.session([r.expected.clicks, r.expected.order, r.expected.value], r.filled, r.impressions)
       }
       let finished = false
@@ -108,8 +118,8 @@ export async function rerank(o: RerankOptions) {
         // A failed run still stops its plugin (a process plugin's process); only a finished one ranks its last batch.
         await logged.finish(finished ? emit : null)
       }
-      const keys = { algorithm: run.plugin?.name ?? LOGGED, variant: run.variant, scenario: name, seed: o.seed }
-      const rows = resultRows(keys, replay.finish())
+      const { rankedSessions: _, ...rows } = replays.rows()
+      const keys = keysOf(o.seed)
       // Without propensities the weights of a plugin's slate are unknown: only the model's estimate stands.
       const weighable = (estimator: string) => estimator === 'dm' || !run.plugin || shape.hasPropensity
       const opeRows = ope

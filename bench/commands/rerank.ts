@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import type { Command } from '@commander-js/extra-typings'
+import { type Command, Option } from '@commander-js/extra-typings'
 import { toCsv } from '../../core/csv.ts'
 import { InputError } from '../../core/errors.ts'
 import { ScenarioNameSchema } from '../../core/names.ts'
@@ -45,7 +45,7 @@ async function rerankCommand(opts: ReturnType<ReturnType<typeof rerankOptions>['
       trafficbench: JSON.parse(readFileSync(kitPath('package.json'), 'utf8')).version,
     },
     scenarioName: r.name,
-    seeds: [opts.seed],
+    seeds: [...new Set(r.results.flatMap((x) => x.summary.map((row) => row.seed)))],
     log: { file: opts.log, rows: r.shape.rows, sessions: r.shape.sessions, rounds: r.shape.rounds },
     calibration: r.calibration,
     candidates: opts.candidates ?? null,
@@ -59,7 +59,7 @@ async function rerankCommand(opts: ReturnType<ReturnType<typeof rerankOptions>['
   const files: Record<string, string> = {
     'summary.csv': toCsv(
       SUMMARY_COLUMNS,
-      r.results.map((x) => x.summary),
+      r.results.flatMap((x) => x.summary),
     ),
     'rounds.csv': toCsv(
       ROUND_COLUMNS,
@@ -108,6 +108,12 @@ const rerankOptions = (command: Command) =>
       200,
     )
     .option('--clip <w>', 'cut importance weights at w (off by default; biased towards the logged policy)', atLeastOne)
+    .addOption(
+      new Option(
+        '--blocks <unit>',
+        'measure each round on its own, one replicate per round (seed = the round)',
+      ).choices(['round'] as const),
+    )
     .option('--quiet', 'no progress lines')
     .requiredOption('--out <dir>', 'results folder to write (replaced if it exists)')
 

@@ -3,11 +3,11 @@ import { basename, resolve } from 'node:path'
 import type { Row } from '../../core/csv.ts'
 import { KIT_ROOT } from '../../core/paths.ts'
 import { collectorsFor, type SummaryMetric } from '../metrics/definitions.ts'
-import { type ResultRows, type RowKeys, resultRows } from '../metrics/summarize.ts'
+import type { ResultRows, RowKeys } from '../metrics/summarize.ts'
 import { PositionWeights } from './format.ts'
 import { type ProductInfo, readProducts, readSellers, SELLER_ATTRIBUTES, type SellerInfo } from './inputs.ts'
 import { openLog } from './read.ts'
-import { LogReplay, logSource } from './replay.ts'
+import { BlockReplays, LogReplay, logSource } from './replay.ts'
 import { LogSessions, type LogShape } from './sessions.ts'
 import { LogSpool } from './spool.ts'
 import { type LogTables, LogTablesBuilder } from './tables.ts'
@@ -107,30 +107,16 @@ export async function measureLog(o: LogMetricsOptions): Promise<LogMetrics> {
     scenario: o.scenario ?? name,
     seed,
   })
-  const blocks: { keys: RowKeys; replay: LogReplay }[] = []
-  const replayFor = (round: number) => {
-    const seed = o.blocks === 'round' ? round : 0
-    if (blocks.at(-1)?.keys.seed !== seed) {
-      const replay = new LogReplay(logSource(tables, shape, weights, sellers), tables.remap, collectorsFor(o.metrics))
-      blocks.push({ keys: keysOf(seed), replay })
-    }
-    return blocks.at(-1)!.replay
-  }
+  const replays = new BlockReplays(keysOf, o.blocks, () => {
+    return new LogReplay(logSource(tables, shape, weights, sellers), tables.remap, collectorsFor(o.metrics))
+  })
   try {
-    for (const s of scanned.spool.read()) replayFor(s.round).session(s)
+    for (const s of scanned.spool.read()) replays.at(s.round).session(s)
   } finally {
     scanned.spool.remove()
   }
-  const measured = blocks.map((b) => ({ keys: b.keys, measured: b.replay.finish() }))
-  const perBlock = measured.map((b) => resultRows(b.keys, b.measured, o.metrics))
-  const rows = {
-    summary: perBlock.map((r) => r.summary),
-    rounds: perBlock.flatMap((r) => r.rounds),
-    sellers: perBlock.flatMap((r) => r.sellers),
-    empty: perBlock[0].empty,
-  }
-  const keys = keysOf(measured[0].keys.seed)
-  const rankedSessions = measured.reduce((n, b) => n + b.measured.totals.rankedSessions, 0)
+  const { rankedSessions, ...rows } = replays.rows(o.metrics)
+  const keys = keysOf(Number(rows.summary[0].seed))
   const read = {
     log: {
       file: o.log,

@@ -7,6 +7,8 @@ import {
   type Need,
   type SessionOutcome,
 } from '../market/stream.ts'
+import type { SummaryMetric } from '../metrics/definitions.ts'
+import { type RowKeys, resultRows } from '../metrics/summarize.ts'
 import type { SellerInfo } from './inputs.ts'
 import type { LoggedSession, LogShape } from './sessions.ts'
 import type { LogTables } from './tables.ts'
@@ -134,5 +136,42 @@ export class LogReplay {
     this.book.closeRound()
     this.collectors.roundEnd(this.book.view)
     this.collectors.roundClosed(this.book.view)
+  }
+}
+
+/**
+ * A log's sessions measured whole (one row, `seed` = wholeSeed: 0 for a log, which is one observed
+ * history, not a seeded draw) or, with blocks 'round', each round on its own (one row per round, `seed`
+ * the round): what `compare` needs for replicates. `start` makes each block's replay.
+ */
+export class BlockReplays {
+  private readonly blocks: { keys: RowKeys; replay: LogReplay }[] = []
+
+  constructor(
+    private readonly keysOf: (seed: number) => RowKeys,
+    private readonly blocksBy: 'round' | undefined,
+    private readonly start: () => LogReplay,
+    private readonly wholeSeed = 0,
+  ) {}
+
+  /** The replay the session of this round goes to. */
+  at(round: number): LogReplay {
+    const seed = this.blocksBy === 'round' ? round : this.wholeSeed
+    if (this.blocks.at(-1)?.keys.seed !== seed) this.blocks.push({ keys: this.keysOf(seed), replay: this.start() })
+    return this.blocks.at(-1)!.replay
+  }
+
+  /** Every block's rows, in order, once every session has been played; and the ranked sessions over all. */
+  rows(metrics?: readonly SummaryMetric[]) {
+    if (!this.blocks.length) this.at(this.wholeSeed)
+    const measured = this.blocks.map((b) => ({ keys: b.keys, measured: b.replay.finish() }))
+    const perBlock = measured.map((b) => resultRows(b.keys, b.measured, metrics))
+    return {
+      summary: perBlock.map((r) => r.summary),
+      rounds: perBlock.flatMap((r) => r.rounds),
+      sellers: perBlock.flatMap((r) => r.sellers),
+      empty: perBlock[0].empty,
+      rankedSessions: measured.reduce((n, b) => n + b.measured.totals.rankedSessions, 0),
+    }
   }
 }

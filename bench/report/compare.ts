@@ -99,6 +99,8 @@ function relation(
   j: number,
 ): { config: Config; pairable: boolean; difference?: string } {
   const [a, b] = [inputs[i], inputs[j]]
+  // bench rerank's rows of one folder share their sessions and buyer draws, seed by seed (a round with --blocks).
+  if (i === j && a.manifest?.kind === 'rerank') return { config: 'log', pairable: true }
   if (a.kind === 'log' || b.kind === 'log') return { config: 'log', pairable: false }
   if (i === j) return { config: 'same', pairable: true }
   if (a.kind === 'unchecked' || b.kind === 'unchecked') return { config: 'unchecked', pairable: true }
@@ -286,8 +288,11 @@ export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}):
       )
     if (input.kind === 'log')
       notes.push(
-        `${input.label} was computed from a log (no scenario in its manifest): its rows are compared unpaired ` +
-          `(Welch), configuration not comparable`,
+        input.manifest?.kind === 'rerank'
+          ? `${input.label} re-ranked a log's sessions (bench rerank): its own rows are paired on their seeds (the ` +
+              'same sessions and buyer draws), rows of other inputs are compared with them unpaired (Welch)'
+          : `${input.label} was computed from a log (no scenario in its manifest): its rows are compared unpaired ` +
+              `(Welch), configuration not comparable`,
       )
   }
   for (let i = 0; i < inputs.length; i++) {
