@@ -35,8 +35,8 @@ export class CalibratedBuyer {
     const attractiveness = byId('attractiveness')
     const known = [...attractiveness.values()].sort((a, b) => a - b)
     const median = known.length ? known[known.length >> 1] : 0
-    const overall = of('conversion').find((r) => r.key === '')
-    if (!overall) throw new InputError(`${file}: no overall conversion row (quantity conversion, key blank)`)
+    // A log without clicks has no conversion to fit: its buyer then never buys.
+    const overall = Number(of('conversion').find((r) => r.key === '')?.value ?? 0)
     const byCategory = byId('conversion')
     const byProduct = byId('product_conversion')
     const { products, categories } = catalog
@@ -46,7 +46,7 @@ export class CalibratedBuyer {
       const id = products.id.at(p)!
       this.attractiveness[p] = Math.min(1, attractiveness.get(id) ?? median)
       const category = categories.name[products.category[p]]
-      this.conversion[p] = byProduct.get(id) ?? byCategory.get(category) ?? Number(overall.value)
+      this.conversion[p] = byProduct.get(id) ?? byCategory.get(category) ?? overall
     }
   }
 

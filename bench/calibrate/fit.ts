@@ -129,6 +129,11 @@ export function fitLog(spool: LogSpool, tables: LogTables, maxPosition: number, 
   for (const row of rows) row.std_error = spread.standardDeviation(`${row.quantity}\u0000${row.key}`)
   const identification = identifiability(tally.pairs, tables.products.count, maxPosition)
   const warnings: string[] = []
+  if (tally.clicks === 0)
+    warnings.push(
+      'the fitted rounds have no clicks: examination and attractiveness cannot be fitted from them (what fit.csv ' +
+        'and scenario.json hold is where EM started), and there is no conversion to fit',
+    )
   if (identification.impressionShare < WEAK_IDENTIFICATION || identification.linkedGroups > 1)
     warnings.push(
       `the examination curve is weakly identified: ${identification.productsAtSeveralPositions} products were ` +
