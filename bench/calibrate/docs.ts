@@ -43,11 +43,15 @@ single quantities is expected about one time in twenty.
 | --- | --- | --- |
 ${validation.join('\n')}
 
+\`n\`: impressions at k for click_rate; sessions for clicks_per_session and conversion_rate; clicks for
+conversion; sellers for the Ginis; the seller's clicks for seller_click_share. With \`--bootstrap\` below 2
+there are no intervals: \`ci_low\`, \`ci_high\` and \`outside\` stay empty.
+
 ## Log-driven sessions: \`bench rerank\` → its results folder and ope.csv
 
 Each logged session is one visit; its candidates are the products it showed, plus, with \`--candidates FILE\`
 (\`session_id,round,product_id\` and \`relevance\` when the log has it; sessions in the log's order, any left
-out), the rest of its retrieval set. A plugin ranks them
+out; every product one of the calibration's catalog), the rest of its retrieval set. A plugin ranks them
 with its market view as of the round's start, built from the log's history (impressions, clicks and
 sales logged so far; prices are the calibrated catalog's); \`relevance\` is the log's column when present,
 else each product's fitted attractiveness. The calibrated buyer then meets the slate: product a at

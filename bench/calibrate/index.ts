@@ -90,10 +90,13 @@ export async function calibrateScanned(o: CalibrateOptions, scanned: ScannedLog,
       const validation = validate(scanned, dir, heldOut, o)
       const outside = validation.filter((r) => r.outside === 1)
       const named = outside.map((r) => `${r.quantity}${r.key === '' ? '' : ` ${r.key}`}`).join(', ')
+      const rounds = `${heldOut[0]}…${heldOut[heldOut.length - 1]}`
       notes.push(
-        `Validation on the held-out rounds ${heldOut[0]}…${heldOut[heldOut.length - 1]}: ${outside.length} of ` +
-          `${validation.length} quantities fall outside the logged value's 95% interval` +
-          (outside.length ? ` (${named}).` : '.'),
+        o.bootstrap < 2
+          ? `Validation on the held-out rounds ${rounds}: logged and replayed side by side in validation.csv, ` +
+              'without intervals (--bootstrap below 2)'
+          : `Validation on the held-out rounds ${rounds}: ${outside.length} of ${validation.length} quantities ` +
+              `fall outside the logged value's 95% interval${outside.length ? ` (${named}).` : '.'}`,
       )
       files['validation.csv'] = toCsv(VALIDATION_COLUMNS, validation)
     }

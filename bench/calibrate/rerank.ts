@@ -39,6 +39,7 @@ export interface RerankOptions {
   /** A file with each session's retrieval set (bench/calibrate/candidates.ts). */
   candidates?: string
   onProgress?: (done: number, total: number, name: string) => void
+  onWarning?: (message: string) => void
 }
 
 /** One run's rows: the results schema (a summary row per block), and its off-policy estimates. */
@@ -179,6 +180,9 @@ async function pluginRuns(o: RerankOptions): Promise<RerankPluginRun[]> {
       throw new InputError(
         `${s.plugin.name} reads the simulation's hidden truth (truth: true), which a log does not have`,
       )
+  for (const { plugin, file } of registry.values())
+    if (o.plugin.includes(file) && !selected.some((r) => r.file === file))
+      o.onWarning?.(`--plugin ${file} defines "${plugin.name}", which --algorithms does not name: it does not run`)
   const runs = expandRuns(
     selected.map((s) => s.plugin),
     o.param,

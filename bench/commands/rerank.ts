@@ -29,6 +29,7 @@ async function rerankCommand(opts: ReturnType<ReturnType<typeof rerankOptions>['
     r = await rerank({
       ...opts,
       clip: opts.clip ?? Number.POSITIVE_INFINITY,
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       onProgress: (done, total, name) =>
         opts.quiet || process.stderr.write(`rerank: ${name} done (${done}/${total})\n`),
     })
