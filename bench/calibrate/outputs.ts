@@ -6,6 +6,7 @@ import type { SellerInfo } from '../log/inputs.ts'
 import type { LogShape } from '../log/sessions.ts'
 import type { LogTables } from '../log/tables.ts'
 import { MarketParamsSchema } from '../market/params.ts'
+import { median } from '../metrics/functions.ts'
 import { ScenarioSchema } from '../runner/plan/scenario.ts'
 import type { Fit } from './fit.ts'
 import { TUNING, type TunedBuyer } from './tune-buyer.ts'
@@ -92,13 +93,14 @@ export function calibratedCatalog(
     if (list) list.push(price)
     else byCategory.set(c, [price])
   }
-  const fallback = median(all) ?? CatalogParamsSchema.parse({}).medianPrice
+  const fallback = all.length ? median(all) : CatalogParamsSchema.parse({}).medianPrice
   let defaultedPrices = 0
   const productRows: Row[] = []
   for (let p = 0; p < products.count; p++) {
     let price = paid(p)
     if (Number.isNaN(price)) {
-      price = median(byCategory.get(categoryName(p)) ?? []) ?? fallback
+      const known = byCategory.get(categoryName(p))
+      price = known ? median(known) : fallback
       defaultedPrices++
     }
     productRows.push({
@@ -137,11 +139,4 @@ export function calibratedCatalog(
     },
     defaultedPrices,
   }
-}
-
-function median(values: number[]): number | null {
-  if (!values.length) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }

@@ -3,6 +3,7 @@ import type { Row } from '../../core/csv.ts'
 import { makeRng, poissonOne } from '../../core/rng.ts'
 import type { ScannedLog } from '../log/measure.ts'
 import { gini } from '../metrics/functions.ts'
+import { sampleVariance } from '../report/stats.ts'
 import type { CalibratedBuyer } from './click-model.ts'
 
 export const VALIDATION_COLUMNS = [
@@ -131,7 +132,7 @@ export function validateHoldout(
       const [l, m] = value(b + 1)
       return l - m
     }).filter(Number.isFinite)
-    const se = standardDeviation(gaps)
+    const se = Math.sqrt(sampleVariance(gaps))
     // Every quantity here is a count or a share: an interval does not reach below 0.
     const [low, high] = Number.isNaN(se) ? [Number.NaN, Number.NaN] : [Math.max(0, logged - z * se), logged + z * se]
     const outside = Number.isNaN(se) ? '' : simulated < low || simulated > high ? 1 : 0
@@ -140,6 +141,7 @@ export function validateHoldout(
   // Click rates by position are one family: their intervals hold together with 95% confidence (Bonferroni).
   const shown = byPosition[0].filter((_, i) => i % 3 === 0 && byPosition[0][i] > 0).length
   const zFamily = normalQuantile(1 - 0.025 / Math.max(1, shown), 0, 1)
+  const z95 = normalQuantile(0.975, 0, 1)
   for (let k = 1; k <= positions; k++)
     add('click_rate', String(k), byPosition[0][3 * (k - 1)], B, zFamily, (b) => {
       const at = byPosition[b]
@@ -147,29 +149,21 @@ export function validateHoldout(
       return [at[x + 1] / at[x], at[x + 2] / at[x]]
     })
   const t0 = totals[0]
-  add('clicks_per_session', '', t0[0], B, Z95, (b) => [totals[b][1] / totals[b][0], totals[b][3] / totals[b][0]])
-  add('conversion', '', t0[1], B, Z95, (b) => [totals[b][2] / totals[b][1], totals[b][4] / totals[b][3]])
-  add('conversion_rate', '', t0[0], B, Z95, (b) => [totals[b][2] / totals[b][0], totals[b][4] / totals[b][0]])
+  add('clicks_per_session', '', t0[0], B, z95, (b) => [totals[b][1] / totals[b][0], totals[b][3] / totals[b][0]])
+  add('conversion', '', t0[1], B, z95, (b) => [totals[b][2] / totals[b][1], totals[b][4] / totals[b][3]])
+  add('conversion_rate', '', t0[0], B, z95, (b) => [totals[b][2] / totals[b][0], totals[b][4] / totals[b][0]])
   const column = (b: number, c: number) =>
     Float64Array.from({ length: calibrated.sellers }, (_, s) => bySeller[b][5 * s + c])
-  add('gini_exposure', '', calibrated.sellers, sellerReplicates, Z95, (b) => [gini(column(b, 0)), gini(column(b, 0))])
-  add('gini_revenue', '', calibrated.sellers, sellerReplicates, Z95, (b) => [gini(column(b, 1)), gini(column(b, 2))])
+  add('gini_exposure', '', calibrated.sellers, sellerReplicates, z95, (b) => [gini(column(b, 0)), gini(column(b, 0))])
+  add('gini_revenue', '', calibrated.sellers, sellerReplicates, z95, (b) => [gini(column(b, 1)), gini(column(b, 2))])
   const clicks = column(0, 3)
   const top = Array.from(clicks.keys())
     .sort((a, b) => clicks[b] - clicks[a] || a - b)
     .slice(0, TOP_SELLERS)
   for (const s of top)
-    add('seller_click_share', calibrated.sellerId(s), clicks[s], sellerReplicates, Z95, (b) => {
+    add('seller_click_share', calibrated.sellerId(s), clicks[s], sellerReplicates, z95, (b) => {
       const sel = bySeller[b]
       return [sel[5 * s + 3] / totals[b][1], sel[5 * s + 4] / totals[b][3]]
     })
   return rows
-}
-
-const Z95 = 1.959964
-
-function standardDeviation(x: number[]): number {
-  if (x.length < 2) return Number.NaN
-  const mean = x.reduce((a, b) => a + b, 0) / x.length
-  return Math.sqrt(x.reduce((a, v) => a + (v - mean) ** 2, 0) / (x.length - 1))
 }
