@@ -31,6 +31,43 @@ export interface LoggedSession {
   category: number
 }
 
+/** An empty logged session with room for `capacity` rows. */
+export function emptyLoggedSession(capacity = 64): LoggedSession {
+  return {
+    round: -1,
+    id: '',
+    count: 0,
+    product: new Int32Array(capacity),
+    position: new Int32Array(capacity),
+    sponsored: new Uint8Array(capacity),
+    clicked: new Uint8Array(capacity),
+    cpc: new Float64Array(capacity),
+    relevance: new Float64Array(capacity),
+    propensity: new Float64Array(capacity),
+    purchasedSlot: -1,
+    price: 0,
+    category: -1,
+  }
+}
+
+/** Room for at least `rows` rows in s, the rows it holds kept. */
+export function reserveRows(s: LoggedSession, rows: number): void {
+  if (rows <= s.position.length) return
+  const size = Math.max(rows, 2 * s.position.length)
+  const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(size)
+    b.set(a)
+    return b
+  }
+  s.product = grown(s.product)
+  s.position = grown(s.position)
+  s.sponsored = grown(s.sponsored)
+  s.clicked = grown(s.clicked)
+  s.cpc = grown(s.cpc)
+  s.relevance = grown(s.relevance)
+  s.propensity = grown(s.propensity)
+}
+
 /** What the pass saw of the log as a whole. */
 export interface LogShape {
   rows: number
@@ -65,21 +102,7 @@ export class LogSessions implements RowVisitor {
   private readonly rounds: number[] = []
   private maxPosition = 0
   private round = -1
-  private readonly current: LoggedSession = {
-    round: -1,
-    id: '',
-    count: 0,
-    product: new Int32Array(64),
-    position: new Int32Array(64),
-    sponsored: new Uint8Array(64),
-    clicked: new Uint8Array(64),
-    cpc: new Float64Array(64),
-    relevance: new Float64Array(64),
-    propensity: new Float64Array(64),
-    purchasedSlot: -1,
-    price: 0,
-    category: -1,
-  }
+  private readonly current = emptyLoggedSession()
   private open = false
   private empty = false
   /** positionSession[r] = the session number that last showed position r: duplicates without a Set per session. */
@@ -192,7 +215,7 @@ export class LogSessions implements RowVisitor {
     this.checkImpression(r)
     const product = this.handlers.product(r, this.fail)
     this.checkOnce(r, product)
-    if (s.count === s.position.length) this.grow()
+    reserveRows(s, s.count + 1)
     const i = s.count++
     s.product[i] = product
     s.position[i] = r.position
@@ -258,23 +281,6 @@ export class LogSessions implements RowVisitor {
         `product "${r.product_id}" is shown twice in session "${r.session_id}": a slate shows a product once`,
       )
     this.productSession[product] = this.sessionCount
-  }
-
-  private grow(): void {
-    const s = this.current
-    const size = 2 * s.position.length
-    const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size)
-      b.set(a)
-      return b
-    }
-    s.product = grown(s.product)
-    s.position = grown(s.position)
-    s.sponsored = grown(s.sponsored)
-    s.clicked = grown(s.clicked)
-    s.cpc = grown(s.cpc)
-    s.relevance = grown(s.relevance)
-    s.propensity = grown(s.propensity)
   }
 
   private startRound(round: number): void {

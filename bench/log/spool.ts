@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { LoggedSession } from './sessions.ts'
+import { emptyLoggedSession, type LoggedSession, reserveRows } from './sessions.ts'
 
 /**
  * A log's sessions as the kit reads them again: after one pass over the text (every row checked), each
@@ -80,21 +80,7 @@ export class LogSpool {
   *read(): Generator<LoggedSession> {
     this.close()
     const fd = openSync(this.file, 'r')
-    const s: LoggedSession = {
-      round: 0,
-      id: '',
-      count: 0,
-      product: new Int32Array(64),
-      position: new Int32Array(64),
-      sponsored: new Uint8Array(64),
-      clicked: new Uint8Array(64),
-      cpc: new Float64Array(64),
-      relevance: new Float64Array(64),
-      propensity: new Float64Array(64),
-      purchasedSlot: -1,
-      price: 0,
-      category: -1,
-    }
+    const s = emptyLoggedSession()
     let buffer = Buffer.allocUnsafe(CHUNK)
     let filled = 0
     let at = 0
@@ -121,7 +107,7 @@ export class LogSpool {
             buffer = bigger
           }
           if (at + size > filled) break
-          if (count > s.position.length) grow(s, count)
+          reserveRows(s, count)
           s.round = buffer.readInt32LE(at)
           s.count = count
           s.purchasedSlot = buffer.readInt32LE(at + 8)
@@ -162,17 +148,6 @@ export class LogSpool {
 
 /** Bytes an id takes in the spool: rows stay 8-byte aligned. */
 const padded = (bytes: number) => (bytes + 7) & ~7
-
-function grow(s: LoggedSession, count: number): void {
-  const size = Math.max(count, 2 * s.position.length)
-  s.product = new Int32Array(size)
-  s.position = new Int32Array(size)
-  s.sponsored = new Uint8Array(size)
-  s.clicked = new Uint8Array(size)
-  s.cpc = new Float64Array(size)
-  s.relevance = new Float64Array(size)
-  s.propensity = new Float64Array(size)
-}
 
 /** Spools still on disk: removed if the process ends before their reader is done. */
 const LIVE = new Set<LogSpool>()
