@@ -2,7 +2,7 @@ import type { Plugin, Session } from '../../algorithms/kit/contract.ts'
 import { Slots } from '../../algorithms/kit/slots.ts'
 import { type Catalog, forkCatalog } from '../../core/catalog.ts'
 import { makeRng } from '../../core/rng.ts'
-import type { LoggedSession } from '../log/sessions.ts'
+import { emptyLoggedSession, type LoggedSession } from '../log/sessions.ts'
 import { Book } from '../market/book.ts'
 import { addRoundToCatalog } from '../market/ledger.ts'
 import { frozenCopy, PluginHarness } from '../market/plugin-harness.ts'
@@ -11,7 +11,6 @@ import type { SessionOutcome } from '../market/stream.ts'
 import { PluginOutputError } from '../market/types.ts'
 import type { CandidateBlock } from './candidates.ts'
 import type { CalibratedBuyer } from './click-model.ts'
-import type { WeightedImpression } from './ope.ts'
 
 /** One visit on its way: the logged session, the plugin's view of it, its slots. */
 interface Visit {
@@ -45,10 +44,9 @@ export interface LoggedSessionResult {
   shown: LoggedSession
   /** The direct method's expected clicks, order probability and value bought. */
   expected: { clicks: number; order: number; value: number }
-  /** The logged impressions with their importance weights for this plugin. */
-  impressions: WeightedImpression[]
-  /** How many positions the logged session filled. */
-  filled: number
+  /** The logged session, and each of its impressions' importance weight for this plugin. */
+  logged: LoggedSession
+  weight: Float64Array
 }
 
 export interface LoggedRunOptions {
@@ -99,6 +97,8 @@ export class LoggedRun {
   /** A batch plugin's visits of the current round, waiting for the round's end. */
   private pending: Visit[] = []
   private readonly outcome: SessionOutcome
+  /** A scratch outcome of the log's own session (its products, what its buyer did), for the history. */
+  private readonly historyOutcome: SessionOutcome
   private readonly result: LoggedSessionResult
 
   constructor(private readonly o: LoggedRunOptions) {
@@ -140,25 +140,12 @@ export class LoggedRun {
       declaredPrice: 0,
       deliveryDays: Number.NaN,
     }
+    this.historyOutcome = { ...this.outcome }
     this.result = {
-      shown: {
-        round: 0,
-        id: '',
-        count: 0,
-        product: new Int32Array(n),
-        position: new Int32Array(n),
-        sponsored: new Uint8Array(n),
-        clicked: new Uint8Array(n),
-        cpc: new Float64Array(n),
-        relevance: new Float64Array(n),
-        propensity: new Float64Array(n).fill(1),
-        purchasedSlot: -1,
-        price: 0,
-        category: -1,
-      },
+      shown: emptyLoggedSession(n),
       expected: { clicks: 0, order: 0, value: 0 },
-      impressions: [],
-      filled: 0,
+      logged: emptyLoggedSession(0),
+      weight: new Float64Array(n),
     }
   }
 
@@ -305,41 +292,29 @@ export class LoggedRun {
       shown.cpc[r] = out.clicked[r] && out.sponsored[r] ? out.cpc[r] : 0
       shown.relevance[r] = 0
     }
-    result.filled = s.count
-    result.impressions.length = 0
+    result.logged = s
+    if (s.count > result.weight.length) result.weight = new Float64Array(2 * s.count)
     for (let i = 0; i < s.count; i++) {
       const p = o.toCatalog[s.product[i]]
-      const match = this.harness ? this.inSlate[p] === id && this.slotOf[p] === s.position[i] : true
-      const weight = !this.harness ? 1 : match ? Math.min(o.clip, 1 / s.propensity[i]) : 0
-      result.impressions.push({
-        position: s.position[i],
-        weight,
-        clicked: s.clicked[i],
-        purchased: i === s.purchasedSlot ? 1 : 0,
-        price: i === s.purchasedSlot ? s.price : 0,
-      })
+      const match = this.inSlate[p] === id && this.slotOf[p] === s.position[i]
+      result.weight[i] = !this.harness ? 1 : match ? Math.min(o.clip, 1 / s.propensity[i]) : 0
     }
     return result
   }
 
   /** The logged session, as it happened, into the history the plugin's view is built from. */
   private recordHistory(s: LoggedSession, candidates: Int32Array, category: number): void {
-    const h = this.outcome
-    // A scratch outcome of the log's own session: its products and what its buyer did.
-    const logged: SessionOutcome = {
-      ...h,
-      count: s.count,
-      category,
-      products: candidates,
-      position: s.position,
-      sponsored: s.sponsored,
-      cpc: s.cpc,
-      clicked: s.clicked,
-      purchasedSlot: s.purchasedSlot,
-      retailPrice: s.purchasedSlot >= 0 ? s.price : 0,
-      declaredPrice: s.purchasedSlot >= 0 ? s.price : 0,
-    }
-    this.history.record(logged)
+    const h = this.historyOutcome
+    h.n = h.count = s.count
+    h.category = category
+    h.products = candidates
+    h.position = s.position
+    h.sponsored = s.sponsored
+    h.cpc = s.cpc
+    h.clicked = s.clicked
+    h.purchasedSlot = s.purchasedSlot
+    h.retailPrice = h.declaredPrice = s.purchasedSlot >= 0 ? s.price : 0
+    this.history.record(h)
   }
 
   private async startRound(round: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { makeRng, poissonOne, type Rng } from '../../core/rng.ts'
+import type { LoggedSession } from '../log/sessions.ts'
 
 /** The outcomes estimated off-policy, in ope.csv's order. */
 export const OPE_METRICS = ['clicks_per_session', 'conversion_rate', 'gmv'] as const
@@ -24,17 +25,6 @@ export const OPE_ESTIMATORS = {
     'as iips, and that the plugin fills every position the log filled; trades a small bias for less variance',
   ],
 } as const
-
-/** One logged impression as the estimators read it. */
-export interface WeightedImpression {
-  /** 1-based position. */
-  position: number
-  /** The importance weight: 1[target shows the product at this position] / propensity, clipped when asked. */
-  weight: number
-  clicked: number
-  purchased: number
-  price: number
-}
 
 /**
  * Off-policy estimates of a plugin's clicks per session, conversion rate and GMV on logged sessions
@@ -67,19 +57,19 @@ export class OpeEstimates {
   }
 
   /**
-   * One session: the direct method's expectations, how many positions the log filled, and the logged
-   * impressions with their weights. Called for every session in the log's order.
+   * One session: the direct method's expectations for the plugin's slate, and the logged session with
+   * each of its impressions' importance weight for the plugin. Called for every session in the log's order.
    */
-  session(dm: readonly number[], filled: number, impressions: readonly WeightedImpression[]): void {
+  session(dm: { clicks: number; order: number; value: number }, s: LoggedSession, weight: Float64Array): void {
     const w = this.weights
     w[0] = 1
     for (let b = 1; b < this.replicates; b++) w[b] = poissonOne(this.rng)
-    const iips = [0, 0, 0]
-    for (const i of impressions) {
-      iips[0] += i.weight * i.clicked
-      iips[1] += i.weight * i.purchased
-      iips[2] += i.weight * i.purchased * i.price
-    }
+    let clicks = 0
+    for (let i = 0; i < s.count; i++) clicks += weight[i] * s.clicked[i]
+    const bought = s.purchasedSlot
+    const orders = bought >= 0 ? weight[bought] : 0
+    const iips = [clicks, orders, orders * s.price]
+    const expected = [dm.clicks, dm.order, dm.value]
     const { sums, width } = this
     for (let b = 0; b < this.replicates; b++) {
       const wb = w[b]
@@ -87,17 +77,20 @@ export class OpeEstimates {
       const at = b * width
       sums[at] += wb
       for (let m = 0; m < M; m++) {
-        sums[at + 1 + m] += wb * dm[m]
+        sums[at + 1 + m] += wb * expected[m]
         sums[at + 1 + M + m] += wb * iips[m]
       }
-      for (let k = 1; k <= Math.min(filled, this.positions); k++) sums[this.slot(at, k)] += wb
-      for (const i of impressions) {
-        if (i.weight === 0 || i.position > this.positions) continue
-        const s = this.slot(at, i.position)
-        sums[s + 1] += wb * i.weight
-        sums[s + 2] += wb * i.weight * i.clicked
-        sums[s + 3] += wb * i.weight * i.purchased
-        sums[s + 4] += wb * i.weight * i.purchased * i.price
+      for (let k = 1; k <= Math.min(s.count, this.positions); k++) sums[this.slot(at, k)] += wb
+      for (let i = 0; i < s.count; i++) {
+        if (weight[i] === 0 || s.position[i] > this.positions) continue
+        const slot = this.slot(at, s.position[i])
+        const ww = wb * weight[i]
+        sums[slot + 1] += ww
+        sums[slot + 2] += ww * s.clicked[i]
+        if (i === bought) {
+          sums[slot + 3] += ww
+          sums[slot + 4] += ww * s.price
+        }
       }
     }
   }

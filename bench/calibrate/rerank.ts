@@ -104,7 +104,7 @@ export async function rerank(o: RerankOptions) {
       const ope = new OpeEstimates(o.bootstrap, maxPosition, o.seed)
       const emit = (r: LoggedSessionResult) => {
         replays.at(r.shown.round).session(r.shown)
-        ope.session([r.expected.clicks, r.expected.order, r.expected.value], r.filled, r.impressions)
+        ope.session(r.expected, r.logged, r.weight)
       }
       let finished = false
       try {
