@@ -30,6 +30,14 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
   const out = join(work, 'calibration')
   const calibrated = bench(['calibrate', '--log', log, '--bootstrap', '5', '--scenario', 'my-shop', '--out', out])
 
+  /** The simulator on the calibrated market: relevance, 2 rounds of 300 sessions, `seeds` seeds. */
+  const simulateCalibrated = (dir: string, seeds: number) =>
+    bench(
+      ['run', '--scenario', join(out, 'scenario.json'), '--catalog', join(out, 'catalog'), '--algorithms', 'relevance']
+        .concat(['--seeds', String(seeds), '--rounds', '2', '--sessions', '300', '--bench-time', '0', '--quiet'])
+        .concat(['--out', dir]),
+    )
+
   it('writes the log with a propensity column of 1 / the slate size', () => {
     expect(made.code, made.stderr).toBe(0)
     const [header, first] = gunzipSync(readFileSync(log)).toString('utf8').split('\r\n')
@@ -64,24 +72,7 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
 
   it('runs the simulator on the calibrated scenario and catalog, under the chosen scenario name', () => {
     const sim = join(work, 'sim')
-    const r = bench([
-      'run',
-      '--scenario',
-      join(out, 'scenario.json'),
-      '--catalog',
-      join(out, 'catalog'),
-      '--algorithms',
-      'relevance',
-      '--rounds',
-      '2',
-      '--sessions',
-      '300',
-      '--bench-time',
-      '0',
-      '--quiet',
-      '--out',
-      sim,
-    ])
+    const r = simulateCalibrated(sim, 1)
     expect(r.code, r.stderr).toBe(0)
     expect(readCsvRows(join(sim, 'summary.csv'))[0].scenario).toBe('my-shop')
   })
@@ -94,26 +85,7 @@ describe('bench calibrate on a log the kit wrote with a non-default examination 
       Array.from({ length: 12 }, (_, i) => String(i)),
     )
     const sim = join(work, 'sim-3')
-    const s = bench([
-      'run',
-      '--scenario',
-      join(out, 'scenario.json'),
-      '--catalog',
-      join(out, 'catalog'),
-      '--algorithms',
-      'relevance',
-      '--seeds',
-      '3',
-      '--rounds',
-      '2',
-      '--sessions',
-      '300',
-      '--bench-time',
-      '0',
-      '--quiet',
-      '--out',
-      sim,
-    ])
+    const s = simulateCalibrated(sim, 3)
     expect(s.code, s.stderr).toBe(0)
     const c = bench(['compare', measured, sim, '--metrics', 'gini_exposure,conversion_rate', '--format', 'csv'])
     expect(c.code, c.stderr).toBe(0)

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CHECKS } from '../bench/check/conformance.ts'
+import { BUILT_INS } from './helpers/builtins.ts'
 import { bench, ROOT, tempDir } from './helpers/cli.ts'
 
 const FIXTURES = join(ROOT, 'test/fixtures/check')
@@ -33,18 +34,7 @@ describe('bench check', () => {
     const r = check()
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect([...r.plugins.keys()]).toEqual([
-      'aliexpress',
-      'amazon',
-      'amazon-haul',
-      'fair-exposure',
-      'oracle',
-      'random',
-      'relevance',
-      'temu',
-      'thompson',
-      'tiktok',
-    ])
+    expect([...r.plugins.keys()]).toEqual(BUILT_INS)
     for (const { passed, failed } of r.plugins.values())
       expect({ passed, failed }).toEqual({ passed: [...CHECKS], failed: [] })
     expect(r.plugins.get('amazon')!.text).toMatch(/rank-time +p50 [\d.]+ µs, p99 [\d.]+ µs over 200 rank\(\) calls/)
