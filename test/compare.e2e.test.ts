@@ -49,14 +49,8 @@ beforeAll(() => {
 })
 
 describe('bench compare', () => {
-  it('a folder against itself: identical on every seed, gates pass, exit 0', () => {
-    const r = bench([
-      'compare',
-      folder('base'),
-      folder('base'),
-      '--fail-on',
-      'gini_exposure:+0.02,sessions_per_sec:-10%',
-    ])
+  it('a folder against itself: identical on every seed, gates pass, exit 0; no timing verdict without repeats', () => {
+    const r = bench(['compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure:+0.02'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^A = .*base\nB = .*base\n/)
     const lines = r.stdout.split('\n').filter((l) => /^B:(amazon|relevance) /.test(l))
@@ -64,10 +58,14 @@ describe('bench compare', () => {
     // A rate over an empty group is empty (relevance sells no ads: no CPC); such a metric has nothing to compare.
     const empty = lines.filter((l) => / no values in A$/.test(l))
     expect(empty.every((l) => /^B:relevance vs A:relevance /.test(l))).toBe(true)
-    for (const line of lines.filter((l) => !empty.includes(l)))
+    const timing = lines.filter((l) => / not enough timing samples /.test(l))
+    expect(timing).toHaveLength(2 * 5)
+    for (const line of lines.filter((l) => !empty.includes(l) && !timing.includes(l)))
       expect(line).toMatch(/paired 3 .* no significant change +identical on every seed$/)
     expect(r.stderr).toMatch(/^fail-on gini_exposure:\+0\.02: pass — 2 rows within \+0\.02/m)
-    expect(r.stderr).toMatch(/^fail-on sessions_per_sec:-10%: pass/m)
+    const speed = bench(['compare', folder('base'), folder('base'), '--fail-on', 'sessions_per_sec:-10%'])
+    expect(speed.code).toBe(1)
+    expect(speed.stderr).toMatch(/^fail-on sessions_per_sec:-10%: inconclusive — .*timing without repeats/m)
   })
 
   it('a planted regression (gini_exposure +0.05 on every seed of a 3-seed copy) fails the gate with exit 1', () => {
@@ -230,11 +228,23 @@ describe('bench compare', () => {
     expect(table.stdout).toMatch(
       new RegExp(
         '^compared +scenario +metric +better +baseline ± 95% CI +candidate ± 95% CI' +
-          String.raw` +Δ \[95% CI\] +Δ% +test +p +p_holm +verdict +next$`,
+          String.raw` +Δ \[95% CI\] +adj\. CI +Δ% +test +p +p_holm +verdict +next$`,
         'm',
       ),
     )
-    expect(table.stdout).toMatch(/p_holm: Holm-adjusted over the 4 tests; verdicts use p_holm < 0\.05/)
+    expect(table.stdout).toMatch(
+      /p_holm: Holm-adjusted within each \(baseline, candidate\) pair over its metrics \(2 families\)/,
+    )
+    const all = bench([
+      'compare',
+      folder('base'),
+      folder('param'),
+      '--metrics',
+      'ad_revenue,gini_exposure',
+      '--family',
+      'all',
+    ])
+    expect(all.stdout).toMatch(/p_holm: Holm-adjusted over all 4 tests of this call \(--family all\)/)
     const md = bench(['compare', folder('base'), folder('param'), '--format', 'md', '--metrics', 'ad_revenue'])
     expect(md.stdout).toMatch(/^\| compared \| scenario \| metric \| better \| baseline ± 95% CI/m)
     const csv: Row[] = parse(
@@ -261,9 +271,13 @@ describe('bench compare', () => {
       'diff',
       'ci_low',
       'ci_high',
+      'ci_adj_low',
+      'ci_adj_high',
       'rel_diff',
       'p_value',
       'p_holm',
+      'family',
+      'noise_floor',
       'verdict',
       'detectable_diff',
       'seeds_needed',
@@ -304,6 +318,17 @@ describe('bench compare', () => {
     })
   }
 
+  it('--html writes a new page or replaces its own, never an input or another file', () => {
+    const input = join(folder('base'), 'summary.csv')
+    const before = readFileSync(input, 'utf8')
+    const onInput = bench(['compare', folder('base'), folder('param'), '--html', input])
+    expect(onInput.code).toBe(2)
+    expect(onInput.stderr).toMatch(/--html .*summary\.csv: exists and is not a comparison page bench compare wrote/)
+    expect(readFileSync(input, 'utf8')).toBe(before)
+    const page = join(work, 'page.html')
+    for (let i = 0; i < 2; i++) expect(bench(['compare', folder('base'), folder('param'), '--html', page]).code).toBe(0)
+  })
+
   it('refuses a missing input, an unknown metric or baseline and a bad gate with exit 2', () => {
     expect(bench(['compare', folder('base'), join(work, 'nowhere')]).stderr).toMatch(/nowhere: no such file or folder/)
     expect(bench(['compare', folder('base'), folder('base'), '--metrics', 'gini']).stderr).toMatch(
@@ -314,7 +339,7 @@ describe('bench compare', () => {
     )
     const gate = bench(['compare', folder('base'), folder('base'), '--fail-on', 'gini_exposure>0.1'])
     expect(gate.code).toBe(2)
-    expect(gate.stderr).toMatch(/--fail-on gini_exposure>0\.1: expected metric:\+limit/)
+    expect(gate.stderr).toMatch(/--fail-on gini_exposure>0\.1: expected \[candidate:\]metric:\+limit/)
     const one = bench(['compare', folder('base')])
     expect(one.code).toBe(2)
     expect(one.stderr).toMatch(/compare needs at least two inputs .* or one with --baseline ALGO/)

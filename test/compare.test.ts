@@ -4,42 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type ComparisonRow, compareInputs, verdictOf } from '../bench/report/compare.ts'
 import { evaluateGates, parseGates } from '../bench/report/gates.ts'
-import { firstDifference, type Manifest, type ResultInput, readInput } from '../bench/report/inputs.ts'
-
-type Seeds = Record<number, Record<string, number>>
-interface Spec {
-  algorithm: string
-  variant?: string
-  scenario?: string
-  params?: Record<string, unknown>
-  seeds: Seeds
-}
-
-const MANIFEST: Manifest = {
-  scenario: { name: 'small', catalog: { sellers: 200 }, market: { rounds: 12 } },
-  seeds: [1, 2, 3],
-  catalog: 'generated',
-  versions: { trafficbench: '0.1.0' },
-}
-
-function input(label: string, specs: Spec[], manifest: Manifest | null = MANIFEST): ResultInput {
-  const groups = specs.map((s) => ({
-    algorithm: s.algorithm,
-    variant: s.variant ?? '',
-    scenario: s.scenario ?? 'small',
-    params: s.params,
-    samples: new Map(Object.entries(s.seeds).map(([k, v]) => [Number(k), v])),
-  }))
-  const metrics = [...new Set(specs.flatMap((s) => Object.values(s.seeds).flatMap((v) => Object.keys(v))))]
-  return {
-    label,
-    files: [label],
-    metrics,
-    groups,
-    manifest,
-    kind: !manifest ? 'unchecked' : manifest.scenario ? 'simulation' : 'log',
-  }
-}
+import { firstDifference, type Manifest, readInput } from '../bench/report/inputs.ts'
+import { input, MANIFEST, type Seeds } from './helpers/compare-input.ts'
 
 /** gini on seeds 1–3 and the same plus `shift` (a number or one per seed). */
 const gini = (values: number[], shift: number | number[] = 0): Seeds =>
@@ -310,7 +276,7 @@ describe('gates', () => {
       { metric: 'gini_exposure', direction: 1, limit: 0.02, relative: false, spec: 'gini_exposure:+0.02' },
       { metric: 'sessions_per_sec', direction: -1, limit: 0.1, relative: true, spec: 'sessions_per_sec:-10%' },
     ])
-    expect(() => parseGates('gini_exposure:0.02')).toThrowError(/expected metric:\+limit or metric:-limit/)
+    expect(() => parseGates('gini_exposure:0.02')).toThrowError(/expected \[candidate:\]metric:\+limit/)
   })
 })
 

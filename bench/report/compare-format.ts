@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { csvText, formatNumber } from '../../core/csv.ts'
 import { type Comparison, type ComparisonRow, describePair, letter, type Verdict } from './compare.ts'
+import { TIMING_METRICS } from './compare-timing.ts'
 import type { GateResult } from './gates.ts'
 import { ALPHA, MAX_SEEDS, POWER } from './stats.ts'
 
@@ -37,6 +38,8 @@ export function nextStep(r: ComparisonRow): string {
   if (r.verdict === 'no values')
     return `no values in ${r.baseline.estimate ? letter(r.candidate.input) : letter(r.baseline.input)}`
   if (r.verdict === 'too few seeds') return 'run ≥ 2 seeds'
+  if (r.verdict === 'not enough timing samples') return 'bench run --repeat 3 on both sides'
+  if (r.noiseFloor !== undefined) return `noise floor ±${(100 * r.noiseFloor).toFixed(0)}%`
   if (r.detectable === undefined) return ''
   if (r.test!.se === 0 && r.test!.diff === 0) return 'identical on every seed'
   const needed =
@@ -53,7 +56,9 @@ const interval = (ci: readonly [number, number]) => `[${signed(ci[0])}, ${signed
 
 /** How the comparison was made: the baseline, the tests, the adjustment. */
 export function methodLines(c: Comparison): string[] {
-  const tests = c.rows.filter((r) => r.test).length
+  const families = new Set(c.rows.map((r) => r.family).filter((f) => f !== null)).size
+  const timing = c.rows.some((r) => TIMING_METRICS.has(r.metric))
+  const better = Object.entries(c.better).map(([m, d]) => `${m}=${d}`)
   return [
     c.baseline
       ? `baseline: the ${c.baseline} row (every other row is compared with it)`
@@ -61,8 +66,21 @@ export function methodLines(c: Comparison): string[] {
         'or the one configuration on each side',
     `Δ = candidate − baseline with its 95% CI. Test: paired t on per-seed differences where both sides hold the ` +
       `same seeds of one configuration, Welch t otherwise.`,
-    `p_holm: Holm-adjusted over the ${tests} tests; verdicts use p_holm < ${ALPHA}. next: the Δ the seeds detect ` +
-      `at ${POWER * 100}% power, and the seeds needed to detect the observed Δ.`,
+    (c.family === 'all'
+      ? `p_holm: Holm-adjusted over all ${c.rows.filter((r) => r.family).length} tests of this call (--family all)`
+      : `p_holm: Holm-adjusted within each (baseline, candidate) pair over its metrics (${families} ` +
+        `famil${families === 1 ? 'y' : 'ies'}), so a row's verdict does not depend on the other pairs`) +
+      `; verdicts use p_holm < ${ALPHA}, and "adj. CI" is the interval at the level Holm tested the row at (it ` +
+      `excludes 0 exactly when the verdict is not "no significant change"). next: the Δ the seeds detect at ` +
+      `${POWER * 100}% power, and the seeds needed to detect the observed Δ.`,
+    ...(timing
+      ? [
+          'timing rows (speed): never paired on seeds; Welch t over every seed × repeat (bench run --repeat N); a ' +
+            'verdict needs the whole 95% CI of the relative change beyond the noise floor (the larger of the ' +
+            "repeats' run-to-run spread and --timing-noise); no Holm family.",
+        ]
+      : []),
+    ...(better.length ? [`better direction set by --better: ${better.join(', ')}`] : []),
   ]
 }
 
@@ -70,26 +88,30 @@ function header(c: Comparison): string[] {
   return [
     ...c.inputs.map((x, i) => `${letter(i)} = ${x.label}${x.kind === 'simulation' ? '' : ` [${x.kind}]`}`),
     ...methodLines(c),
+    ...c.comparability.map((l) => `NOT THE RANKING ALONE: ${l}`),
   ]
 }
+
+/** The config column: how the runs relate, and the platform rules they differ on. */
+export const configText = (r: ComparisonRow) =>
+  r.rulesDiffer ? `${r.config}; rules: ${r.rulesDiffer.join(',')}` : r.config
 
 /** The comparison as one line per compared pair of rows × metric. */
 export function comparisonTable(
   c: Comparison,
   colour: boolean,
 ): { header: string[]; rows: string[][]; numeric: boolean[] } {
-  const withConfig = c.rows.some((r) => r.config !== 'same')
+  const withConfig = c.rows.some((r) => r.config !== 'same' || r.rulesDiffer)
   const columns: [string, boolean, (r: ComparisonRow) => string][] = [
     ['compared', false, (r) => describePair(r, c.inputs.length > 1, false)],
     ['scenario', false, (r) => r.candidate.scenario],
     ['metric', false, (r) => r.metric],
     ['better', false, (r) => r.better],
-    ...(withConfig
-      ? [['config', false, (r: ComparisonRow) => r.config] as [string, boolean, (r: ComparisonRow) => string]]
-      : []),
+    ...(withConfig ? [['config', false, configText] as [string, boolean, (r: ComparisonRow) => string]] : []),
     ['baseline ± 95% CI', true, (r) => side(r.baseline.estimate)],
     ['candidate ± 95% CI', true, (r) => side(r.candidate.estimate)],
     ['Δ [95% CI]', true, (r) => (r.test ? `${signed(r.test.diff)} ${interval(r.ci!)}` : '–')],
+    ['adj. CI', true, (r) => (r.ciAdjusted ? interval(r.ciAdjusted) : '–')],
     ['Δ%', true, (r) => pct(r.relDiff)],
     ['test', false, testLabel],
     ['p', true, (r) => pValue(r.test?.p)],
@@ -122,6 +144,9 @@ function asJson(c: Comparison, gates: GateResult[]): string {
   const json = {
     alpha: ALPHA,
     adjustment: 'holm',
+    family: c.family,
+    better: c.better,
+    comparability: c.comparability,
     inputs: c.inputs.map((x, i) => ({ id: letter(i), label: x.label, kind: x.kind })),
     baseline: c.baseline ?? letter(0),
     notes: c.notes,
@@ -143,9 +168,13 @@ function asJson(c: Comparison, gates: GateResult[]): string {
       metric: r.metric,
       better: r.better,
       config: r.config,
+      rulesDiffer: r.rulesDiffer ?? [],
       test: r.test?.test ?? null,
       diff: finite(r.test?.diff),
       ci95: r.ci,
+      ciAdjusted: r.ciAdjusted,
+      family: r.family,
+      noiseFloor: finite(r.noiseFloor),
       relDiff: finite(r.relDiff),
       p: finite(r.test?.p),
       pAdjusted: finite(r.pAdjusted),
@@ -179,9 +208,13 @@ function asCsv(c: Comparison): string {
     'diff',
     'ci_low',
     'ci_high',
+    'ci_adj_low',
+    'ci_adj_high',
     'rel_diff',
     'p_value',
     'p_holm',
+    'family',
+    'noise_floor',
     'verdict',
     'detectable_diff',
     'seeds_needed',
@@ -198,7 +231,7 @@ function asCsv(c: Comparison): string {
       csvText(k.scenario),
       r.metric,
       r.better,
-      r.config,
+      configText(r),
       r.test?.test ?? '',
       String(b.estimate?.n ?? 0),
       num(b.estimate?.mean),
@@ -207,9 +240,13 @@ function asCsv(c: Comparison): string {
       num(r.test?.diff),
       num(r.ci?.[0]),
       num(r.ci?.[1]),
+      num(r.ciAdjusted?.[0]),
+      num(r.ciAdjusted?.[1]),
       num(r.relDiff),
       num(r.test?.p),
       num(r.pAdjusted),
+      csvText(r.family ?? ''),
+      num(r.noiseFloor),
       r.verdict,
       num(r.detectable),
       num(r.seedsNeeded),

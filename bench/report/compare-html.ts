@@ -18,13 +18,19 @@ const VERDICT_COLOURS: Record<Verdict, string> = {
   'no significant change': '#9e9e9e',
   'too few seeds': '#cccccc',
   'no values': '#cccccc',
+  'within noise': '#9e9e9e',
+  'not enough timing samples': '#cccccc',
 }
 
-/** Δ% with its CI as {x, xMin, xMax} in percent, for the rows where the baseline mean is not 0. */
+/**
+ * Δ% with the interval its verdict rests on (Holm-adjusted; raw 95% for timing rows) as {x, xMin, xMax} in percent,
+ * for the rows where the baseline mean is not 0.
+ */
 function relative(r: ComparisonRow) {
   const base = Math.abs(r.baseline.estimate?.mean ?? NaN)
-  if (!r.test || !r.ci || !(base > 0)) return null
-  return { x: (100 * r.test.diff) / base, xMin: (100 * r.ci[0]) / base, xMax: (100 * r.ci[1]) / base }
+  const ci = r.ciAdjusted ?? r.ci
+  if (!r.test || !ci || !(base > 0)) return null
+  return { x: (100 * r.test.diff) / base, xMin: (100 * ci[0]) / base, xMax: (100 * ci[1]) / base }
 }
 
 export function comparisonCharts(c: Comparison): ChartSpec[] {
@@ -48,7 +54,7 @@ export function comparisonCharts(c: Comparison): ChartSpec[] {
       title: pair,
       type: 'bar',
       horizontal: true,
-      xLabel: 'Δ% against the baseline mean (95% CI)',
+      xLabel: "Δ% against the baseline mean (the verdict's interval: Holm-adjusted)",
       yLabel: 'metric',
       labels: shown.map(label),
       range: [-scale, scale],
@@ -61,7 +67,8 @@ export function comparisonCharts(c: Comparison): ChartSpec[] {
         },
       ],
       note:
-        'Green better, red worse, orange changed (no good direction), grey no significant change (Holm-adjusted). ' +
+        'Green better, red worse, orange changed (no good direction), grey no significant change or within noise; ' +
+        'outside timing, whiskers cross 0 exactly when grey. ' +
         `Bars and whiskers beyond ±${scale}% are cut at the edge. ${leftOut}`,
     }
   })
@@ -88,7 +95,7 @@ export function renderComparison(c: Comparison, gates: GateResult[]): string {
   const figures = charts.map((chart) => figure(chart, 80 + 22 * (chart.labels?.length ?? 1))).join('')
   const body = `<h1>trafficbench comparison</h1>
 <ul class="meta">${inputs}</ul>
-${methodLines(c)
+${[...methodLines(c), ...c.comparability.map((l) => `Not the ranking alone: ${l}`)]
   .map((l) => `<p class="meta">${escapeHtml(l)}</p>`)
   .join('')}
 ${gateTable}

@@ -1,13 +1,9 @@
 import { InputError } from '../../core/errors.ts'
 import { type Direction, SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
-import {
-  describeRow,
-  firstDifference,
-  type ResultGroup,
-  type ResultInput,
-  runName,
-  sameConfiguration,
-} from './inputs.ts'
+import { baselinePairs, matchInputs, type Pair, relation } from './compare-match.ts'
+import { comparabilityLines } from './compare-rules.ts'
+import { MIN_TIMING_NOISE, TIMING_METRICS, timingRow } from './compare-timing.ts'
+import { type ResultGroup, type ResultInput, runName } from './inputs.ts'
 import {
   ALPHA,
   confidenceInterval,
@@ -16,6 +12,7 @@ import {
   type Estimate,
   estimate,
   holmAdjust,
+  holmLevels,
   mean,
   pairedTTest,
   seedsNeeded,
@@ -26,7 +23,23 @@ const DIRECTIONS = new Map<string, Direction>(
   [...SUMMARY_METRICS, ...THROUGHPUT_METRICS].map((m) => [m.name, m.better]),
 )
 
-export type Verdict = 'better' | 'worse' | 'changed' | 'no significant change' | 'too few seeds' | 'no values'
+export type Verdict =
+  | 'better'
+  | 'worse'
+  | 'changed'
+  | 'no significant change'
+  | 'too few seeds'
+  | 'no values'
+  | 'within noise'
+  | 'not enough timing samples'
+
+/**
+ * The family each Holm correction runs over: `pair` (default), the metrics of one (baseline,
+ * candidate) pair of rows, so a row's verdict does not depend on what else is in the call; `all`,
+ * every test of the invocation.
+ */
+export const FAMILIES = ['pair', 'all'] as const
+export type Family = (typeof FAMILIES)[number]
 
 /**
  * How the two sides' runs relate: `same` (one run, or manifests that agree), `unchecked` (an input
@@ -54,10 +67,18 @@ export interface ComparisonRow {
   test: DifferenceTest | null
   /** 95% confidence interval of the difference. */
   ci: [number, number] | null
+  /** The interval at the level Holm tested the row at (stats.ts holmLevels): the verdict's interval. */
+  ciAdjusted: [number, number] | null
   relDiff: number
-  /** Holm-adjusted p-value over every test of the comparison. */
+  /** Holm-adjusted p-value within the row's family; NaN for timing rows, which are not in one. */
   pAdjusted: number
+  /** The row's multiple-comparison family (its pair, or `all`); null for timing rows and rows without a test. */
+  family: string | null
   verdict: Verdict
+  /** Timing rows: the relative change below which a difference is run-to-run noise. */
+  noiseFloor?: number
+  /** The platform rules (fees, markup, …) on which the two runs differ, besides the ranking. */
+  rulesDiffer?: string[]
   /**
    * For a row with no significant change: the smallest difference its seeds detect at 80% power, and
    * the seeds that would detect the observed one, both at the Bonferroni level ALPHA / m of the m
@@ -75,6 +96,11 @@ export interface Comparison {
   baseline: string | null
   metrics: string[]
   rows: ComparisonRow[]
+  family: Family
+  /** Metrics whose better direction the user set (--better), with it. */
+  better: Record<string, Direction>
+  /** What differs between compared runs besides the ranking (platform rules), one line each. */
+  comparability: string[]
   /** What did not line up: inputs not checked, rows without a counterpart, metrics without values. */
   notes: string[]
 }
@@ -85,136 +111,11 @@ export interface CompareOptions {
   baseline?: string
   /** Compare inputs whose manifests disagree (otherwise refused); their rows are marked `differs`. */
   allowMismatch?: boolean
-}
-
-interface Pair {
-  base: { input: number; group: ResultGroup }
-  cand: { input: number; group: ResultGroup }
-}
-
-/** How inputs i and j relate, and whether their seeds are the same markets (so rows can be paired on them). */
-function relation(
-  inputs: ResultInput[],
-  i: number,
-  j: number,
-): { config: Config; pairable: boolean; difference?: string } {
-  const [a, b] = [inputs[i], inputs[j]]
-  // bench rerank's rows of one folder share their sessions and buyer draws, seed by seed (a round with --blocks).
-  if (i === j && a.manifest?.kind === 'rerank') return { config: 'log', pairable: true }
-  if (a.kind === 'log' || b.kind === 'log') return { config: 'log', pairable: false }
-  if (i === j) return { config: 'same', pairable: true }
-  if (a.kind === 'unchecked' || b.kind === 'unchecked') return { config: 'unchecked', pairable: true }
-  const d = firstDifference(a.manifest!, b.manifest!)
-  if (!d) return { config: 'same', pairable: true }
-  // A different kit version or seed set still simulates seed s on the same configuration; a different scenario or
-  // catalog does not.
-  return {
-    config: 'differs',
-    pairable: d.what === 'seeds' || d.what.startsWith('versions'),
-    difference: `${d.what} is ${d.a} in ${a.label} but ${d.b} in ${b.label}`,
-  }
-}
-
-/**
- * Matches rows of the baseline input with rows of another, per scenario and algorithm: first the
- * same resolved parameters (a sweep variant meets a --param run), then the same variant label,
- * then the one configuration left on each side (an A/B change of parameters).
- */
-function matchInputs(inputs: ResultInput[], j: number, notes: string[]): Pair[] {
-  const pairs: Pair[] = []
-  const candLeft = [...inputs[j].groups]
-  const baseLeft: ResultGroup[] = []
-  const bySlot = (g: ResultGroup) => `${g.scenario}\u0000${g.algorithm}`
-  for (const slot of new Set(inputs[0].groups.map(bySlot))) {
-    const bases = inputs[0].groups.filter((g) => bySlot(g) === slot)
-    const cands = candLeft.filter((g) => bySlot(g) === slot)
-    const take = (same: (a: ResultGroup, b: ResultGroup) => boolean) => {
-      for (const a of [...bases]) {
-        const b = cands.find((c) => same(a, c))
-        if (!b) continue
-        pairs.push({ base: { input: 0, group: a }, cand: { input: j, group: b } })
-        bases.splice(bases.indexOf(a), 1)
-        cands.splice(cands.indexOf(b), 1)
-        candLeft.splice(candLeft.indexOf(b), 1)
-      }
-    }
-    take((a, b) => a.params !== undefined && b.params !== undefined && sameConfiguration(a.params, b.params))
-    take((a, b) => a.variant === b.variant)
-    if (bases.length === 1 && cands.length === 1) take(() => true)
-    baseLeft.push(...bases)
-  }
-  pairWithLog(inputs, j, baseLeft, candLeft, pairs, notes)
-  for (const g of baseLeft)
-    notes.push(`${inputs[j].label} has no counterpart for ${describeRow(g)} of ${inputs[0].label}`)
-  for (const g of candLeft)
-    notes.push(`${inputs[0].label} has no counterpart for ${describeRow(g)} of ${inputs[j].label}`)
-  return pairs
-}
-
-/**
- * A log is one ranker's traffic under its own name: where one input is a log with a single row in a
- * scenario, the rows the other input left unmatched in that scenario are each compared with it
- * (`compare results/my-shop results/sim`: every simulated algorithm against the log).
- */
-function pairWithLog(
-  inputs: ResultInput[],
-  j: number,
-  baseLeft: ResultGroup[],
-  candLeft: ResultGroup[],
-  pairs: Pair[],
-  notes: string[],
-): void {
-  for (const scenario of new Set([...baseLeft, ...candLeft].map((g) => g.scenario))) {
-    const logSide = [0, j].find(
-      (i) => inputs[i].kind === 'log' && inputs[i].groups.filter((g) => g.scenario === scenario).length === 1,
-    )
-    if (logSide === undefined) continue
-    const [logLeft, otherLeft] = logSide === 0 ? [baseLeft, candLeft] : [candLeft, baseLeft]
-    const log = logLeft.find((g) => g.scenario === scenario)
-    const others = otherLeft.filter((g) => g.scenario === scenario)
-    if (!log || !others.length) continue
-    for (const other of others) {
-      const [base, cand] = logSide === 0 ? [log, other] : [other, log]
-      pairs.push({ base: { input: 0, group: base }, cand: { input: j, group: cand } })
-      otherLeft.splice(otherLeft.indexOf(other), 1)
-    }
-    logLeft.splice(logLeft.indexOf(log), 1)
-    notes.push(`${inputs[logSide].label} is a log: each row of scenario ${scenario} is compared with it`)
-  }
-}
-
-/**
- * Finds the --baseline row in each scenario: the first input holding ALGO with VARIANT (or, given ALGO alone, its only
- * configuration).
- */
-function baselinePairs(inputs: ResultInput[], spec: string, notes: string[]): Pair[] {
-  const [algorithm, ...rest] = spec.split(':')
-  const variant = rest.length ? rest.join(':') : undefined
-  const all = inputs.flatMap((input, i) => input.groups.map((group) => ({ input: i, group })))
-  const named = all.filter((x) => x.group.algorithm === algorithm)
-  if (!named.length) {
-    const algorithms = [...new Set(all.map((x) => x.group.algorithm))].join(', ')
-    throw new InputError(`--baseline ${spec}: no rows of ${algorithm} in the inputs (algorithms: ${algorithms})`)
-  }
-  const variants = [...new Set(named.map((x) => x.group.variant))]
-  const chosen = variant ?? (variants.includes('') || variants.length > 1 ? '' : variants[0])
-  if (!variants.includes(chosen)) {
-    const list = variants.map((v) => (v ? `${algorithm}:${v}` : algorithm)).join(', ')
-    const problem =
-      variant === undefined ? `${algorithm} has several variants; name one` : `no variant "${variant}" of ${algorithm}`
-    throw new InputError(`--baseline ${spec}: ${problem} (the inputs have ${list})`)
-  }
-  const pairs: Pair[] = []
-  for (const scenario of new Set(all.map((x) => x.group.scenario))) {
-    const base = named.find((x) => x.group.variant === chosen && x.group.scenario === scenario)
-    const others = all.filter((x) => x.group.scenario === scenario && x !== base)
-    if (!base) {
-      if (others.length) notes.push(`scenario ${scenario} has no ${spec} row to compare with`)
-      continue
-    }
-    for (const cand of others) pairs.push({ base, cand })
-  }
-  return pairs
+  family?: Family
+  /** The better direction of metrics where it is a policy choice, e.g. new_seller_exposure_share: 'higher'. */
+  better?: Record<string, Direction>
+  /** The smallest noise floor of timing rows, as a relative change (default MIN_TIMING_NOISE). */
+  timingNoise?: number
 }
 
 /** Seed → value of one metric, for the seeds that have one. */
@@ -224,7 +125,7 @@ function values(group: ResultGroup, metric: string): Map<number, number> {
   return out
 }
 
-function compareRow(pair: Pair, metric: string, link: { config: Config; pairable: boolean }): ComparisonRow {
+function compareRow(pair: Pair, metric: string, link: { pairable: boolean }, row: RowConfig): ComparisonRow {
   const a = values(pair.base.group, metric)
   const b = values(pair.cand.group, metric)
   const shared = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y)
@@ -244,16 +145,19 @@ function compareRow(pair: Pair, metric: string, link: { config: Config; pairable
     baseline: side(pair.base, av),
     candidate: side(pair.cand, bv),
     metric,
-    better: DIRECTIONS.get(metric) ?? 'neither',
-    config: link.config,
+    ...row,
     test,
     ci: test ? confidenceInterval(test) : null,
+    ciAdjusted: null,
     relDiff: !test ? NaN : baseMean === 0 ? (test.diff === 0 ? 0 : NaN) : test.diff / Math.abs(baseMean),
     pAdjusted: NaN,
+    family: null,
     verdict: !av.length || !bv.length ? 'no values' : 'too few seeds',
     unpairedSeeds: paired ? a.size + b.size - 2 * shared.length : 0,
   }
 }
+
+type RowConfig = Pick<ComparisonRow, 'better' | 'config'>
 
 export const letter = (i: number) => String.fromCharCode(65 + i)
 
@@ -322,21 +226,25 @@ export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}):
   const pairs = opts.baseline
     ? baselinePairs(inputs, opts.baseline, notes)
     : inputs.slice(1).flatMap((_, k) => matchInputs(inputs, k + 1, notes))
-  const rows = pairs.flatMap((pair) => {
+  const unknownBetter = Object.keys(opts.better ?? {}).filter((m) => !metrics.includes(m))
+  if (unknownBetter.length)
+    throw new InputError(`--better: no metric ${unknownBetter.join(', ')} among those compared (${metrics.join(', ')})`)
+  const better = (m: string) => opts.better?.[m] ?? DIRECTIONS.get(m) ?? 'neither'
+  const rowsOf = new Map<Pair, ComparisonRow[]>()
+  for (const pair of pairs) {
     const link = relation(inputs, pair.base.input, pair.cand.input)
-    return metrics.map((metric) => compareRow(pair, metric, link))
-  })
-  const tested = rows.filter((r) => r.test)
-  holmAdjust(tested.map((r) => r.test!.p)).forEach((p, i) => {
-    tested[i].pAdjusted = p
-    tested[i].verdict = verdictOf(tested[i].test!.diff, p, tested[i].better)
-  })
-  // What to do next, for the rows that could not tell.
-  const level = ALPHA / tested.length
-  for (const r of tested.filter((x) => x.verdict === 'no significant change')) {
-    r.detectable = detectableDifference(r.test!, level)
-    r.seedsNeeded = seedsNeeded(r.test!, level)
+    const pairRows = metrics.map((metric) => {
+      const config = { better: better(metric), config: link.config }
+      if (TIMING_METRICS.has(metric)) return timingRow(pair, metric, config, opts.timingNoise ?? MIN_TIMING_NOISE)
+      const row = compareRow(pair, metric, link, config)
+      if (row.test) row.family = opts.family === 'all' ? 'all' : describePair(row, inputs.length > 1)
+      return row
+    })
+    rowsOf.set(pair, pairRows)
   }
+  const rows = [...rowsOf.values()].flat()
+  adjustFamilies(rows)
+  const comparability = comparabilityLines(inputs, pairs, (pair) => rowsOf.get(pair) ?? [])
   const empty = metrics.filter(
     (m) => rows.some((r) => r.metric === m) && rows.every((r) => r.metric !== m || r.verdict === 'no values'),
   )
@@ -347,6 +255,32 @@ export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}):
     baseline: opts.baseline ?? null,
     metrics,
     rows,
+    family: opts.family ?? 'pair',
+    better: Object.fromEntries(Object.entries(opts.better ?? {})),
+    comparability,
     notes,
+  }
+}
+
+/**
+ * Holm within each family: the adjusted p-value, the verdict, the interval at the level the row was
+ * tested at (so verdict and shown interval agree), and for rows that could not tell, what the
+ * family's seeds detect at the Bonferroni level ALPHA / m (where Holm's step-down surely rejects).
+ */
+function adjustFamilies(rows: ComparisonRow[]): void {
+  const families = new Map<string, ComparisonRow[]>()
+  for (const r of rows) if (r.family !== null) families.set(r.family, [...(families.get(r.family) ?? []), r])
+  for (const family of families.values()) {
+    const p = family.map((r) => r.test!.p)
+    const levels = holmLevels(p)
+    holmAdjust(p).forEach((adjusted, i) => {
+      const r = family[i]
+      r.pAdjusted = adjusted
+      r.verdict = verdictOf(r.test!.diff, adjusted, r.better)
+      r.ciAdjusted = confidenceInterval(r.test!, levels[i])
+      if (r.verdict !== 'no significant change') return
+      r.detectable = detectableDifference(r.test!, ALPHA / family.length)
+      r.seedsNeeded = seedsNeeded(r.test!, ALPHA / family.length)
+    })
   }
 }

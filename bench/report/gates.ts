@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts'
-import { type Comparison, type ComparisonRow, describePair } from './compare.ts'
+import { type Comparison, type ComparisonRow, describePair, letter } from './compare.ts'
 import { ALPHA, confidenceInterval } from './stats.ts'
 
 /**
@@ -7,6 +7,8 @@ import { ALPHA, confidenceInterval } from './stats.ts'
  * baseline mean).
  */
 export interface Gate {
+  /** Only rows whose candidate this names (algorithm, algorithm:variant, input label or letter); all when absent. */
+  candidate?: string
   metric: string
   direction: 1 | -1
   limit: number
@@ -32,21 +34,25 @@ export interface GateResult {
   checks: GateCheck[]
 }
 
-/** Parses 'gini_exposure:+0.02,sessions_per_sec:-10%': the sign is the bad direction, % makes the limit relative. */
-export function parseGates(spec: string): Gate[] {
+/**
+ * Parses 'gini_exposure:+0.02,mine:sessions_per_sec:-10%': the sign is the bad direction, % makes the limit
+ * relative, an optional leading NAME: scopes the gate to rows whose candidate it names (else to `candidate`).
+ */
+export function parseGates(spec: string, candidate?: string): Gate[] {
   return spec
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*):([+-])(\d+(?:\.\d+)?)(%?)$/.exec(entry)
+      const m = /^(?:(.+):)?([A-Za-z_][A-Za-z0-9_]*):([+-])(\d+(?:\.\d+)?)(%?)$/.exec(entry)
       if (!m)
         throw new InputError(
-          `--fail-on ${entry}: expected metric:+limit or metric:-limit, with an optional %, e.g. ` +
-            `gini_exposure:+0.02 or sessions_per_sec:-10%`,
+          `--fail-on ${entry}: expected [candidate:]metric:+limit or [candidate:]metric:-limit, with an optional %, ` +
+            'e.g. gini_exposure:+0.02, mine:gini_exposure:+0.02 or rank_p99_us:+10%',
         )
-      const [, metric, sign, value, pct] = m
+      const [, scope, metric, sign, value, pct] = m
       return {
+        candidate: scope ?? candidate,
         metric,
         direction: sign === '+' ? 1 : -1,
         limit: pct ? Number(value) / 100 : Number(value),
@@ -72,7 +78,21 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
       status: 'inconclusive',
       moved: NaN,
       interval: null,
-      reason: row.verdict === 'no values' ? 'no values on one side' : 'too few seeds for a test',
+      reason:
+        row.verdict === 'no values'
+          ? 'no values on one side'
+          : row.verdict === 'not enough timing samples'
+            ? 'timing without repeats on both sides (bench run --repeat N)'
+            : 'too few seeds for a test',
+    }
+  // A timing change inside the run-to-run noise is no evidence of a regression, whatever the limit.
+  if (row.verdict === 'within noise')
+    return {
+      row,
+      status: 'pass',
+      moved: row.relDiff,
+      interval: null,
+      reason: `Δ ${signed(row.relDiff, true)} within the noise floor ±${signed(row.noiseFloor!, true).slice(1)}`,
     }
   const base = Math.abs(row.baseline.estimate!.mean)
   const scale = gate.relative ? 1 / base : 1
@@ -114,16 +134,26 @@ export function evaluateGates(comparison: Comparison, gates: Gate[]): GateResult
       `--fail-on ${unknown[0].spec}: no metric ${unknown[0].metric} among those compared ` +
         `(${comparison.metrics.join(', ')})`,
     )
-  const gated = gates.map((g) => comparison.rows.filter((r) => r.metric === g.metric))
-  const k = gated.reduce((s, rows) => s + rows.length, 0)
   const lettered = comparison.inputs.length > 1
+  const named = (g: Gate, r: ComparisonRow) => {
+    if (g.candidate === undefined) return true
+    const c = r.candidate
+    const names = [c.algorithm, `${c.algorithm}:${c.variant}`, letter(c.input), comparison.inputs[c.input].label]
+    return names.includes(g.candidate)
+  }
+  const gated = gates.map((g) => comparison.rows.filter((r) => r.metric === g.metric && named(g, r)))
+  const k = gated.reduce((s, rows) => s + rows.length, 0)
   return gates.map((gate, i) => {
     const checks = gated[i].map((row) => check(gate, row, ALPHA / k))
     if (!checks.length)
       return {
         gate,
         status: 'fail',
-        reason: 'matched no rows: nothing was compared for this metric (see the notes)',
+        reason:
+          gate.candidate === undefined
+            ? 'matched no rows: nothing was compared for this metric (see the notes)'
+            : `matched no rows: no compared row has candidate ${gate.candidate} (candidates: ` +
+              `${[...new Set(comparison.rows.map((r) => r.candidate.algorithm))].join(', ')})`,
         checks,
       }
     const first = (s: GateStatus) => checks.find((c) => c.status === s)

@@ -11,6 +11,8 @@ import { describeIssues, InputError } from '../../core/errors.ts'
  */
 
 const KEY_FIELDS = ['algorithm', 'scenario', 'seed'] as const
+/** Key columns besides KEY_FIELDS: not metrics. */
+const NOT_METRICS = new Set(['variant', 'repeat'])
 
 /** The manifest fields that decide comparability; others (timing, command, cells, …) are passed over. */
 const ManifestSchema = z.looseObject({
@@ -25,6 +27,17 @@ const ManifestSchema = z.looseObject({
         name: z.string(),
         variant: z.string().default(''),
         params: z.record(z.string(), z.unknown()).default({}),
+      }),
+    )
+    .optional(),
+  /** Each run's platform rules as probed by bench run (algorithms/kit/rules-fingerprint.ts). */
+  rules: z
+    .array(
+      z.looseObject({
+        algorithm: z.string(),
+        variant: z.string().default(''),
+        from: z.string(),
+        rules: z.record(z.string(), z.string()),
       }),
     )
     .optional(),
@@ -44,8 +57,12 @@ export interface ResultGroup {
   scenario: string
   /** The plugin's resolved parameters, from manifest.json; absent without one. */
   params?: Record<string, unknown>
-  /** Per seed, the metrics that have a value (an empty cell leaves its metric out). */
+  /** Per seed, the metrics that have a value (an empty cell leaves its metric out); of repeat 1 for timing. */
   samples: Map<number, Record<string, number>>
+  /** Per seed, every repeat's value of each timing metric (throughput.csv with `bench run --repeat N`). */
+  repeats: Map<number, Record<string, number[]>>
+  /** The platform rules the run simulated under, from manifest.json; absent without them. */
+  rules?: { from: string; rules: Record<string, string> }
 }
 
 export interface ResultInput {
@@ -64,6 +81,7 @@ const ResultRow = z
     scenario: z.string().min(1),
     seed: numberCell(z.number().int()),
     variant: textCell(z.string().default('')),
+    repeat: numberCell(z.number().int().min(1).default(1)),
   })
   // An empty cell is a metric that has no value for this row (e.g. a rate over an empty group).
   .catchall(numberCell(z.number().optional()))
@@ -98,23 +116,44 @@ export function readInput(arg: string): ResultInput {
   for (const file of files) {
     const { columns, rows } = readCsv(file, KEY_FIELDS, ResultRow)
     if (rows.length === 0) throw new InputError(`${file} has a header but no rows`)
-    const metrics = columns.filter((c) => !(KEY_FIELDS as readonly string[]).includes(c) && c !== 'variant')
+    const metrics = columns.filter((c) => !(KEY_FIELDS as readonly string[]).includes(c) && !NOT_METRICS.has(c))
     input.metrics.push(...metrics.filter((m) => !input.metrics.includes(m)))
     const seen = new Set<string>()
     for (const { line, row } of rows) {
       const key = [row.algorithm, row.variant, row.scenario].join('\u0000')
-      if (seen.has(`${key}\u0000${row.seed}`))
-        throw new InputError(`${file} line ${line}: ${describeRow(row)} seed ${row.seed} appears twice`)
-      seen.add(`${key}\u0000${row.seed}`)
+      const repeat = row.repeat as number
+      if (seen.has(`${key}\u0000${row.seed}\u0000${repeat}`))
+        throw new InputError(
+          `${file} line ${line}: ${describeRow(row)} seed ${row.seed}${repeat > 1 ? ` repeat ${repeat}` : ''} ` +
+            'appears twice',
+        )
+      seen.add(`${key}\u0000${row.seed}\u0000${repeat}`)
       let group = groups.get(key)
       if (!group) {
-        const params = manifest?.algorithms?.find((a) => a.name === row.algorithm && a.variant === row.variant)?.params
-        group = { algorithm: row.algorithm, variant: row.variant, scenario: row.scenario, params, samples: new Map() }
+        const named = (a: { variant: string; algorithm?: string; name?: string }) =>
+          (a.name ?? a.algorithm) === row.algorithm && a.variant === row.variant
+        const params = manifest?.algorithms?.find(named)?.params
+        const rules = manifest?.rules?.find(named)
+        group = {
+          algorithm: row.algorithm,
+          variant: row.variant,
+          scenario: row.scenario,
+          params,
+          rules: rules && { from: rules.from, rules: rules.rules },
+          samples: new Map(),
+          repeats: new Map(),
+        }
         groups.set(key, group)
       }
       const sample = group.samples.get(row.seed) ?? {}
-      for (const m of metrics) if (row[m] !== undefined) sample[m] = row[m] as number
+      const repeats = group.repeats.get(row.seed) ?? {}
+      for (const m of metrics) {
+        if (row[m] === undefined) continue
+        if (repeat === 1) sample[m] = row[m] as number
+        repeats[m] = [...(repeats[m] ?? []), row[m] as number]
+      }
       group.samples.set(row.seed, sample)
+      group.repeats.set(row.seed, repeats)
     }
   }
   input.groups = [...groups.values()]

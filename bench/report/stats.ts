@@ -158,3 +158,22 @@ export function seedsNeeded(t: Pick<DifferenceTest, 'diff' | 'spread'>, alpha = 
 export function holmAdjust(p: readonly number[]): number[] {
   return p.length === 0 ? [] : padjust([...p], 'holm')
 }
+
+/**
+ * The level at which Holm's step-down tested each p-value, so that an interval at that level
+ * agrees with the Holm verdict: sorted ascending, p_(j) is tested at α/(m − j + 1) while every
+ * smaller one was rejected; from the first not rejected, k, on, every later one is shown at k's
+ * level α/(m − k + 1), which its p-value (≥ p_(k)) does not pass either.
+ */
+export function holmLevels(p: readonly number[], alpha = ALPHA): number[] {
+  const m = p.length
+  const order = p.map((_, i) => i).sort((a, b) => p[a] - p[b])
+  const levels = new Array<number>(m)
+  let stopped: number | null = null
+  order.forEach((i, j) => {
+    const level = alpha / (m - j)
+    if (stopped === null && !(p[i] < level)) stopped = level
+    levels[i] = stopped ?? level
+  })
+  return levels
+}
