@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { InputError } from './errors.ts'
+import { firstInvalidUtf8, notUtf8 } from './utf8.ts'
 
 /**
  * A CSV number cell: blank means "not given", so the schema's own .default() or .optional() applies
@@ -31,12 +32,15 @@ export function readCsv<S extends z.ZodType>(
 ): { columns: string[]; rows: { line: number; row: z.infer<S>; raw: Record<string, string> }[] } {
   // The path as given: two inputs are often both called summary.csv.
   const name = file
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (err) {
     throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
+  const bad = firstInvalidUtf8(bytes)
+  if (bad) throw notUtf8(file, bad)
+  const text = bytes.toString('utf8')
   if (text.trim() === '')
     throw new InputError(`${name} is empty: expected a header row with the columns ${required.join(', ')}`)
   let records: { record: Record<string, string>; info: { lines: number } }[]

@@ -119,6 +119,17 @@ const CASES: Case[] = [
     message: /sellers\.csv is not valid CSV/,
   },
   {
+    // "café" and "cafè" in Latin-1 would both decode to "caf\uFFFD": one category where the file has two.
+    name: 'catalog not UTF-8 (Latin-1)',
+    setup: catalog(
+      'seller_id\ns1\n',
+      Buffer.from('product_id,seller_id,category,price\np1,s1,café,4\np2,s1,cafè,4\n', 'latin1'),
+    ),
+    args: withCatalog,
+    code: 2,
+    message: /products\.csv line 2, column 10: not valid UTF-8 \(byte 0xE9\); save the file as UTF-8/,
+  },
+  {
     name: 'catalog seller twice',
     setup: catalog('seller_id\ns1\ns1\n', 'product_id,seller_id,category,price\np1,s1,toys,4\n'),
     args: withCatalog,

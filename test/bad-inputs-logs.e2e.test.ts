@@ -19,6 +19,16 @@ const on =
 
 const CASES: Case[] = [
   {
+    name: 'a log that is not UTF-8 (Latin-1 seller ids)',
+    setup: (dir) =>
+      write(dir, {
+        'log.csv': Buffer.from(`${[HEADER, ...GOOD.slice(0, 3), '2,1,2,p1,sé,0,0,0,,,0.5'].join('\n')}\n`, 'latin1'),
+      }),
+    args: on('metrics'),
+    code: 2,
+    message: /log\.csv line 5, column 11: not valid UTF-8 \(byte 0xE9\)/,
+  },
+  {
     name: 'two purchases in one session',
     setup: log('1,0,1,p1,s1,0,1,1,9.5,,0.5', '1,0,2,p2,s2,0,1,1,3,,0.5'),
     args: on('calibrate'),

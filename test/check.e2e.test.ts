@@ -54,8 +54,12 @@ describe('bench check', () => {
           .replace('price[slots.products[0]] *= 0.99', "slots.push('x')"),
       )
       r = check([
-        ...['math-random', 'mutates-params', 'writes-market', 'hostile'].map((f) => join(FIXTURES, `${f}.mts`)),
+        ...['math-random', 'mutates-params', 'writes-market', 'hostile', 'hangs', 'exits', 'leaves-timer'].map((f) =>
+          join(FIXTURES, `${f}.mts`),
+        ),
         illTyped,
+        '--timeout',
+        '8',
       ])
     })
 
@@ -77,6 +81,10 @@ describe('bench check', () => {
             String.raw`globals\(\): replaced Math\.log2[\s\S]*globals-untouched +in create, Math\.log2 was replaced`,
         ),
       ],
+      // Each in a thread of its own with a time limit: a hang, process.exit(0) and a stray timer stop nothing else.
+      ['hangs', ['time-limit'], /time-limit +no answer within 8 s: a hang\?/],
+      ['exits', ['valid-slots', 'deterministic'], /the plugin called process\.exit\(0\)/],
+      ['leaves-timer', [], /type-check +no type errors/],
       [
         'ill-typed',
         ['type-check'],
@@ -85,17 +93,18 @@ describe('bench check', () => {
     ])('fails %s on exactly %j, naming what it did', (name, failing, detail) => {
       const { passed, failed, text } = r.plugins.get(name)!
       expect(failed).toEqual(failing)
-      expect(passed).toHaveLength(CHECKS.length - failing.length)
+      if (name !== 'hangs') expect(passed).toHaveLength(CHECKS.length - failing.length)
       expect(text).toMatch(detail)
     })
 
     it('exits 1 with one line naming each failed check', () => {
       expect(r.code).toBe(1)
       expect(r.stderr).toBe(
-        'bench check: 12 check(s) failed: math-random: deterministic, math-random: no-math-random, ' +
+        'bench check: 15 check(s) failed over 8 plugin(s): math-random: deterministic, math-random: no-math-random, ' +
           'mutates-params: valid-slots, mutates-params: deterministic, mutates-params: params-untouched, ' +
           'mutates-params: rank-time, writes-market: inputs-untouched, hostile: valid-slots, hostile: ' +
-          'deterministic, hostile: globals-untouched, hostile: rank-time, ill-typed: type-check\n',
+          'deterministic, hostile: globals-untouched, hostile: rank-time, hangs: time-limit, exits: valid-slots, ' +
+          'exits: deterministic, ill-typed: type-check\n',
       )
     })
   })

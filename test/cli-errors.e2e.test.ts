@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bench, ROOT, readCsvRows, tempDir } from './helpers/cli.ts'
@@ -46,6 +47,16 @@ describe('bad input: clear message, exit 2, no stack trace, no results folder', 
     const r = bench(['run', '--scenario', file, '--out', join(work, 'broken-out')])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/catalog\.sellers: Invalid input: expected number, received string/)
+  })
+
+  it('before npm ci: one line saying to run it, exit 2, no stack trace', () => {
+    // The launcher alone, without node_modules beside it.
+    const kit = join(work, 'no-deps')
+    for (const f of ['bin/bench.js', 'bench/plugins/resolve-hook.js', 'package.json'])
+      cpSync(join(ROOT, f), join(kit, f), { recursive: true })
+    const r = spawnSync(process.execPath, [join(kit, 'bin/bench.js'), 'run'], { encoding: 'utf8' })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^bench: tsx is not installed: run npm ci first \(in .*no-deps\/\)\n$/)
   })
 
   it('a catalog CSV with a non-number names the file, line and column', () => {

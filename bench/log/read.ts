@@ -14,6 +14,7 @@ import {
 } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { InputError } from '../../core/errors.ts'
+import { Utf8Guard } from '../../core/utf8.ts'
 import { LOG_COLUMN_NAMES } from './format.ts'
 
 export type LogFormat = 'csv' | 'csv.gz' | 'parquet'
@@ -96,6 +97,7 @@ class CsvSource implements LogSource {
     })
     const stages: (Readable | Writable)[] = [createReadStream(this.file, { highWaterMark: 1 << 20 })]
     if (this.format === 'csv.gz') stages.push(createGunzip())
+    stages.push(new Utf8Guard(this.file))
     try {
       await pipeline([...stages, parse({ relax_column_count: true, bom: true }), sink] as unknown as [
         Readable,

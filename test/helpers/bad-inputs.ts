@@ -31,7 +31,7 @@ export interface Case {
   failedCells?: string[]
 }
 
-export const write = (dir: string, files: Record<string, string>) => {
+export const write = (dir: string, files: Record<string, string | Uint8Array>) => {
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true })
     writeFileSync(join(dir, name), text)
@@ -47,7 +47,7 @@ export const withPlugin =
   (...args: string[]) =>
   (dir: string) =>
     run('--plugin', join(dir, 'p.mts'), ...args)(dir)
-export const catalog = (sellers: string, products: string) => (dir: string) =>
+export const catalog = (sellers: string | Uint8Array, products: string | Uint8Array) => (dir: string) =>
   write(dir, { 'cat/sellers.csv': sellers, 'cat/products.csv': products })
 export const withCatalog = (dir: string) => run('--catalog', join(dir, 'cat'), '--algorithms', 'relevance')(dir)
 export const scenario = (json: string) => (dir: string) => write(dir, { 's.json': json })

@@ -1,0 +1,42 @@
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { describe, expect, it } from 'vitest'
+import { firstInvalidUtf8, Utf8Guard } from '../core/utf8.ts'
+
+/** Pushes the bytes through a guard in the given chunks; resolves to the bytes out or rejects. */
+async function guard(chunks: Uint8Array[]): Promise<Buffer> {
+  const out: Buffer[] = []
+  await pipeline(
+    Readable.from(chunks.map((c) => Buffer.from(c))),
+    new Utf8Guard('f.csv'),
+    new Writable({
+      write(chunk, _enc, done) {
+        out.push(chunk)
+        done()
+      },
+    }),
+  )
+  return Buffer.concat(out)
+}
+
+describe('UTF-8 inputs', () => {
+  it('locates the first byte that is not UTF-8 by line and column', () => {
+    expect(firstInvalidUtf8(Buffer.from('a,b\nc,d\n'))).toBeNull()
+    expect(firstInvalidUtf8(Buffer.from('a,b\ncafé\n', 'latin1'))).toEqual({ line: 2, column: 4, byte: 0xe9 })
+    // A sequence cut off by a newline, and a stray continuation byte.
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0x0a, 0xc3, 0x0a]))).toMatchObject({ line: 2, column: 1 })
+    expect(firstInvalidUtf8(Uint8Array.from([0x61, 0x80]))).toMatchObject({ line: 1, column: 2, byte: 0x80 })
+  })
+
+  it('a stream guard passes UTF-8 through unchanged even when a character spans chunks', async () => {
+    const text = Buffer.from('id,name\n1,café\n2,naïve\n')
+    const at = text.indexOf(0xc3) + 1
+    expect(await guard([text.subarray(0, at), text.subarray(at)])).toEqual(text)
+  })
+
+  it('a stream guard fails on the line of a Latin-1 byte in a later chunk', async () => {
+    const good = Buffer.from('id,name\n1,cafe\n')
+    const bad = Buffer.from('2,caf\xe8\n', 'latin1')
+    await expect(guard([good, bad])).rejects.toThrowError(/f\.csv line 3, column 6: not valid UTF-8 \(byte 0xE8\)/)
+  })
+})
