@@ -106,6 +106,11 @@ describe('plugins see what a platform sees', () => {
     expect(inherited.active).toBe(view.sellers.active)
     expect({ ...view.products }.sales).toBe(view.products.sales)
     expect((new Proxy(view.products, {}) as Record<string, unknown>).clicks).toBe(view.products.clicks)
+    // The first-read hook is reachable by its symbol; it hands out observable columns and nothing of the truth.
+    const products = view.products as unknown as Record<symbol, (key: string) => unknown>
+    const [hook] = Object.getOwnPropertySymbols(products)
+    expect(() => products[hook]('quality')).toThrowError(/products\.quality is not an observable column/)
+    expect(() => products[hook]('unitCost')).toThrowError(/not an observable column/)
   })
 
   it('a column copied on first read holds what a copy made at create() holds, every session, every round', async () => {

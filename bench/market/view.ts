@@ -73,8 +73,13 @@ export class PluginMarketView {
     for (const entity of ENTITIES) {
       const source = m[entity] as unknown as Record<string, unknown>
       const copy: Record<string, unknown> = { count: source.count }
+      const observable = new Set<string>(OBSERVABLE_COLUMNS[entity])
+      // The hook is reachable through Object.getOwnPropertySymbols: it hands out observable columns only.
       Object.defineProperty(copy, FIRST_READ, {
-        value: (key: string) => this.copyOf(entity, key, source[key] as object),
+        value: (key: string) => {
+          if (!observable.has(key)) throw new TypeError(`${entity}.${key} is not an observable column`)
+          return this.copyOf(entity, key, source[key] as object)
+        },
       })
       view[entity] = Object.defineProperties(copy, LAZY_COLUMNS[entity])
     }
