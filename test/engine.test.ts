@@ -81,6 +81,26 @@ describe('output validation', () => {
       /plugin "cheat", seed 1, round 0, rank\(\): returned bad slots: slot 2 repeats product/,
     )
   })
+  it('a plugin cannot show the check one count and the books another, nor swap the buffers', async () => {
+    const forge = (how: (slots: Slots) => void) =>
+      definePlugin({
+        name: 'forger',
+        summary: 'fills one slot, then tampers with the slots object',
+        claims: [],
+        params: z.object({}),
+        create: () => ({
+          rank: (s, slots) => {
+            slots.push(s.candidates[0])
+            how(slots)
+          },
+        }),
+      })
+    let reads = 0
+    const getter = forge((slots) => Object.defineProperty(slots, 'count', { get: () => (reads++ ? 20 : 0) }))
+    await expect(run(getter)).rejects.toThrowError(/plugin "forger".*Cannot redefine property: count/)
+    const swap = forge((slots) => Object.assign(slots, { products: new Int32Array(20) }))
+    await expect(run(swap)).rejects.toThrowError(/plugin "forger".*read.only property 'products'/)
+  })
 })
 
 describe('market engine', () => {

@@ -7,6 +7,11 @@ export class Slots {
   constructor(readonly capacity: number) {
     this.products = new Int32Array(capacity)
     this.cpc = new Float64Array(capacity)
+    // What the engine checks is what it books: a plugin may fill the slots, not swap their buffers or turn count
+    // into a getter that reads one number to the check and another to the ledger.
+    for (const key of ['products', 'cpc', 'capacity'])
+      Object.defineProperty(this, key, { writable: false, configurable: false })
+    Object.defineProperty(this, 'count', { configurable: false })
   }
 
   get full(): boolean {
