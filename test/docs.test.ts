@@ -23,7 +23,8 @@ describe('metric definitions', () => {
           'max_repricing_ratio',
       )
       expect(THROUGHPUT_COLUMNS.join(',')).toBe(
-        'algorithm,variant,scenario,seed,sessions_per_sec,rank_ops_per_sec,rank_p50_us,rank_p99_us,peak_memory_mb',
+        'algorithm,variant,scenario,seed,repeat,sessions_per_sec,rank_ops_per_sec,rank_p50_us,rank_p99_us,' +
+          'peak_memory_mb',
       )
     },
   )

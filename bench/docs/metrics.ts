@@ -7,7 +7,9 @@ import {
   type MetricDef,
   ROUND_METRICS,
   SELLER_COLUMNS,
+  SELLER_ROUND_COLUMNS,
   SUMMARY_METRICS,
+  THROUGHPUT_KEYS,
   THROUGHPUT_METRICS,
 } from '../metrics/definitions.ts'
 
@@ -59,9 +61,9 @@ Sums and shares run over all n sellers of the scenario, zeros included.
 
 ${table(SUMMARY_METRICS)}
 
-## throughput.csv — the only file that differs between identical runs
+## throughput.csv — keys, then \`repeat\`; the only file that differs between identical runs
 
-${table(THROUGHPUT_METRICS)}
+${table([...THROUGHPUT_KEYS, ...THROUGHPUT_METRICS])}
 
 ## rounds.csv — keys, then \`round\` (0-based)
 
@@ -70,6 +72,15 @@ ${table(ROUND_METRICS)}
 ## sellers.csv — one row per seller
 
 ${table(SELLER_COLUMNS)}
+
+## seller_rounds.csv — keys, then \`round\` (0-based) and \`seller_id\`; one row per seller and round
+
+Written by \`bench run --seller-rounds\`. Rows are in the other files' order (cells, then rounds, then sellers in
+catalog order); a seller out of the market whose values are all 0 (not yet entered, or gone) has no row. Numbers
+are written in full (the shortest text that reads back as the same double), not to 8 significant digits, so a
+seller's rows summed in round order reproduce its sellers.csv totals exactly.
+
+${table(SELLER_ROUND_COLUMNS)}
 
 ${renderLogSection()}
 ${renderCalibrationSection()}`

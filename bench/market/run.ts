@@ -32,6 +32,11 @@ export interface RunOptions {
    */
   ownsCatalog?: boolean
   seed: number
+  /**
+   * Another plugin whose platform() sets the rules instead of this plugin's own (bench run --same-rules): its
+   * ranking is not used, only its fees, markup, session kind and delivery.
+   */
+  rulesFrom?: { plugin: Plugin; params: Record<string, unknown> }
   /** What the run's metrics need gathered (bench/metrics collectorsFor). */
   collectors?: readonly CollectorDef[]
   /** Sessions of the last round kept for the throughput benchmark. */
@@ -95,7 +100,10 @@ export class MarketRun {
     this.m = m
     this.p = p
     const params = frozenCopy(options.params)
-    this.rules = platformRules(plugin.platform?.(params))
+    const { rulesFrom } = options
+    this.rules = platformRules(
+      rulesFrom ? rulesFrom.plugin.platform?.(frozenCopy(rulesFrom.params)) : plugin.platform?.(params),
+    )
     this.exam = examinationCurve(p.examination, p.slots)
     // Its own stream: a run that shuffles draws nothing else differently.
     this.shuffleRng = p.shuffleSlates ? makeRng(seed, 'slate-order') : null
@@ -164,9 +172,6 @@ export class MarketRun {
     }
     this.collectors = new CollectorSet(options.collectors ?? [], this.source)
     this.collectors.start()
-    // The slots' buffers stay the ones the engine reads: a plugin may fill them, not swap them.
-    for (const key of ['products', 'cpc', 'capacity'])
-      Object.defineProperty(this.slots, key, { writable: false, configurable: false })
     const truth = this.truthRelevance
       ? { quality: m.products.quality.slice(), relevance: this.truthRelevance }
       : undefined

@@ -2,10 +2,11 @@ import type { CollectorDef } from '../market/stream.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
 import { activeSellers, roundHistory } from './collectors/rounds.ts'
 import { sellerCosts, sellerTotals } from './collectors/sellers.ts'
-import { ROUND_METRICS, SELLER_COLUMNS, THROUGHPUT_METRICS } from './files.ts'
+import { ROUND_METRICS, SELLER_COLUMNS, SELLER_ROUND_COLUMNS, THROUGHPUT_KEYS, THROUGHPUT_METRICS } from './files.ts'
 import { collectorsOf, type SummaryMetric } from './registry.ts'
 import { SUMMARY_METRICS } from './summary.ts'
 
+export type { SellerRoundColumn } from './files.ts'
 export type { Direction, MetricDef, RoundMetric, SellerColumn, SummaryMetric } from './registry.ts'
 export { PERSISTENCE_DELTA } from './summary-facts.ts'
 /**
@@ -13,7 +14,7 @@ export { PERSISTENCE_DELTA } from './summary-facts.ts'
  * is rendered from them (`npm run docs`; a test fails when it is stale), `bench list` prints them, and each
  * column's value function computes it as written, from what its collectors gathered, for every source.
  */
-export { ROUND_METRICS, SELLER_COLUMNS, SUMMARY_METRICS, THROUGHPUT_METRICS }
+export { ROUND_METRICS, SELLER_COLUMNS, SELLER_ROUND_COLUMNS, SUMMARY_METRICS, THROUGHPUT_KEYS, THROUGHPUT_METRICS }
 
 /** Every result file starts with these; `variant` names a --sweep combination (empty without one). */
 export const KEY_COLUMNS = ['algorithm', 'variant', 'scenario', 'seed'] as const
@@ -33,9 +34,15 @@ export function collectorsFor(metrics: readonly SummaryMetric[] = SUMMARY_METRIC
 }
 
 export const SUMMARY_COLUMNS = [...KEY_COLUMNS, ...SUMMARY_METRICS.map((m) => m.name)]
-export const THROUGHPUT_COLUMNS = [...KEY_COLUMNS, ...THROUGHPUT_METRICS.map((m) => m.name)]
+export const THROUGHPUT_COLUMNS = [...KEY_COLUMNS, ...[...THROUGHPUT_KEYS, ...THROUGHPUT_METRICS].map((m) => m.name)]
 export const ROUND_COLUMNS = [...KEY_COLUMNS, 'round', ...ROUND_METRICS.map((m) => m.name)]
 export const SELLER_FILE_COLUMNS = [...KEY_COLUMNS, ...SELLER_COLUMNS.map((m) => m.name)]
+export const SELLER_ROUND_FILE_COLUMNS = [
+  ...KEY_COLUMNS,
+  'round',
+  'seller_id',
+  ...SELLER_ROUND_COLUMNS.map((m) => m.name),
+]
 
 /** facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. */
 export const FACT_COLUMNS = ['id', 'claim', 'source', 'scope', 'scenario', 'seeds', 'holds', 'measured'] as const

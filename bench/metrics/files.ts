@@ -1,7 +1,7 @@
-import { ARCHETYPES, SIZE_TIERS } from '../../core/catalog.ts'
+import { ARCHETYPES, ORIGINS, SIZE_TIERS } from '../../core/catalog.ts'
 import { rankingQuality } from './collectors/ranking-quality.ts'
 import { activeSellers, roundHistory } from './collectors/rounds.ts'
-import { sellerCosts, sellerTotals } from './collectors/sellers.ts'
+import { type SellerValues, sellerCosts, sellerTotals } from './collectors/sellers.ts'
 import { gini, ratio, shareOf } from './functions.ts'
 import {
   described,
@@ -12,7 +12,20 @@ import {
   sellerColumn,
 } from './registry.ts'
 
-/** throughput.csv after the keys: the only non-deterministic file. */
+/** throughput.csv's key besides the run's keys, right after `seed`: which timing of the cell the row is. */
+export const THROUGHPUT_KEYS: readonly MetricDef[] = [
+  described(
+    'repeat',
+    'keys',
+    'neither',
+    'Which measurement of the cell (1-based; bench run --repeat N writes N rows per cell). Repeat 1 is timed on ' +
+      "the run that writes the cell's result rows; each later repeat simulates the cell again (same seed, plugin " +
+      'and params, a fresh ranker, the same metric collectors, no impression log or seller_rounds.csv) and ' +
+      'measures every speed column again on that run.',
+  ),
+]
+
+/** throughput.csv after the keys and `repeat`: the only non-deterministic file. */
 export const THROUGHPUT_METRICS: readonly MetricDef[] = [
   described(
     'sessions_per_sec',
@@ -133,6 +146,13 @@ export const SELLER_COLUMNS: readonly SellerColumn[] = [
     (r, s) => SIZE_TIERS[r.sizeTier[s]],
   ),
   sellerColumn(
+    'origin',
+    'local or cross-border, as the catalog says (a local warehouse decides fulfilment fees and delivery on some ' +
+      'platforms); empty for a log.',
+    { needs: ['catalog'] },
+    (r, s) => ORIGINS[r.catalog.market.sellers.origin[s]],
+  ),
+  sellerColumn(
     'join_round',
     'Round in which the seller enters (0 = incumbent).',
     { needs: ['joinRound'] },
@@ -143,6 +163,15 @@ export const SELLER_COLUMNS: readonly SellerColumn[] = [
     "Σ examination weight v(r) over the seller's impressions at 1-based position r (v(r) = 1/log2(r+1) by default).",
     totals,
     (r, s) => r.get(sellerTotals).exposure[s],
+  ),
+  sellerColumn(
+    'merit',
+    'The exposure the seller merits, in the units of exposure: in each session every candidate p receives E_s · ' +
+      'g_p / Σ_candidates g, with g = relevance × true quality and E_s the exposure the session handed out, summed ' +
+      "over the seller's products and sessions (the merit exposure_merit_tvd compares exposure with). Empty without " +
+      'the truth (a log).',
+    { needs: ['truth'], uses: [rankingQuality] },
+    (r, s) => r.get(rankingQuality).merit[s],
   ),
   sellerColumn(
     'impressions',
@@ -182,5 +211,52 @@ export const SELLER_COLUMNS: readonly SellerColumn[] = [
     '1 if the seller is in the market at the end of the run, else 0.',
     { needs: ['activeAtEnd'] },
     (r, s) => r.activeAtEnd[s],
+  ),
+]
+
+/** What a seller_rounds.csv value reads: the round's values per seller, and who was in the market during it. */
+export interface SellerRoundInputs extends SellerValues {
+  active: ArrayLike<number>
+}
+export interface SellerRoundColumn extends MetricDef {
+  value(r: SellerRoundInputs, seller: number): number
+}
+
+const perRound = (
+  name: string,
+  definition: string,
+  value: SellerRoundColumn['value'],
+  needs: MetricDef['needs'] = [],
+): SellerRoundColumn => ({ ...described(name, 'seller', 'neither', definition), needs, value })
+
+const sums = (column: string) =>
+  `; a seller's rows summed in round order give sellers.csv's ${column} to the last bit (its total is that sum).`
+
+/**
+ * seller_rounds.csv after the keys, `round` (0-based) and `seller_id` (bench run --seller-rounds): one row per seller
+ * and round, each over that round only. A row where the seller is out of the market and every value is 0 (not yet
+ * entered, or gone) is left out. Numbers are written in full (shortest round-trip form), not to 8 digits.
+ */
+export const SELLER_ROUND_COLUMNS: readonly SellerRoundColumn[] = [
+  perRound(
+    'exposure',
+    `Σ examination weight v(r) over the seller's impressions in the round${sums('exposure')}`,
+    (r, s) => r.exposure[s],
+  ),
+  perRound(
+    'impressions',
+    `Impressions of the seller's products in the round${sums('impressions')}`,
+    (r, s) => r.impressions[s],
+  ),
+  perRound('clicks', `Clicks on the seller's products in the round${sums('clicks')}`, (r, s) => r.clicks[s]),
+  perRound('orders', `Orders of the seller's products in the round${sums('orders')}`, (r, s) => r.orders[s]),
+  perRound('revenue', `Σ declared price over the round's orders${sums('revenue')}`, (r, s) => r.revenue[s]),
+  perRound('ad_spend', `Σ CPC paid in the round${sums('ad_spend')}`, (r, s) => r.adSpend[s]),
+  perRound(
+    'active',
+    '1 if the seller is in the market during the round (joined, and not gone before it began: a seller that ' +
+      'leaves after the round still counts), else 0.',
+    (r, s) => r.active[s],
+    ['activity'],
   ),
 ]

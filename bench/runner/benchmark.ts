@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { platformRules } from '../../algorithms/kit/fees.ts'
+import { rulesFingerprint } from '../../algorithms/kit/rules-fingerprint.ts'
 import type { Catalog } from '../../core/catalog.ts'
 import { type Row, toCsv } from '../../core/csv.ts'
 import { KIT_ROOT } from '../../core/paths.ts'
 import { impressionLogName } from '../log/write.ts'
-import { ROUND_COLUMNS, SELLER_FILE_COLUMNS, SUMMARY_COLUMNS, THROUGHPUT_COLUMNS } from '../metrics/definitions.ts'
+import { frozenCopy } from '../market/plugin-harness.ts'
+import {
+  ROUND_COLUMNS,
+  SELLER_FILE_COLUMNS,
+  SELLER_ROUND_FILE_COLUMNS,
+  SUMMARY_COLUMNS,
+  THROUGHPUT_COLUMNS,
+} from '../metrics/definitions.ts'
 import { renderReport } from '../report/html.ts'
 import type { CellRows } from './cells/cell.ts'
 import { longestFirst, readCellTimes, recordCellTimes } from './cells/dispatch.ts'
@@ -43,6 +52,8 @@ export interface BenchmarkResult {
   rounds: Row[]
   sellers: Row[]
   throughput: Row[]
+  /** seller_rounds.csv's records, a text per cell in plan order; absent unless asked for (--seller-rounds). */
+  sellerRounds?: string[]
   /** Impression logs written, by file name → path. */
   logs: Record<string, string>
   plan: Plan
@@ -122,6 +133,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     rounds: [],
     sellers: [],
     throughput: [],
+    ...(config.sellerRounds && { sellerRounds: [] }),
     logs: {},
     plan,
     cells,
@@ -134,7 +146,8 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     result.summary.push(rows.summary)
     result.rounds.push(...rows.rounds)
     result.sellers.push(...rows.sellers)
-    result.throughput.push(rows.throughput)
+    result.throughput.push(...rows.throughput)
+    result.sellerRounds?.push(rows.sellerRounds ?? '')
     if (spec.logPath) result.logs[logName(spec)] = spec.logPath
   }
   return result
@@ -148,6 +161,7 @@ export function combineResults(results: readonly BenchmarkResult[]): BenchmarkRe
     rounds: results.flatMap((r) => r.rounds),
     sellers: results.flatMap((r) => r.sellers),
     throughput: results.flatMap((r) => r.throughput),
+    ...(results.some((r) => r.sellerRounds) && { sellerRounds: results.flatMap((r) => r.sellerRounds ?? []) }),
     logs: Object.assign({}, ...results.map((r) => r.logs)),
     plan: { hash: planHash(specs), identity: results.map((r) => r.plan.identity).join(), specs },
     cells: results.flatMap((r) => r.cells),
@@ -187,6 +201,9 @@ export function resultFiles(
     'rounds.csv': toCsv(ROUND_COLUMNS, result.rounds),
     'sellers.csv': toCsv(SELLER_FILE_COLUMNS, result.sellers),
     'throughput.csv': toCsv(THROUGHPUT_COLUMNS, result.throughput),
+    ...(result.sellerRounds && {
+      'seller_rounds.csv': toCsv(SELLER_ROUND_FILE_COLUMNS, []) + result.sellerRounds.join(''),
+    }),
     ...(result.failures.length ? { 'errors.csv': toCsv(ERROR_COLUMNS, errorRows(result.failures)) } : {}),
     'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
   }
@@ -235,6 +252,10 @@ export function buildManifest(
       source,
       params,
     })),
+    rules: rulesRecord(config),
+    // What the folder holds besides the files every run writes; throughput.csv's rows per cell.
+    sellerRounds: !!config.sellerRounds,
+    repeat: config.repeat ?? 1,
     ...(result && {
       plan: planRecord(result),
       ...(config.shard && { shard: config.shard }),
@@ -243,6 +264,24 @@ export function buildManifest(
     versions,
     timing,
   }
+}
+
+/**
+ * The platform rules each run was simulated under, probed into words (algorithms/kit/rules-fingerprint.ts), and whose
+ * platform() set them: the plugin's own, `default` when it declares none, or the --same-rules plugin's.
+ */
+function rulesRecord(config: PlanInput) {
+  const { sameRules } = config
+  return config.plugins.map(({ plugin, params, variant }) => {
+    const from = sameRules ?? { plugin, params }
+    const declared = from.plugin.platform?.(frozenCopy(from.params))
+    return {
+      algorithm: plugin.name,
+      variant,
+      from: sameRules ? sameRules.plugin.name : plugin.platform ? plugin.name : 'default',
+      rules: rulesFingerprint(platformRules(declared)),
+    }
+  })
 }
 
 /** What the sellers' fee pricing did before round 0 (market.feePricing), per cell: summary.csv's repricing columns. */

@@ -1,4 +1,4 @@
-import type { Command } from '@commander-js/extra-typings'
+import { type Command, InvalidArgumentError } from '@commander-js/extra-typings'
 import { collect, formatOption, list, nonNegativeInt, positiveInt } from '../../core/options.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import { presetNames } from './plan/scenario.ts'
@@ -44,6 +44,23 @@ export const runOptions = (command: Command) =>
       nonNegativeInt,
       300,
     )
+    .option(
+      '--repeat <n>',
+      `measure each cell's speed n times (1 to ${MAX_REPEAT}): throughput.csv gets n rows per cell (its repeat ` +
+        'column); repeats after the first simulate the cell again for timing only, the result files stay the same',
+      repeatCount,
+      1,
+    )
+    .option(
+      '--seller-rounds',
+      'also write seller_rounds.csv: one row per seller and round of each run (sellers entered and not gone, or ' +
+        'with any value)',
+    )
+    .option(
+      '--same-rules <algo>',
+      "run every algorithm under ALGO's platform rules (fees, markup, session kind, delivery; its default " +
+        'params) instead of its own: the ranking compared under the same rules; a built-in or a --plugin',
+    )
     .addOption(formatOption('table', 'json'))
     .option(
       '--write-log',
@@ -56,7 +73,7 @@ export const runOptions = (command: Command) =>
     )
     .option(
       '--cell-timeout <s>',
-      "a cell's time limit in seconds (default: 60 + 1 ms a session + the throughput budget)",
+      "a cell's time limit in seconds (default: 60 + (1 ms a session + the throughput budget) × --repeat)",
       positiveInt,
     )
     .option(
@@ -71,6 +88,16 @@ export const runOptions = (command: Command) =>
         'or AWS_BATCH_JOB_ARRAY_INDEX (auto/N gives the count); join shards with bench merge',
     )
     .option('--restart', 'discard the finished cells of an interrupted run at --out and start over')
+
+/** Speed measurements per cell at most: more is a typo, and the cell's time grows with each. */
+export const MAX_REPEAT = 100
+
+function repeatCount(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT)
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_REPEAT}`)
+  return n
+}
 
 /** `bench run`'s parsed options. */
 export type RunFlags = ReturnType<ReturnType<typeof runOptions>['opts']>

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path'
+import { InputError } from '../../core/errors.ts'
 import { importCatalog } from '../../datasets/import.ts'
-import { expandRuns, refuseMeaninglessParams } from '../plugins/params.ts'
-import { loadRegistry, selectPlugins } from '../plugins/registry.ts'
+import { expandRuns, type PluginRun, pluginRun, refuseMeaninglessParams } from '../plugins/params.ts'
+import { loadRegistry, type RegisteredPlugin, selectPlugins } from '../plugins/registry.ts'
 import { isServiceUrl } from '../plugins/remote/spec.ts'
 import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
 import { checkPlan, type Estimate, estimatePlan, planSize } from './plan/estimate.ts'
+import type { PlannedRun } from './plan/plan.ts'
 import { loadScenario } from './plan/scenario.ts'
 import { parseShard } from './plan/shard.ts'
 
@@ -30,9 +32,13 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
   const shard = request.shard === undefined ? undefined : parseShard(request.shard)
   const registry = await loadRegistry(request.plugin)
   const selected = selectPlugins(registry, request.algorithms)
+  const sameRules = request.sameRules === undefined ? undefined : rulesOf(registry, request.sameRules, request.plugin)
   // A plugin file given but left out by --algorithms would otherwise be loaded and never run, without a word.
   const warnings = [...registry.values()]
-    .filter(({ file }) => request.plugin.includes(file) && !selected.some((s) => s.file === file))
+    .filter(
+      ({ file }) =>
+        request.plugin.includes(file) && !selected.some((s) => s.file === file) && sameRules?.source !== file,
+    )
     .map(
       ({ plugin, file }) =>
         `--plugin ${file} defines "${plugin.name}", which --algorithms does not name: it does not run`,
@@ -41,15 +47,7 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     selected.map((s) => s.plugin),
     request.param,
     request.sweep,
-  ).map((run) => {
-    const { file } = selected.find((s) => s.plugin === run.plugin)!
-    const given = request.plugin.includes(file)
-    return {
-      ...run,
-      source: file,
-      file: given && !isServiceUrl(file) ? resolve(file) : given ? file : undefined,
-    }
-  })
+  ).map((run) => planned(run, selected.find((s) => s.plugin === run.plugin)!.file, request.plugin))
   refuseMeaninglessParams(plugins, scenario.market.slots)
   const imported = request.catalog ? importCatalog(request.catalog, scenario.catalog, scenario.seed) : undefined
   // An imported catalog's own name labels the rows and the folder instead of the preset's.
@@ -59,6 +57,8 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     seeds: request.seeds,
     benchTimeMs: request.benchTime,
     catalogDir: request.catalog,
+    repeat: request.repeat,
+    sellerRounds: !!request.sellerRounds,
   }
   const estimate = estimatePlan([planSize(scenario, size)], request.workers ?? defaultWorkers())
   // Refused here when the machine cannot hold it, before the seeds are even listed (--seeds 1e9).
@@ -71,11 +71,34 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     catalogDir: request.catalog,
     importedCatalog: imported?.imported,
     benchTimeMs: request.benchTime,
+    repeat: request.repeat,
     writeLog: request.writeLog,
+    sellerRounds: !!request.sellerRounds,
+    sameRules,
     workers: request.workers,
     cellTimeoutMs: request.cellTimeout === undefined ? undefined : request.cellTimeout * 1000,
     cellMemoryMb: request.cellMemory,
     shard,
   }
   return { config, estimate, notice, warnings }
+}
+
+/** A run as the plan takes it: where its plugin came from (a --plugin file by its absolute path or URL). */
+function planned(run: PluginRun, file: string, given: string[]): PlannedRun {
+  const own = given.includes(file)
+  return {
+    ...run,
+    source: file,
+    file: own && !isServiceUrl(file) ? resolve(file) : own ? file : undefined,
+  }
+}
+
+/** --same-rules NAME: the plugin whose rules every run takes, with its default params; an unknown name is refused. */
+function rulesOf(registry: Map<string, RegisteredPlugin>, name: string, given: string[]): PlannedRun {
+  const found = registry.get(name)
+  if (!found)
+    throw new InputError(
+      `--same-rules ${name}: unknown algorithm; known: ${[...registry.keys()].join(', ')} (or load it with --plugin)`,
+    )
+  return planned(pluginRun(found.plugin), found.file, given)
 }

@@ -84,7 +84,8 @@ export function runSummary(
   return (
     `${scenario}: ${rows.length} runs × ${seeds} seed(s), means over seeds${shardNote}${reused}\n\n` +
     `${formatTable(COLUMNS, rows)}\n\n${repricingLine(rows)}\n\n` +
-    `Results in ${path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, manifest.json, ` +
+    `Results in ${path}/ (summary.csv, rounds.csv, sellers.csv, throughput.csv, ` +
+    `${result.sellerRounds ? 'seller_rounds.csv, ' : ''}manifest.json, ` +
     `report.html${cells.failed ? ', errors.csv' : ''}); ${seconds.toFixed(1)} s\n`
   )
 }

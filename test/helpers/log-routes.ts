@@ -16,7 +16,7 @@ import {
   topShare,
 } from '../../bench/metrics/functions.ts'
 import { loadScenario } from '../../bench/runner/plan/scenario.ts'
-import { ARCHETYPES, type Catalog, SIZE_TIERS } from '../../core/catalog.ts'
+import { ARCHETYPES, type Catalog, ORIGINS, SIZE_TIERS } from '../../core/catalog.ts'
 import { type Row, toCsv } from '../../core/csv.ts'
 import { makeRng, randomInt } from '../../core/rng.ts'
 import { generateCatalog } from '../../datasets/generate.ts'
@@ -307,8 +307,10 @@ export function playRoutes(work: string) {
       seller_id,
       archetype: ARCHETYPES[sellers.archetype[s]],
       size_tier: SIZE_TIERS[sellers.sizeTier[s]],
+      origin: ORIGINS[sellers.origin[s]],
       join_round: sellers.joinRound[s],
       exposure: 0,
+      merit: 0,
       impressions: 0,
       clicks: 0,
       orders: 0,

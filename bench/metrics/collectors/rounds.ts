@@ -1,4 +1,5 @@
 import { defineCollector, type RoundTotals } from '../../market/stream.ts'
+import { sumBySeller } from './sellers.ts'
 
 /** One round's record: its number, totals and each seller's exposure. */
 export interface RoundRecord {
@@ -18,7 +19,7 @@ export const roundHistory = defineCollector({
     return {
       roundEnd(v) {
         const sellerExposure = new Float64Array(sellers.count)
-        for (let i = 0; i < products.count; i++) sellerExposure[products.seller[i]] += v.exposure[i]
+        sumBySeller(products, v.exposure, sellerExposure)
         records.push({ round: v.round, totals: { ...v.totals }, sellerExposure })
       },
       result: () => records,

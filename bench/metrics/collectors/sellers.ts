@@ -1,6 +1,7 @@
-import { defineCollector } from '../../market/stream.ts'
+import { defineCollector, type RoundView, type SourceTables } from '../../market/stream.ts'
 
-export interface SellerTotals {
+/** Per seller: what its products were shown, clicked and bought, what it billed and spent on ads. */
+export interface SellerValues {
   exposure: Float64Array
   impressions: Float64Array
   clicks: Float64Array
@@ -8,32 +9,55 @@ export interface SellerTotals {
   revenue: Float64Array
   adSpend: Float64Array
 }
+export type SellerTotals = SellerValues
 
-/** Each seller's totals over the run (sellers.csv and the seller-side summary metrics). */
+const SELLER_VALUE_KEYS = ['exposure', 'impressions', 'clicks', 'orders', 'revenue', 'adSpend'] as const
+
+export function sellerValues(sellers: number): SellerValues {
+  const column = () => new Float64Array(sellers)
+  return {
+    exposure: column(),
+    impressions: column(),
+    clicks: column(),
+    orders: column(),
+    revenue: column(),
+    adSpend: column(),
+  }
+}
+
+/** A product tally summed by seller, in catalog order, into `out` (overwritten). */
+export function sumBySeller(products: SourceTables['products'], tally: ArrayLike<number>, out: Float64Array): void {
+  out.fill(0)
+  for (let i = 0; i < products.count; i++) out[products.seller[i]] += tally[i]
+}
+
+/**
+ * One round's values per seller, into `into` (reused round after round). The one definition of a
+ * seller's round: seller_rounds.csv writes it, and sellers.csv's totals are its sum over rounds in
+ * round order (sellerTotals), so the rounds of a seller add up to its total to the last bit.
+ */
+export function roundSellerValues(products: SourceTables['products'], v: RoundView, into: SellerValues): void {
+  sumBySeller(products, v.exposure, into.exposure)
+  sumBySeller(products, v.impressions, into.impressions)
+  sumBySeller(products, v.clicks, into.clicks)
+  sumBySeller(products, v.orders, into.orders)
+  into.revenue.set(v.sellerRevenue)
+  into.adSpend.set(v.sellerAdSpend)
+}
+
+/** Each seller's totals over the run (sellers.csv and the seller-side summary metrics): Σ of its rounds' values. */
 export const sellerTotals = defineCollector({
   name: 'seller-totals',
   create({ tables: { products, sellers } }) {
-    const column = () => new Float64Array(sellers.count)
-    const t: SellerTotals = {
-      exposure: column(),
-      impressions: column(),
-      clicks: column(),
-      orders: column(),
-      revenue: column(),
-      adSpend: column(),
-    }
+    const round = sellerValues(sellers.count)
+    const t = sellerValues(sellers.count)
     return {
       roundEnd(v) {
-        for (let i = 0; i < products.count; i++) {
-          const s = products.seller[i]
-          t.exposure[s] += v.exposure[i]
-          t.impressions[s] += v.impressions[i]
-          t.clicks[s] += v.clicks[i]
-          t.orders[s] += v.orders[i]
-        }
-        for (let s = 0; s < sellers.count; s++) {
-          t.revenue[s] += v.sellerRevenue[s]
-          t.adSpend[s] += v.sellerAdSpend[s]
+        roundSellerValues(products, v, round)
+        for (const key of SELLER_VALUE_KEYS) {
+          const total = t[key]
+          const add = round[key]
+          for (let s = 0; s < sellers.count; s++) total[s] += add[s]
         }
       },
       result: () => t,

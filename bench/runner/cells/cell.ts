@@ -3,9 +3,10 @@ import { generateCatalog } from '../../../datasets/generate.ts'
 import { importCatalog } from '../../../datasets/import.ts'
 import { ImpressionLogWriter } from '../../log/write.ts'
 import { runMarket } from '../../market/run.ts'
-import { defineCollector } from '../../market/stream.ts'
+import { type CollectorDef, defineCollector } from '../../market/stream.ts'
 import type { RunOutcome } from '../../market/types.ts'
 import { collectorsFor } from '../../metrics/definitions.ts'
+import { sellerRoundsCsv } from '../../metrics/seller-rounds.ts'
 import { resultRows } from '../../metrics/summarize.ts'
 import { loadPluginFile } from '../../plugins/registry.ts'
 import type { CellSpec } from '../plan/plan.ts'
@@ -24,7 +25,10 @@ export interface CellRows {
   summary: Row
   rounds: Row[]
   sellers: Row[]
-  throughput: Row
+  /** One row per speed measurement (--repeat), repeat 1 first. */
+  throughput: Row[]
+  /** seller_rounds.csv's records of the cell, without the header, when the run asked for them (--seller-rounds). */
+  sellerRounds?: string
 }
 
 /** A collector that hands every session to an impression log writer. */
@@ -35,9 +39,19 @@ function impressionLog(log: ImpressionLogWriter) {
   })
 }
 
+/** A plugin by file, which must still be the one the plan named. */
+async function plannedPlugin(file: string, name: string) {
+  const plugin = await loadPluginFile(file)
+  if (plugin.name !== name) throw new Error(`${file} now defines "${plugin.name}", not "${name}"`)
+  return plugin
+}
+
 /**
  * Runs one cell from scratch: loads its plugin, builds its seed's market, simulates, measures.
- * Everything it needs is in the spec, so it runs the same in any thread, in any order.
+ * Everything it needs is in the spec, so it runs the same in any thread, in any order. With
+ * --repeat N, N − 1 more simulations of the cell (a fresh market and ranker each, the same
+ * metric collectors, so that every repeat times the same work) measure its speed again; the
+ * result rows are the first run's.
  */
 export async function runCell(
   spec: CellSpec,
@@ -45,41 +59,64 @@ export async function runCell(
   onStage?: (stage: string) => void,
 ): Promise<CellRows> {
   const { cell, scenario } = spec
-  const plugin = await loadPluginFile(spec.pluginFile)
-  if (plugin.name !== cell.algorithm)
-    throw new Error(`${spec.pluginFile} now defines "${plugin.name}", not "${cell.algorithm}"`)
-  const catalog = spec.catalogDir
-    ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed)
-    : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
+  const plugin = await plannedPlugin(spec.pluginFile, cell.algorithm)
+  const rulesFrom = spec.rulesFrom && {
+    plugin: await plannedPlugin(spec.rulesFrom.pluginFile, spec.rulesFrom.name),
+    params: spec.rulesFrom.params,
+  }
+  const market = () =>
+    spec.catalogDir
+      ? importCatalog(spec.catalogDir, scenario.catalog, cell.seed)
+      : generateCatalog(scenario.catalog, cell.seed, scenario.market.rounds)
+  const catalog = market()
   const log = spec.logPath ? new ImpressionLogWriter(spec.logPath, catalog, scenario.market.shuffleSlates) : null
   onStage?.('simulating')
   const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
-  let outcome: RunOutcome
-  let throughput: Row | undefined
-  try {
-    outcome = await runMarket({
+  const sellerRounds = spec.sellerRounds ? sellerRoundsCsv(keys) : null
+  const throughput: Row[] = []
+  const simulate = (repeat: number, extra: CollectorDef[], progress?: (sessions: number) => void) =>
+    runMarket({
       plugin,
       params: spec.params,
       pluginFile: spec.pluginFile,
+      rulesFrom,
       market: scenario.market,
-      catalog,
+      catalog: repeat === 1 ? catalog : market(),
       ownsCatalog: true,
       seed: cell.seed,
-      collectors: [...collectorsFor(), ...(log ? [impressionLog(log)] : [])],
+      collectors: [...collectorsFor(), ...extra],
       capture: CAPTURED_SESSIONS,
       warmupSessions: WARMUP_SESSIONS,
-      onProgress,
+      onProgress: progress,
       // Timed before the ranker closes: a plugin in another process is still there to answer.
       beforeClose: async (o) => {
-        onStage?.('measuring rank() throughput')
-        throughput = await throughputRow(keys, o, scenario.market.slots, spec.benchTimeMs)
+        onStage?.(`measuring rank() throughput${spec.repeat > 1 ? ` (repeat ${repeat} of ${spec.repeat})` : ''}`)
+        throughput.push(await throughputRow(keys, repeat, o, scenario.market.slots, spec.benchTimeMs))
       },
     })
-  } catch (err) {
-    log?.abort()
-    throw err
+  // The first run's outcome is dropped once its rows are out: the repeats' peak memory is their own.
+  const rows = await (async (): Promise<CellRows> => {
+    let outcome: RunOutcome
+    try {
+      const extra = [...(log ? [impressionLog(log)] : []), ...(sellerRounds ? [sellerRounds] : [])]
+      outcome = await simulate(1, extra, onProgress)
+    } catch (err) {
+      log?.abort()
+      throw err
+    }
+    log?.close()
+    const { summary, rounds, sellers } = resultRows(keys, outcome)
+    return {
+      summary,
+      rounds,
+      sellers,
+      throughput,
+      ...(sellerRounds && { sellerRounds: outcome.collected.get(sellerRounds) }),
+    }
+  })()
+  for (let repeat = 2; repeat <= spec.repeat; repeat++) {
+    onStage?.(`simulating again for timing (repeat ${repeat} of ${spec.repeat})`)
+    await simulate(repeat, [])
   }
-  log?.close()
-  const { summary, rounds, sellers } = resultRows(keys, outcome)
-  return { summary, rounds, sellers, throughput: throughput! }
+  return rows
 }

@@ -39,12 +39,13 @@ export const defaultWorkers = (): number => availableParallelism()
 
 /**
  * A cell's default time limit: a minute, plus a millisecond a session (1,000 sessions/s, 10–100×
- * slower than the built-ins here), plus the throughput budget — generous for any working plugin,
- * and a hung one is stopped within minutes on the default scenario.
+ * slower than the built-ins here), plus the throughput budget, for each of its speed measurements
+ * (--repeat simulates the cell again for each) — generous for any working plugin, and a hung one is
+ * stopped within minutes on the default scenario.
  */
 export function defaultCellTimeout(spec: CellSpec): number {
   const { rounds, sessionsPerRound } = spec.scenario.market
-  return 60_000 + rounds * sessionsPerRound + 2 * spec.benchTimeMs
+  return 60_000 + spec.repeat * (rounds * sessionsPerRound + 2 * spec.benchTimeMs)
 }
 
 /**

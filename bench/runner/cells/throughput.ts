@@ -7,16 +7,24 @@ import type { RunOutcome } from '../../market/types.ts'
 import type { RowKeys } from '../../metrics/summarize.ts'
 
 /**
- * throughput.csv's row for one run: sessions/s of the timed simulation (after its warm-up) and its
- * peak memory, always; rank() speed measured by tinybench replaying the sessions captured in the last
- * round through the run's own ranker (its state as the run left it), within timeMs (0: not measured).
- * A ranker in batch mode is timed on the captured sessions as one batch, reported per session.
+ * throughput.csv's row for one run (`repeat`: which measurement of its cell): sessions/s of the timed
+ * simulation (after its warm-up) and its peak memory, always; rank() speed measured by tinybench
+ * replaying the sessions captured in the last round through the run's own ranker (its state as the
+ * run left it), within timeMs (0: not measured). A ranker in batch mode is timed on the captured
+ * sessions as one batch, reported per session.
  */
-export async function throughputRow(keys: RowKeys, o: RunOutcome, k: number, timeMs: number): Promise<Row> {
+export async function throughputRow(
+  keys: RowKeys,
+  repeat: number,
+  o: RunOutcome,
+  k: number,
+  timeMs: number,
+): Promise<Row> {
   const sessions: Session[] = o.captured.map((c) => ({ ...c, k, n: c.candidates.length }))
   const rank = timeMs > 0 && sessions.length > 0 ? await rankSpeed(o.ranker, sessions, k, timeMs, keys) : null
   return {
     ...keys,
+    repeat,
     sessions_per_sec: o.elapsedMs > 0 ? (o.timedSessions / o.elapsedMs) * 1000 : '',
     rank_ops_per_sec: rank?.opsPerSec ?? '',
     rank_p50_us: rank?.p50Us ?? '',

@@ -10,6 +10,8 @@ import type { ResultContent } from './out-dir.ts'
 
 /** The files assembled from cells' rows; each row names its cell by these columns. */
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'] as const
+/** Written when the run asked for it (manifest.json `sellerRounds`); a cell may have no rows in it. */
+const SELLER_ROUNDS = 'seller_rounds.csv'
 const CELL_KEYS = ['algorithm', 'variant', 'scenario', 'seed'] as const
 
 type PlannedCell = Cell & { status: string }
@@ -49,6 +51,7 @@ function readManifest(dir: string): Manifest {
 
 /** A results file's header and its records' exact text, grouped by cell key. */
 function rowsByCell(file: string): { header: string; rows: Map<string, string[]> } {
+  if (!existsSync(file)) throw new InputError(`merge: ${file} is missing; its manifest says the run wrote it`)
   const text = readFileSync(file, 'utf8')
   const header = text.slice(0, text.indexOf('\r\n'))
   const rows = new Map<string, string[]>()
@@ -93,7 +96,7 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     )
 
   const files: Record<string, string> = {}
-  for (const name of CELL_FILES) {
+  for (const name of [...CELL_FILES, ...(first.sellerRounds === true ? [SELLER_ROUNDS] : [])]) {
     const parts = dirs.map((dir) => (source.some((s) => dirs[s] === dir) ? rowsByCell(join(dir, name)) : null))
     const header = parts.find((p) => p)!.header
     const lines = [header]
@@ -103,7 +106,7 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
         const first = join(dirs[source.find((s) => parts[s])!], name)
         throw new InputError(`merge: ${join(dirs[source[i]], name)} has other columns than ${first}`)
       }
-      const rows = part.rows.get(writtenKey(cell))
+      const rows = part.rows.get(writtenKey(cell)) ?? (name === SELLER_ROUNDS ? [] : undefined)
       if (!rows)
         throw new InputError(
           `merge: ${join(dirs[source[i]], name)} has no rows of ${cell.id}, which its manifest says is done`,

@@ -7,6 +7,7 @@ export const RESULT_FILES: readonly string[] = [
   'rounds.csv',
   'sellers.csv',
   'throughput.csv',
+  'seller_rounds.csv',
   'errors.csv',
   'facts.csv',
   'fit.csv',
@@ -23,10 +24,13 @@ export const CATALOG_FOLDER = 'catalog'
 export const isResultFile = (name: string): boolean =>
   RESULT_FILES.includes(name) || /^impressions-[A-Za-z0-9._=-]+\.csv\.gz$/.test(name)
 
-/** The files of a results folder that reports are built from, by name (absent ones left out). */
+/**
+ * The files of a results folder that reports are built from, by name (absent ones left out): not report.html, nor
+ * seller_rounds.csv, which no report reads (it is the largest file by far).
+ */
 export function readResultsFolder(dir: string): Record<string, string> {
   const files: Record<string, string> = {}
-  for (const name of RESULT_FILES.filter((f) => f !== 'report.html'))
+  for (const name of RESULT_FILES.filter((f) => f !== 'report.html' && f !== 'seller_rounds.csv'))
     if (existsSync(resolve(dir, name))) files[name] = readFileSync(resolve(dir, name), 'utf8')
   return files
 }

@@ -82,8 +82,11 @@ export class CellStore {
       try {
         const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCell
         const intact = stored.digest === digestOf(stored.rows)
-        if (intact && stored.hash === spec.cell.hash && (!spec.logPath || existsSync(spec.logPath)))
-          found.set(spec.cell.index, stored.rows)
+        // The hash covers --seller-rounds; the check keeps a cell without its records from ever being reused for it.
+        const complete =
+          (!spec.logPath || existsSync(spec.logPath)) &&
+          (!spec.sellerRounds || typeof stored.rows.sellerRounds === 'string')
+        if (intact && stored.hash === spec.cell.hash && complete) found.set(spec.cell.index, stored.rows)
       } catch {
         // A file cut short cannot happen (atomic writes), but one edited by hand is simply run again.
       }

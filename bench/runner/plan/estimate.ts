@@ -71,6 +71,12 @@ export const COSTS = {
   outputBytesPerSellerRow: 80,
   outputBytesPerRoundRow: 90,
   outputBytesPerRun: 800,
+  /**
+   * Per seller and round of a run (--seller-rounds), in the file and as text on the heap until it is written: the
+   * default job's seller_rounds.csv is 30.5 MB for 600,000 sellers × rounds × runs (522,000 rows: sellers yet to
+   * enter or gone have none).
+   */
+  outputBytesPerSellerRoundRow: 51,
 } as const
 
 /** Runs estimated longer than this get their estimate printed on stderr before they start. */
@@ -87,6 +93,10 @@ export interface PlanSize {
   runs: number
   seeds: number
   benchTimeMs: number
+  /** Speed measurements per cell (--repeat, default 1): each after the first simulates the cell again. */
+  repeat?: number
+  /** seller_rounds.csv is written (--seller-rounds). */
+  sellerRounds?: boolean
 }
 
 export interface Estimate {
@@ -104,7 +114,14 @@ export interface Estimate {
  */
 export function planSize(
   scenario: Scenario,
-  plan: { runs: number; seeds: number; benchTimeMs: number; catalogDir?: string },
+  plan: {
+    runs: number
+    seeds: number
+    benchTimeMs: number
+    catalogDir?: string
+    repeat?: number
+    sellerRounds?: boolean
+  },
 ): PlanSize {
   const rows = (file: string, otherwise: number) =>
     plan.catalogDir && existsSync(join(plan.catalogDir, file)) ? csvRowCount(join(plan.catalogDir, file)) : otherwise
@@ -119,6 +136,8 @@ export function planSize(
     runs: plan.runs,
     seeds: plan.seeds,
     benchTimeMs: plan.benchTimeMs,
+    repeat: plan.repeat ?? 1,
+    sellerRounds: !!plan.sellerRounds,
   }
 }
 
@@ -136,6 +155,7 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
   }
   for (const p of plans) {
     const runs = p.runs * p.seeds
+    const repeat = p.repeat ?? 1
     const sellerRows = p.sellers * runs
     const sessions = p.rounds * p.sessionsPerRound * runs
     const perSession =
@@ -150,18 +170,23 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
       p.buyers * COSTS.bytesPerBuyer +
       p.sellers * p.rounds * COSTS.bytesPerSellerRound
     liveBytes = Math.max(liveBytes, atOnce * cellBytes)
-    total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow
+    // seller_rounds.csv's text: each cell's part, then the file joined from them, both on the heap for a moment.
+    const sellerRoundBytes = p.sellerRounds ? sellerRows * p.rounds * COSTS.outputBytesPerSellerRoundRow : 0
+    total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow + 2 * sellerRoundBytes
+    // Each repeat builds its seed's market and simulates the cell again, then times rank() again.
     const cellSeconds =
-      sessions * perSession +
+      repeat * sessions * perSession +
       runs *
         (COSTS.workerStartupSeconds +
-          p.products * COSTS.secondsPerProduct +
-          p.rounds * p.products * COSTS.secondsPerProductRound +
-          p.benchTimeMs / 1000)
+          repeat *
+            (p.products * COSTS.secondsPerProduct +
+              p.rounds * p.products * COSTS.secondsPerProductRound +
+              p.benchTimeMs / 1000))
     total.seconds += cellSeconds / atOnce + sellerRows * COSTS.reportSecondsPerSellerRow
     total.outputBytes +=
       sellerRows * COSTS.outputBytesPerSellerRow +
-      runs * (p.rounds * COSTS.outputBytesPerRoundRow + COSTS.outputBytesPerRun)
+      sellerRoundBytes +
+      runs * (p.rounds * COSTS.outputBytesPerRoundRow + repeat * COSTS.outputBytesPerRun)
   }
   total.peakBytes += liveBytes + total.heapBytes
   return total

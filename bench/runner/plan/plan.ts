@@ -23,8 +23,8 @@ export interface Cell {
   variant: string
   seed: number
   /**
-   * sha256 of everything that decides the cell's rows: not the throughput budget (--bench-time), whose figures are
-   * apart from determinism anyway.
+   * sha256 of everything that decides the cell's rows: not the throughput budget (--bench-time) nor the number of
+   * timings (--repeat), whose figures are apart from determinism anyway.
    */
   hash: string
 }
@@ -38,9 +38,18 @@ export interface CellSpec {
   params: Record<string, unknown>
   catalogDir?: string
   benchTimeMs: number
+  /** Times the cell's speed is measured (bench run --repeat): the first on the run itself, the rest on reruns. */
+  repeat: number
+  /** Also gather seller_rounds.csv's records (bench run --seller-rounds). */
+  sellerRounds: boolean
+  /** The plugin whose platform() sets the rules, with its default params (bench run --same-rules). */
+  rulesFrom?: { name: string; pluginFile: string; params: Record<string, unknown> }
   /** Write the cell's impression log here (bench run --write-log). */
   logPath?: string
 }
+
+/** A plugin as a run is given it: `source` as the manifest names it, `file` its absolute path when not the kit's. */
+export type PlannedRun = PluginRun & { source: string; file?: string }
 
 export interface PlanInput {
   scenario: Scenario
@@ -48,11 +57,16 @@ export interface PlanInput {
    * `source`: as the manifest names it (built-ins relative to the kit); `file`: its absolute path, when `source` is not
    * relative to the kit.
    */
-  plugins: (PluginRun & { source: string; file?: string })[]
+  plugins: PlannedRun[]
   seeds: number[]
   catalogDir?: string
   benchTimeMs: number
+  /** Speed measurements per cell (default 1). */
+  repeat?: number
   writeLog?: boolean
+  sellerRounds?: boolean
+  /** Every run under this plugin's platform rules (its default params) instead of its own (--same-rules). */
+  sameRules?: PlannedRun
 }
 
 export interface Plan {
@@ -106,6 +120,9 @@ export function kitFingerprint(): string {
 
 export const planHash = (specs: readonly CellSpec[]): string => sha256(specs.map((s) => s.cell.hash).join('\n'))
 
+/** Where a worker loads a planned plugin from: its own path, a service's URL, or the built-in's path in the kit. */
+const pluginPath = (run: PlannedRun) => run.file ?? (isServiceUrl(run.source) ? run.source : resolve(ROOT, run.source))
+
 /** The plan of a run: seed-major, then plugins in the order given (the order rows were always written in). */
 export function buildPlan(input: PlanInput): Plan {
   const catalog = input.catalogDir ? treeHash(resolve(input.catalogDir), ['.']) : 'generated'
@@ -117,10 +134,22 @@ export function buildPlan(input: PlanInput): Plan {
     if (!sources.has(key)) sources.set(key, pluginFingerprint(file, files))
     return sources.get(key)!
   }
+  const { sameRules } = input
+  const rulesFrom = sameRules && {
+    name: sameRules.plugin.name,
+    pluginFile: pluginPath(sameRules),
+    params: sameRules.params,
+  }
+  // The rules' plugin decides the rows as much as the ranker does: its name, params and files are in every hash.
+  const rules = rulesFrom && {
+    name: rulesFrom.name,
+    params: rulesFrom.params,
+    plugin: sourceHash(sameRules, rulesFrom.pluginFile),
+  }
   const specs: CellSpec[] = []
   for (const seed of input.seeds) {
     for (const run of input.plugins) {
-      const pluginFile = run.file ?? (isServiceUrl(run.source) ? run.source : resolve(ROOT, run.source))
+      const pluginFile = pluginPath(run)
       const algorithm = run.plugin.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
@@ -134,6 +163,8 @@ export function buildPlan(input: PlanInput): Plan {
           plugin: sourceHash(run, pluginFile),
           catalog,
           writeLog: !!input.writeLog,
+          sellerRounds: !!input.sellerRounds,
+          rules: rules ?? null,
         }) ?? '',
       )
       specs.push({
@@ -143,10 +174,21 @@ export function buildPlan(input: PlanInput): Plan {
         params: run.params,
         catalogDir: input.catalogDir && resolve(input.catalogDir),
         benchTimeMs: input.benchTimeMs,
+        repeat: input.repeat ?? 1,
+        sellerRounds: !!input.sellerRounds,
+        ...(rulesFrom && { rulesFrom }),
       })
     }
   }
   const asked = specs.map((s) => ({ id: s.cell.id, params: s.params, file: s.pluginFile }))
-  const identity = sha256(stringify({ scenario: input.scenario, asked, catalog: input.catalogDir ?? null }) ?? '')
+  // Other rules are another configuration (a rerun does not resume into it); seller_rounds.csv is not: cells rerun.
+  const identity = sha256(
+    stringify({
+      scenario: input.scenario,
+      asked,
+      catalog: input.catalogDir ?? null,
+      ...(rulesFrom && { rules: { name: rulesFrom.name, file: rulesFrom.pluginFile } }),
+    }) ?? '',
+  )
   return { hash: planHash(specs), identity, specs }
 }
