@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { THROUGHPUT_COLUMNS } from '../bench/metrics/definitions.ts'
 import { bench, type Ran, readCsvHeader, readCsvRows, readManifest, tempDir } from './helpers/cli.ts'
@@ -57,6 +58,26 @@ describe('bench run --repeat N', () => {
       expect([f, readFileSync(join(thrice, f), 'utf8')]).toEqual([f, readFileSync(join(once, f), 'utf8')])
     expect(readManifest(thrice).plan.hash).toBe(readManifest(once).plan.hash)
     expect(readManifest(thrice).repeat).toBe(3)
+  })
+
+  it('two runs of the identical configuration: timing only ever within noise, or not enough samples', () => {
+    const again = join(work, 'again')
+    expect(bench([...PLAN, '--repeat', '3', '--out', again]).code).toBe(0)
+    const timing = THROUGHPUT_COLUMNS.slice(5)
+    const verdicts = (a: string, b: string) => {
+      const r = bench(['compare', a, b, '--metrics', timing.join(','), '--format', 'csv'])
+      expect(r.code, r.stderr).toBe(0)
+      return parse(r.stdout, { columns: true }) as Record<string, string>[]
+    }
+    const repeated = verdicts(thrice, again)
+    expect(repeated).toHaveLength(2 * timing.length)
+    for (const row of repeated) {
+      expect(row.verdict, `${row.candidate_algorithm} ${row.metric}`).toBe('within noise')
+      expect(row.test).toBe('Welch t')
+      expect(Number(row.noise_floor)).toBeGreaterThanOrEqual(0.1)
+    }
+    // One measurement a side: no verdict at all, whatever the numbers.
+    for (const row of verdicts(once, thrice)) expect(row.verdict).toBe('not enough timing samples')
   })
 
   it.each(['0', '101', '1.5', 'x'])('refuses --repeat %s in one line, exit 2', (n) => {

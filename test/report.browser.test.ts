@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROUND_METRICS } from '../bench/metrics/definitions.ts'
 import { reportData } from '../bench/report/html.ts'
 import { readResultsFolder } from '../bench/runner/folder/results.ts'
 import { bench, ROOT } from './helpers/cli.ts'
@@ -108,19 +109,23 @@ describe('report.html in headless Chromium', () => {
         })),
       }
     })
-    expect(charts.charts.map((c) => c.id).sort()).toEqual([
-      'cpc',
-      'gmv',
-      'lorenz-exposure',
-      'new-seller-share',
-      'rank-latency',
-      'side-buyers',
-      'side-platform',
-      'side-sellers',
-      'small-seller-share',
-      'throughput',
-      'tradeoff',
-    ])
+    const ids = charts.charts.map((c) => c.id)
+    // The single charts, and the figures' panels: the three sides per metric, every rounds.csv column, each
+    // algorithm's exposure against merit, p50 and p99 latency.
+    expect(ids).toEqual(
+      expect.arrayContaining(
+        ['lorenz-exposure', 'tradeoff', 'throughput', 'latency-rank_p50_us', 'latency-rank_p99_us'].concat([
+          'side-sellers-gini_exposure',
+          'side-buyers-conversion_rate',
+          'side-platform-take_rate',
+        ]),
+      ),
+    )
+    expect(ids.filter((id) => id.startsWith('rounds-'))).toEqual(ROUND_METRICS.map((m) => `rounds-${m.name}`))
+    expect(ids.filter((id) => id.startsWith('merit-'))).toHaveLength(algorithms)
+    // This run has no seller_rounds.csv: no sellers-over-time panels, and a line saying how to get them.
+    expect(ids.filter((id) => id.startsWith('share-'))).toEqual([])
+    expect(await page.getByText('run bench run --seller-rounds').count()).toBe(1)
     expect(charts.charts).toHaveLength(charts.canvases)
     for (const c of charts.charts) {
       expect(c.points, c.id).toBeGreaterThan(0)
@@ -129,10 +134,12 @@ describe('report.html in headless Chromium', () => {
       expect(c.yTitle, c.id).not.toBe('')
     }
     const byId = Object.fromEntries(charts.charts.map((c) => [c.id, c]))
-    // Uncertainty across seeds: bands on the lines, whiskers on the bars and on both axes of the trade-off points.
-    for (const id of ['lorenz-exposure', 'new-seller-share', 'small-seller-share', 'gmv'])
-      expect(byId[id].bands, id).toBe(2 * algorithms) // (low, high) per algorithm
-    for (const id of ['side-sellers', 'side-buyers', 'side-platform', 'throughput'])
+    // Uncertainty across seeds: whiskers on the bars and on both axes of the trade-off points; with this many
+    // algorithms the lines carry no bands (they would hide each other), and the captions say so.
+    for (const id of ['lorenz-exposure', 'rounds-gmv', 'rounds-new_seller_exposure_share'])
+      expect(byId[id].bands, id).toBe(0)
+    expect(await page.getByText('No bands: the 95% bands over 2 seeds').count()).toBe(2) // Lorenz, rounds
+    for (const id of ['side-sellers-gini_exposure', 'side-buyers-ndcg_at_10', 'side-platform-take_rate', 'throughput'])
       expect(byId[id].whiskers, id).toBeGreaterThan(0)
     expect(byId.tradeoff.points).toBe(algorithms)
     expect(byId.tradeoff.whiskers).toBe(algorithms)

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from '@commander-js/extra-typings'
 import { InputError } from '../../core/errors.ts'
@@ -5,7 +6,10 @@ import { renderFitReport } from '../report/fit-html.ts'
 import { renderReport } from '../report/html.ts'
 import { readResultsFolder, writeFileAtomic } from '../runner/folder/results.ts'
 
-async function reportCommand(dir: string): Promise<void> {
+/** Per-seller, per-round rows (bench run --seller-rounds): read here too, whatever the folder reader lists. */
+const SELLER_ROUNDS = 'seller_rounds.csv'
+
+async function reportCommand(dir: string, options: { baseline?: string }): Promise<void> {
   const files = readResultsFolder(dir)
   const file = join(dir, 'report.html')
   // A calibration folder (bench calibrate) has its own page: the fit, and the validation when it held rounds out.
@@ -18,7 +22,9 @@ async function reportCommand(dir: string): Promise<void> {
   }
   const missing = ['summary.csv', 'rounds.csv', 'sellers.csv'].filter((f) => !(f in files))
   if (missing.length) throw new InputError(`${dir} is not a complete results folder: no ${missing.join(', ')}`)
-  writeFileAtomic(file, renderReport(files))
+  if (!(SELLER_ROUNDS in files) && existsSync(join(dir, SELLER_ROUNDS)))
+    files[SELLER_ROUNDS] = readFileSync(join(dir, SELLER_ROUNDS), 'utf8')
+  writeFileAtomic(file, renderReport(files, { baseline: options.baseline }))
   process.stdout.write(`wrote ${file}\n`)
 }
 
@@ -27,5 +33,9 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('rebuild report.html in a results folder from its CSV files')
     .argument('<dir>', 'a results folder')
+    .option(
+      '--baseline <algo[:variant]>',
+      "add each row's difference from this row per headline metric, paired on seeds, with its 95% interval",
+    )
     .action(reportCommand)
 }

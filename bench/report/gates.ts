@@ -86,7 +86,7 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
             : 'too few seeds for a test',
     }
   // A timing change inside the run-to-run noise is no evidence of a regression, whatever the limit.
-  if (row.verdict === 'within noise')
+  if (row.verdict === 'within noise' && Math.abs(row.relDiff) <= row.noiseFloor!)
     return {
       row,
       status: 'pass',
@@ -111,6 +111,15 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
   const [low, high] = interval.map((x) => signed(x, gate.relative))
   const range = `Δ ${signed(moved, gate.relative)} [${low}, ${high}]`
   const limit = limitText(gate)
+  // Timing fails a gate only when its change also clears the noise floor (its verdict is not `within noise`).
+  if (worst > gate.limit && row.verdict === 'within noise')
+    return {
+      row,
+      status: 'inconclusive',
+      moved,
+      interval,
+      reason: `${range}, not told apart from the run-to-run noise`,
+    }
   if (worst > gate.limit) return { row, status: 'fail', moved, interval, reason: `${range}, all beyond ${limit}` }
   if (best <= gate.limit) return { row, status: 'pass', moved, interval, reason: `${range}, within ${limit}` }
   return {

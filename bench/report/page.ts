@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { DRAW } from './draw.ts'
 
 /**
  * The shell shared by report.html and the comparison page: one self-contained HTML file with
@@ -34,6 +35,24 @@ export interface ChartSpec {
   zero?: boolean
   /** Fixed bounds of the value axis (bars beyond are cut at the edge). */
   range?: [number, number]
+  /** Fixed bounds of a numeric x axis: panels of one figure share them. */
+  xRange?: [number, number]
+  /** Both axes logarithmic (values must be > 0). */
+  log?: boolean
+  /** A categorical x drawn on a numeric axis: x is an index into these names. */
+  xTicks?: string[]
+  /** Ticks of a numeric x at these values only (the values a sweep ran). */
+  xTickValues?: number[]
+  /** false: no legend (bars named under them by their axis). */
+  legend?: boolean
+  /**
+   * Name each series beside its mark instead of in a legend: `end` in the right margin at the line's last point
+   * (or the point nearest `labelAt`), `points` beside the point.
+   */
+  directLabels?: 'end' | 'points'
+  labelAt?: number
+  /** One line saying how to read the chart. */
+  reading?: string
   datasets: {
     label: string
     data: (number | Point | { y: number; yMin: number; yMax: number } | { x: number; xMin: number; xMax: number })[]
@@ -43,8 +62,24 @@ export interface ChartSpec {
     dashed?: boolean
     /** Line charts: the 95% confidence band across seeds at each x. */
     band?: { x: number; low: number; high: number }[]
+    /** Scatter: join the points with a line. */
+    line?: boolean
+    pointRadius?: number
+    /** Left out of the direct labels (a cloud of points, a reference line named elsewhere). */
+    unlabelled?: boolean
   }[]
   note: string
+}
+
+/** Small multiples: panels drawn side by side under one title, one reading and one caption. */
+export interface FigureSpec {
+  id: string
+  title: string
+  reading: string
+  note: string
+  /** Each panel's title is its heading; `below` is a short line under it. */
+  panels: (ChartSpec & { below?: string })[]
+  height?: number
 }
 
 export const PALETTE = [
@@ -71,9 +106,26 @@ export const escapeHtml = (s: string) =>
 // JSON inside <script>: no "</script>" can close the element early.
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c')
 
+const reading = (text: string | undefined) => (text ? `<p class="reading">${escapeHtml(text)}</p>` : '')
+
 export const figure = (c: ChartSpec, height = 320) =>
-  `<figure><h3>${escapeHtml(c.title)}</h3><div class="chart" style="height:${height}px"><canvas ` +
-  `id="${c.id}"></canvas></div><figcaption>${escapeHtml(c.note)}</figcaption></figure>`
+  `<figure><h3>${escapeHtml(c.title)}</h3>${reading(c.reading)}<div class="chart" style="height:${height}px">` +
+  `<canvas id="${c.id}"></canvas></div><figcaption>${escapeHtml(c.note)}</figcaption></figure>`
+
+/** A figure of small multiples, as wide as the page. */
+export const panelFigure = (f: FigureSpec) =>
+  `<figure class="wide" id="${f.id}"><h3>${escapeHtml(f.title)}</h3>${reading(f.reading)}<div class="panels">` +
+  f.panels
+    .map(
+      (p) =>
+        // A panel's note (a metric's definition) shows on hovering its title, keeping the page's prose short.
+        `<div class="panel"><h4${p.note ? ` title="${escapeHtml(p.note)}"` : ''}>${escapeHtml(p.title)}</h4>` +
+        `${reading(p.reading)}<div class="chart" ` +
+        `style="height:${f.height ?? 230}px"><canvas id="${p.id}"></canvas></div>` +
+        `${p.below ? `<p class="below">${escapeHtml(p.below)}</p>` : ''}</div>`,
+    )
+    .join('') +
+  `</div><figcaption>${escapeHtml(f.note)}</figcaption></figure>`
 
 /** An HTML table; cells are escaped text. */
 export function table(
@@ -90,66 +142,6 @@ export function table(
     .join('')
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`
 }
-
-/** Draws every ChartSpec in the page; band datasets are hidden from the legend. */
-const DRAW = `
-Chart.defaults.animation = false;
-Chart.register(
-  ChartErrorBars.BarWithErrorBarsController,
-  ChartErrorBars.BarWithErrorBar,
-  ChartErrorBars.ScatterWithErrorBarsController,
-  ChartErrorBars.PointWithErrorBar
-);
-for (const spec of CHARTS) {
-  const datasets = [];
-  for (const d of spec.datasets) {
-    if (d.band) {
-      const edge = (key) => d.band.map((p) => ({ x: p.x, y: p[key] }));
-      const label = d.label + ' 95% CI';
-      datasets.push({ label, band: true, data: edge('low'), borderWidth: 0, pointRadius: 0, fill: false });
-      datasets.push({
-        label,
-        band: true,
-        data: edge('high'),
-        borderWidth: 0,
-        pointRadius: 0,
-        fill: '-1',
-        backgroundColor: d.colour + '30',
-      });
-    }
-    datasets.push({
-      label: d.label,
-      data: d.data,
-      borderColor: d.colour,
-      backgroundColor: d.colours || d.colour,
-      borderDash: d.dashed ? [6, 4] : [],
-      borderWidth: 2,
-      pointRadius: spec.type === 'scatter' ? 5 : 0,
-      errorBarColor: '#333',
-      errorBarWhiskerColor: '#333',
-    });
-  }
-  const type = spec.type === 'scatter' ? 'scatterWithErrorBars' : spec.type === 'bar' ? 'barWithErrorBars' : 'line';
-  const axis = (text, extra) => Object.assign({ title: { display: true, text } }, extra || {});
-  const numeric = spec.type !== 'bar';
-  const zero = spec.zero !== undefined ? spec.zero : spec.type !== 'scatter';
-  const value = spec.horizontal ? 'x' : 'y';
-  const scales = { x: axis(spec.xLabel, numeric ? { type: 'linear' } : {}), y: axis(spec.yLabel) };
-  scales[value].beginAtZero = zero;
-  if (spec.range) Object.assign(scales[value], { min: spec.range[0], max: spec.range[1] });
-  new Chart(document.getElementById(spec.id), {
-    type,
-    data: numeric ? { datasets } : { labels: spec.labels, datasets },
-    options: {
-      maintainAspectRatio: false,
-      indexAxis: spec.horizontal ? 'y' : 'x',
-      scales,
-      plugins: {
-        legend: { position: 'bottom', labels: { filter: (item, data) => !data.datasets[item.datasetIndex].band } },
-      },
-    },
-  });
-}`
 
 export function page(title: string, body: string, charts: ChartSpec[]): string {
   return `<!doctype html>
@@ -169,6 +161,8 @@ th,td{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#f5f5f5}.meta{color:#555}
 tr.better td{background:#e6f4e6}tr.worse td{background:#fbe5e5}tr.changed td{background:#fdf3dc}
 tr.fail td{background:#fbe5e5}tr.inconclusive td{background:#fdf3dc}
+figure.wide{grid-column:1/-1}.panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+h4{font-size:13px;margin:0}.reading{margin:0 0 6px;font-size:12px}.below{color:#555;font-size:11px;margin:2px 0}
 </style></head><body>
 ${body}
 <script>${chartJs()}</script>

@@ -1,21 +1,11 @@
 import type { Row } from '../../core/csv.ts'
+import { HEADLINE } from '../report/report-rows.ts'
 import { formatTable, meanBy } from '../report/table.ts'
 import type { BenchmarkResult } from './benchmark.ts'
 import type { Shard } from './plan/shard.ts'
 
 /** The columns `bench run` prints, means over seeds. */
-const COLUMNS = [
-  'run',
-  'gini_exposure',
-  'new_seller_exposure_share',
-  'seller_survival_rate',
-  'conversion_rate',
-  'sponsored_impression_share',
-  'avg_cpc',
-  'take_rate',
-  'gmv',
-  'sessions_per_sec',
-]
+const COLUMNS = ['run', ...HEADLINE, 'sessions_per_sec']
 
 /**
  * Fee pricing made visible: which runs' sellers raised prices before round 0, how many and by how much (means over

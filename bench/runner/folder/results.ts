@@ -26,7 +26,7 @@ export const isResultFile = (name: string): boolean =>
 
 /**
  * The files of a results folder that reports are built from, by name (absent ones left out): not report.html, nor
- * seller_rounds.csv, which no report reads (it is the largest file by far).
+ * seller_rounds.csv, the largest file by far, which only `bench report` reads (its callers need the rest).
  */
 export function readResultsFolder(dir: string): Record<string, string> {
   const files: Record<string, string> = {}
