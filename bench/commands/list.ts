@@ -4,6 +4,7 @@ import {
   type MetricDef,
   ROUND_METRICS,
   SELLER_COLUMNS,
+  SELLER_ROUND_COLUMNS,
   SUMMARY_METRICS,
   THROUGHPUT_METRICS,
 } from '../metrics/definitions.ts'
@@ -31,9 +32,10 @@ async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts
       'summary.csv metrics ([better] = which direction is an improvement; see bench/METRICS.md):',
       SUMMARY_METRICS,
     ],
-    ['throughput', 'throughput.csv:', THROUGHPUT_METRICS],
+    ['throughput', 'throughput.csv (one row per cell and --repeat):', THROUGHPUT_METRICS],
     ['rounds', 'rounds.csv (per round):', ROUND_METRICS],
     ['sellers', 'sellers.csv:', SELLER_COLUMNS],
+    ['sellerRounds', 'seller_rounds.csv (per seller and round, with bench run --seller-rounds):', SELLER_ROUND_COLUMNS],
   ]
   if (opts.format === 'json') {
     const metrics = Object.fromEntries(sections.map(([key, , defs]) => [key, defs]))
