@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { cellDigests, writtenKey } from '../bench/runner/folder/cell-digest.ts'
 import { bench, benchProcess, exited, ROOT, readCsvRows, readManifest, tempDir, until } from './helpers/cli.ts'
 
 const work = tempDir('trafficbench-cells-')
@@ -104,6 +105,35 @@ describe('a run is a plan of independent cells', () => {
         /holds cells of another run than/,
       )
       expect(existsSync(join(work, 'partial')) || existsSync(join(work, 'mixed'))).toBe(false)
+      // Rows edited after the run are refused, naming the folder; so are two different copies of one cell, even when
+      // the copy's manifest was edited to match it; argument order never decides.
+      const edited = join(work, 'shard-edited')
+      cpSync(shards[0], edited, { recursive: true })
+      const summary = join(edited, 'summary.csv')
+      const [header, first, ...rest] = readFileSync(summary, 'utf8').split('\r\n')
+      const cells = header.split(',')
+      const gmv = cells.indexOf('gmv')
+      const row = first.split(',')
+      row[gmv] = String(Number(row[gmv]) * 2)
+      writeFileSync(summary, [header, row.join(','), ...rest].join('\r\n'))
+      const tampered = bench(['merge', edited, shards[1], slurm, '--out', join(work, 'tampered')])
+      expect(tampered.code).toBe(2)
+      expect(tampered.stderr).toMatch(/shard-edited holds rows of \S+ that differ from the digest its manifest\.json/)
+      const manifest = readManifest(edited)
+      const files = Object.fromEntries(
+        ['summary.csv', 'rounds.csv', 'sellers.csv'].map((f) => [f, readFileSync(join(edited, f), 'utf8')]),
+      )
+      const digests = cellDigests(files, manifest.plan.cells)
+      for (const cell of manifest.plan.cells) if (cell.status === 'done') cell.digest = digests.get(writtenKey(cell))
+      writeFileSync(join(edited, 'manifest.json'), JSON.stringify(manifest))
+      for (const order of [
+        [shards[0], edited],
+        [edited, shards[0]],
+      ]) {
+        const twice = bench(['merge', ...order, shards[1], slurm, '--out', join(work, 'twice')])
+        expect(twice.code).toBe(2)
+        expect(twice.stderr).toMatch(/hold different rows for \S+ of the same plan/)
+      }
     },
   )
 

@@ -18,8 +18,9 @@ import { renderReport } from '../report/html.ts'
 import type { CellRows } from './cells/cell.ts'
 import { longestFirst, readCellTimes, recordCellTimes } from './cells/dispatch.ts'
 import { type CellFailure, defaultCellTimeout, defaultWorkers, runCells } from './cells/pool.ts'
+import { cellDigests, writtenKey } from './folder/cell-digest.ts'
 import type { CellStore } from './folder/store.ts'
-import { buildPlan, type CellSpec, type Plan, type PlanInput, planHash } from './plan/plan.ts'
+import { buildPlan, type Cell, type CellSpec, type Plan, type PlanInput, planHash } from './plan/plan.ts'
 import type { Scenario } from './plan/scenario.ts'
 import { type Shard, shardCells } from './plan/shard.ts'
 
@@ -205,8 +206,14 @@ export function resultFiles(
       'seller_rounds.csv': toCsv(SELLER_ROUND_FILE_COLUMNS, []) + result.sellerRounds.join(''),
     }),
     ...(result.failures.length ? { 'errors.csv': toCsv(ERROR_COLUMNS, errorRows(result.failures)) } : {}),
-    'manifest.json': `${JSON.stringify(manifest, null, 2)}\n`,
   }
+  // Each finished cell's rows as written get their digest (folder/cell-digest.ts): merge checks them.
+  const plan = (manifest as { plan?: { cells: (Cell & { status: string; digest?: string })[] } }).plan
+  if (plan) {
+    const digests = cellDigests(files, plan.cells)
+    for (const cell of plan.cells) if (cell.status === 'done') cell.digest = digests.get(writtenKey(cell))
+  }
+  files['manifest.json'] = `${JSON.stringify(manifest, null, 2)}\n`
   return { ...files, 'report.html': renderReport(files) }
 }
 

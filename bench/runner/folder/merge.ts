@@ -1,36 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'csv-parse/sync'
-import { csvText } from '../../../core/csv.ts'
 import { InputError } from '../../../core/errors.ts'
 import { impressionLogName } from '../../log/write.ts'
 import { renderReport } from '../../report/html.ts'
 import type { Cell } from '../plan/plan.ts'
+import { cellDigest, DIGESTED_FILES, recordsByCell, writtenKey } from './cell-digest.ts'
 import type { ResultContent } from './out-dir.ts'
 
 /** The files assembled from cells' rows; each row names its cell by these columns. */
 const CELL_FILES = ['summary.csv', 'rounds.csv', 'sellers.csv', 'throughput.csv'] as const
 /** Written when the run asked for it (manifest.json `sellerRounds`); a cell may have no rows in it. */
 const SELLER_ROUNDS = 'seller_rounds.csv'
-const CELL_KEYS = ['algorithm', 'variant', 'scenario', 'seed'] as const
-
-type PlannedCell = Cell & { status: string }
+type PlannedCell = Cell & { status: string; digest?: string }
 interface Manifest {
   command: string
   plan?: { hash: string; cells: PlannedCell[] }
   shard?: unknown
   [key: string]: unknown
 }
-
-const cellKey = (values: Record<(typeof CELL_KEYS)[number], string>) => CELL_KEYS.map((k) => values[k]).join('\0')
-/** A cell's key as its rows spell it: text cells escaped as the kit writes them. */
-const writtenKey = (cell: Cell) =>
-  cellKey({
-    algorithm: csvText(cell.algorithm),
-    variant: csvText(cell.variant),
-    scenario: csvText(cell.scenario),
-    seed: String(cell.seed),
-  })
 
 function readManifest(dir: string): Manifest {
   const file = join(dir, 'manifest.json')
@@ -49,22 +36,9 @@ function readManifest(dir: string): Manifest {
   return manifest
 }
 
-/** A results file's header and its records' exact text, grouped by cell key. */
 function rowsByCell(file: string): { header: string; rows: Map<string, string[]> } {
   if (!existsSync(file)) throw new InputError(`merge: ${file} is missing; its manifest says the run wrote it`)
-  const text = readFileSync(file, 'utf8')
-  const header = text.slice(0, text.indexOf('\r\n'))
-  const rows = new Map<string, string[]>()
-  const records = parse(text, { columns: true, raw: true, record_delimiter: '\r\n' }) as {
-    record: Record<string, string>
-    raw: string
-  }[]
-  for (const { record, raw } of records) {
-    const key = cellKey(record as Record<(typeof CELL_KEYS)[number], string>)
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-    rows.get(key)?.push(line) ?? rows.set(key, [line])
-  }
-  return { header, rows }
+  return recordsByCell(readFileSync(file, 'utf8'))
 }
 
 /**
@@ -95,15 +69,21 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
         .join(', ')}${missing.length > 8 ? ', …' : ''}; run their shards (or rerun the failed ones) first`,
     )
 
+  const names = [...CELL_FILES, ...(first.sellerRounds === true ? [SELLER_ROUNDS] : [])]
+  // Every folder that finished a cell, read once: its rows are checked against its manifest's digests.
+  const holds = dirs.map((_, d) => plan.some((cell) => manifests[d].plan!.cells[cell.index]?.status === 'done'))
+  const parts = Object.fromEntries(
+    names.map((name) => [name, dirs.map((dir, d) => (holds[d] ? rowsByCell(join(dir, name)) : null))]),
+  )
+  const digests = plan.map((cell, i) => checkedCopies(cell, i, dirs, manifests, parts))
   const files: Record<string, string> = {}
-  for (const name of [...CELL_FILES, ...(first.sellerRounds === true ? [SELLER_ROUNDS] : [])]) {
-    const parts = dirs.map((dir) => (source.some((s) => dirs[s] === dir) ? rowsByCell(join(dir, name)) : null))
-    const header = parts.find((p) => p)!.header
+  for (const name of names) {
+    const header = parts[name].find((p) => p)!.header
     const lines = [header]
     plan.forEach((cell, i) => {
-      const part = parts[source[i]]!
+      const part = parts[name][source[i]]!
       if (part.header !== header) {
-        const first = join(dirs[source.find((s) => parts[s])!], name)
+        const first = join(dirs[source.find((s) => parts[name][s])!], name)
         throw new InputError(`merge: ${join(dirs[source[i]], name)} has other columns than ${first}`)
       }
       const rows = part.rows.get(writtenKey(cell)) ?? (name === SELLER_ROUNDS ? [] : undefined)
@@ -121,7 +101,7 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     ...rest,
     command,
     merged: dirs.map((dir, i) => ({ folder: dir, command: manifests[i].command })),
-    plan: { hash: first.plan!.hash, cells: plan.map((cell) => ({ ...cell, status: 'done' })) },
+    plan: { hash: first.plan!.hash, cells: plan.map((cell, i) => ({ ...cell, status: 'done', digest: digests[i] })) },
     timing: {
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
@@ -135,4 +115,36 @@ export function mergeFolders(dirs: readonly string[], command: string, started: 
     if (existsSync(join(dirs[source[i]], name))) logs[name] = { copyFrom: join(dirs[source[i]], name) }
   })
   return { ...files, 'report.html': renderReport(files), ...logs }
+}
+
+type Parts = Record<string, ({ header: string; rows: Map<string, string[]> } | null)[]>
+
+/**
+ * The digest of a cell's rows, checked in every folder that finished it: against the digest that folder's manifest
+ * recorded (rows edited after the run are refused, naming the folder), and between folders (two different copies of
+ * one cell are refused: argument order must not decide which is merged).
+ */
+function checkedCopies(cell: PlannedCell, i: number, dirs: readonly string[], manifests: Manifest[], parts: Parts) {
+  const key = writtenKey(cell)
+  let agreed: { digest: string; dir: string } | null = null
+  dirs.forEach((dir, d) => {
+    const planned = manifests[d].plan!.cells[i]
+    if (planned?.status !== 'done') return
+    const digest = cellDigest(
+      Object.fromEntries(DIGESTED_FILES.filter((n) => parts[n]?.[d]).map((n) => [n, parts[n][d]!])),
+      key,
+    )
+    if (planned.digest !== undefined && planned.digest !== digest)
+      throw new InputError(
+        `merge: ${dir} holds rows of ${cell.id} that differ from the digest its manifest.json recorded (edited ` +
+          'after the run?); rerun that shard',
+      )
+    if (agreed && agreed.digest !== digest)
+      throw new InputError(
+        `merge: ${agreed.dir} and ${dir} hold different rows for ${cell.id} of the same plan; merge one of them, ` +
+          'or rerun the cell',
+      )
+    agreed ??= { digest, dir }
+  })
+  return agreed!.digest
 }
