@@ -165,16 +165,22 @@ interface Lock {
 interface LockOwner {
   pid: number
   startedAt: string
+  /** The process's start time as the kernel counts it (/proc/PID/stat), where there is one: a reused pid differs. */
+  processStart?: string
 }
 
 /**
  * An exclusive lock beside the results folder (DIR.lock, created with O_EXCL). A lock whose process
- * is gone (killed) is taken over: renamed away first, so that of two runs taking it over at once only
+ * is gone (killed, a zombie, or its pid now another process's: see holds) is taken over: renamed away first, so that of two runs taking it over at once only
  * one succeeds. Released on exit, also on process.exit(); a signal that kills the process leaves a
  * stale lock, taken over by the next run.
  */
 function takeLock(out: string, file: string): Lock {
-  const owner: LockOwner = { pid: process.pid, startedAt: new Date().toISOString() }
+  const owner: LockOwner = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    ...(processStat(process.pid) && { processStart: processStat(process.pid)!.start }),
+  }
   for (let attempt = 0; ; attempt++) {
     // Written whole under a private name, then linked into place (link fails if the lock exists): a run
     // killed at any moment leaves either no lock or a complete one, never an empty file.
@@ -191,7 +197,7 @@ function takeLock(out: string, file: string): Lock {
         throw new InputError(
           `--out ${out}: ${file} exists and is not a trafficbench lock; remove it or choose another --out`,
         )
-      if (isAlive(holder.pid) || attempt > 2)
+      if (holds(holder) || attempt > 2)
         throw new InputError(
           `--out ${out}: another run (pid ${holder.pid}, since ${holder.startedAt}) is writing this folder; wait ` +
             `for it or choose another --out (if no such run exists, delete ${file})`,
@@ -223,10 +229,37 @@ function takeLock(out: string, file: string): Lock {
 function readLock(file: string): LockOwner | null {
   try {
     const owner = JSON.parse(readFileSync(file, 'utf8'))
-    return Number.isInteger(owner?.pid) && typeof owner.startedAt === 'string' ? owner : null
+    return Number.isInteger(owner?.pid) && typeof owner.startedAt === 'string' ? (owner as LockOwner) : null
   } catch {
     return null
   }
+}
+
+/**
+ * A process's state and start time from /proc (Linux); null where there is no /proc or no such process. The start
+ * time is field 22 of /proc/PID/stat, counted after the command name, which may itself hold spaces and parentheses.
+ */
+function processStat(pid: number): { state: string; start: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { state: fields[0], start: fields[19] }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether the run that wrote a lock still holds it: its process exists, is not a zombie (killed, not yet reaped by
+ * a parent that never waits, as in a container whose init does not reap), and is the same process, not a later
+ * one given the same pid (its start time differs from the one the lock recorded).
+ */
+function holds(owner: LockOwner): boolean {
+  if (!isAlive(owner.pid)) return false
+  const stat = processStat(owner.pid)
+  if (!stat) return true // no /proc: the pid's existence is all there is to go on
+  if (stat.state === 'Z' || stat.state === 'X') return false
+  return owner.processStart === undefined || owner.processStart === stat.start
 }
 
 function isAlive(pid: number): boolean {
@@ -252,7 +285,8 @@ function clearLeftovers(target: string): void {
   const draft = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.lock\\.draft-(\\d+)$`)
   for (const e of entries) {
     const pid = draft.exec(e)?.[1]
-    if (pid && Number(pid) !== process.pid && !isAlive(Number(pid))) rmSync(join(parent, e), { force: true })
+    if (pid && Number(pid) !== process.pid && !holds({ pid: Number(pid), startedAt: '' }))
+      rmSync(join(parent, e), { force: true })
   }
   const leftovers = entries.filter((e) => pattern.test(e)).map((e) => join(parent, e))
   for (const dir of leftovers) {
