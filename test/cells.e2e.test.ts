@@ -201,6 +201,7 @@ describe('a faulty plugin fails its own cells only', () => {
     ['exit', [], /the plugin called process\.exit\(0\)/],
     ['throws', [], /RangeError: faulty on purpose/],
     ['oom', ['--cell-memory', '200'], /ran out of memory/],
+    ['buffers', ['--cell-memory', '200'], /ran out of memory: the cell holds \d+ MB \(heap and ArrayBuffers\)/],
   ])(
     '%s: exit 1 naming the cell, errors.csv says why and in which round, relevance written',
     (name, extra, reason) => {

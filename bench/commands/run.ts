@@ -2,13 +2,13 @@ import type { Command } from '@commander-js/extra-typings'
 import { defaultResultsDir } from '../runner/benchmark.ts'
 import { executeRun } from '../runner/execute.ts'
 import { type RunFlags, runOptions } from '../runner/options.ts'
-import { prepareRun } from '../runner/prepare.ts'
+import { prepareIsolated } from '../runner/prepare-thread.ts'
 import { runSummary } from '../runner/run-summary.ts'
 import { type CommandContext, GatesFailed } from './options.ts'
 
 async function runCommand(flags: RunFlags, context: CommandContext): Promise<void> {
   const started = new Date()
-  const { config, estimate, notice, warnings } = await prepareRun(flags)
+  const { config, estimate, notice, warnings } = await prepareIsolated(flags)
   for (const warning of warnings) process.stderr.write(`bench: warning: ${warning}\n`)
   const out = flags.out ?? defaultResultsDir(config.scenario.name, started)
   const how = { out, commandLine: context.commandLine, started, restart: flags.restart, quiet: flags.quiet }

@@ -17,6 +17,7 @@ import {
   seedList,
   totalSessions,
 } from '../runner/benchmark.ts'
+import { plannedRun } from '../runner/plan/planned-run.ts'
 import { overlayScenario, type Scenario } from '../runner/plan/scenario.ts'
 import { type CatalogInput, METRIC_NEEDS, missingInputs } from './inputs.ts'
 import { PROBES } from './probes.ts'
@@ -295,7 +296,7 @@ export async function runFacts(options: {
       scenario,
       scenarioRef:
         name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
-      plugins: runs.map((run) => ({ ...run, source: options.sources.get(run.plugin.name) ?? '' })),
+      plugins: runs.map((run) => plannedRun(run, options.sources.get(run.plugin.name) ?? '', [])),
       seeds: seedList(scenario, options.seeds),
       catalogDir: options.catalogDir,
       benchTimeMs: options.benchTimeMs,

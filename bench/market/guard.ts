@@ -85,3 +85,48 @@ function current(holder: object, key: string | symbol): unknown {
   const d = getOwnPropertyDescriptor(holder, key)
   return d === undefined ? undefined : 'value' in d ? d.value : d.get
 }
+
+/** Every own property of the watched holders, descriptors whole: what restoreIntrinsics puts back. */
+export type IntrinsicsState = {
+  holder: object
+  keys: Set<string | symbol>
+  descriptors: Map<string | symbol, PropertyDescriptor>
+}[]
+
+const { defineProperty, getOwnPropertyDescriptors } = Object
+const deleteProperty = Reflect.deleteProperty
+const EXTRA_HOLDERS: object[] = [Promise.prototype, Error.prototype]
+
+export function captureIntrinsics(): IntrinsicsState {
+  return [...HOLDERS.map(([, h]) => h), ...EXTRA_HOLDERS].map((holder) => {
+    const descriptors = new Map<string | symbol, PropertyDescriptor>()
+    const all = getOwnPropertyDescriptors(holder) as Record<string | symbol, PropertyDescriptor>
+    for (const key of ownKeys(all)) descriptors.set(key, all[key as never])
+    return { holder, keys: new Set(ownKeys(holder)), descriptors }
+  })
+}
+
+/**
+ * Undoes what code run since the capture did to the watched intrinsics: properties added are deleted, replaced
+ * ones redefined as they were (a plugin's import-time `Object.prototype.then` would turn every awaited object into
+ * a thenable). Returns the names it had to restore; throws when one cannot be (made non-configurable).
+ */
+export function restoreIntrinsics(state: IntrinsicsState): string[] {
+  const restored: string[] = []
+  for (const { holder, keys, descriptors } of state) {
+    for (const key of ownKeys(holder)) {
+      if (keys.has(key)) continue
+      if (holder === globalThis && !GLOBAL_NAMES.has(String(key))) continue
+      if (!deleteProperty(holder, key)) throw new Error(`cannot undo the new property ${String(key)} on a built-in`)
+      restored.push(String(key))
+    }
+    for (const [key, d] of descriptors) {
+      const now = getOwnPropertyDescriptor(holder, key)
+      const same = now && ('value' in d ? is(now.value, d.value) : is(now.get, d.get) && is(now.set, d.set))
+      if (same) continue
+      defineProperty(holder, key, d)
+      restored.push(String(key))
+    }
+  }
+  return restored
+}

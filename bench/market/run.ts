@@ -44,6 +44,11 @@ export interface RunOptions {
   /** The run's first sessions left out of its timing (the JIT's warm-up); at most half the run's sessions. */
   warmupSessions?: number
   onProgress?: (sessionsDone: number) => void
+  /**
+   * The cell's memory limit (--cell-memory), heap and ArrayBuffers together: V8 bounds the heap itself, not the
+   * typed arrays a plugin allocates, so the run checks both every 256 sessions and at each round's end.
+   */
+  memoryLimitBytes?: number
   /** Called once the sessions are done and before the ranker is closed (time its rank() here). */
   beforeClose?: (outcome: RunOutcome) => Promise<void>
 }
@@ -187,7 +192,9 @@ export class MarketRun {
     let done = 0
     const tick = (s: number) => {
       if (untimed > 0 && done++ === untimed) started = performance.now()
-      if (onProgress && (s & 255) === 255) onProgress(256)
+      if ((s & 255) !== 255) return
+      onProgress?.(256)
+      this.checkMemory()
     }
     let outcome: RunOutcome
     try {
@@ -351,8 +358,23 @@ export class MarketRun {
     await this.plugin.roundClosed(r, this.ledger)
     for (const force of this.forces) force.endRound?.(r)
     this.collectors.roundClosed(view)
+    this.peakMemory = Math.max(this.peakMemory, this.checkMemory())
+  }
+
+  /** The thread's heap plus ArrayBuffers, in bytes; over the cell's limit, the cell fails here. */
+  private checkMemory(): number {
     const memory = process.memoryUsage()
-    this.peakMemory = Math.max(this.peakMemory, memory.heapUsed + memory.arrayBuffers)
+    const used = memory.heapUsed + memory.arrayBuffers
+    const limit = this.options.memoryLimitBytes
+    if (limit !== undefined && used > limit)
+      throw Object.assign(
+        new Error(
+          `ran out of memory: the cell holds ${Math.round(used / 2 ** 20)} MB (heap and ArrayBuffers), over its ` +
+            `limit of ${Math.round(limit / 2 ** 20)} MB (--cell-memory)`,
+        ),
+        { round: this.outcome.round },
+      )
+    return used
   }
 
   /** products.listed follows seller activity; retrieval's index follows products.listed. */

@@ -9,6 +9,7 @@ import { Bench } from 'tinybench'
 import { expandRuns } from '../plugins/params.ts'
 import { builtinPluginFiles, loadPluginFile } from '../plugins/registry.ts'
 import { type BenchmarkConfig, runBenchmark, seedList } from '../runner/benchmark.ts'
+import { plannedRun } from '../runner/plan/planned-run.ts'
 import { loadScenario } from '../runner/plan/scenario.ts'
 
 const files = builtinPluginFiles()
@@ -17,7 +18,7 @@ const scenario = loadScenario('default')
 const config: BenchmarkConfig = {
   scenario,
   scenarioRef: 'default',
-  plugins: expandRuns(plugins, [], []).map((run, i) => ({ ...run, source: files[i], file: files[i] })),
+  plugins: expandRuns(plugins, [], []).map((run, i) => plannedRun(run, files[i], files)),
   seeds: seedList(scenario, 1),
   benchTimeMs: 300,
 }

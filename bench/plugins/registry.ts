@@ -35,6 +35,12 @@ export function pluginFiles(plugin: Plugin): string[] {
  * A plugin by file: a TypeScript or JavaScript module's default export, a process (a `.py` ranker,
  * a `.json` manifest) or a service (an http(s) URL) that speaks docs/PROTOCOL.md.
  */
+/**
+ * Called right after a plugin module is imported, before anything is awaited: a thread that must not keep what a
+ * plugin's top-level code did to the built-ins (bench run's preparing thread) undoes it here.
+ */
+export const afterPluginImport = { run: (): void => {} }
+
 export async function loadPluginFile(path: string): Promise<Plugin> {
   const remote = remoteSource(path)
   if (remote) {
@@ -46,6 +52,7 @@ export async function loadPluginFile(path: string): Promise<Plugin> {
   let mod: { default?: unknown }
   try {
     mod = await import(pathToFileURL(file).href)
+    afterPluginImport.run()
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
     throw new InputError(`cannot load plugin ${path}: ${reason}${loadHint(reason)}`)

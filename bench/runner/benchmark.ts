@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { platformRules } from '../../algorithms/kit/fees.ts'
-import { rulesFingerprint } from '../../algorithms/kit/rules-fingerprint.ts'
 import type { Catalog } from '../../core/catalog.ts'
 import { type Row, toCsv } from '../../core/csv.ts'
 import { KIT_ROOT } from '../../core/paths.ts'
 import { impressionLogName } from '../log/write.ts'
-import { frozenCopy } from '../market/plugin-harness.ts'
 import {
   ROUND_COLUMNS,
   SELLER_FILE_COLUMNS,
@@ -251,11 +248,11 @@ export function buildManifest(
     scenario: { ref: config.scenarioRef, ...config.scenario },
     seeds: config.seeds,
     catalog: config.catalogDir ? { imported: config.catalogDir, ...config.importedCatalog } : 'generated',
-    algorithms: config.plugins.map(({ plugin, params, variant, source }) => ({
-      name: plugin.name,
+    algorithms: config.plugins.map(({ name, params, variant, source, summary, claims }) => ({
+      name,
       variant,
-      summary: plugin.summary,
-      claims: plugin.claims,
+      summary,
+      claims,
       source,
       params,
     })),
@@ -273,23 +270,9 @@ export function buildManifest(
   }
 }
 
-/**
- * The platform rules each run was simulated under, probed into words (algorithms/kit/rules-fingerprint.ts), and whose
- * platform() set them: the plugin's own, `default` when it declares none, or the --same-rules plugin's.
- */
-function rulesRecord(config: PlanInput) {
-  const { sameRules } = config
-  return config.plugins.map(({ plugin, params, variant }) => {
-    const from = sameRules ?? { plugin, params }
-    const declared = from.plugin.platform?.(frozenCopy(from.params))
-    return {
-      algorithm: plugin.name,
-      variant,
-      from: sameRules ? sameRules.plugin.name : plugin.platform ? plugin.name : 'default',
-      rules: rulesFingerprint(platformRules(declared)),
-    }
-  })
-}
+/** The platform rules each run was simulated under (planned-run.ts probes them) and whose platform() set them. */
+const rulesRecord = (config: PlanInput) =>
+  config.plugins.map(({ name, variant, rules }) => ({ algorithm: name, variant, ...rules }))
 
 /** What the sellers' fee pricing did before round 0 (market.feePricing), per cell: summary.csv's repricing columns. */
 function repricingRecord(result: BenchmarkResult) {

@@ -1,14 +1,12 @@
-import { resolve } from 'node:path'
 import { InputError } from '../../core/errors.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import { expandRuns, type PluginRun, pluginRun, refuseMeaninglessParams } from '../plugins/params.ts'
 import { loadRegistry, type RegisteredPlugin, selectPlugins } from '../plugins/registry.ts'
-import { isServiceUrl } from '../plugins/remote/spec.ts'
 import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
 import { checkPlan, type Estimate, estimatePlan, planSize } from './plan/estimate.ts'
-import type { PlannedRun } from './plan/plan.ts'
+import { plannedRun } from './plan/planned-run.ts'
 import { loadScenario } from './plan/scenario.ts'
 import { parseShard } from './plan/shard.ts'
 
@@ -25,30 +23,32 @@ export interface PreparedRun {
  * Everything that can be refused is refused here, before a session is simulated: the scenario and
  * its overrides, the shard, the plugins and their parameters, the catalog, the run's size.
  */
-export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
+export async function prepareRun(request: RunFlags, afterPluginCode = () => {}): Promise<PreparedRun> {
   const scenario = loadScenario(request.scenario)
   if (request.rounds !== undefined) scenario.market.rounds = request.rounds
   if (request.sessions !== undefined) scenario.market.sessionsPerRound = request.sessions
   const shard = request.shard === undefined ? undefined : parseShard(request.shard)
   const registry = await loadRegistry(request.plugin)
   const selected = selectPlugins(registry, request.algorithms)
-  const sameRules = request.sameRules === undefined ? undefined : rulesOf(registry, request.sameRules, request.plugin)
+  const rules = request.sameRules === undefined ? undefined : rulesOf(registry, request.sameRules)
   // A plugin file given but left out by --algorithms would otherwise be loaded and never run, without a word.
   const warnings = [...registry.values()]
     .filter(
-      ({ file }) =>
-        request.plugin.includes(file) && !selected.some((s) => s.file === file) && sameRules?.source !== file,
+      ({ file }) => request.plugin.includes(file) && !selected.some((s) => s.file === file) && rules?.file !== file,
     )
     .map(
       ({ plugin, file }) =>
         `--plugin ${file} defines "${plugin.name}", which --algorithms does not name: it does not run`,
     )
-  const plugins = expandRuns(
+  const runs = expandRuns(
     selected.map((s) => s.plugin),
     request.param,
     request.sweep,
-  ).map((run) => planned(run, selected.find((s) => s.plugin === run.plugin)!.file, request.plugin))
-  refuseMeaninglessParams(plugins, scenario.market.slots)
+  )
+  refuseMeaninglessParams(runs, scenario.market.slots)
+  const fileOf = (run: PluginRun) => selected.find((s) => s.plugin === run.plugin)!.file
+  const plugins = runs.map((run) => plannedRun(run, fileOf(run), request.plugin, rules?.run))
+  const sameRules = rules && plannedRun(rules.run, rules.file, request.plugin)
   const imported = request.catalog ? importCatalog(request.catalog, scenario.catalog, scenario.seed) : undefined
   // An imported catalog's own name labels the rows and the folder instead of the preset's.
   if (imported?.name) scenario.name = imported.name
@@ -80,25 +80,17 @@ export async function prepareRun(request: RunFlags): Promise<PreparedRun> {
     cellMemoryMb: request.cellMemory,
     shard,
   }
+  // Before this function's promise resolves with the plan: a thenable Object.prototype would hijack it.
+  afterPluginCode()
   return { config, estimate, notice, warnings }
 }
 
-/** A run as the plan takes it: where its plugin came from (a --plugin file by its absolute path or URL). */
-function planned(run: PluginRun, file: string, given: string[]): PlannedRun {
-  const own = given.includes(file)
-  return {
-    ...run,
-    source: file,
-    file: own && !isServiceUrl(file) ? resolve(file) : own ? file : undefined,
-  }
-}
-
 /** --same-rules NAME: the plugin whose rules every run takes, with its default params; an unknown name is refused. */
-function rulesOf(registry: Map<string, RegisteredPlugin>, name: string, given: string[]): PlannedRun {
+function rulesOf(registry: Map<string, RegisteredPlugin>, name: string): { run: PluginRun; file: string } {
   const found = registry.get(name)
   if (!found)
     throw new InputError(
       `--same-rules ${name}: unknown algorithm; known: ${[...registry.keys()].join(', ')} (or load it with --plugin)`,
     )
-  return planned(pluginRun(found.plugin), found.file, given)
+  return { run: pluginRun(found.plugin), file: found.file }
 }

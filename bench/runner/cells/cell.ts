@@ -57,6 +57,7 @@ export async function runCell(
   spec: CellSpec,
   onProgress?: (sessions: number) => void,
   onStage?: (stage: string) => void,
+  memoryMb?: number,
 ): Promise<CellRows> {
   const { cell, scenario } = spec
   const plugin = await plannedPlugin(spec.pluginFile, cell.algorithm)
@@ -88,6 +89,7 @@ export async function runCell(
       capture: CAPTURED_SESSIONS,
       warmupSessions: WARMUP_SESSIONS,
       onProgress: progress,
+      memoryLimitBytes: memoryMb === undefined ? undefined : memoryMb * 2 ** 20,
       // Timed before the ranker closes: a plugin in another process is still there to answer.
       beforeClose: async (o) => {
         onStage?.(`measuring rank() throughput${spec.repeat > 1 ? ` (repeat ${repeat} of ${spec.repeat})` : ''}`)

@@ -70,6 +70,9 @@ export async function runCells(specs: CellSpec[], options: PoolOptions): Promise
     maxThreads: workers,
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
   })
+  // A plugin that posts on its thread's parentPort after its cell ended has no task to fail: tinypool would emit
+  // the error on the pool, which without a listener ends the whole run.
+  pool.on('error', () => {})
   const failures: CellFailure[] = []
   try {
     await Promise.all(
@@ -124,6 +127,8 @@ function runOne(
       if (final?.type === 'done') resolve({ rows: final.rows })
       else if (final?.type === 'failed') fail(final.reason, final.round ?? undefined, final.stack)
       else if (timedOut) fail(`exceeded the cell time limit of ${(limitMs / 1000).toFixed(0)} s (--cell-timeout)`)
+      else if (/^Unexpected message on Worker/.test((ran.error as Error)?.message ?? ''))
+        fail("the plugin posted a message on its thread's parentPort, which only the kit may use")
       else if ((ran.error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY')
         fail(`ran out of memory (a cell's heap is limited to ${heapMb} MB; --cell-memory)`)
       else fail('its thread ended without a result (the plugin called process.exit or crashed the thread)')

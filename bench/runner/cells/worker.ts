@@ -1,4 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
+import { captureIntrinsics, restoreIntrinsics } from '../../market/guard.ts'
+import { afterPluginImport } from '../../plugins/registry.ts'
 import { childWatch } from '../../plugins/remote/transport.ts'
 import type { CellSpec } from '../plan/plan.ts'
 import { type CellRows, runCell } from './cell.ts'
@@ -33,6 +35,10 @@ export async function runCellTask({
   memoryMb: number
 }): Promise<void> {
   let sessions = 0
+  // What a plugin's top-level code does to the built-ins is undone once it is imported (guard.ts); what its calls do
+  // later, the engine's globals guard stops.
+  const intrinsics = captureIntrinsics()
+  afterPluginImport.run = () => void restoreIntrinsics(intrinsics)
   process.exit = ((code?: number) => {
     throw new ExitCalled(`the plugin called process.exit(${code ?? ''})`)
   }) as typeof process.exit
@@ -48,6 +54,7 @@ export async function runCellTask({
         send({ type: 'progress', sessions: n })
       },
       (stage) => send({ type: 'stage', stage }),
+      memoryMb,
     )
     send({ type: 'done', rows })
   } catch (err) {

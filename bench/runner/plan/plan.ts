@@ -3,9 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import stringify from 'safe-stable-stringify'
 import { KIT_ROOT } from '../../../core/paths.ts'
-import type { PluginRun } from '../../plugins/params.ts'
-import { pluginFiles } from '../../plugins/registry.ts'
 import { isServiceUrl } from '../../plugins/remote/spec.ts'
+import type { PlannedRun } from './planned-run.ts'
 import type { Scenario } from './scenario.ts'
 
 const ROOT = KIT_ROOT
@@ -47,9 +46,6 @@ export interface CellSpec {
   /** Write the cell's impression log here (bench run --write-log). */
   logPath?: string
 }
-
-/** A plugin as a run is given it: `source` as the manifest names it, `file` its absolute path when not the kit's. */
-export type PlannedRun = PluginRun & { source: string; file?: string }
 
 export interface PlanInput {
   scenario: Scenario
@@ -128,15 +124,14 @@ export function buildPlan(input: PlanInput): Plan {
   const catalog = input.catalogDir ? treeHash(resolve(input.catalogDir), ['.']) : 'generated'
   const sources = new Map<string, string>()
   /** The plugin's fingerprint, with the files its parameters name (a model's path) for this run. */
-  const sourceHash = (run: PluginRun, file: string) => {
-    const files = [...pluginFiles(run.plugin), ...(run.plugin.paramFiles?.(run.params) ?? []).map((f) => resolve(f))]
-    const key = `${file}\0${files.join('\0')}`
-    if (!sources.has(key)) sources.set(key, pluginFingerprint(file, files))
+  const sourceHash = (run: PlannedRun, file: string) => {
+    const key = `${file}\0${run.files.join('\0')}`
+    if (!sources.has(key)) sources.set(key, pluginFingerprint(file, run.files))
     return sources.get(key)!
   }
   const { sameRules } = input
   const rulesFrom = sameRules && {
-    name: sameRules.plugin.name,
+    name: sameRules.name,
     pluginFile: pluginPath(sameRules),
     params: sameRules.params,
   }
@@ -150,7 +145,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const seed of input.seeds) {
     for (const run of input.plugins) {
       const pluginFile = pluginPath(run)
-      const algorithm = run.plugin.name
+      const algorithm = run.name
       const id = `${input.scenario.name}/${algorithm}${run.variant ? `[${run.variant}]` : ''}/seed${seed}`
       const hash = sha256(
         stringify({
