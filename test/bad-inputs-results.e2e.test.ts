@@ -70,7 +70,7 @@ const CASES: Case[] = [
     setup: summary(),
     args: compare('--fail-on', 'gini_exposure'),
     code: 2,
-    message: /--fail-on gini_exposure: expected metric:\+limit/,
+    message: /--fail-on gini_exposure: expected \[candidate:\]metric:\+limit/,
   },
   // --out targets
   {

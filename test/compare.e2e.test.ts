@@ -3,9 +3,11 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { THROUGHPUT_METRICS } from '../bench/metrics/definitions.ts'
 import { bench, readCsvRows, tempDir } from './helpers/cli.ts'
 
 const work = tempDir('trafficbench-compare-')
+const SPEED = THROUGHPUT_METRICS.map((m) => m.name)
 const folder = (name: string) => join(work, name)
 const run = [
   'run',
@@ -132,8 +134,10 @@ describe('bench compare', () => {
     const { rows, baseline } = json(r)
     expect(baseline).toBe('relevance')
     expect(rows.length).toBeGreaterThan(30)
-    // Metrics relevance leaves empty (a CPC without ads) have no baseline values; every other row is paired.
-    for (const row of rows.filter((x: { baseline: { n: number } }) => x.baseline.n > 0)) {
+    // Metrics relevance leaves empty (a CPC without ads) have no baseline values; every other row is paired, but timing,
+    // which is never paired (and without --repeat has no verdict).
+    const timing = (x: { metric: string }) => SPEED.includes(x.metric)
+    for (const row of rows.filter((x: { baseline: { n: number }; metric: string }) => x.baseline.n > 0 && !timing(x))) {
       expect(row.baseline).toMatchObject({ algorithm: 'relevance', input: 'A', n: 3 })
       expect(row.candidate).toMatchObject({ algorithm: 'amazon', input: 'A' })
       expect(row.test).toBe('paired t')
@@ -158,12 +162,12 @@ describe('bench compare', () => {
     for (const row of amazon) {
       expect(row.baseline.variant).toBe('adSlots=0')
       expect(row.candidate.variant).toBe('')
-      expect(row.test).toBe('paired t')
-      // Throughput is measured, not simulated: only it may differ.
-      if (
-        !['sessions_per_sec', 'rank_ops_per_sec', 'rank_p50_us', 'rank_p99_us', 'peak_memory_mb'].includes(row.metric)
-      )
+      // Throughput is measured, not simulated: never paired, and one measurement a side is not enough for a verdict.
+      if (SPEED.includes(row.metric)) expect(row.verdict).toBe('not enough timing samples')
+      else {
+        expect(row.test).toBe('paired t')
         expect(row.diff, row.metric).toBe(0)
+      }
     }
     // And against the default amazon the change shows, paired across folders.
     const ads = json(
