@@ -30,6 +30,12 @@ const CASES: Case[] = [
     code: 2,
     message: /'--sessions <n>' argument 'abc' is invalid/,
   },
+  {
+    name: '--param and --sweep of one key',
+    args: run('--algorithms', 'amazon', '--param', 'amazon.adSlots=2', '--sweep', 'amazon.adSlots=0,4'),
+    code: 2,
+    message: /--param and --sweep: amazon\.adSlots is set twice \(--param amazon\.adSlots=2 and --sweep/,
+  },
   { name: '--bench-time -5', args: run('--bench-time', '-5'), code: 2, message: /expected a whole number ≥ 0/ },
   {
     name: '--algorithms ,',

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { longTimeout } from '../../core/timers.ts'
 import type { CheckResult } from './conformance.ts'
 import type { CheckMessage, CheckRequest } from './isolated-thread.ts'
 
@@ -24,11 +25,11 @@ export function checkIsolated(request: CheckRequest, timeoutMs: number): Promise
     const finish = (results: CheckResult[]) => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
+      timer.clear()
       void worker.terminate()
       resolve({ name, results })
     }
-    const timer = setTimeout(
+    const timer = longTimeout(
       () => finish(failure('time-limit', `no answer within ${timeoutMs / 1000} s: a hang? (--timeout sets the limit)`)),
       timeoutMs,
     )

@@ -122,6 +122,8 @@ export function expandRuns(plugins: Plugin[], paramFlags: string[], sweepFlags: 
     return { plugin: plugin.name, key, values, flag: `--sweep ${flag}` }
   })
   refuseRepeats('--sweep', sweeps)
+  // A swept key would silently override its --param: one flag sets a parameter.
+  refuseRepeats('--param and --sweep', [...params, ...sweeps])
   const variants = plugins.reduce(
     (total, p) => total + sweeps.filter((s) => s.plugin === p.name).reduce((n, s) => n * s.values.length, 1),
     0,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { MessageChannel } from 'node:worker_threads'
 import Tinypool from 'tinypool'
+import { longTimeout } from '../../../core/timers.ts'
 import { removeSharedFile } from '../../plugins/remote/shared-file.ts'
 import { memoryLimits } from '../plan/estimate.ts'
 import type { CellSpec } from '../plan/plan.ts'
@@ -109,12 +110,12 @@ function runOne(
     let closed = false
     let ran: { error?: unknown } | null = null
     // The limit counts from the cell's start in its thread, not from its place in the queue.
-    let timer: NodeJS.Timeout | undefined
+    let timer: { clear(): void } | undefined
     /** Plugin processes the cell started: stopped, with their groups, however the cell ends. */
     const children: number[] = []
     const finish = () => {
       if (!closed || !ran) return
-      clearTimeout(timer)
+      timer?.clear()
       for (const pid of children) {
         stopGroup(pid)
         removeSharedFile(pid)
@@ -136,7 +137,7 @@ function runOne(
     port1.on('message', (message: CellMessage) => {
       if (!started) {
         started = true
-        timer = setTimeout(() => {
+        timer = longTimeout(() => {
           timedOut = true
           abort.abort()
         }, limitMs)
