@@ -134,8 +134,8 @@ describe('bench compare', () => {
     const { rows, baseline } = json(r)
     expect(baseline).toBe('relevance')
     expect(rows.length).toBeGreaterThan(30)
-    // Metrics relevance leaves empty (a CPC without ads) have no baseline values; every other row is paired, but timing,
-    // which is never paired (and without --repeat has no verdict).
+    // Metrics relevance leaves empty (a CPC without ads) have no baseline values; every other row is paired, but
+    // timing, which is never paired (and without --repeat has no verdict).
     const timing = (x: { metric: string }) => SPEED.includes(x.metric)
     for (const row of rows.filter((x: { baseline: { n: number }; metric: string }) => x.baseline.n > 0 && !timing(x))) {
       expect(row.baseline).toMatchObject({ algorithm: 'relevance', input: 'A', n: 3 })

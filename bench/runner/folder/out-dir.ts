@@ -172,8 +172,8 @@ interface LockOwner {
 /**
  * An exclusive lock beside the results folder (DIR.lock, created with O_EXCL). A lock whose process
  * is gone (killed, a zombie, or its pid now another process's: see holds) is taken over: renamed away
- * first, so that of two runs taking it over at once only one succeeds. Released on exit, also on process.exit(); a signal that kills the process leaves a
- * stale lock, taken over by the next run.
+ * first, so that of two runs taking it over at once only one succeeds. Released on exit, also on
+ * process.exit(); a signal that kills the process leaves a stale lock, taken over by the next run.
  */
 function takeLock(out: string, file: string): Lock {
   const owner: LockOwner = {
