@@ -160,8 +160,10 @@ describe('--param and --sweep', () => {
       ['markup=1.2', 1.2],
       ['markup=1.5', 1.5],
     ])
-    // A sweep value wins over a --param of the same key; array values keep their commas.
-    expect(expandRuns([amazon], ['amazon.adSlots=4'], ['amazon.adSlots=1']).map((r) => r.params.adSlots)).toEqual([1])
+    // A key set by both is refused (the --param would be dropped without a word); array values keep their commas.
+    expect(() => expandRuns([amazon], ['amazon.adSlots=4'], ['amazon.adSlots=1'])).toThrowError(
+      /--param and --sweep: amazon\.adSlots is set twice \(--param amazon\.adSlots=4 and --sweep amazon\.adSlots=1\)/,
+    )
     expect(expandRuns([amazon], [], ['amazon.adPositions=[1,2],[3]']).map((r) => r.variant)).toEqual([
       'adPositions=[1,2]',
       'adPositions=[3]',

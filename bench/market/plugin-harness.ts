@@ -10,14 +10,11 @@ import type { Slots } from '../../algorithms/kit/slots.ts'
 import type { Catalog } from '../../core/catalog.ts'
 import { makeRng } from '../../core/rng.ts'
 import { pluginFailure, shownFile } from './blame.ts'
+import { type PluginBoundary, ROUND_COLUMNS, type RoundColumns } from './boundary.ts'
 import { changedGlobal, type GlobalsSnapshot, snapshotGlobals } from './guard.ts'
 import type { SessionOutcome } from './stream.ts'
 import { PluginError, type PluginHook, PluginOutputError } from './types.ts'
 import { PluginMarketView } from './view.ts'
-
-/** The per-product and per-seller columns of a round the plugin's observe hook receives. */
-const ROUND_COLUMNS = ['impressions', 'clicks', 'orders', 'exposure', 'sellerAdSpend'] as const
-type RoundColumns = Record<(typeof ROUND_COLUMNS)[number], Int32Array | Float64Array>
 
 /** Rankers of the kit's own adapters (a plugin in another process) may answer rank() with a Promise. */
 export const ASYNC_RANKER = Symbol('asyncRanker')
@@ -49,7 +46,7 @@ export function frozenCopy<T>(value: T): T {
  * the globals the engine computes with are checked after create() and after every round. Whatever
  * the plugin writes changes only what it sees itself.
  */
-export class PluginHarness {
+export class PluginHarness implements PluginBoundary {
   readonly ranker: Ranker
   private readonly view: PluginMarketView
   private readonly globals: GlobalsSnapshot

@@ -6,6 +6,7 @@ import { type Catalog, catalogAsGenerated, forkCatalog } from '../../core/catalo
 import { cumulative, drawIndex, makeRng, type Rng } from '../../core/rng.ts'
 import { runBatchRound } from './batch.ts'
 import { shownFile } from './blame.ts'
+import type { PluginBoundary, SealedPlugin } from './boundary.ts'
 import { BuyerModel } from './buyer.ts'
 import { Ledger } from './ledger.ts'
 import { RelevanceEstimator } from './noise.ts'
@@ -37,6 +38,8 @@ export interface RunOptions {
    * ranking is not used, only its fees, markup, session kind and delivery.
    */
   rulesFrom?: { plugin: Plugin; params: Record<string, unknown> }
+  /** The plugin runs in a process of its own (bench run --sealed): `plugin` only names it. */
+  sealed?: SealedPlugin
   /** What the run's metrics need gathered (bench/metrics collectorsFor). */
   collectors?: readonly CollectorDef[]
   /** Sessions of the last round kept for the throughput benchmark. */
@@ -73,7 +76,7 @@ export class MarketRun {
   readonly m: Catalog
   private readonly p: MarketParams
   private readonly rules: PlatformRules
-  private readonly plugin: PluginHarness
+  private readonly plugin: PluginBoundary
   private readonly estimator: RelevanceEstimator
   /** The plugin's copies of each session's candidates and estimated relevance (and, opted in, the true relevance). */
   private readonly pluginCandidates: Int32Array
@@ -107,7 +110,11 @@ export class MarketRun {
     const params = frozenCopy(options.params)
     const { rulesFrom } = options
     this.rules = platformRules(
-      rulesFrom ? rulesFrom.plugin.platform?.(frozenCopy(rulesFrom.params)) : plugin.platform?.(params),
+      rulesFrom
+        ? rulesFrom.plugin.platform?.(frozenCopy(rulesFrom.params))
+        : options.sealed
+          ? options.sealed.rules
+          : plugin.platform?.(params),
     )
     this.exam = examinationCurve(p.examination, p.slots)
     // Its own stream: a run that shuffles draws nothing else differently.
@@ -180,7 +187,9 @@ export class MarketRun {
     const truth = this.truthRelevance
       ? { quality: m.products.quality.slice(), relevance: this.truthRelevance }
       : undefined
-    this.plugin = new PluginHarness(plugin, params, m, seed, p.slots, truth, options.pluginFile, l)
+    this.plugin = options.sealed
+      ? options.sealed.open({ params, market: m, seed, k: p.slots, truth, round: l })
+      : new PluginHarness(plugin, params, m, seed, p.slots, truth, options.pluginFile, l)
   }
 
   async run(): Promise<RunOutcome> {

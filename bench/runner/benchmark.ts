@@ -259,6 +259,7 @@ export function buildManifest(
     rules: rulesRecord(config),
     // What the folder holds besides the files every run writes; throughput.csv's rows per cell.
     sellerRounds: !!config.sellerRounds,
+    sealed: !!config.sealed,
     repeat: config.repeat ?? 1,
     ...(result && {
       plan: planRecord(result),

@@ -52,6 +52,11 @@ export const runOptions = (command: Command) =>
       1,
     )
     .option(
+      '--sealed',
+      "run each plugin file in a process of its own under Node's permission model: it reads only its own files, " +
+        'writes nothing, starts no process or thread (and on Linux has no network); slower, same results',
+    )
+    .option(
       '--seller-rounds',
       'also write seller_rounds.csv: one row per seller and round of each run (sellers entered and not gone, or ' +
         'with any value)',

@@ -6,7 +6,7 @@ import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
 import { checkPlan, type Estimate, estimatePlan, planSize } from './plan/estimate.ts'
-import { plannedRun } from './plan/planned-run.ts'
+import { type PlannedRun, plannedRun } from './plan/planned-run.ts'
 import { loadScenario } from './plan/scenario.ts'
 import { parseShard } from './plan/shard.ts'
 
@@ -49,6 +49,7 @@ export async function prepareRun(request: RunFlags, afterPluginCode = () => {}):
   const fileOf = (run: PluginRun) => selected.find((s) => s.plugin === run.plugin)!.file
   const plugins = runs.map((run) => plannedRun(run, fileOf(run), request.plugin, rules?.run))
   const sameRules = rules && plannedRun(rules.run, rules.file, request.plugin)
+  if (request.sealed) refuseUnsealable(plugins, sameRules)
   const imported = request.catalog ? importCatalog(request.catalog, scenario.catalog, scenario.seed) : undefined
   // An imported catalog's own name labels the rows and the folder instead of the preset's.
   if (imported?.name) scenario.name = imported.name
@@ -75,6 +76,7 @@ export async function prepareRun(request: RunFlags, afterPluginCode = () => {}):
     writeLog: request.writeLog,
     sellerRounds: !!request.sellerRounds,
     sameRules,
+    sealed: !!request.sealed,
     workers: request.workers,
     cellTimeoutMs: request.cellTimeout === undefined ? undefined : request.cellTimeout * 1000,
     cellMemoryMb: request.cellMemory,
@@ -93,4 +95,15 @@ function rulesOf(registry: Map<string, RegisteredPlugin>, name: string): { run: 
       `--same-rules ${name}: unknown algorithm; known: ${[...registry.keys()].join(', ')} (or load it with --plugin)`,
     )
   return { run: pluginRun(found.plugin), file: found.file }
+}
+
+/** --sealed runs plugin modules in processes of their own: a process plugin is one already, --same-rules not yet. */
+function refuseUnsealable(plugins: PlannedRun[], sameRules: PlannedRun | undefined): void {
+  const remote = plugins.find((p) => p.remote)
+  if (remote)
+    throw new InputError(
+      `--sealed: ${remote.name} (${remote.source}) runs in a process or service of its own already; --sealed seals ` +
+        'TypeScript and JavaScript plugins (run it without --sealed, or leave it out)',
+    )
+  if (sameRules) throw new InputError('--sealed with --same-rules is not supported yet: run them separately')
 }

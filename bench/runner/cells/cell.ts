@@ -10,6 +10,7 @@ import { sellerRoundsCsv } from '../../metrics/seller-rounds.ts'
 import { resultRows } from '../../metrics/summarize.ts'
 import { loadPluginFile } from '../../plugins/registry.ts'
 import type { CellSpec } from '../plan/plan.ts'
+import { sealedPlugin, sealedStub } from './sealed.ts'
 import { throughputRow } from './throughput.ts'
 
 /** Sessions of the last round replayed by the throughput benchmark. */
@@ -60,7 +61,10 @@ export async function runCell(
   memoryMb?: number,
 ): Promise<CellRows> {
   const { cell, scenario } = spec
-  const plugin = await plannedPlugin(spec.pluginFile, cell.algorithm)
+  // Sealed, the plugin is never imported here: each simulation starts its process (sealed.ts).
+  const plugin = spec.sealed
+    ? sealedStub(cell.algorithm, spec.sealed.truth)
+    : await plannedPlugin(spec.pluginFile, cell.algorithm)
   const rulesFrom = spec.rulesFrom && {
     plugin: await plannedPlugin(spec.rulesFrom.pluginFile, spec.rulesFrom.name),
     params: spec.rulesFrom.params,
@@ -75,14 +79,16 @@ export async function runCell(
   const keys = { algorithm: cell.algorithm, variant: cell.variant, scenario: cell.scenario, seed: cell.seed }
   const sellerRounds = spec.sellerRounds ? sellerRoundsCsv(keys) : null
   const throughput: Row[] = []
-  const simulate = (repeat: number, extra: CollectorDef[], progress?: (sessions: number) => void) =>
-    runMarket({
+  const simulate = (repeat: number, extra: CollectorDef[], progress?: (sessions: number) => void) => {
+    const ownCatalog = repeat === 1 ? catalog : market()
+    return runMarket({
       plugin,
       params: spec.params,
       pluginFile: spec.pluginFile,
       rulesFrom,
       market: scenario.market,
-      catalog: repeat === 1 ? catalog : market(),
+      catalog: ownCatalog,
+      ...(spec.sealed && { sealed: sealedPlugin(spec, ownCatalog) }),
       ownsCatalog: true,
       seed: cell.seed,
       collectors: [...collectorsFor(), ...extra],
@@ -96,6 +102,7 @@ export async function runCell(
         throughput.push(await throughputRow(keys, repeat, o, scenario.market.slots, spec.benchTimeMs))
       },
     })
+  }
   // The first run's outcome is dropped once its rows are out: the repeats' peak memory is their own.
   const rows = await (async (): Promise<CellRows> => {
     let outcome: RunOutcome

@@ -45,6 +45,11 @@ export interface CellSpec {
   rulesFrom?: { name: string; pluginFile: string; params: Record<string, unknown> }
   /** Write the cell's impression log here (bench run --write-log). */
   logPath?: string
+  /**
+   * Run the plugin in a process of its own (bench run --sealed), reading only these files besides its bundle (its
+   * own, declared and parameter files); `truth` when it declares it reads the hidden truth.
+   */
+  sealed?: { reads: string[]; truth: boolean }
 }
 
 export interface PlanInput {
@@ -63,6 +68,8 @@ export interface PlanInput {
   sellerRounds?: boolean
   /** Every run under this plugin's platform rules (its default params) instead of its own (--same-rules). */
   sameRules?: PlannedRun
+  /** Each plugin in a process of its own (--sealed): the same rows, so not part of a cell's hash. */
+  sealed?: boolean
 }
 
 export interface Plan {
@@ -172,6 +179,7 @@ export function buildPlan(input: PlanInput): Plan {
         repeat: input.repeat ?? 1,
         sellerRounds: !!input.sellerRounds,
         ...(rulesFrom && { rulesFrom }),
+        ...(input.sealed && { sealed: { reads: run.files.filter((f) => existsSync(f)), truth: run.truth } }),
       })
     }
   }

@@ -1,0 +1,29 @@
+import type { Plugin } from '../../../algorithms/kit/contract.ts'
+import type { Catalog } from '../../../core/catalog.ts'
+import type { SealedPlugin } from '../../market/boundary.ts'
+import { startSealed } from '../../plugins/sealed/client.ts'
+import type { CellSpec } from '../plan/plan.ts'
+
+/**
+ * What the engine knows of a sealed plugin without importing it: its name (for messages) and whether it reads the
+ * truth (the engine then hands it quality and true relevance, as unsealed). Everything else happens in its process.
+ */
+export function sealedStub(name: string, truth: boolean): Plugin {
+  return {
+    name,
+    summary: '',
+    claims: [],
+    truth,
+    create: () => {
+      throw new Error(`${name} runs sealed, in a process of its own`)
+    },
+  } as unknown as Plugin
+}
+
+/** A fresh process for one simulation of the cell, which must still define the plugin the plan named. */
+export function sealedPlugin(spec: CellSpec, catalog: Catalog): SealedPlugin {
+  const started = startSealed(spec.pluginFile, spec.params, spec.sealed!.reads, catalog)
+  if (started.name !== spec.cell.algorithm)
+    throw new Error(`${spec.pluginFile} now defines "${started.name}", not "${spec.cell.algorithm}"`)
+  return started.sealed
+}
