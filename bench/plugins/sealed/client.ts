@@ -53,10 +53,10 @@ export function startSealed(
     (name: 'referralRate' | 'fulfilmentFee' | 'deliveryDays') =>
     (...args: unknown[]): number => {
       const key = `${name}\u0000${args.join('\u0000')}`
-      let value = channel.memo.get(key)
-      if (value === undefined)
-        channel.memo.set(key, (value = channel.call({ type: 'rule', rule: name, args }).value as number))
-      return value
+      // Rules are pure functions of their arguments: each distinct question crosses once.
+      if (!channel.memo.has(key))
+        channel.memo.set(key, channel.call({ type: 'rule', rule: name, args }).value as number)
+      return channel.memo.get(key)!
     }
   const rules: Partial<PlatformRules> | undefined = loaded.platform
     ? {
@@ -205,7 +205,7 @@ class SealedBoundary implements PluginBoundary {
         rankBatch: (sessions: Session[], slots: Slots[]) => {
           const round = sessions[0]?.round ?? 0
           const reply = channel.call({ type: 'rankBatch', round, sessions: sessions.map(plain) })
-          ;(reply.slates as Slate[]).forEach((slate, i) => fill(slots[i], slate))
+          for (const [i, slate] of (reply.slates as Slate[]).entries()) fill(slots[i], slate)
         },
       }),
     }
