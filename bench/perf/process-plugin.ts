@@ -1,7 +1,8 @@
 /**
  * npm run perf, part 4: a ranker in another process against the same ranker built in. The Python twin
  * of relevance (examples/python/relevance.py, numpy when importable) in batch mode, and in session
- * mode for reference, against the built-in relevance: whole engine runs on the default scenario, one
+ * mode for reference, and the built-in itself sealed (bench run --sealed: its own process under the
+ * permission model, called synchronously), against the built-in relevance: whole engine runs on the default scenario, one
  * round of warm-up then ROUNDS timed, alternated REPEATS times, medians shown. Goal: the twin in
  * batch mode at ≥ 0.5 of the built-in's sessions/s.
  */
@@ -11,6 +12,7 @@ import { generateCatalog } from '../../datasets/generate.ts'
 import { runMarket } from '../market/run.ts'
 import { collectorsFor } from '../metrics/definitions.ts'
 import { loadPluginFile, loadRegistry } from '../plugins/registry.ts'
+import { startSealed } from '../plugins/sealed/client.ts'
 import { loadScenario } from '../runner/plan/scenario.ts'
 
 const ROUNDS = Number(process.env.PERF_ROUNDS ?? 5)
@@ -19,17 +21,20 @@ const TWIN = kitPath('examples/python/relevance.py')
 
 const scenario = loadScenario('default')
 const market = { ...scenario.market, rounds: ROUNDS + 1 }
-const builtIn = (await loadRegistry()).get('relevance')!.plugin
+const { plugin: builtIn, file: builtInFile } = (await loadRegistry()).get('relevance')!
 
 /** Sessions/s of one run: the plugin loaded afresh (a process plugin's mode is read as it starts). */
-async function sessionsPerSec(mode: 'built-in' | 'batch' | 'session'): Promise<number> {
+async function sessionsPerSec(mode: (typeof modes)[number]): Promise<number> {
   process.env.RELEVANCE_PY_BATCH = mode === 'batch' ? '1' : '0'
-  const plugin = mode === 'built-in' ? builtIn : await loadPluginFile(TWIN)
+  const catalog = generateCatalog(scenario.catalog, scenario.seed, market.rounds)
+  const sealed = mode === 'sealed' ? startSealed(builtInFile, builtIn.params.parse({}), [], catalog).sealed : undefined
+  const plugin = mode === 'built-in' || mode === 'sealed' ? builtIn : await loadPluginFile(TWIN)
   const o = await runMarket({
     plugin,
     params: plugin.params.parse({}),
+    sealed,
     market,
-    catalog: generateCatalog(scenario.catalog, scenario.seed, market.rounds),
+    catalog,
     ownsCatalog: true,
     seed: scenario.seed,
     collectors: collectorsFor(),
@@ -39,7 +44,7 @@ async function sessionsPerSec(mode: 'built-in' | 'batch' | 'session'): Promise<n
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-const modes = ['built-in', 'batch', 'session'] as const
+const modes = ['built-in', 'batch', 'session', 'sealed'] as const
 const runs = new Map(modes.map((m) => [m, [] as number[]]))
 for (let r = 0; r < REPEATS; r++) for (const mode of modes) runs.get(mode)!.push(await sessionsPerSec(mode))
 
@@ -53,6 +58,7 @@ const label = {
   'built-in': 'relevance (built-in)',
   batch: 'Python twin, batch mode',
   session: 'Python twin, session mode',
+  sealed: 'relevance, --sealed',
 }
 for (const mode of modes) {
   const rate = median(runs.get(mode)!)
