@@ -49,12 +49,18 @@ export const SellerRowSchema = z.object({
   stores: numberCell(z.number().int().min(1).default(1)),
 })
 
+/**
+ * A money amount in the file's currency: positive and below 10^12, so that every sum the run makes of it stays a
+ * finite number (a price of 1e308 would overflow the first GMV and fail every cell after the run).
+ */
+const amount = z.number().positive().max(1e12, 'expected an amount below 10^12')
+
 /** products.csv: one row per offer. product_id, seller_id, category and price are required. */
 export const ProductRowSchema = z.object({
   product_id: z.string().min(1),
   seller_id: z.string().min(1),
   category: z.string().min(1),
-  price: numberCell(z.number().positive()),
+  price: numberCell(amount),
   /** Identical-product group: offers of the same item share it. Default: the product's own id. */
   group: textCell(z.string().optional()),
   /** Default: a department named in the category (e.g. "clothing-shirts"), else home. */
@@ -62,9 +68,9 @@ export const ProductRowSchema = z.object({
   /** True quality in [0, 1]. Default: from the rating, (rating − 1) / 4, else 0.5. */
   quality: numberCell(share.optional()),
   /** Default: half the price (a documented assumption; listed as defaulted in catalog.imported). */
-  unit_cost: numberCell(z.number().positive().optional()),
+  unit_cost: numberCell(amount.optional()),
   /** Default: the same price (no parity issue). */
-  price_elsewhere: numberCell(z.number().positive().optional()),
+  price_elsewhere: numberCell(amount.optional()),
   /** Default: unknown (NaN): amazon-haul and the fee schedule treat it explicitly. */
   weight_lb: numberCell(z.number().positive().optional()),
   repeat_rate: numberCell(share.default(0.1)),

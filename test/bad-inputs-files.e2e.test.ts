@@ -130,6 +130,13 @@ const CASES: Case[] = [
     message: /products\.csv line 2, column 10: not valid UTF-8 \(byte 0xE9\); save the file as UTF-8/,
   },
   {
+    name: 'catalog price of 1e308 (refused on reading, not after every cell ran)',
+    setup: catalog('seller_id\ns1\n', 'product_id,seller_id,category,price\np1,s1,toys,4\np2,s1,toys,1e308\n'),
+    args: withCatalog,
+    code: 2,
+    message: /products\.csv line 3, column price \(value "1e308"\): expected an amount below 10\^12/,
+  },
+  {
     name: 'catalog seller twice',
     setup: catalog('seller_id\ns1\ns1\n', 'product_id,seller_id,category,price\np1,s1,toys,4\n'),
     args: withCatalog,
@@ -195,6 +202,26 @@ const CASES: Case[] = [
       String.raw`must default-export a plugin \(see algorithms\/kit\/contract\.ts\): ` +
         'default: Invalid input: expected object, received undefined',
     ),
+  },
+  {
+    name: 'plugin whose platform() gives a NaN referral rate',
+    setup: plugin(
+      "export default definePlugin({ name: 'nan-fees', summary: 'x', claims: [], params: z.object({}), " +
+        'platform: () => ({ referralRate: () => Number.NaN }), create: () => ({ rank() {} }) })',
+    ),
+    args: withPlugin('--algorithms', 'nan-fees'),
+    code: 2,
+    message: /plugin nan-fees: platform\(\)\.referralRate\(clothing, 10\) returned NaN: expected a share from 0 to 1/,
+  },
+  {
+    name: 'plugin whose platform() names an unknown session kind',
+    setup: plugin(
+      "export default definePlugin({ name: 'odd-kind', summary: 'x', claims: [], params: z.object({}), " +
+        "platform: () => ({ sessionKind: 'browse' }), create: () => ({ rank() {} }) })",
+    ),
+    args: withPlugin('--algorithms', 'odd-kind'),
+    code: 2,
+    message: /plugin odd-kind: platform\(\): sessionKind "browse": expected "search" or "feed"/,
   },
   {
     name: 'plugin with a bad name',

@@ -61,6 +61,7 @@ describe('output validation', () => {
     expect(check([-1])).toMatch(/not a product index/)
     expect(check([0], [NaN])).toMatch(/CPC NaN/)
     expect(check([0], [-1])).toMatch(/CPC -1/)
+    expect(check([0], [1e300])).toMatch(/CPC 1e\+300; a CPC must be a number from 0 to 1000 dollars/)
     expect(check([0, 1, 2], undefined, 2)).toMatch(/at most k = 2/)
   })
   it('stops a run whose plugin breaks the contract, naming the plugin and the round', async () => {

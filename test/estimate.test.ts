@@ -56,6 +56,10 @@ describe('run size estimate (bench/runner/plan/estimate.ts)', () => {
         base.peakBytes + base.outputBytes,
       )
     }
+    // Impression logs (--write-log): 7.8 bytes gzipped per slot shown, on disk.
+    const logged = estimatePlan([plan({ logSlots: 20 })])
+    const sessions = plan().rounds * plan().sessionsPerRound * 8
+    expect(logged.outputBytes - base.outputBytes).toBeCloseTo(sessions * 20 * COSTS.logBytesPerImpression, 0)
     // Two scenarios one after the other: times add up, the catalogs are not alive together.
     const two = estimatePlan([plan(), plan()])
     expect(two.seconds).toBeCloseTo(2 * base.seconds - COSTS.startupSeconds, 6)

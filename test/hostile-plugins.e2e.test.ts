@@ -61,3 +61,27 @@ describe('each hostile plugin in a run with relevance', () => {
     for (const e of errors) expect(e.reason).toMatch(reason)
   })
 })
+
+describe('a plugin that calls Math.random', () => {
+  it('runs, and the run warns that its rows will not be reproduced', () => {
+    const plugin = join(ROOT, 'test/fixtures/check/math-random.mts')
+    const r = bench([
+      ...RUN,
+      '--plugin',
+      plugin,
+      '--algorithms',
+      'math-random',
+      '--quiet',
+      '--out',
+      join(work, 'random'),
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        String.raw`^bench: warning: small/math-random/seed1: the plugin called Math\.random [\d,]+ times; ` +
+          'its rows will not be the same in another run',
+        'm',
+      ),
+    )
+  })
+})

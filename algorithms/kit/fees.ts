@@ -14,8 +14,40 @@ export const DEFAULT_RULES: PlatformRules = {
   deliveryDays: (sellerDays) => sellerDays,
 }
 
+/**
+ * A plugin's declared rules over the defaults, checked: a session kind the engine knows, a positive markup, and
+ * functions whose every answer is checked as it is used (a NaN fee would otherwise turn every later sum into NaN and
+ * fail the cell only when its rows are written).
+ */
 export function platformRules(declared: Partial<PlatformRules> | undefined): PlatformRules {
-  return { ...DEFAULT_RULES, ...declared }
+  const rules = { ...DEFAULT_RULES, ...declared }
+  if (rules.sessionKind !== 'search' && rules.sessionKind !== 'feed')
+    throw new Error(`platform(): sessionKind ${JSON.stringify(rules.sessionKind)}: expected "search" or "feed"`)
+  if (typeof rules.priceFirst !== 'boolean')
+    throw new Error(`platform(): priceFirst ${JSON.stringify(rules.priceFirst)}: expected true or false`)
+  if (!(Number.isFinite(rules.retailMarkup) && rules.retailMarkup > 0))
+    throw new Error(`platform(): retailMarkup ${rules.retailMarkup}: expected a number > 0`)
+  return {
+    ...rules,
+    referralRate: checked('referralRate', rules.referralRate, (v) => v <= 1, 'a share from 0 to 1'),
+    fulfilmentFee: checked('fulfilmentFee', rules.fulfilmentFee, () => true, 'an amount ≥ 0'),
+    deliveryDays: checked('deliveryDays', rules.deliveryDays, () => true, 'a number of days ≥ 0'),
+  }
+}
+
+/** A rule whose every answer must be a finite number ≥ 0 that `ok` accepts. */
+function checked<A extends unknown[]>(
+  name: string,
+  rule: (...args: A) => number,
+  ok: (v: number) => boolean,
+  expected: string,
+): (...args: A) => number {
+  return function (this: unknown, ...args: A) {
+    const v = rule.apply(this, args)
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || !ok(v))
+      throw new Error(`platform().${name}(${args.map(String).join(', ')}) returned ${String(v)}: expected ${expected}`)
+    return v
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ async function runCommand(flags: RunFlags, context: CommandContext): Promise<voi
   const how = { out, commandLine: context.commandLine, started, restart: flags.restart, quiet: flags.quiet }
   const { result, path } = await executeRun(config, estimate, notice, how)
   process.stdout.write(runSummary(flags.format, config.shard, result, path, started))
+  for (const warning of result.warnings) process.stderr.write(`bench: warning: ${warning}\n`)
   if (result.failures.length === 0) return
   if (context.debug)
     for (const f of result.failures) if (f.stack) process.stderr.write(`${f.spec.cell.id}: ${f.stack}\n`)

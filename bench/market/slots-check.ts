@@ -1,8 +1,14 @@
 import type { Slots } from '../../algorithms/kit/slots.ts'
 
 /**
+ * The highest cost per click a slot may carry, in dollars (assumption: far above any keyword's real CPC, which runs
+ * from cents to tens of dollars; a CPC of 1e300 is a bug, and would turn the ad revenue's sums into nonsense).
+ */
+export const MAX_CPC = 1000
+
+/**
  * Checks a plugin's slots for one session: at most k, each a candidate of the session (by
- * candidateIndexOf, -1 for a non-candidate), no duplicates, each CPC a finite number ≥ 0.
+ * candidateIndexOf, -1 for a non-candidate), no duplicates, each CPC a number from 0 to MAX_CPC.
  * Returns an error message, or null.
  */
 export function slotsError(
@@ -20,7 +26,8 @@ export function slotsError(
       return `slot ${i + 1} holds product ${p}, which is not a product index`
     if (candidateIndexOf(p) < 0) return `slot ${i + 1} holds product ${p}, which is not a candidate of this session`
     for (let j = 0; j < i; j++) if (slots.products[j] === p) return `slot ${i + 1} repeats product ${p}`
-    if (!Number.isFinite(cpc) || cpc < 0) return `slot ${i + 1} has CPC ${cpc}; a CPC must be a finite number ≥ 0`
+    if (!Number.isFinite(cpc) || cpc < 0 || cpc > MAX_CPC)
+      return `slot ${i + 1} has CPC ${cpc}; a CPC must be a number from 0 to ${MAX_CPC} dollars`
   }
   return null
 }

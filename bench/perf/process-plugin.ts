@@ -2,8 +2,8 @@
  * npm run perf, part 4: a ranker in another process against the same ranker built in. The Python twin
  * of relevance (examples/python/relevance.py, numpy when importable) in batch mode, and in session
  * mode for reference, and the built-in itself sealed (bench run --sealed: its own process under the
- * permission model, called synchronously), against the built-in relevance: whole engine runs on the default scenario, one
- * round of warm-up then ROUNDS timed, alternated REPEATS times, medians shown. Goal: the twin in
+ * permission model, called synchronously), against the built-in relevance: whole engine runs on the
+ * default scenario, one round of warm-up then ROUNDS timed, alternated REPEATS times, medians shown. Goal: the twin in
  * batch mode at ≥ 0.5 of the built-in's sessions/s.
  */
 

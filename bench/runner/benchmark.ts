@@ -58,6 +58,8 @@ export interface BenchmarkResult {
   /** The cells this process was given (the shard's, or all). */
   cells: CellSpec[]
   failures: CellFailure[]
+  /** What the run should say about its cells besides failures (a plugin that called Math.random). */
+  warnings: string[]
   /** Cells found finished in the store, not run again. */
   reused: number
 }
@@ -137,6 +139,7 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     cells,
     failures,
     reused,
+    warnings: [],
   }
   for (const spec of cells) {
     const rows = finished.get(spec.cell.index)
@@ -147,6 +150,11 @@ export async function runBenchmark(config: BenchmarkConfig): Promise<BenchmarkRe
     result.throughput.push(...rows.throughput)
     result.sellerRounds?.push(rows.sellerRounds ?? '')
     if (spec.logPath) result.logs[logName(spec)] = spec.logPath
+    if (rows.mathRandomCalls)
+      result.warnings.push(
+        `${spec.cell.id}: the plugin called Math.random ${rows.mathRandomCalls.toLocaleString('en-US')} times; ` +
+          "its rows will not be the same in another run (draw from the context's seeded rng)",
+      )
   }
   return result
 }
@@ -165,6 +173,7 @@ export function combineResults(results: readonly BenchmarkResult[]): BenchmarkRe
     cells: results.flatMap((r) => r.cells),
     failures: results.flatMap((r) => r.failures),
     reused: results.reduce((n, r) => n + r.reused, 0),
+    warnings: results.flatMap((r) => r.warnings),
   }
 }
 

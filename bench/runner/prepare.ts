@@ -60,6 +60,7 @@ export async function prepareRun(request: RunFlags, afterPluginCode = () => {}):
     catalogDir: request.catalog,
     repeat: request.repeat,
     sellerRounds: !!request.sellerRounds,
+    writeLog: !!request.writeLog,
   }
   const estimate = estimatePlan([planSize(scenario, size)], request.workers ?? defaultWorkers())
   // Refused here when the machine cannot hold it, before the seeds are even listed (--seeds 1e9).

@@ -30,6 +30,8 @@ export interface CellRows {
   throughput: Row[]
   /** seller_rounds.csv's records of the cell, without the header, when the run asked for them (--seller-rounds). */
   sellerRounds?: string
+  /** Calls to Math.random during the cell's first simulation: rows that another run will not reproduce. */
+  mathRandomCalls?: number
 }
 
 /** A collector that hands every session to an impression log writer. */
@@ -39,6 +41,18 @@ function impressionLog(log: ImpressionLogWriter) {
     create: () => ({ session: (o) => log.write(o), result: () => null }),
   })
 }
+
+/**
+ * Math.random, counted: the kit never calls it, so every call in a cell's thread is its plugin's, and makes its rows
+ * unreproducible (bench check fails it; a run warns). Installed once per thread, before any plugin loads.
+ */
+const random = Math.random
+let randomCalls = 0
+Math.random = () => {
+  randomCalls++
+  return random()
+}
+const mathRandomCalls = () => randomCalls
 
 /** A plugin by file, which must still be the one the plan named. */
 async function plannedPlugin(file: string, name: string) {
@@ -106,6 +120,7 @@ export async function runCell(
   // The first run's outcome is dropped once its rows are out: the repeats' peak memory is their own.
   const rows = await (async (): Promise<CellRows> => {
     let outcome: RunOutcome
+    const randomCalls = mathRandomCalls()
     try {
       const extra = [...(log ? [impressionLog(log)] : []), ...(sellerRounds ? [sellerRounds] : [])]
       outcome = await simulate(1, extra, onProgress)
@@ -121,6 +136,7 @@ export async function runCell(
       sellers,
       throughput,
       ...(sellerRounds && { sellerRounds: outcome.collected.get(sellerRounds) }),
+      ...(mathRandomCalls() > randomCalls && { mathRandomCalls: mathRandomCalls() - randomCalls }),
     }
   })()
   for (let repeat = 2; repeat <= spec.repeat; repeat++) {

@@ -77,6 +77,11 @@ export const COSTS = {
    * enter or gone have none).
    */
   outputBytesPerSellerRoundRow: 51,
+  /**
+   * An impression log (--write-log), gzipped, per slot shown: `small`'s 7,200 sessions × 20 slots of relevance wrote
+   * 1.12 MB (measured 2026-12-06).
+   */
+  logBytesPerImpression: 7.8,
 } as const
 
 /** Runs estimated longer than this get their estimate printed on stderr before they start. */
@@ -97,6 +102,8 @@ export interface PlanSize {
   repeat?: number
   /** seller_rounds.csv is written (--seller-rounds). */
   sellerRounds?: boolean
+  /** Impression logs are written (--write-log), with this many slots a session. */
+  logSlots?: number
 }
 
 export interface Estimate {
@@ -121,6 +128,7 @@ export function planSize(
     catalogDir?: string
     repeat?: number
     sellerRounds?: boolean
+    writeLog?: boolean
   },
 ): PlanSize {
   const rows = (file: string, otherwise: number) =>
@@ -138,6 +146,7 @@ export function planSize(
     benchTimeMs: plan.benchTimeMs,
     repeat: plan.repeat ?? 1,
     sellerRounds: !!plan.sellerRounds,
+    logSlots: plan.writeLog ? market.slots : 0,
   }
 }
 
@@ -186,7 +195,8 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
     total.outputBytes +=
       sellerRows * COSTS.outputBytesPerSellerRow +
       sellerRoundBytes +
-      runs * (p.rounds * COSTS.outputBytesPerRoundRow + repeat * COSTS.outputBytesPerRun)
+      runs * (p.rounds * COSTS.outputBytesPerRoundRow + repeat * COSTS.outputBytesPerRun) +
+      sessions * (p.logSlots ?? 0) * COSTS.logBytesPerImpression
   }
   total.peakBytes += liveBytes + total.heapBytes
   return total

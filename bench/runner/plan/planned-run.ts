@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { platformRules } from '../../../algorithms/kit/fees.ts'
 import { rulesFingerprint } from '../../../algorithms/kit/rules-fingerprint.ts'
+import { InputError } from '../../../core/errors.ts'
 import { frozenCopy } from '../../market/plugin-harness.ts'
 import type { PluginRun } from '../../plugins/params.ts'
 import { pluginFiles } from '../../plugins/registry.ts'
@@ -49,7 +50,16 @@ export function plannedRun(run: PluginRun, file: string, given: readonly string[
     remote: isServiceUrl(file) || remoteSource(file) !== null,
     rules: {
       from: sameRules ? sameRules.plugin.name : run.plugin.platform ? run.plugin.name : 'default',
-      rules: rulesFingerprint(platformRules(from.plugin.platform?.(frozenCopy(from.params)))),
+      rules: probedRules(from),
     },
+  }
+}
+
+/** The rules a plugin declares, probed; rules the engine could not use are refused here, before any cell runs. */
+function probedRules(run: PluginRun): Record<string, string> {
+  try {
+    return rulesFingerprint(platformRules(run.plugin.platform?.(frozenCopy(run.params))))
+  } catch (err) {
+    throw new InputError(`plugin ${run.plugin.name}: ${(err as Error).message}`)
   }
 }
