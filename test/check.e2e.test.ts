@@ -109,6 +109,24 @@ describe('bench check', () => {
     })
   })
 
+  it("catches the hostile fixtures' acts on the built-ins and the thread's messages, or contains them", () => {
+    const hostile = join(ROOT, 'test/fixtures/hostile')
+    const names = ['patches-number', 'patches-postmessage', 'shadows-fill', 'object-then', 'posts-parent']
+    const r = check([...names.map((n) => join(hostile, `${n}.mts`)), '--timeout', '60'])
+    expect(r.code).toBe(1)
+    const failed = (name: string) => r.plugins.get(name)!.failed
+    for (const [name, what] of [
+      ['patches-number', 'Number.prototype.toPrecision'],
+      ['patches-postmessage', 'MessagePort.prototype.postMessage'],
+      ['shadows-fill', 'Float64Array.prototype.fill'],
+      ['object-then', 'Object.prototype.then'],
+    ]) {
+      expect(failed(name)).toContain('globals-untouched')
+      expect(r.plugins.get(name)!.text).toContain(`at import, changed ${what}`)
+    }
+    expect(failed('posts-parent')).toEqual(['thread-messages'])
+  })
+
   it('refuses an unknown name with exit 2', () => {
     const r = check(['nosuch'])
     expect(r.code).toBe(2)

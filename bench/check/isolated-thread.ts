@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads'
+import { captureIntrinsics, restoreIntrinsics } from '../market/guard.ts'
 import { expandRuns } from '../plugins/params.ts'
-import { loadPluginFile } from '../plugins/registry.ts'
+import { afterPluginImport, loadPluginFile } from '../plugins/registry.ts'
 import type { Scenario } from '../runner/plan/scenario.ts'
 import { type CheckResult, conformance } from './conformance.ts'
 
@@ -28,11 +29,24 @@ export async function checkInThread(request: CheckRequest): Promise<void> {
   process.exit = ((code?: number) => {
     throw new ExitCalled(`the plugin called process.exit(${code ?? ''})`)
   }) as typeof process.exit
-  const send = (message: CheckMessage) => parentPort!.postMessage(message)
+  const post = MessagePort.prototype.postMessage
+  const send = (message: CheckMessage) => post.call(parentPort!, message)
+  // What the plugin's top-level code does to the built-ins is undone, as in a run, and named here.
+  const intrinsics = captureIntrinsics()
+  let atImport: string[] = []
+  afterPluginImport.run = () => {
+    atImport = restoreIntrinsics(intrinsics)
+  }
   const plugin = await loadPluginFile(request.file)
   send({ type: 'name', name: plugin.name })
   const own = request.params.filter((p) => p.startsWith(`${plugin.name}.`))
   const [{ params }] = expandRuns([plugin], own)
   const results = await conformance(plugin, request.scenario, request.typeErrors, request.resolvedFile, params)
+  const globals = results.find((r) => r.check === 'globals-untouched')
+  if (globals && atImport.length)
+    Object.assign(globals, {
+      passed: false,
+      detail: `at import, changed ${atImport.join(', ')} (the kit undoes it; a plugin may not change the built-ins)`,
+    })
   send({ type: 'results', results })
 }

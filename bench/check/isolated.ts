@@ -33,9 +33,15 @@ export function checkIsolated(request: CheckRequest, timeoutMs: number): Promise
       () => finish(failure('time-limit', `no answer within ${timeoutMs / 1000} s: a hang? (--timeout sets the limit)`)),
       timeoutMs,
     )
+    let stray = false
     worker.on('message', (message: CheckMessage) => {
-      if (message.type === 'name') name = message.name
-      else if (message.type === 'results') finish(message.results)
+      if (message?.type === 'name') name = message.name
+      else if (message?.type === 'results')
+        finish([
+          ...message.results,
+          ...(stray ? failure('thread-messages', "posted on its thread's parentPort, which only the kit may use") : []),
+        ])
+      else stray = true
     })
     worker.on('error', (err) => finish(failure('load', `the plugin failed before its checks: ${err.message}`)))
     worker.on('exit', (code) =>

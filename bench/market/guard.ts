@@ -88,6 +88,7 @@ function current(holder: object, key: string | symbol): unknown {
 
 /** Every own property of the watched holders, descriptors whole: what restoreIntrinsics puts back. */
 export type IntrinsicsState = {
+  name: string
   holder: object
   keys: Set<string | symbol>
   descriptors: Map<string | symbol, PropertyDescriptor>
@@ -95,14 +96,23 @@ export type IntrinsicsState = {
 
 const { defineProperty, getOwnPropertyDescriptors } = Object
 const deleteProperty = Reflect.deleteProperty
-const EXTRA_HOLDERS: object[] = [Promise.prototype, Error.prototype]
+// MessagePort.prototype: a thread's messages to the kit (a cell's rows) go through its postMessage. Each typed array's
+// own prototype: a method defined there shadows TypedArray.prototype's for that type.
+const EXTRA_HOLDERS: [string, object][] = [
+  ['Promise.prototype', Promise.prototype],
+  ['Error.prototype', Error.prototype],
+  ['MessagePort.prototype', MessagePort.prototype],
+  ...[Float64Array, Float32Array, Int32Array, Uint8Array].map(
+    (t) => [`${t.name}.prototype`, t.prototype] as [string, object],
+  ),
+]
 
 export function captureIntrinsics(): IntrinsicsState {
-  return [...HOLDERS.map(([, h]) => h), ...EXTRA_HOLDERS].map((holder) => {
+  return [...HOLDERS, ...EXTRA_HOLDERS].map(([name, holder]) => {
     const descriptors = new Map<string | symbol, PropertyDescriptor>()
     const all = getOwnPropertyDescriptors(holder) as Record<string | symbol, PropertyDescriptor>
     for (const key of ownKeys(all)) descriptors.set(key, all[key as never])
-    return { holder, keys: new Set(ownKeys(holder)), descriptors }
+    return { name, holder, keys: new Set(ownKeys(holder)), descriptors }
   })
 }
 
@@ -113,19 +123,20 @@ export function captureIntrinsics(): IntrinsicsState {
  */
 export function restoreIntrinsics(state: IntrinsicsState): string[] {
   const restored: string[] = []
-  for (const { holder, keys, descriptors } of state) {
+  for (const { name, holder, keys, descriptors } of state) {
+    const named = (key: string | symbol) => (holder === globalThis ? String(key) : `${name}.${String(key)}`)
     for (const key of ownKeys(holder)) {
       if (keys.has(key)) continue
       if (holder === globalThis && !GLOBAL_NAMES.has(String(key))) continue
-      if (!deleteProperty(holder, key)) throw new Error(`cannot undo the new property ${String(key)} on a built-in`)
-      restored.push(String(key))
+      if (!deleteProperty(holder, key)) throw new Error(`cannot undo the new property ${named(key)} on a built-in`)
+      restored.push(named(key))
     }
     for (const [key, d] of descriptors) {
       const now = getOwnPropertyDescriptor(holder, key)
       const same = now && ('value' in d ? is(now.value, d.value) : is(now.get, d.get) && is(now.set, d.set))
       if (same) continue
       defineProperty(holder, key, d)
-      restored.push(String(key))
+      restored.push(named(key))
     }
   }
   return restored
