@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bench, benchAsync, type Ran, ROOT, readCsvRows, readManifest, tempDir } from './helpers/cli.ts'
@@ -55,14 +56,32 @@ describe('bench run --sealed', () => {
       },
     )
 
-    it('the probe reads, writes, spawns and starts threads unsealed; sealed, none of it', () => {
-      expect(existsSync(join(out('sealed-probe'), 'errors.csv'))).toBe(false)
-      const probe = ['--plugin', join(HOSTILE, 'sealed-probe.mts'), '--algorithms', 'sealed-probe', '--seeds', '1']
-      const open = bench([...SMALL, ...probe, '--out', join(work, 'probe-open')])
-      expect(open.code).toBe(1)
-      expect(open.stderr).toMatch(
-        /escaped: read the generator, read \/etc\/hostname, write a file, start a process, start a thread/,
-      )
+    it('the probe reads, writes, spawns, starts threads and signals unsealed, at import or later; sealed, none', () => {
+      const victim = spawn('sleep', ['60'])
+      try {
+        const probe = [
+          ...['--plugin', join(HOSTILE, 'sealed-probe.mts'), '--algorithms', 'sealed-probe', '--seeds', '1'],
+          ...['--param', `sealed-probe.victim=${victim.pid}`],
+        ]
+        const sealed = bench([...SMALL, ...probe, '--sealed', '--out', join(work, 'probe-sealed')])
+        expect(sealed.code, sealed.stderr).toBe(0)
+        const open = bench([...SMALL, ...probe, '--out', join(work, 'probe-open')])
+        expect(open.code).toBe(1)
+        const acts = ['read the generator', 'read /etc/hostname', 'write a file', 'start a process', 'start a thread']
+        const reason = readCsvRows(join(work, 'probe-open', 'errors.csv'))[0].reason
+        for (const act of acts)
+          for (const when of ['at import', 'in create']) expect(reason).toContain(`${act} (${when})`)
+        expect(reason).toContain('signal another process (in create)')
+      } finally {
+        victim.kill()
+      }
+    })
+
+    it('a sealed plugin that calls process.exit fails its cell at once, named', () => {
+      const exits = ['--plugin', join(ROOT, 'test/fixtures/check/exits.mts'), '--algorithms', 'exits', '--seeds', '1']
+      const r = bench([...SMALL, ...exits, '--sealed', '--out', join(work, 'exits')])
+      expect(r.code).toBe(1)
+      expect(readCsvRows(join(work, 'exits', 'errors.csv'))[0].reason).toMatch(/the plugin called process\.exit\(0\)/)
     })
   })
 

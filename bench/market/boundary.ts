@@ -38,5 +38,7 @@ export interface BoundaryInputs {
  */
 export interface SealedPlugin {
   rules: Partial<PlatformRules> | undefined
+  /** The shared buffer the engine talks to it through: counted in ArrayBuffers, but not the cell's own memory. */
+  channelBytes: number
   open(inputs: BoundaryInputs): PluginBoundary
 }

@@ -373,7 +373,7 @@ export class MarketRun {
   /** The thread's heap plus ArrayBuffers, in bytes; over the cell's limit, the cell fails here. */
   private checkMemory(): number {
     const memory = process.memoryUsage()
-    const used = memory.heapUsed + memory.arrayBuffers
+    const used = memory.heapUsed + memory.arrayBuffers - (this.options.sealed?.channelBytes ?? 0)
     const limit = this.options.memoryLimitBytes
     if (limit !== undefined && used > limit)
       throw Object.assign(

@@ -110,14 +110,29 @@ export interface RegisteredPlugin {
   onDemand?: boolean
 }
 
-/** Built-ins plus user files (--plugin); names must be unique. Ordered as found. */
-export async function loadRegistry(extraFiles: string[] = []): Promise<Map<string, RegisteredPlugin>> {
+/**
+ * A plugin that stands for a file without being its module (a sealed plugin's description): its files are the file's
+ * module graph and what it declares, as if it had been imported.
+ */
+export function registerDeclared(plugin: Plugin, file: string): Plugin {
+  DECLARED.set(plugin, declaredFiles(plugin, file))
+  return plugin
+}
+
+/**
+ * Built-ins plus user files (--plugin); names must be unique. Ordered as found. `loadExtra` loads the user files
+ * (bench run --sealed describes them from their own processes instead of importing them).
+ */
+export async function loadRegistry(
+  extraFiles: string[] = [],
+  loadExtra: (file: string) => Promise<Plugin> = loadPluginFile,
+): Promise<Map<string, RegisteredPlugin>> {
   const registry = new Map<string, RegisteredPlugin>()
   const files = [...builtinPluginFiles().map((f) => relative(resolve(ALGORITHMS_DIR, '..'), f)), ...extraFiles]
   for (const file of files) {
-    const plugin = await loadPluginFile(
-      isAbsolute(file) || extraFiles.includes(file) ? file : resolve(ALGORITHMS_DIR, '..', file),
-    )
+    const plugin = extraFiles.includes(file)
+      ? await loadExtra(file)
+      : await loadPluginFile(isAbsolute(file) ? file : resolve(ALGORITHMS_DIR, '..', file))
     const seen = registry.get(plugin.name)
     if (seen) throw new InputError(`two plugins are named "${plugin.name}": ${seen.file} and ${file}`)
     registry.set(plugin.name, { plugin, file, onDemand: resolve(KIT_ROOT, file).startsWith(`${ON_DEMAND_DIR}/`) })

@@ -1,7 +1,16 @@
+import { resolve } from 'node:path'
+import type { Plugin } from '../../algorithms/kit/contract.ts'
 import { InputError } from '../../core/errors.ts'
 import { importCatalog } from '../../datasets/import.ts'
 import { expandRuns, type PluginRun, pluginRun, refuseMeaninglessParams } from '../plugins/params.ts'
-import { loadRegistry, type RegisteredPlugin, selectPlugins } from '../plugins/registry.ts'
+import {
+  loadPluginFile,
+  loadRegistry,
+  type RegisteredPlugin,
+  registerDeclared,
+  selectPlugins,
+} from '../plugins/registry.ts'
+import { isServiceUrl, remoteSource } from '../plugins/remote/spec.ts'
 import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
@@ -28,7 +37,7 @@ export async function prepareRun(request: RunFlags, afterPluginCode = () => {}):
   if (request.rounds !== undefined) scenario.market.rounds = request.rounds
   if (request.sessions !== undefined) scenario.market.sessionsPerRound = request.sessions
   const shard = request.shard === undefined ? undefined : parseShard(request.shard)
-  const registry = await loadRegistry(request.plugin)
+  const registry = await loadRegistry(request.plugin, request.sealed ? describedSealed : undefined)
   const selected = selectPlugins(registry, request.algorithms)
   const rules = request.sameRules === undefined ? undefined : rulesOf(registry, request.sameRules)
   // A plugin file given but left out by --algorithms would otherwise be loaded and never run, without a word.
@@ -107,4 +116,14 @@ function refuseUnsealable(plugins: PlannedRun[], sameRules: PlannedRun | undefin
         'TypeScript and JavaScript plugins (run it without --sealed, or leave it out)',
     )
   if (sameRules) throw new InputError('--sealed with --same-rules is not supported yet: run them separately')
+}
+
+/**
+ * --sealed: a --plugin module is never imported here, not even its top level; its own sealed process describes it and
+ * answers its parameters' checks and rules. Process plugins load as usual (and are refused by refuseUnsealable).
+ */
+async function describedSealed(file: string): Promise<Plugin> {
+  if (remoteSource(file) || isServiceUrl(file)) return loadPluginFile(file)
+  const { describeSealed } = await import('../plugins/sealed/describe.ts')
+  return registerDeclared(describeSealed(resolve(file), []), file)
 }

@@ -11,10 +11,24 @@ const buf = new Uint8Array(data)
 let closing = false
 let stderr = ''
 
-const child = spawn(command[0], [...command.slice(1), ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
-child.stderr.on('data', (d) => {
-  stderr = (stderr + d).slice(-4000)
+// Messages travel on fd 3, so whatever the plugin prints (fd 1, fd 2) is kept as text for error messages, never read
+// as a message; the environment is empty (no secrets of the caller's); its own process group, stopped whole.
+const child = spawn(command[0], [...command.slice(1), ...args], {
+  stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  detached: true,
+  env: {},
 })
+// The process's pid, as the kit started it (never as the process reports itself): the pool stops its group.
+Atomics.store(ctrl, 2, child.pid ?? -1)
+Atomics.notify(ctrl, 2)
+const keep = (d) => {
+  stderr = (stderr + d).slice(-4000)
+}
+child.stdout.on('data', keep)
+child.stderr.on('data', keep)
+// A pending Atomics.waitAsync does not keep this thread alive: without this, it would end with the process and leave
+// the engine waiting.
+const alive = setInterval(() => {}, 1 << 30)
 
 /** Hands the engine an answer (or why there is none) and wakes it. */
 function answer(state, bytes) {
@@ -28,15 +42,20 @@ const fail = (message) => answer(ERROR, Buffer.from(message))
 const lastLines = (text) => text.trim().split('\n').slice(-5).join(' | ')
 
 let pending = Buffer.alloc(0)
-child.stdout.on('data', (chunk) => {
+const channel = child.stdio[3]
+channel.on('data', (chunk) => {
   pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
   while (pending.length >= 4) {
     const length = pending.readUInt32LE(0)
+    if (length > buf.length) {
+      ended(`a reply of ${length} bytes does not fit the sealed channel (${buf.length})`)
+      child.kill('SIGKILL')
+      return
+    }
     if (pending.length < 4 + length) break
     const body = pending.subarray(4, 4 + length)
     pending = pending.subarray(4 + length)
-    if (length > buf.length) fail(`a reply of ${length} bytes does not fit the sealed channel (${buf.length})`)
-    else answer(REPLY, body)
+    answer(REPLY, body)
   }
 })
 /** Why the process is gone, once it is: every later request is answered with it. */
@@ -70,6 +89,7 @@ for (;;) {
   }
   if (state === CLOSE) {
     closing = true
+    clearInterval(alive)
     if (child.exitCode !== null || child.signalCode !== null) process.exit(0)
     child.stdin.end()
     const timer = setTimeout(() => child.kill('SIGKILL'), 2000)

@@ -14,12 +14,20 @@ const [IDLE, REQUEST, SENT, ERROR, CLOSE] = [0, 1, 2, 4, 5]
 /** The channel's size: the largest message, the whole observable market at the start, must fit (~120 B a product). */
 const channelBytes = (m: Catalog) => Math.max(64 * 2 ** 20, 256 * (m.products.count + m.sellers.count))
 
-let networkless: boolean | undefined
-/** Linux can take the network away from a process (a user namespace of its own), where the kernel allows it. */
-function unshareWorks(): boolean {
-  networkless ??= spawnSync('unshare', ['-rn', 'true']).status === 0
-  return networkless
+/**
+ * Namespaces of its own, where the kernel allows them to an unprivileged user (Linux): no network, and no view of
+ * other processes (a pid namespace: it cannot signal them).
+ */
+const UNSHARE = ['unshare', '-rnp', '--fork']
+let unshareWorks: boolean | undefined
+function namespaced(command: string[]): string[] {
+  unshareWorks ??= spawnSync(UNSHARE[0], [...UNSHARE.slice(1), 'true']).status === 0
+  return unshareWorks ? [...UNSHARE, ...command] : command
 }
+
+/** Its address space capped at the cell's memory limit (the shell's ulimit, then exec), as a process plugin's. */
+const capped = (command: string[], mb: number | undefined) =>
+  mb ? ['/bin/sh', '-c', `ulimit -v ${Math.floor(mb * 1024)} && exec "$0" "$@"`, ...command] : command
 
 /** What a sealed plugin is: its name and whether it reads the truth, as its own process reports them. */
 export interface SealedLoad {
@@ -39,46 +47,53 @@ export function startSealed(
   readable: readonly string[],
   market: Catalog,
 ): SealedLoad {
+  const { channel, bundle } = sealedProcess(file, readable, channelBytes(market))
+  const loaded = channel.call({ type: 'load', bundle, params })
+  const rules = loaded.platform ? rulesOver(channel, loaded.rules as BaseRules) : undefined
+  return {
+    name: loaded.name as string,
+    truth: loaded.truth === true,
+    sealed: { rules, channelBytes: channel.bytes, open: (inputs) => new SealedBoundary(channel, inputs, file) },
+  }
+}
+
+/** A plugin file's own process, started and registered with its cell (a plugin that hangs as it loads is stopped). */
+export function sealedProcess(file: string, readable: readonly string[], bytes: number) {
   const host = hostBundle()
-  const plugin = pluginBundle(file)
-  const reads = [host, plugin, ...readable].map((f) => `--allow-fs-read=${f}`)
-  const memory = childWatch.memoryMb ? [`--max-old-space-size=${childWatch.memoryMb}`] : []
-  const node = [process.execPath, '--experimental-permission', '--no-warnings', ...memory, ...reads, host]
-  const command = unshareWorks() ? ['unshare', '-rn', ...node] : node
-  const channel = new Channel(command, channelBytes(market))
-  const loaded = channel.call({ type: 'load', bundle: plugin, params })
-  if (typeof loaded.pid === 'number') childWatch.started?.(loaded.pid)
-  const base = loaded.rules as Pick<PlatformRules, 'sessionKind' | 'priceFirst' | 'retailMarkup'>
+  const bundle = pluginBundle(file)
+  const reads = [host, bundle, ...readable].map((f) => `--allow-fs-read=${f}`)
+  const node = [process.execPath, '--experimental-permission', '--no-warnings', ...reads, host]
+  const channel = new Channel(capped(namespaced(node), childWatch.memoryMb), bytes)
+  const pid = channel.pid()
+  if (pid > 1) childWatch.started?.(pid)
+  return { channel, bundle }
+}
+
+type BaseRules = Pick<PlatformRules, 'sessionKind' | 'priceFirst' | 'retailMarkup'>
+
+/** The rules the process computed, as functions the engine calls synchronously; each distinct question asked once. */
+export function rulesOver(channel: Channel, base: BaseRules): Partial<PlatformRules> {
+  const memo = new Map<string, number>()
   const rule =
     (name: 'referralRate' | 'fulfilmentFee' | 'deliveryDays') =>
     (...args: unknown[]): number => {
       const key = `${name}\u0000${args.join('\u0000')}`
-      // Rules are pure functions of their arguments: each distinct question crosses once.
-      if (!channel.memo.has(key))
-        channel.memo.set(key, channel.call({ type: 'rule', rule: name, args }).value as number)
-      return channel.memo.get(key)!
+      if (!memo.has(key)) memo.set(key, channel.call({ type: 'rule', rule: name, args }).value as number)
+      return memo.get(key)!
     }
-  const rules: Partial<PlatformRules> | undefined = loaded.platform
-    ? {
-        ...base,
-        referralRate: rule('referralRate'),
-        fulfilmentFee: rule('fulfilmentFee'),
-        deliveryDays: rule('deliveryDays'),
-      }
-    : undefined
   return {
-    name: loaded.name as string,
-    truth: loaded.truth === true,
-    sealed: { rules, open: (inputs) => new SealedBoundary(channel, inputs, file) },
+    ...base,
+    referralRate: rule('referralRate'),
+    fulfilmentFee: rule('fulfilmentFee'),
+    deliveryDays: rule('deliveryDays'),
   }
 }
 
 /** The engine's end of the channel: one request at a time, answered before the call returns. */
-class Channel {
+export class Channel {
   private readonly ctrl: Int32Array
   private readonly data: Uint8Array
   private readonly worker: Worker
-  readonly memo = new Map<string, number>()
   queue: QueuedCall[] = []
 
   constructor(command: string[], bytes: number) {
@@ -90,6 +105,17 @@ class Channel {
       workerData: { command, args: [], control, data },
     })
     this.worker.unref()
+  }
+
+  /** The process's pid as the courier started it (waited for: the courier spawns it first thing). */
+  pid(): number {
+    while (Atomics.load(this.ctrl, 2) === 0) Atomics.wait(this.ctrl, 2, 0, 1000)
+    return Atomics.load(this.ctrl, 2)
+  }
+
+  /** The channel's own memory, which is not the cell's (peak_memory_mb and --cell-memory leave it out). */
+  get bytes(): number {
+    return this.data.length
   }
 
   call(request: HostRequest): HostReply {

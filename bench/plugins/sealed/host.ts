@@ -23,22 +23,62 @@ let mirror: Mirror | null = null
 let truth: { quality: Float64Array; relevance: Float64Array } | undefined
 let rules: ReturnType<typeof platformRules> | null = null
 const intrinsics = captureIntrinsics()
+// A plugin's process.exit fails the call that made it, named, as in a cell's thread; the host ends through its own.
+const exit = process.exit.bind(process)
+process.exit = ((code?: number) => {
+  throw new Error(`the plugin called process.exit(${code ?? ''})`)
+}) as typeof process.exit
+
+/** The plugin's module, imported once; what its top-level code did to the built-ins undone, as in a cell's thread. */
+async function imported(bundle: string): Promise<Plugin> {
+  if (!plugin) {
+    const mod = await import(pathToFileURL(bundle).href)
+    restoreIntrinsics(intrinsics)
+    plugin = mod.default as Plugin
+  }
+  return plugin
+}
 
 async function handle(request: HostRequest): Promise<HostReply> {
   for (const call of request.queued ?? []) await apply(call)
   switch (request.type) {
-    case 'load': {
-      const mod = await import(pathToFileURL(request.bundle).href)
-      // What the plugin's top-level code did to the built-ins is undone, as in a cell's thread.
-      restoreIntrinsics(intrinsics)
-      plugin = mod.default as Plugin
-      params = request.params
-      rules = platformRules(plugin.platform?.(params))
+    // What bench run's preparation asks, so that it never imports the plugin itself.
+    case 'describe': {
+      const p = await imported(request.bundle)
       return {
-        pid: process.pid,
-        name: plugin.name,
-        truth: plugin.truth === true,
-        platform: typeof plugin.platform === 'function',
+        name: p.name,
+        summary: p.summary,
+        claims: [...(p.claims ?? [])],
+        truth: p.truth === true,
+        files: [...(p.files ?? [])],
+        keys: Object.keys((p.params as unknown as { shape?: object }).shape ?? {}),
+        hooks: { validate: !!p.validate, paramFiles: !!p.paramFiles, platform: !!p.platform },
+      }
+    }
+    case 'parse': {
+      const parsed = plugin!.params.safeParse(request.given)
+      return parsed.success
+        ? { success: true, data: parsed.data }
+        : { success: false, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) }
+    }
+    case 'validate':
+      return { problem: plugin!.validate?.(request.params as never, { k: request.k }) ?? null }
+    case 'paramFiles':
+      return { files: plugin!.paramFiles?.(request.params as never) ?? [] }
+    case 'platform': {
+      rules = platformRules(plugin!.platform?.(request.params as never))
+      return {
+        rules: { sessionKind: rules.sessionKind, priceFirst: rules.priceFirst, retailMarkup: rules.retailMarkup },
+      }
+    }
+    case 'load': {
+      await imported(request.bundle)
+      params = request.params
+      rules = platformRules(plugin!.platform?.(params))
+      return {
+        name: plugin!.name,
+        truth: plugin!.truth === true,
+        platform: typeof plugin!.platform === 'function',
         rules: { sessionKind: rules.sessionKind, priceFirst: rules.priceFirst, retailMarkup: rules.retailMarkup },
       }
     }
@@ -123,7 +163,7 @@ for (let request = readFrame(0); request !== null; request = readFrame(0)) {
   } catch (err) {
     reply = { error: err instanceof Error ? err.message : String(err) }
   }
-  writeFrame(1, reply)
+  writeFrame(3, reply)
 }
 // The engine closed the channel: whatever the plugin left running (timers) ends with the process.
-process.exit(0)
+exit(0)

@@ -34,6 +34,11 @@ export type QueuedCall =
 
 export type HostRequest = { queued?: QueuedCall[] } & (
   | { type: 'load'; bundle: string; params: Record<string, unknown> }
+  | { type: 'describe'; bundle: string }
+  | { type: 'parse'; given: Record<string, unknown> }
+  | { type: 'validate'; params: Record<string, unknown>; k: number }
+  | { type: 'paramFiles'; params: Record<string, unknown> }
+  | { type: 'platform'; params: Record<string, unknown> }
   | { type: 'rule'; rule: 'referralRate' | 'fulfilmentFee' | 'deliveryDays'; args: unknown[] }
   | {
       type: 'create'
