@@ -24,8 +24,21 @@ describe('fee schedules', () => {
   )
   it('a plugin that declares nothing gets a neutral search marketplace', () => {
     const rules = platformRules(undefined)
-    expect(rules).toEqual(DEFAULT_RULES)
-    expect(rules.referralRate('home', 10)).toBe(0.15)
+    const { referralRate, fulfilmentFee, deliveryDays, ...values } = DEFAULT_RULES
+    expect(rules).toMatchObject(values)
+    expect(rules.referralRate('home', 10)).toBe(referralRate('home', 10))
+    expect(rules.fulfilmentFee(2, true)).toBe(fulfilmentFee(2, true))
+    expect(rules.deliveryDays(3, false)).toBe(deliveryDays(3, false))
     expect(platformRules({ retailMarkup: 1.5 }).retailMarkup).toBe(1.5)
+  })
+  it("refuses rules the engine could not use, and every answer that is not a finite number in the rule's range", () => {
+    expect(() => platformRules({ sessionKind: 'browse' as never })).toThrowError(
+      /sessionKind "browse": expected "search" or "feed"/,
+    )
+    expect(() => platformRules({ retailMarkup: 0 })).toThrowError(/retailMarkup 0: expected a number > 0/)
+    const odd = platformRules({ referralRate: () => 1.5, fulfilmentFee: () => Number.NaN, deliveryDays: () => -1 })
+    expect(() => odd.referralRate('home', 10)).toThrowError(/referralRate\(home, 10\) returned 1\.5: expected a share/)
+    expect(() => odd.fulfilmentFee(1, true)).toThrowError(/fulfilmentFee\(1, true\) returned NaN/)
+    expect(() => odd.deliveryDays(3, true)).toThrowError(/deliveryDays\(3, true\) returned -1/)
   })
 })
