@@ -54,18 +54,27 @@ export function notUtf8(file: string, at: { line: number; column: number; byte: 
 export class Utf8Guard extends Transform {
   private line = 1
   private carry = Buffer.alloc(0)
+  /** Bytes of the current line already checked and passed on. */
+  private checked = 0
   constructor(private readonly file: string) {
     super()
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     const bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk
-    // Check up to the last newline; the rest waits for the next chunk (it may end inside a character).
-    const cut = bytes.lastIndexOf(0x0a) + 1
+    // Check up to the last newline, or, on a line longer than the chunk, all but the last 3 bytes (a character may
+    // continue in the next chunk): what is kept back never grows beyond a line's start or 3 bytes.
+    const newline = bytes.lastIndexOf(0x0a) + 1
+    let cut = newline > 0 ? newline : Math.max(0, bytes.length - 3)
+    // Never inside a character: back to its first byte.
+    while (newline === 0 && cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--
     const whole = bytes.subarray(0, cut)
     const bad = firstInvalidUtf8(whole, this.line)
+    // Columns count from the line's start, part of which earlier chunks held.
+    if (bad && bad.line === this.line) bad.column += this.checked
     if (!bad) {
       for (let i = whole.indexOf(0x0a); i >= 0; i = whole.indexOf(0x0a, i + 1)) this.line++
+      this.checked = newline > 0 ? 0 : this.checked + cut
       this.carry = Buffer.from(bytes.subarray(cut))
     }
     done(bad ? notUtf8(this.file, bad) : null, bad ? undefined : chunk)

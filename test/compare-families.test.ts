@@ -197,6 +197,29 @@ describe('timing compared as timing', () => {
       ).verdict,
     ).toBe('worse')
   })
+
+  it('judges speed as a ratio: a halving is as far from noise as a doubling; gates read the same interval', () => {
+    const base = [
+      [100, 104],
+      [100, 104],
+    ]
+    const scaled = (f: number) => base.map((r) => r.map((x) => x * f))
+    const halved = compareTiming(base, scaled(0.5), 0.1)
+    const doubled = compareTiming(base, scaled(2), 0.1)
+    expect(halved.relDiff).toBeCloseTo(-0.5, 12)
+    expect(doubled.relDiff).toBeCloseTo(1, 12)
+    expect([halved.verdict, doubled.verdict]).toEqual(['worse', 'better'])
+    // A gate on a row within noise passes, with its interval shown; a slowdown beyond it fails.
+    const versus = (b: number[][]) =>
+      compareInputs(
+        [input('A', [{ algorithm: 'amazon', ...timing(base) }]), input('B', [{ algorithm: 'amazon', ...timing(b) }])],
+        { timingNoise: 0.1 },
+      )
+    const [pass] = evaluateGates(versus(scaled(0.99)), parseGates('sessions_per_sec:-10%'))
+    expect(pass.status).toBe('pass')
+    expect(pass.checks[0].interval).not.toBeNull()
+    expect(evaluateGates(versus(scaled(0.5)), parseGates('sessions_per_sec:-10%'))[0].status).toBe('fail')
+  })
 })
 
 describe('comparability: platform rules', () => {

@@ -34,6 +34,15 @@ describe('UTF-8 inputs', () => {
     expect(await guard([text.subarray(0, at), text.subarray(at)])).toEqual(text)
   })
 
+  it('a line longer than many chunks is checked as it comes, a character split anywhere', async () => {
+    const line = Buffer.from(`${'é'.repeat(5000)}x\n`)
+    const chunks = Array.from({ length: Math.ceil(line.length / 7) }, (_, i) => line.subarray(7 * i, 7 * i + 7))
+    expect(await guard(chunks)).toEqual(line)
+    const bad = Buffer.concat([Buffer.from('é'.repeat(3000)), Buffer.from([0xe9]), Buffer.from('\n')])
+    const split = Array.from({ length: Math.ceil(bad.length / 5) }, (_, i) => bad.subarray(5 * i, 5 * i + 5))
+    await expect(guard(split)).rejects.toThrowError(/line 1, column 6001: not valid UTF-8 \(byte 0xE9\)/)
+  })
+
   it('a stream guard fails on the line of a Latin-1 byte in a later chunk', async () => {
     const good = Buffer.from('id,name\n1,cafe\n')
     const bad = Buffer.from('2,caf\xe8\n', 'latin1')

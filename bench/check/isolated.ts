@@ -19,7 +19,13 @@ const failure = (check: string, detail: string): CheckResult[] => [{ check, pass
  */
 export function checkIsolated(request: CheckRequest, timeoutMs: number): Promise<IsolatedCheck> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./isolated-entry.js', import.meta.url), { workerData: request })
+    const worker = new Worker(new URL('../plugins/thread-entry.js', import.meta.url), {
+      workerData: {
+        module: new URL('./isolated-thread.ts', import.meta.url).href,
+        run: 'checkInThread',
+        data: request,
+      },
+    })
     let name: string | null = null
     let settled = false
     const finish = (results: CheckResult[]) => {

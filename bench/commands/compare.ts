@@ -24,6 +24,7 @@ async function compareCommand(inputs: string[], opts: ReturnType<ReturnType<type
     throw new InputError(`--family ${opts.family}: expected one of ${FAMILIES.join(', ')}`)
   if (opts.candidate !== undefined && !opts.failOn)
     throw new InputError('--candidate scopes the --fail-on gates: give --fail-on too')
+  if (opts.html) checkHtmlTarget(opts.html)
   const gates = opts.failOn ? parseGates(opts.failOn, opts.candidate) : []
   const comparison = compareInputs(inputs.map(readInput), {
     metrics: opts.metrics,
@@ -37,7 +38,6 @@ async function compareCommand(inputs: string[], opts: ReturnType<ReturnType<type
   const colour = process.stdout.isTTY === true && !process.env.NO_COLOR
   process.stdout.write(formatComparison(comparison, opts.format as Format, colour, results))
   if (opts.html) {
-    checkHtmlTarget(opts.html)
     writeFileAtomic(opts.html, renderComparison(comparison, results))
     process.stderr.write(`wrote ${opts.html}\n`)
   }
@@ -128,7 +128,7 @@ const compareOptions = (command: Command) =>
       '--better <metric=direction>',
       'the better direction of a metric where it is a policy choice, e.g. new_seller_exposure_share=higher ' +
         '(repeatable or comma-separated)',
-      list,
+      (value: string, previous: string[] = []) => [...previous, ...list(value)],
     )
     .option(
       '--timing-noise <pct>',

@@ -1,4 +1,4 @@
-import type { ComparisonRow } from './compare.ts'
+import { type ComparisonRow, letter } from './compare.ts'
 import type { Pair } from './compare-match.ts'
 import { type ResultInput, runName } from './inputs.ts'
 
@@ -29,7 +29,7 @@ export function comparabilityLines(
 ): string[] {
   const lines = new Set<string>()
   const lettered = inputs.length > 1
-  const name = (x: Pair['base']) => `${lettered ? `${String.fromCharCode(65 + x.input)}:` : ''}${runName(x.group)}`
+  const name = (x: Pair['base']) => `${lettered ? `${letter(x.input)}:` : ''}${runName(x.group)}`
   for (const pair of pairs) {
     const keys = rulesDiffer(pair)
     if (!keys?.length) continue
@@ -39,10 +39,14 @@ export function comparabilityLines(
     // Hold the rules equal on the side that has none of its own, else on the candidate's.
     const [rerun, rules] =
       a.from === 'default' ? [pair.base.group.algorithm, b.from] : [pair.cand.group.algorithm, a.from]
+    const sameRanking = pair.base.group.algorithm === pair.cand.group.algorithm
     lines.add(
       `platform rules differ: ${name(pair.cand)} ran under ${whose(b.from)}, ${name(pair.base)} under ` +
-        `${whose(a.from)} (${what}), so fees, prices and GMV also measure the rules; to compare the ranking ` +
-        `alone, run ${rerun} with --same-rules ${rules}`,
+        `${whose(a.from)} (${what}), ` +
+        (sameRanking
+          ? 'with the same ranking: every difference below is the rules'
+          : `so fees, prices and GMV also measure the rules; to compare the ranking alone, run ${rerun} with ` +
+            `--same-rules ${rules}`),
     )
   }
   return [...lines]

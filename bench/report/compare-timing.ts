@@ -1,8 +1,8 @@
 import { THROUGHPUT_METRICS } from '../metrics/definitions.ts'
-import type { ComparisonRow, Side } from './compare.ts'
+import { type ComparisonRow, side } from './compare.ts'
 import type { Pair } from './compare-match.ts'
 import type { ResultGroup } from './inputs.ts'
-import { confidenceInterval, estimate, mean, welchTTest } from './stats.ts'
+import { confidenceInterval, mean, welchTTest } from './stats.ts'
 
 /**
  * Speed compared as speed: wall time is not a function of the seed, so common random numbers do
@@ -39,7 +39,11 @@ export function repeatSpread(group: ResultGroup, metric: string): number | null 
   return spread
 }
 
-/** One timing metric of a pair: Welch over repeats, a noise floor, and a verdict only beyond it. */
+/**
+ * One timing metric of a pair: Welch over repeats (Δ and its CI in the metric's units), the ratio of geometric means
+ * (Δ%) with Welch on logs, a noise floor, and a verdict only when the whole ratio interval lies beyond
+ * ×(1 + floor) or ÷(1 + floor).
+ */
 export function timingRow(
   pair: Pair,
   metric: string,
@@ -48,16 +52,12 @@ export function timingRow(
 ): ComparisonRow {
   const av = samplesOf(pair.base.group, metric)
   const bv = samplesOf(pair.cand.group, metric)
-  const side = (x: Pair['base'], v: number[]): Side => ({
-    input: x.input,
-    algorithm: x.group.algorithm,
-    variant: x.group.variant,
-    scenario: x.group.scenario,
-    estimate: v.length ? estimate(v) : null,
-  })
   const spreads = [repeatSpread(pair.base.group, metric), repeatSpread(pair.cand.group, metric)]
   const repeated = spreads.every((s) => s !== null)
   const test = repeated ? welchTTest(av, bv) : null
+  // Speed is judged as a ratio (a slowdown cannot pass −100%, a speed-up can pass +100%): Welch on logs.
+  const positive = (v: number[]) => v.filter((x) => x > 0).map(Math.log)
+  const ratioTest = repeated ? welchTTest(positive(av), positive(bv)) : null
   const base = Math.abs(mean(av))
   const floor = Math.max(minNoise, ...spreads.map((s) => s ?? 0))
   const ci = test ? confidenceInterval(test) : null
@@ -69,16 +69,19 @@ export function timingRow(
     test,
     ci,
     ciAdjusted: null,
-    relDiff: test && base > 0 ? test.diff / base : NaN,
+    relDiff: ratioTest ? Math.expm1(ratioTest.diff) : NaN,
     pAdjusted: NaN,
     family: null,
     verdict: !av.length || !bv.length ? 'no values' : 'not enough timing samples',
     unpairedSeeds: 0,
     noiseFloor: repeated ? floor : undefined,
+    ratioTest: ratioTest ?? undefined,
   }
-  if (!test || !ci || !(base > 0)) return out
-  const [low, high] = ci.map((x) => x / base)
-  if (low > floor || high < -floor)
+  if (!test || !ratioTest || !(base > 0)) return out
+  // The floor as a ratio both ways: ×(1 + floor) or ÷(1 + floor).
+  const [low, high] = confidenceInterval(ratioTest)
+  const edge = Math.log1p(floor)
+  if (low > edge || high < -edge)
     out.verdict = row.better === 'neither' ? 'changed' : low > 0 === (row.better === 'higher') ? 'better' : 'worse'
   // Not told apart from the run-to-run noise: the change, or the interval around it, reaches inside the floor.
   else out.verdict = 'within noise'

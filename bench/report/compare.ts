@@ -77,6 +77,8 @@ export interface ComparisonRow {
   verdict: Verdict
   /** Timing rows: the relative change below which a difference is run-to-run noise. */
   noiseFloor?: number
+  /** Timing rows: Welch's test on the logs of the repeats (relDiff is exp(diff) − 1, the ratio of geometric means). */
+  ratioTest?: DifferenceTest
   /** The platform rules (fees, markup, …) on which the two runs differ, besides the ranking. */
   rulesDiffer?: string[]
   /**
@@ -132,13 +134,6 @@ function compareRow(pair: Pair, metric: string, link: { pairable: boolean }, row
   const paired = link.pairable && shared.length >= 2
   const av = paired ? shared.map((s) => a.get(s)!) : [...a.values()]
   const bv = paired ? shared.map((s) => b.get(s)!) : [...b.values()]
-  const side = (x: Pair['base'], v: number[]): Side => ({
-    input: x.input,
-    algorithm: x.group.algorithm,
-    variant: x.group.variant,
-    scenario: x.group.scenario,
-    estimate: v.length ? estimate(v) : null,
-  })
   const test = paired ? pairedTTest(av, bv) : welchTTest(av, bv)
   const baseMean = mean(av)
   return {
@@ -158,6 +153,15 @@ function compareRow(pair: Pair, metric: string, link: { pairable: boolean }, row
 }
 
 type RowConfig = Pick<ComparisonRow, 'better' | 'config'>
+
+/** One side of a compared row: where it comes from, and its values' estimate. */
+export const side = (x: Pair['base'], v: number[]): Side => ({
+  input: x.input,
+  algorithm: x.group.algorithm,
+  variant: x.group.variant,
+  scenario: x.group.scenario,
+  estimate: v.length ? estimate(v) : null,
+})
 
 export const letter = (i: number) => String.fromCharCode(65 + i)
 

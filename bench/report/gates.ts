@@ -85,15 +85,6 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
             ? 'timing without repeats on both sides (bench run --repeat N)'
             : 'too few seeds for a test',
     }
-  // A timing change inside the run-to-run noise is no evidence of a regression, whatever the limit.
-  if (row.verdict === 'within noise' && Math.abs(row.relDiff) <= row.noiseFloor!)
-    return {
-      row,
-      status: 'pass',
-      moved: row.relDiff,
-      interval: null,
-      reason: `Δ ${signed(row.relDiff, true)} within the noise floor ±${signed(row.noiseFloor!, true).slice(1)}`,
-    }
   const base = Math.abs(row.baseline.estimate!.mean)
   const scale = gate.relative ? 1 / base : 1
   if (!Number.isFinite(scale))
@@ -104,8 +95,23 @@ function check(gate: Gate, row: ComparisonRow, alpha: number): GateCheck {
       interval: null,
       reason: 'the baseline mean is 0: no relative change',
     }
-  const interval = confidenceInterval(row.test, alpha).map((x) => scale * x) as [number, number]
-  const moved = scale * row.test.diff
+  // Timing moves as a ratio (Welch on logs): its interval is exp(·) − 1, times the baseline mean for an absolute gate.
+  const ratio = row.ratioTest
+  const interval = (
+    ratio
+      ? confidenceInterval(ratio, alpha).map((x) => Math.expm1(x) * base * scale)
+      : confidenceInterval(row.test, alpha).map((x) => scale * x)
+  ) as [number, number]
+  const moved = ratio ? row.relDiff * base * scale : scale * row.test.diff
+  // A timing change inside the run-to-run noise is no evidence of a regression, whatever the limit.
+  if (row.verdict === 'within noise' && Math.abs(row.relDiff) <= row.noiseFloor!)
+    return {
+      row,
+      status: 'pass',
+      moved,
+      interval,
+      reason: `Δ ${signed(row.relDiff, true)} within the noise floor ±${signed(row.noiseFloor!, true).slice(1)}`,
+    }
   // The bad-direction move: positive when the metric went the way the gate guards against.
   const [worst, best] = gate.direction > 0 ? [interval[0], interval[1]] : [-interval[1], -interval[0]]
   const [low, high] = interval.map((x) => signed(x, gate.relative))
@@ -169,17 +175,18 @@ export function evaluateGates(comparison: Comparison, gates: Gate[]): GateResult
     const status: GateStatus = first('fail') ? 'fail' : first('inconclusive') ? 'inconclusive' : 'pass'
     const worst = first(status)!
     const reason =
-      status === 'pass' ? passReason(gate, checks) : `${describePair(worst.row, lettered)}: ${worst.reason}`
+      status === 'pass' ? passReason(gate, checks, k) : `${describePair(worst.row, lettered)}: ${worst.reason}`
     return { gate, status, reason, checks }
   })
 }
 
-/** Why a gate passed: its rows, and the outermost bounds of their intervals. */
-function passReason(gate: Gate, checks: GateCheck[]): string {
+/** Why a gate passed: its rows, and the outermost bounds of their intervals (simultaneous, at 1 − ALPHA / k). */
+function passReason(gate: Gate, checks: GateCheck[], k: number): string {
   const low = signed(Math.min(...checks.map((c) => c.interval![0])), gate.relative)
   const high = signed(Math.max(...checks.map((c) => c.interval![1])), gate.relative)
   const rows = `${checks.length} row${checks.length > 1 ? 's' : ''}`
-  return `${rows} within ${limitText(gate)} (interval bounds ${low} to ${high})`
+  const level = `${Number((100 * (1 - ALPHA / k)).toPrecision(4))}% intervals, ${k} gated row${k > 1 ? 's' : ''}`
+  return `${rows} within ${limitText(gate)} (interval bounds ${low} to ${high}; ${level})`
 }
 
 /** One line per gate, for stderr. */

@@ -10,7 +10,7 @@ import { sellerRoundsCsv } from '../../metrics/seller-rounds.ts'
 import { resultRows } from '../../metrics/summarize.ts'
 import { loadPluginFile } from '../../plugins/registry.ts'
 import type { CellSpec } from '../plan/plan.ts'
-import { sealedPlugin, sealedStub } from './sealed.ts'
+import { sealedPlugin, sealedStub, stillNamed } from './sealed.ts'
 import { throughputRow } from './throughput.ts'
 
 /** Sessions of the last round replayed by the throughput benchmark. */
@@ -57,7 +57,7 @@ const mathRandomCalls = () => randomCalls
 /** A plugin by file, which must still be the one the plan named. */
 async function plannedPlugin(file: string, name: string) {
   const plugin = await loadPluginFile(file)
-  if (plugin.name !== name) throw new Error(`${file} now defines "${plugin.name}", not "${name}"`)
+  stillNamed(file, plugin.name, name)
   return plugin
 }
 

@@ -23,7 +23,11 @@ export function sealedStub(name: string, truth: boolean): Plugin {
 /** A fresh process for one simulation of the cell, which must still define the plugin the plan named. */
 export function sealedPlugin(spec: CellSpec, catalog: Catalog): SealedPlugin {
   const started = startSealed(spec.pluginFile, spec.params, spec.sealed!.reads, catalog)
-  if (started.name !== spec.cell.algorithm)
-    throw new Error(`${spec.pluginFile} now defines "${started.name}", not "${spec.cell.algorithm}"`)
+  stillNamed(spec.pluginFile, started.name, spec.cell.algorithm)
   return started.sealed
+}
+
+/** A plugin file must still define the plugin the plan named (it may have changed since). */
+export function stillNamed(file: string, found: string, planned: string): void {
+  if (found !== planned) throw new Error(`${file} now defines "${found}", not "${planned}"`)
 }
