@@ -21,6 +21,16 @@ describe('bench facts on the small scenario (the real CLI)', () => {
     )
     expect(printed.map((f) => f.id)).toHaveLength(14)
     expect(result.stderr).toMatch(/of 12 facts hold on small \(2 seeds\)/)
+    // Each market fact's margin agrees with its verdict, its interval is ordered, its seeds count is in range.
+    for (const f of printed.filter((x) => x.margin !== '')) {
+      const margin = Number(f.margin)
+      if (f.holds.startsWith('yes')) expect(margin, f.id).toBeGreaterThanOrEqual(0)
+      if (f.holds.startsWith('no')) expect(margin, f.id).toBeLessThan(0)
+      expect(Number(f.margin_ci_low)).toBeLessThanOrEqual(Number(f.margin_ci_high))
+      expect(Number(f.seeds_holding)).toBeGreaterThanOrEqual(0)
+      expect(Number(f.seeds_holding)).toBeLessThanOrEqual(2)
+    }
+    expect(printed.filter((x) => x.margin !== '').length).toBeGreaterThanOrEqual(9)
   })
 
   it('reads the same numbers as the summary.csv of the same run', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Plugin } from '../algorithms/kit/contract.ts'
 import { evaluateFacts, type Fact, loadFacts, plannedRuns } from '../bench/facts/facts.ts'
+import { factMargins } from '../bench/facts/margins.ts'
 import { loadRegistry } from '../bench/plugins/registry.ts'
 import { loadScenario, overlayScenario } from '../bench/runner/plan/scenario.ts'
 import type { Row } from '../core/csv.ts'
@@ -134,5 +135,65 @@ describe('the facts as data', () => {
       }),
     )
     expect(() => loadFacts(file)).toThrowError(/facts\.0\.check\.left\.metric/)
+  })
+})
+
+describe('fact margins (bench/facts/margins.ts)', () => {
+  const fact = (check: Fact['check']): Fact => ({ id: 'F0', claim: 'c', source: '000', scope: 'any', check })
+  const row = (algorithm: string, seed: number, values: Record<string, number>): Row => ({
+    algorithm,
+    variant: '',
+    scenario: 's',
+    seed,
+    ...values,
+  })
+
+  it('a threshold: (mean − floor)/floor on the means; per seed, its t interval and the seeds holding alone', () => {
+    // temu's cheapest-offer share 0.9 and 0.85 against a floor of 0.8.
+    const summary = [
+      row('temu', 1, { cheapest_offer_exposure_share: 0.9 }),
+      row('temu', 2, { cheapest_offer_exposure_share: 0.85 }),
+    ]
+    const check: Fact['check'] = {
+      kind: 'compare',
+      left: { algorithm: 'temu', metric: 'cheapest_offer_exposure_share' },
+      op: '>=',
+      right: 0.8,
+    }
+    const m = factMargins([fact(check)], summary, 's', plugins).get('F0')!
+    // (0.875 − 0.8)/0.8; per seed 0.125 and 0.0625: sd 0.0441942, se 0.03125, t(0.975, 1) = 12.7062.
+    expect(m.margin).toBeCloseTo(0.09375, 12)
+    expect(m.low).toBeCloseTo(0.09375 - 12.7062047 * 0.03125, 6)
+    expect(m.high).toBeCloseTo(0.09375 + 12.7062047 * 0.03125, 6)
+    expect([m.seedsHolding, m.seeds]).toEqual([2, 2])
+  })
+
+  it('the lead over the best rival; a fact of several checks takes its thinnest; a probe has none', () => {
+    const summary = [1, 2].flatMap((seed) => [
+      row('amazon', seed, { rank_persistence: seed === 1 ? 0.5 : 0.39, take_rate: 0.5 }),
+      row('aliexpress', seed, { rank_persistence: 0.4 }),
+      row('temu', seed, { rank_persistence: 0.3 }),
+    ])
+    const persistence = (algorithm: string) => ({ algorithm, metric: 'rank_persistence' as const })
+    const lead: Fact['check'] = {
+      kind: 'extreme',
+      direction: 'highest',
+      subject: persistence('amazon'),
+      among: [persistence('aliexpress'), persistence('temu')],
+    }
+    const band: Fact['check'] = {
+      kind: 'between',
+      ref: { algorithm: 'amazon', metric: 'take_rate' },
+      min: 0.45,
+      max: 0.6,
+    }
+    const m = factMargins([fact({ kind: 'all', checks: [lead, band] })], summary, 's', plugins).get('F0')!
+    // Lead on the means (0.445 − 0.4)/0.4 = 0.1125; the band's (0.5 − 0.45)/0.45 = 0.1111 is thinner.
+    expect(m.margin).toBeCloseTo(0.05 / 0.45, 12)
+    // Seed 2 alone: amazon 0.39 < aliexpress 0.4, so the fact fails there.
+    expect(m.seedsHolding).toBe(1)
+    expect(factMargins([fact({ kind: 'probe', probe: 'amazon-score-signals' })], summary, 's', plugins).get('F0')).toBe(
+      null,
+    )
   })
 })

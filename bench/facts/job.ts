@@ -6,6 +6,7 @@ import { type Progress, progress } from '../runner/execute.ts'
 import { checkPlan, type Estimate, estimatePlan, planSize } from '../runner/plan/estimate.ts'
 import { loadScenario, overlayScenario, type Scenario } from '../runner/plan/scenario.ts'
 import { counts, type FactsRun, loadFacts, plannedRuns, runFacts } from './facts.ts'
+import { factMargins } from './margins.ts'
 
 /** What `bench facts` is asked: the scenario (or an imported catalog on its market), seeds, the throughput budget. */
 export interface FactsRequest {
@@ -62,16 +63,26 @@ export async function planFacts(request: FactsRequest): Promise<FactsJob> {
       onStage: shown.onStage,
     }).finally(() => shown.stop())
     const market = run.base.name
-    const rows = run.results.map((r) => ({
-      id: r.fact.id,
-      claim: r.fact.claim,
-      source: r.fact.source,
-      scope: r.fact.scope,
-      scenario: market,
-      seeds: request.seeds,
-      holds: !r.applicable ? 'n/a' : `${r.holds ? 'yes' : 'no'}${counts(r, market) ? '' : ' (base only)'}`,
-      measured: r.measured,
-    }))
+    const applicable = run.results.filter((r) => r.applicable).map((r) => r.fact)
+    const margins = factMargins(applicable, run.benchmark.summary, market, plugins)
+    const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : x)
+    const rows = run.results.map((r) => {
+      const m = margins.get(r.fact.id)
+      return {
+        id: r.fact.id,
+        claim: r.fact.claim,
+        source: r.fact.source,
+        scope: r.fact.scope,
+        scenario: market,
+        seeds: request.seeds,
+        holds: !r.applicable ? 'n/a' : `${r.holds ? 'yes' : 'no'}${counts(r, market) ? '' : ' (base only)'}`,
+        margin: finite(m?.margin),
+        margin_ci_low: finite(m?.low),
+        margin_ci_high: finite(m?.high),
+        seeds_holding: m ? m.seedsHolding : '',
+        measured: r.measured,
+      }
+    })
     // With every market fact not applicable only the probes ran: no config ran a market.
     const config = run.configs[0] ?? {
       scenario: run.base,

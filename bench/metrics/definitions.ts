@@ -44,5 +44,22 @@ export const SELLER_ROUND_FILE_COLUMNS = [
   ...SELLER_ROUND_COLUMNS.map((m) => m.name),
 ]
 
-/** facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. */
-export const FACT_COLUMNS = ['id', 'claim', 'source', 'scope', 'scenario', 'seeds', 'holds', 'measured'] as const
+/**
+ * facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. margin: how far the check clears, relative
+ * (bench/facts/margins.ts), on the means over seeds, with the 95% interval of the per-seed margins' mean and the seeds
+ * on which it holds alone; empty for probes and facts that do not apply.
+ */
+export const FACT_COLUMNS = [
+  'id',
+  'claim',
+  'source',
+  'scope',
+  'scenario',
+  'seeds',
+  'holds',
+  'margin',
+  'margin_ci_low',
+  'margin_ci_high',
+  'seeds_holding',
+  'measured',
+] as const
