@@ -83,7 +83,8 @@ number it is compared with ((a − b) / |b|: how far the subject leads the best 
 lies inside its bounds; the smallest part's for a fact of several checks), on the means over seeds,
 with the 95% interval of the per-seed margins' mean (\`margin_ci_low\`, \`margin_ci_high\`) and the
 number of seeds on which the fact holds alone (\`seeds_holding\`); empty for probes. \`--strict\` exits 1
-when a fact counted on this scenario does not hold. With \`--catalog\` the facts run on an imported catalog; facts whose inputs it lacks are reported as not applicable.
+when a fact counted on this scenario does not hold. With \`--catalog\` the facts run on an imported catalog;
+facts whose inputs it lacks are reported as not applicable.
 
 Three facts that are properties of a rule rather than of a market outcome (F3's second half, F13,
 F14) are **probed**: the plugin's real code ranks hand-made markets and the probe reports what it saw.
