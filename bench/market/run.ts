@@ -9,13 +9,14 @@ import { shownFile } from './blame.ts'
 import type { PluginBoundary, SealedPlugin } from './boundary.ts'
 import { BuyerModel } from './buyer.ts'
 import { Ledger } from './ledger.ts'
+import { CellMemory } from './memory.ts'
 import { RelevanceEstimator } from './noise.ts'
 import type { MarketParams } from './params.ts'
 import { frozenCopy, PluginHarness } from './plugin-harness.ts'
 import { Retrieval } from './retrieval.ts'
 import type { SellerForce } from './sellers/force.ts'
 import { SELLER_FORCES } from './sellers/index.ts'
-import { slotsError } from './slots-check.ts'
+import { shuffleSlate, slotsError } from './slots-check.ts'
 import { type AnySource, type CollectorDef, CollectorSet, type Need, type SessionOutcome } from './stream.ts'
 import { type CapturedSession, PluginOutputError, type RunOutcome } from './types.ts'
 
@@ -99,6 +100,7 @@ export class MarketRun {
   private readonly captured: CapturedSession[] = []
   private sessionIndex = 0
   private peakMemory = 0
+  private readonly memory: CellMemory
 
   constructor(private readonly options: RunOptions) {
     const { market: p, plugin, seed } = options
@@ -107,6 +109,7 @@ export class MarketRun {
     const m = options.ownsCatalog ? options.catalog : forkCatalog(options.catalog)
     this.m = m
     this.p = p
+    this.memory = new CellMemory(options.memoryLimitBytes, options.sealed?.channelBytes ?? 0)
     const params = frozenCopy(options.params)
     const { rulesFrom } = options
     this.rules = platformRules(
@@ -203,7 +206,7 @@ export class MarketRun {
       if (untimed > 0 && done++ === untimed) started = performance.now()
       if ((s & 255) !== 255) return
       onProgress?.(256)
-      this.checkMemory()
+      if (this.options.memoryLimitBytes !== undefined) this.memory.check(this.outcome.round)
     }
     let outcome: RunOutcome
     try {
@@ -367,23 +370,7 @@ export class MarketRun {
     await this.plugin.roundClosed(r, this.ledger)
     for (const force of this.forces) force.endRound?.(r)
     this.collectors.roundClosed(view)
-    this.peakMemory = Math.max(this.peakMemory, this.checkMemory())
-  }
-
-  /** The thread's heap plus ArrayBuffers, in bytes; over the cell's limit, the cell fails here. */
-  private checkMemory(): number {
-    const memory = process.memoryUsage()
-    const used = memory.heapUsed + memory.arrayBuffers - (this.options.sealed?.channelBytes ?? 0)
-    const limit = this.options.memoryLimitBytes
-    if (limit !== undefined && used > limit)
-      throw Object.assign(
-        new Error(
-          `ran out of memory: the cell holds ${Math.round(used / 2 ** 20)} MB (heap and ArrayBuffers), over its ` +
-            `limit of ${Math.round(limit / 2 ** 20)} MB (--cell-memory)`,
-        ),
-        { round: this.outcome.round },
-      )
-    return used
+    this.peakMemory = Math.max(this.peakMemory, this.memory.check(r))
   }
 
   /** products.listed follows seller activity; retrieval's index follows products.listed. */
@@ -391,19 +378,5 @@ export class MarketRun {
     const { products, sellers } = this.m
     for (let i = 0; i < products.count; i++) products.listed[i] = sellers.active[products.seller[i]]
     this.retrieval.syncListed()
-  }
-}
-
-/** A uniform permutation of the filled slots, each product moving with its CPC (Fisher–Yates). */
-function shuffleSlate(slots: Slots, rng: Rng): void {
-  const { products, cpc } = slots
-  for (let i = slots.count - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1))
-    const p = products[i]
-    products[i] = products[j]
-    products[j] = p
-    const c = cpc[i]
-    cpc[i] = cpc[j]
-    cpc[j] = c
   }
 }

@@ -1,4 +1,5 @@
 import type { Slots } from '../../algorithms/kit/slots.ts'
+import type { Rng } from '../../core/rng.ts'
 
 /**
  * The highest cost per click a slot may carry, in dollars (assumption: far above any keyword's real CPC, which runs
@@ -30,4 +31,18 @@ export function slotsError(
       return `slot ${i + 1} has CPC ${cpc}; a CPC must be a number from 0 to ${MAX_CPC} dollars`
   }
   return null
+}
+
+/** A uniform permutation of the filled slots, each product moving with its CPC (Fisher–Yates). */
+export function shuffleSlate(slots: Slots, rng: Rng): void {
+  const { products, cpc } = slots
+  for (let i = slots.count - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1))
+    const p = products[i]
+    products[i] = products[j]
+    products[j] = p
+    const c = cpc[i]
+    cpc[i] = cpc[j]
+    cpc[j] = c
+  }
 }

@@ -4,6 +4,7 @@ import { baselinePairs, matchInputs, type Pair, relation } from './compare-match
 import { comparabilityLines } from './compare-rules.ts'
 import { MIN_TIMING_NOISE, TIMING_METRICS, timingRow } from './compare-timing.ts'
 import { type ResultGroup, type ResultInput, runName } from './inputs.ts'
+import { groupBy } from './report-rows.ts'
 import {
   ALPHA,
   confidenceInterval,
@@ -272,8 +273,10 @@ export function compareInputs(inputs: ResultInput[], opts: CompareOptions = {}):
  * family's seeds detect at the Bonferroni level ALPHA / m (where Holm's step-down surely rejects).
  */
 function adjustFamilies(rows: ComparisonRow[]): void {
-  const families = new Map<string, ComparisonRow[]>()
-  for (const r of rows) if (r.family !== null) families.set(r.family, [...(families.get(r.family) ?? []), r])
+  const families = groupBy(
+    rows.filter((r) => r.family !== null),
+    (r) => r.family!,
+  )
   for (const family of families.values()) {
     const p = family.map((r) => r.test!.p)
     const levels = holmLevels(p)

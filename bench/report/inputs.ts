@@ -150,7 +150,8 @@ export function readInput(arg: string): ResultInput {
       for (const m of metrics) {
         if (row[m] === undefined) continue
         if (repeat === 1) sample[m] = row[m] as number
-        repeats[m] = [...(repeats[m] ?? []), row[m] as number]
+        repeats[m] ??= []
+        repeats[m].push(row[m] as number)
       }
       group.samples.set(row.seed, sample)
       group.repeats.set(row.seed, repeats)

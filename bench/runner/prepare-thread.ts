@@ -4,6 +4,7 @@ import { longTimeout } from '../../core/timers.ts'
 import { captureIntrinsics, restoreIntrinsics } from '../market/guard.ts'
 import { afterPluginImport } from '../plugins/registry.ts'
 import { childWatch } from '../plugins/remote/transport.ts'
+import { stopGroup } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
 import { type PreparedRun, prepareRun } from './prepare.ts'
 
@@ -48,12 +49,7 @@ export function prepareIsolated(flags: RunFlags): Promise<PreparedRun> {
     let answered = false
     const children: number[] = []
     const stopChildren = () => {
-      for (const pid of children.splice(0))
-        try {
-          process.kill(-pid, 'SIGKILL')
-        } catch {
-          // gone already
-        }
+      for (const pid of children.splice(0)) stopGroup(pid)
     }
     // A plugin that never finishes loading (a loop at its top level) must not hold the run forever.
     const timer = longTimeout(() => {
@@ -66,7 +62,7 @@ export function prepareIsolated(flags: RunFlags): Promise<PreparedRun> {
     }, PREPARE_SECONDS * 1000)
     worker.on('message', (answer: Answer) => {
       if ('child' in answer) {
-        if (answer.child > 1) children.push(answer.child)
+        children.push(answer.child)
         return
       }
       answered = true

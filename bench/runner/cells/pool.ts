@@ -171,7 +171,7 @@ function runOne(
 }
 
 /** Kills a plugin process's whole group; gone already is fine. */
-function stopGroup(pid: number): void {
+export function stopGroup(pid: number): void {
   // kill(-1) or kill(-0) would reach every process of the user, or the kit's own group.
   if (!Number.isInteger(pid) || pid <= 1) return
   try {
