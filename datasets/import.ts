@@ -209,13 +209,18 @@ export function importCatalog(dir: string, params: CatalogParams, seed: number):
     products.priceElsewhere[p] = row.price_elsewhere !== undefined ? row.price_elsewhere * money : price
     products.weightLb[p] = row.weight_lb ?? NaN
     products.repeatRate[p] = row.repeat_rate
-    products.reviews[p] = row.reviews
+    // A store that joins after round 0 starts without history here, as the generator's entrants do: reviews and
+    // sales belong to the platform, and an export's counts for it accrued after it joined (its rating still
+    // informs the listing's quality above).
+    const history = sellers.joinRound[s] === 0
+    const reviews = history ? row.reviews : 0
+    products.reviews[p] = reviews
     // Reviews with unknown stars count at the prior: the average reads RATING_PRIOR until real reviews arrive.
-    products.unratedReviews[p] = row.rating === undefined ? row.reviews : 0
-    products.ratingSum[p] = (row.rating ?? RATING_PRIOR) * row.reviews
-    products.sales[p] = row.sales
+    products.unratedReviews[p] = row.rating === undefined ? reviews : 0
+    products.ratingSum[p] = (row.rating ?? RATING_PRIOR) * reviews
+    products.sales[p] = history ? row.sales : 0
     // Starting velocity: the history spread over the generator's 20 rounds of history.
-    products.salesVelocity[p] = row.sales / 20
+    products.salesVelocity[p] = products.sales[p] / 20
     products.listed[p] = sellers.active[s]
     pricesByCategory[c].push(price)
     const named = row.department ?? DEPARTMENTS.find((d) => row.category.toLowerCase().includes(d)) ?? 'home'

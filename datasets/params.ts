@@ -25,7 +25,7 @@ export const CatalogParamsSchema = z
     /** Median of category reference prices in dollars. */
     medianPrice: z.number().positive().default(25),
     /** Share of sellers that join after round 0 (entrants). */
-    entrantShare: share.default(0.2),
+    entrantShare: share.default(0.2).meta({ plausible: [0.1, 0.3], basis: 'assumption' }),
     /** Entrants join uniformly over the first this-fraction of the rounds. */
     entryHorizon: share.default(0.7),
     /** Seller archetype mix; normalised. Factories, traders and brands as in 000 and 004. */
@@ -62,13 +62,21 @@ export const CatalogParamsSchema = z
     /** Median ad budget per round in dollars of an advertising seller with one store. */
     medianAdBudget: z.number().min(0).default(6),
     /** Entrants' ad budgets relative to incumbents' of the same size: new stores have less to spend (assumption). */
-    entrantBudgetFactor: z.number().min(0).default(0.5),
+    entrantBudgetFactor: z
+      .number()
+      .min(0)
+      .default(0.5)
+      .meta({ plausible: [0.25, 1], basis: 'assumption' }),
     /**
      * Median starting CPC bid as a share of the category reference price: about $1.25 at $25, between the CPC seed 000
      * reports for 2016 (under $0.50) and for today (over $1.50); bids then adapt (calibrated so that F9 holds;
      * assumption).
      */
-    baseBidShare: z.number().min(0).default(0.05),
+    baseBidShare: z
+      .number()
+      .min(0)
+      .default(0.05)
+      .meta({ plausible: [0.02, 0.06], basis: 'seed 000: CPCs under $0.50 (2016) to over $1.50 (today) at $25' }),
   })
   .strict()
 

@@ -16,10 +16,11 @@ beforeAll(async () => {
 })
 
 describe('the facts as data', () => {
-  it('seeds/facts.json holds F1–F14, each citing a seed file', () => {
+  it('seeds/facts.json holds F1–F14, each citing a seed file, and the model check M1 citing the BLS', () => {
     const facts = loadFacts()
-    expect(facts.map((f) => f.id)).toEqual(Array.from({ length: 14 }, (_, i) => `F${i + 1}`))
-    for (const f of facts) expect(['000', '001', '002', '003', '004']).toContain(f.source)
+    expect(facts.map((f) => f.id)).toEqual([...Array.from({ length: 14 }, (_, i) => `F${i + 1}`), 'M1'])
+    for (const f of facts.slice(0, 14)) expect(['000', '001', '002', '003', '004']).toContain(f.source)
+    expect(facts[14].source).toBe('bls-bed')
   })
   it('plans each algorithm × parameter variant once per scenario, overlays included', () => {
     const plan = plannedRuns(loadFacts(), 'small', plugins)
@@ -29,15 +30,23 @@ describe('the facts as data', () => {
         .get('small')!
         .map((r) => `${r.plugin.name}${r.variant ? `(${r.variant})` : ''}`)
         .sort(),
-    ).toEqual(['aliexpress', 'amazon', 'amazon(priceParity=false)', 'amazon-haul', 'temu', 'tiktok'])
+    ).toEqual(['aliexpress', 'amazon', 'amazon(priceParity=false)', 'amazon-haul', 'relevance', 'temu', 'tiktok'])
     expect(plan.get('small+black-friday')!.map((r) => r.plugin.name)).toEqual(['amazon'])
   })
-  it('an overlay lays a preset’s own settings over the scenario', () => {
+  it('an overlay lays a preset’s own settings over the scenario, its scale factors applied to the base', () => {
     const peak = overlayScenario(loadScenario('small'), 'black-friday')
     expect(peak.name).toBe('small+black-friday')
     expect(peak.catalog.sellers).toBe(200)
-    expect(peak.market.sessionsPerRound).toBe(15000)
+    // Three times small's 600 sessions a round and 2.5 times its $6 median ad budget (black-friday.json's "scale").
+    expect(peak.market.sessionsPerRound).toBe(1800)
     expect(peak.catalog.medianAdBudget).toBe(15)
+    expect(peak.catalog.advertiserShare).toEqual({ factory: 0.8, trader: 0.9, brand: 0.98 })
+    // On default the overlay is the black-friday preset itself, as before the scale factors.
+    const preset = loadScenario('black-friday')
+    expect([preset.market.sessionsPerRound, preset.catalog.medianAdBudget]).toEqual([15000, 15])
+    const { name: _a, description: _b, ...onDefault } = overlayScenario(loadScenario('default'), 'black-friday')
+    const { name: _c, description: _d, ...itself } = preset
+    expect(onDefault).toEqual(itself)
   })
   it('checks evaluate on summary rows as written, each kind by hand', () => {
     const row = (algorithm: string, values: Record<string, number>, variant = '', scenario = 's'): Row => ({

@@ -25,7 +25,9 @@ describe('a real-shaped catalog: rupee prices, blank ratings with counts, no wei
   it('keeps a blank rating with reviews unknown: read as the prior, never as zero stars', () => {
     const catalog = importCatalog(FIXTURE, loadScenario('small').catalog, 1)
     const products = readCsvRows(join(FIXTURE, 'products.csv'))
-    const blank = products.findIndex((p) => p.rating === '' && Number(p.reviews) > 0)
+    const sellers = readCsvRows(join(FIXTURE, 'sellers.csv'))
+    const joins = new Map(sellers.map((s) => [s.seller_id, Number(s.join_round)]))
+    const blank = products.findIndex((p) => p.rating === '' && Number(p.reviews) > 0 && joins.get(p.seller_id) === 0)
     const p = catalog.products
     expect(p.unratedReviews[blank]).toBe(Number(products[blank].reviews))
     expect(averageRating(p.reviews[blank], p.ratingSum[blank])).toBeCloseTo(RATING_PRIOR, 6)
@@ -33,7 +35,26 @@ describe('a real-shaped catalog: rupee prices, blank ratings with counts, no wei
     expect(catalog.imported!.defaulted).toContainEqual(
       expect.objectContaining({ column: 'rating', used: expect.stringContaining('unknown') }),
     )
-    expect(catalog.imported!.warnings).toHaveLength(1)
+    // The fixture's catalog.json scales rupees into dollars, so the price warning does not fire.
+    expect(catalog.imported!.warnings).toHaveLength(0)
     expect(catalog.name).toBe('real-shaped')
+  })
+
+  it('a store that joins late starts without reviews or sales, whatever the export says', () => {
+    const catalog = importCatalog(FIXTURE, loadScenario('small').catalog, 1)
+    const products = readCsvRows(join(FIXTURE, 'products.csv'))
+    const late = new Set(
+      readCsvRows(join(FIXTURE, 'sellers.csv'))
+        .filter((s) => Number(s.join_round) > 0)
+        .map((s) => s.seller_id),
+    )
+    const reviewed = products.flatMap((row, i) => (late.has(row.seller_id) && Number(row.reviews) > 0 ? [i] : []))
+    expect(reviewed.length).toBeGreaterThan(0)
+    const p = catalog.products
+    for (const i of reviewed)
+      expect([p.reviews[i], p.ratingSum[i], p.sales[i], p.salesVelocity[i]]).toEqual([0, 0, 0, 0])
+    // Their rating still sets their quality: (rating − 1) / 4.
+    const rated = reviewed.find((i) => products[i].rating !== '')!
+    expect(p.quality[rated]).toBeCloseTo((Number(products[rated].rating) - 1) / 4, 6)
   })
 })

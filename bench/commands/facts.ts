@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings'
 import { formatOption, nonNegativeInt, positiveInt } from '../../core/options.ts'
 import { counts } from '../facts/facts.ts'
 import { type FactsOutcome, planFacts } from '../facts/job.ts'
+import { cellText, factsMapMatrix, robustnessLines } from '../report/charts/facts-map.ts'
 import { formatTable } from '../report/table.ts'
 import { defaultResultsDir } from '../runner/benchmark.ts'
 import { intoResultsFolder } from '../runner/execute.ts'
@@ -17,6 +18,20 @@ const factsOptions = (command: Command) =>
         'facts whose inputs it lacks are not applicable',
     )
     .option('--seeds <n>', 'seeds to average over', positiveInt, 1)
+    .option(
+      '--set <PATH=value>',
+      'lay a setting over the scenario, e.g. market.rounds=60 (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      '--vary <PATH=v1,v2,…>',
+      "map the facts across a setting's values (PATH alone: the ends of its documented plausible range; " +
+        '"assumptions": every documented one); repeatable; writes facts_map.csv',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--grid', 'with several --vary: every combination of their values, not one setting at a time')
     .addOption(formatOption('table', 'csv', 'json'))
     .option('--strict', 'exit 1 when any fact (counted on this scenario) does not hold')
     .option(
@@ -30,7 +45,15 @@ type FactsFlags = ReturnType<ReturnType<typeof factsOptions>['opts']>
 
 async function factsCommand(flags: FactsFlags, context: CommandContext): Promise<void> {
   const started = new Date()
-  const request = { scenario: flags.scenario, catalog: flags.catalog, seeds: flags.seeds, benchTimeMs: flags.benchTime }
+  const request = {
+    scenario: flags.scenario,
+    catalog: flags.catalog,
+    seeds: flags.seeds,
+    benchTimeMs: flags.benchTime,
+    set: flags.set,
+    vary: flags.vary,
+    grid: flags.grid,
+  }
   const job = await planFacts(request)
   const out = flags.out ?? defaultResultsDir(`facts-${job.scenario.name}`, started)
   const { value, path } = await intoResultsFolder(out, job.estimate, job.notice, async () => {
@@ -38,11 +61,12 @@ async function factsCommand(flags: FactsFlags, context: CommandContext): Promise
     return { files: outcome.files, value: outcome }
   })
   process.stdout.write(factsOutput(value, flags.format))
+  if (value.mapRows.length && flags.format === 'table') process.stdout.write(mapOutput(value.mapRows))
   const market = value.run.base.name
   const counted = value.run.results.filter((r) => r.applicable && counts(r, market))
   const failed = counted.filter((r) => !r.holds)
   const notApplicable = value.run.results.filter((r) => !r.applicable).length
-  const na = notApplicable ? `; ${notApplicable} not applicable (the market lacks their inputs)` : ''
+  const na = notApplicable ? `; ${notApplicable} not applicable (a condition they need is not met)` : ''
   process.stderr.write(
     `${counted.length - failed.length} of ${counted.length} facts hold on ${market} (${flags.seeds} ` +
       `seed${flags.seeds > 1 ? 's' : ''})${na}; results and facts.csv in ${path}/\n`,
@@ -59,6 +83,19 @@ function factsOutput({ rows, factsCsv }: FactsOutcome, format: string): string {
     ['id', 'holds', 'claim', 'measured'],
     rows.map((r) => ({ ...r, claim: short(r.claim) as string })),
   )}\n`
+}
+
+/** The robustness map as a table (fact × point), then which facts hold everywhere and where the others fail. */
+function mapOutput(rows: FactsOutcome['mapRows']): string {
+  const text = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])))
+  const matrix = factsMapMatrix(text)
+  const table = formatTable(
+    ['fact', ...matrix.columns],
+    matrix.rows.map((r) =>
+      Object.fromEntries([['fact', r.id], ...r.cells.map((c, i) => [matrix.columns[i], cellText(c)])]),
+    ),
+  )
+  return `\nRobustness map (✓ holds, ✗ fails, with the margin):\n${table}\n${robustnessLines(matrix).join('\n')}\n`
 }
 
 export function registerFacts(program: Command, context: CommandContext): void {

@@ -10,6 +10,7 @@ import {
 } from '../metrics/definitions.ts'
 import { loadRegistry } from '../plugins/registry.ts'
 import { loadScenario, presetNames } from '../runner/plan/scenario.ts'
+import { documentedAssumptions } from '../runner/plan/settings.ts'
 
 const listOptions = (command: Command) =>
   command.description('list algorithms, scenarios and metric definitions').addOption(formatOption('table', 'json'))
@@ -26,6 +27,7 @@ async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts
     params: plugin.params.parse({}) as Record<string, unknown>,
   }))
   const scenarios = presetNames().map((name) => ({ name, description: loadScenario(name).description }))
+  const assumptions = documentedAssumptions()
   const sections: [string, string, readonly MetricDef[]][] = [
     [
       'summary',
@@ -39,7 +41,7 @@ async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts
   ]
   if (opts.format === 'json') {
     const metrics = Object.fromEntries(sections.map(([key, , defs]) => [key, defs]))
-    process.stdout.write(`${JSON.stringify({ algorithms, scenarios, metrics }, null, 2)}\n`)
+    process.stdout.write(`${JSON.stringify({ algorithms, scenarios, assumptions, metrics }, null, 2)}\n`)
     return
   }
   const lines: string[] = ['Algorithms (algorithms/*.ts; add your own with --plugin FILE):']
@@ -51,6 +53,9 @@ async function listCommand(opts: ReturnType<ReturnType<typeof listOptions>['opts
   }
   lines.push('', 'Scenarios (seeds/scenarios/*.json, or --scenario PATH):')
   for (const s of scenarios) lines.push(`  ${s.name.padEnd(13)} ${s.description}`)
+  lines.push('', 'Assumptions with a documented plausible range (bench facts --vary PATH maps the facts across it):')
+  for (const a of assumptions)
+    lines.push(`  ${a.path.padEnd(32)} default ${a.defaultValue}, plausible ${a.plausible!.join(' to ')} (${a.basis})`)
   for (const [, title, defs] of sections) {
     lines.push('', title)
     for (const d of defs) lines.push(`  ${d.name.padEnd(30)} [${d.better}] ${d.definition}`)

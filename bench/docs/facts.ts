@@ -1,5 +1,8 @@
 import { kitPath } from '../../core/paths.ts'
+import { refsOf } from '../facts/conditions.ts'
 import { type Check, type Fact, loadFacts, type Ref } from '../facts/facts.ts'
+import { METRIC_NEEDS } from '../facts/inputs.ts'
+import { documentedAssumptions } from '../runner/plan/settings.ts'
 
 export const FACTS_DOC = kitPath('docs/FACTS.md')
 
@@ -33,6 +36,11 @@ export function checkWords(check: Check): string {
       return `${ref(check.ref)} lies in [${check.min}, ${check.max}]`
     case 'ratioBelow':
       return `${ref(check.numerator)} / ${ref(check.denominator)} < ${check.max}`
+    case 'survival':
+      return (
+        `${ref(check.ref)} lies in the plausible survival range for the run's R rounds, ` +
+        '[0.8^(5R/365), 0.8^(R/365)] (MODEL.md § how the numbers arise, plausible survival)'
+      )
     case 'probe':
       return PROBE_WORDS[check.probe] ?? `the probe ${check.probe}`
     case 'all':
@@ -42,7 +50,21 @@ export function checkWords(check: Check): string {
 
 const factLine = (f: Fact) =>
   `- **${f.id}** ${f.claim.replace(/\.$/, '')} ([${f.source}](SOURCES.md#${f.source})` +
-  `${f.scope === 'base' ? '; scope: base' : ''}). Check: ${checkWords(f.check)}.`
+  `${f.scope === 'base' ? '; scope: base' : ''}). Check: ${checkWords(f.check)}.${conditionWords(f)}`
+
+/** The market conditions a fact needs, in words: the catalog inputs its metrics read and the rounds it asks for. */
+function conditionWords(f: Fact): string {
+  const inputs = [...new Set(refsOf(f.check).flatMap((r) => METRIC_NEEDS[r.metric] ?? []))]
+  const overlays = [...new Set(refsOf(f.check).flatMap((r) => (r.scenario ? [r.scenario] : [])))]
+  const parts = [
+    ...(inputs.length ? [`a market with ${inputs.join(', ')}`] : []),
+    ...(f.needs ?? []).map(
+      (n) => `${'rounds' in n ? `at least ${n.rounds} rounds` : n.inputs.join(' and ')} (${n.why})`,
+    ),
+    ...overlays.map((o) => `a scenario that ${o} changes`),
+  ]
+  return parts.length ? ` Needs: ${parts.join('; ')}.` : ''
+}
 
 /** docs/FACTS.md, rendered from seeds/facts.json (the facts' one definition). */
 export function renderFactsDoc(facts: readonly Fact[] = loadFacts()): string {
@@ -52,6 +74,11 @@ Rendered from [seeds/facts.json](../seeds/facts.json) by \`npm run docs\`. Each 
 (paraphrased), its source, and its check as \`bench facts\` evaluates it.
 
 ${facts.map(factLine).join('\n')}
+
+${MAP}
+${documentedAssumptions()
+  .map((a) => `| \`${a.path}\` | ${a.defaultValue} | ${a.plausible!.join(' to ')} | ${a.basis} |`)
+  .join('\n')}
 
 ${AFTER}`
 }
@@ -68,9 +95,12 @@ need and checks each one on the same \`summary.csv\` numbers a run reports. The 
 ## bench facts
 
 \`\`\`sh
-npx bench facts [--scenario NAME|PATH] [--catalog DIR] [--seeds N] [--format table|csv|json]
+npx bench facts [--scenario NAME|PATH] [--catalog DIR] [--seeds N] [--set PATH=value]...
+                [--vary PATH[=v1,v2,…]|assumptions]... [--grid] [--format table|csv|json]
                 [--strict] [--out DIR] [--bench-time MS] [--quiet]
 npx bench facts --scenario default --seeds 5 --strict      # the check the project runs
+npx bench facts --scenario year --set market.rounds=60 --set market.sessionsPerRound=5000   # a shorter year
+npx bench facts --vary assumptions --seeds 3 --bench-time 0   # the robustness map (about 20 minutes)
 \`\`\`
 
 It runs every plugin the facts name on the scenario (and, for the facts that compare with Black
@@ -83,16 +113,55 @@ number it is compared with ((a − b) / |b|: how far the subject leads the best 
 lies inside its bounds; the smallest part's for a fact of several checks), on the means over seeds,
 with the 95% interval of the per-seed margins' mean (\`margin_ci_low\`, \`margin_ci_high\`) and the
 number of seeds on which the fact holds alone (\`seeds_holding\`); empty for probes. \`--strict\` exits 1
-when a fact counted on this scenario does not hold. With \`--catalog\` the facts run on an imported catalog;
-facts whose inputs it lacks are reported as not applicable.
+when a fact counted on this scenario does not hold. With \`--catalog\` the facts run on an imported catalog.
+\`--set PATH=value\` lays one setting over the scenario (any dotted path of the scenario schema, checked by it).
+
+**Where a fact applies.** Each fact states the market conditions it needs (the \`Needs:\` of each fact
+below): the catalog inputs its metrics read (ad budgets for the ad facts, identical offers for Temu's,
+entrants for the new-seller facts, items under $20 for Haul's box, …), a minimum number of rounds where
+the outcome takes time to show (F1's persistence, F5's exits), and, for F8, a scenario that the
+Black Friday overlay changes. Where a condition is not met the fact is reported \`n/a\` with the
+condition named ("it needs at least 20 rounds (…); small has 12"), and neither counts nor fails.
+
+**Overlays scale.** \`+black-friday\` triples the traffic of whatever scenario it is laid over and
+multiplies its median ad budget by 2.5 (the preset's \`"scale"\`), with more sellers advertising: on
+\`default\` that is the \`black-friday\` preset itself; on \`small\` it is 1,800 sessions a round, not the
+default's 15,000 (which would be 25 times small's traffic, with budgets that run dry mid-round).
 
 Three facts that are properties of a rule rather than of a market outcome (F3's second half, F13,
 F14) are **probed**: the plugin's real code ranks hand-made markets and the probe reports what it saw.
 
 `
 
+const MAP = `## The robustness map
+
+\`bench facts --vary PATH=v1,v2,…\` re-checks the facts with a setting moved across values, one
+setting at a time from the scenario's own values (the base point), or over every combination with
+\`--grid\`. \`--vary PATH\` alone takes the ends of the setting's documented plausible range, and
+\`--vary assumptions\` every documented assumption's. Each point is a scenario of its own, named after
+what it changes (\`default.market.adLossTolerance_0.25\`), so its rows stay apart in \`summary.csv\`;
+\`facts.csv\` is the base point's, and \`facts_map.csv\` has one row per point × fact: \`scenario\`,
+\`changed\` (the settings that differ from the base; empty for it), \`settings\` (every varied setting's
+value there), then the columns of \`facts.csv\`. The base-scope facts (F8, F9) count at every point of
+the default scenario. The table output prints the map and, per fact, whether it holds at every point
+or where it fails; the report draws it as a heatmap. Only the base point's \`rounds.csv\` and
+\`sellers.csv\` are kept. Design: one-at-a-time screening, the first step of a global sensitivity
+analysis (Saltelli et al., *Global Sensitivity Analysis: The Primer*, Wiley, 2008).
+
+**The assumptions and their plausible ranges.** Rendered from the schema, where each range sits beside
+its default (\`.meta({ plausible, basis })\` in datasets/params.ts and bench/market/params.ts;
+\`npx bench list\` prints them):
+
+| setting | default | plausible range | basis |
+| --- | --- | --- | --- |`
+
 const AFTER = `"The four platforms" are \`amazon\`, \`aliexpress\`, \`temu\` and \`tiktok\`. F8 and F9 are claims
-about the default market (scope \`base\`): on other scenarios they are reported but not counted. Where the kit's
+about the default market (scope \`base\`): on other scenarios they are reported but not counted.
+**M1** is not a claim of the sources but a check of the model against an outside range: under the
+neutral \`relevance\` ranker the share of incumbent sellers still active after R daily rounds must lie
+in [0.8^(5R/365), 0.8^(R/365)] (about 80% of new US establishments survive a year, BLS Business
+Employment Dynamics; online stores may close up to five times as readily; MODEL.md § plausible
+survival): [0.912, 0.982] over 30 rounds, [0.964, 0.993] over 12, [0.328, 0.8] over 365. Where the kit's
 checks go beyond what the sources say (F9's band starts below one half; F11 applies the June 2024
 discount section's box to Haul), see [SOURCES.md § where the kit goes beyond its
 sources](SOURCES.md#where-the-kit-goes-beyond-its-sources).

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import type { Plugin } from '../../algorithms/kit/contract.ts'
-import type { Catalog } from '../../core/catalog.ts'
 import type { Row } from '../../core/csv.ts'
 import { InputError, parseOrThrow } from '../../core/errors.ts'
 import { kitPath } from '../../core/paths.ts'
-import { generateCatalog } from '../../datasets/generate.ts'
-import { importCatalog } from '../../datasets/import.ts'
 import { SUMMARY_METRICS } from '../metrics/definitions.ts'
 import { type PluginRun, pluginRun } from '../plugins/params.ts'
 import {
@@ -15,11 +12,11 @@ import {
   combineResults,
   runBenchmark,
   seedList,
-  totalSessions,
 } from '../runner/benchmark.ts'
 import { plannedRun } from '../runner/plan/planned-run.ts'
 import { overlayScenario, type Scenario } from '../runner/plan/scenario.ts'
-import { type CatalogInput, METRIC_NEEDS, missingInputs } from './inputs.ts'
+import { type FactsMarket, factsMarket, refsOf, resolveChecks, unmetConditions } from './conditions.ts'
+import { CATALOG_INPUTS, type CatalogInput } from './inputs.ts'
 import { PROBES } from './probes.ts'
 
 export const FACTS_FILE = kitPath('seeds/facts.json')
@@ -48,6 +45,8 @@ export type Check =
   | { kind: 'extreme'; direction: 'highest' | 'lowest'; subject: Ref; among: Ref[] }
   | { kind: 'compare'; left: Ref; op: '<' | '<=' | '>' | '>='; right: Ref | number }
   | { kind: 'between'; ref: Ref; min: number; max: number }
+  /** A seller survival rate in the plausible range for the market's rounds (conditions.ts, plausibleSurvival). */
+  | { kind: 'survival'; ref: Ref }
   | { kind: 'ratioBelow'; numerator: Ref; denominator: Ref; max: number }
   | { kind: 'probe'; probe: string }
   | { kind: 'all'; checks: Check[] }
@@ -71,6 +70,7 @@ const CheckSchema: z.ZodType<Check> = z.lazy(() =>
       })
       .strict(),
     z.object({ kind: z.literal('between'), ref: RefSchema, min: z.number(), max: z.number() }).strict(),
+    z.object({ kind: z.literal('survival'), ref: RefSchema }).strict(),
     z.object({ kind: z.literal('ratioBelow'), numerator: RefSchema, denominator: RefSchema, max: z.number() }).strict(),
     z.object({ kind: z.literal('probe'), probe: z.enum(Object.keys(PROBES) as [string, ...string[]]) }).strict(),
     z.object({ kind: z.literal('all'), checks: z.array(CheckSchema).min(1) }).strict(),
@@ -79,12 +79,30 @@ const CheckSchema: z.ZodType<Check> = z.lazy(() =>
 
 export const FactSchema = z
   .object({
-    id: z.string().regex(/^F\d+$/),
+    /** F: a stylized fact of the sources; M: a check of the model against an outside range (e.g. survival). */
+    id: z.string().regex(/^[FM]\d+$/),
     claim: z.string().min(1),
-    /** The source it comes from: its id in docs/SOURCES.md (e.g. '000'). */
-    source: z.string().regex(/^\d{3}$/),
+    /** The source it comes from: its id or anchor in docs/SOURCES.md (e.g. '000', 'bls-bed'). */
+    source: z.string().regex(/^[a-z0-9-]+$/),
     /** 'base': a claim about the default scenario only; on other scenarios it is reported but not counted. */
     scope: z.enum(['any', 'base']),
+    /**
+     * Market conditions beyond the catalog inputs its metrics read (inputs.ts): at least `rounds` rounds, or these
+     * catalog `inputs`, each with `why` it needs them; where one is not met the fact is not applicable (conditions.ts).
+     */
+    needs: z
+      .array(
+        z.union([
+          z.object({ rounds: z.number().int().min(1), why: z.string().min(1) }).strict(),
+          z
+            .object({
+              inputs: z.array(z.enum(Object.keys(CATALOG_INPUTS) as [CatalogInput, ...CatalogInput[]])).min(1),
+              why: z.string().min(1),
+            })
+            .strict(),
+        ]),
+      )
+      .optional(),
     check: CheckSchema,
   })
   .strict()
@@ -94,23 +112,6 @@ export function loadFacts(file = FACTS_FILE): Fact[] {
   const data = JSON.parse(readFileSync(file, 'utf8'))
   return parseOrThrow(z.object({ $comment: z.string().optional(), facts: z.array(FactSchema) }).strict(), data, file)
     .facts
-}
-
-function refsOf(check: Check): Ref[] {
-  switch (check.kind) {
-    case 'extreme':
-      return [check.subject, ...check.among]
-    case 'compare':
-      return typeof check.right === 'number' ? [check.left] : [check.left, check.right]
-    case 'between':
-      return [check.ref]
-    case 'ratioBelow':
-      return [check.numerator, check.denominator]
-    case 'probe':
-      return []
-    case 'all':
-      return check.checks.flatMap(refsOf)
-  }
 }
 
 /** The runs the facts need, per scenario: each algorithm × parameter variant once. */
@@ -137,18 +138,11 @@ export interface FactResult {
   fact: Fact
   holds: boolean
   /**
-   * False when the market lacks what the fact's metrics need (then holds is false and measured says what is missing).
+   * False when the market does not meet the fact's conditions (then holds is false and measured names them).
    */
   applicable: boolean
   /** Every number the check read, in words. */
   measured: string
-}
-
-/** The catalog inputs a fact's metrics need that the market lacks (bench/facts/inputs.ts); empty when it applies. */
-export function lackingInputs(fact: Fact, missing: ReadonlySet<CatalogInput>): CatalogInput[] {
-  return [...new Set(refsOf(fact.check).flatMap((ref) => METRIC_NEEDS[ref.metric] ?? []))].filter((input) =>
-    missing.has(input),
-  )
 }
 
 /** Evaluates the facts on summary rows (mean over seeds per algorithm × variant × scenario). */
@@ -157,7 +151,7 @@ export function evaluateFacts(
   summary: Row[],
   baseScenario: string,
   plugins: Map<string, Plugin>,
-  missing: ReadonlySet<CatalogInput> = new Set(),
+  market?: FactsMarket,
 ): FactResult[] {
   const value = (ref: Ref): number => {
     const scenario = scenarioName(baseScenario, ref)
@@ -219,6 +213,8 @@ export function evaluateFacts(
           ],
         }
       }
+      case 'survival':
+        throw new Error('a survival check is resolved to its range before evaluation (conditions.ts resolveChecks)')
       case 'probe': {
         const r = PROBES[check.probe](plugins)
         return { holds: r.holds, measured: [`${check.probe}: ${r.measured}`] }
@@ -240,14 +236,8 @@ export function evaluateFacts(
     ].join('')
   const describe = (ref: Ref) => `${label(ref)} ${ref.metric}`
   return facts.map((fact) => {
-    const lacking = lackingInputs(fact, missing)
-    if (lacking.length)
-      return {
-        fact,
-        holds: false,
-        applicable: false,
-        measured: `not applicable: the market has no ${lacking.join(', no ')}`,
-      }
+    const unmet = market ? unmetConditions(fact, market) : []
+    if (unmet.length) return { fact, holds: false, applicable: false, measured: `not applicable: ${unmet.join('; ')}` }
     const { holds, measured } = evaluate(fact.check)
     return { fact, holds, applicable: true, measured: measured.join('; ') }
   })
@@ -273,8 +263,16 @@ export interface FactsRun {
   base: Scenario
 }
 
-/** Runs what the facts need on a scenario (and any overlays they ask for), then evaluates them on the summary rows. */
-export async function runFacts(options: {
+/** The runs the facts need on one market, planned before anything runs. */
+export interface FactsPlan {
+  market: FactsMarket
+  /** The facts with their checks resolved for this market (conditions.ts resolveChecks). */
+  facts: Fact[]
+  configs: BenchmarkConfig[]
+}
+
+/** Plans what the applicable facts need on a scenario (and the overlays they ask for): each run once. */
+export function planFactsRuns(options: {
   facts: Fact[]
   scenario: Scenario
   scenarioRef: string
@@ -284,18 +282,19 @@ export async function runFacts(options: {
   plugins: Map<string, Plugin>
   sources: Map<string, string>
   benchTimeMs: number
-  onPlan?: (totalSessions: number) => void
   onProgress?: (sessions: number) => void
   onStage?: (stage: string) => void
-}): Promise<FactsRun> {
-  const { base, missing } = factsMarket(options.scenario, options.catalogDir)
-  const applicable = options.facts.filter((f) => lackingInputs(f, missing).length === 0)
+}): FactsPlan {
+  const market = factsMarket(options.scenario, options.facts, options.catalogDir)
+  const { base } = market
+  const facts = resolveChecks(options.facts, base.market.rounds, market.incumbents)
+  const applicable = facts.filter((f) => unmetConditions(f, market).length === 0)
   const configs: BenchmarkConfig[] = [...plannedRuns(applicable, base.name, options.plugins)].map(([name, runs]) => {
-    const scenario = name === base.name ? base : overlayScenario(base, name.slice(base.name.length + 1))
+    const overlay = name.slice(base.name.length + 1)
+    const scenario = name === base.name ? base : overlayScenario(base, overlay)
     return {
       scenario,
-      scenarioRef:
-        name === base.name ? options.scenarioRef : `${options.scenarioRef}+${name.slice(base.name.length + 1)}`,
+      scenarioRef: name === base.name ? options.scenarioRef : `${options.scenarioRef}+${overlay}`,
       plugins: runs.map((run) => plannedRun(run, options.sources.get(run.plugin.name) ?? '', [])),
       seeds: seedList(scenario, options.seeds),
       catalogDir: options.catalogDir,
@@ -304,33 +303,24 @@ export async function runFacts(options: {
       onStage: options.onStage,
     }
   })
-  options.onPlan?.(configs.reduce((t, c) => t + totalSessions(c), 0))
+  return { market, facts, configs }
+}
+
+/** Runs a plan's configs, then evaluates its facts on the summary rows (mean over seeds). */
+export async function runFactsPlan(plan: FactsPlan, plugins: Map<string, Plugin>): Promise<FactsRun> {
   const results: BenchmarkResult[] = []
-  for (const config of configs) results.push(await runBenchmark(config))
+  for (const config of plan.configs) results.push(await runBenchmark(config))
   const benchmark = combineResults(results)
   if (benchmark.failures.length) {
     const failures = benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`)
     throw new Error(`the facts cannot be checked: ${failures.join('; ')}`)
   }
+  const { base } = plan.market
   return {
-    results: evaluateFacts(options.facts, benchmark.summary, base.name, options.plugins, missing),
+    results: evaluateFacts(plan.facts, benchmark.summary, base.name, plugins, plan.market),
     benchmark,
-    configs,
+    configs: plan.configs,
     base,
-  }
-}
-
-/**
- * The scenario the facts run on, named after an imported catalog when there is one (its result rows
- * carry that name), and what the market lacks: read from the first seed's catalog, imported or generated.
- */
-export function factsMarket(scenario: Scenario, catalogDir?: string): { base: Scenario; missing: Set<CatalogInput> } {
-  const catalog: Catalog = catalogDir
-    ? importCatalog(catalogDir, scenario.catalog, scenario.seed)
-    : generateCatalog(scenario.catalog, scenario.seed, scenario.market.rounds)
-  return {
-    base: catalogDir && catalog.name ? { ...scenario, name: catalog.name } : scenario,
-    missing: missingInputs(catalog),
   }
 }
 

@@ -1,3 +1,4 @@
+import { HAUL_MAX_PRICE } from '../../algorithms/kit/fees.ts'
 import { type Catalog, indexByKey } from '../../core/catalog.ts'
 import { TOP_PER_CATEGORY } from '../metrics/collectors/persistence.ts'
 
@@ -19,6 +20,8 @@ export const CATALOG_INPUTS: Record<string, (c: Catalog) => boolean> = {
     const { start } = indexByKey(groupCount, products.group)
     return start.some((from, g) => g < groupCount && start[g + 1] - from >= 2)
   },
+  // Haul's storefront shows only items under $20: a catalog of dearer goods gives it nothing to show.
+  [`items under $${HAUL_MAX_PRICE}`]: ({ products }) => products.price.some((price) => price < HAUL_MAX_PRICE),
   factories: incumbentsOf(0),
   traders: incumbentsOf(1),
   brands: incumbentsOf(2),
@@ -45,6 +48,7 @@ export const METRIC_NEEDS: Readonly<Record<string, readonly CatalogInput[]>> = {
   // Platforms that pass on the seller's own delivery time differ from Amazon's only by cross-border sellers.
   avg_delivery_days: ['cross-border sellers'],
   rank_persistence: [`categories of more than ${TOP_PER_CATEGORY} products`],
+  outside_haul_box_impression_share: [`items under $${HAUL_MAX_PRICE}`],
 }
 
 /** The inputs a catalog lacks, in CATALOG_INPUTS order. */

@@ -53,6 +53,8 @@ function marginOf(check: Check, value: (ref: Ref) => number): { margin: number; 
     }
     case 'probe':
       return { margin: NaN, holds: true }
+    case 'survival':
+      throw new Error('a survival check is resolved to its range first (conditions.ts resolveChecks)')
     case 'all': {
       const parts = check.checks.map((c) => marginOf(c, value))
       const margins = parts.map((p) => p.margin).filter((m) => !Number.isNaN(m))

@@ -60,7 +60,9 @@ export const ExitParamsSchema = z
      * selling nothing): 0.0035 ≈ 10% a month, about 5.5× the BLS first-year hazard of new establishments; calibrated
      * once so that survival under relevance on default lies in the plausible range of METRICS.md.
      */
-    hazardPerShortfall: share.default(0.0035),
+    hazardPerShortfall: share
+      .default(0.0035)
+      .meta({ plausible: [0.002, 0.006], basis: 'assumption: 6% to 17% a month for a store selling nothing' }),
     /**
      * Cap on the daily exit hazard: winding a store down (stock, contracts) takes at least about 1/0.1 = 10 days on
      * average (assumption).
@@ -107,7 +109,12 @@ export const MarketParamsSchema = z
       .object({
         maxCandidates: z.number().int().min(1).max(65535).default(800),
         segments: z.number().int().min(1).max(255).default(16),
-        relevanceNoise: z.number().min(0).max(1).default(0.1),
+        relevanceNoise: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.1)
+          .meta({ plausible: [0.05, 0.2], basis: 'assumption' }),
       })
       .strict()
       .prefault({}),
@@ -129,7 +136,11 @@ export const MarketParamsSchema = z
      * earned: they pay for visibility beyond the direct return to feed their organic rank
      * (assumption; seed 000 describes rising ad costs sellers cannot avoid).
      */
-    adLossTolerance: z.number().min(0).default(0.5),
+    adLossTolerance: z
+      .number()
+      .min(0)
+      .default(0.5)
+      .meta({ plausible: [0.25, 1], basis: 'assumption' }),
     /**
      * Sellers price the platform's fees into their declared price: before round 0 an offer below its
      * fee-covering floor is raised to it (seed 000: Amazon's costs raise its prices). Off: offers keep

@@ -63,3 +63,22 @@ export const FACT_COLUMNS = [
   'seeds_holding',
   'measured',
 ] as const
+
+/**
+ * facts_map.csv, written by `bench facts --vary`: one row per point of the map × fact. scenario: the point's scenario
+ * name; changed: the settings that differ from the scenario's own (empty for the base point); settings: every varied
+ * setting's value there; the other columns as in facts.csv.
+ */
+export const FACT_MAP_COLUMNS = [
+  'scenario',
+  'changed',
+  'settings',
+  'seeds',
+  'id',
+  'holds',
+  'margin',
+  'margin_ci_low',
+  'margin_ci_high',
+  'seeds_holding',
+  'measured',
+] as const

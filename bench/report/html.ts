@@ -1,5 +1,6 @@
 import { SUMMARY_METRICS, THROUGHPUT_METRICS } from '../metrics/definitions.ts'
 import { baselineFigure, resolveBaseline } from './charts/baseline.ts'
+import { factsMapHtml } from './charts/facts-map.ts'
 import { meritFigure } from './charts/merit.ts'
 import { roundsFigure } from './charts/rounds.ts'
 import { readSellerRounds } from './charts/seller-shares.ts'
@@ -131,10 +132,13 @@ ${section('Buyers and platform', figures('sides') + grid(['tradeoff']))}
 ${section('Sweeps', figures('sweeps'))}
 ${section('Difference from the baseline', figures('baseline'))}
 ${section('Speed', grid(['throughput']) + figures('speed') + data.html.speed)}
-${factsTable}${opeTable(files['ope.csv'])}`
+${factsTable}${factsMap(files['facts_map.csv'])}${opeTable(files['ope.csv'])}`
   const panels = Object.values(data.figures).flatMap((list) => list.flatMap((f) => f.panels))
   return page(`trafficbench report: ${scenarios}`, body, [...data.charts, ...panels])
 }
+
+/** bench facts --vary's robustness map (facts_map.csv) as a heatmap. */
+const factsMap = (csv: string | undefined) => (csv ? factsMapHtml(readRows(csv)) : '')
 
 /** bench rerank's off-policy estimates (ope.csv), as a table: each plugin, metric and estimator with its interval. */
 function opeTable(opeCsv: string | undefined): string {

@@ -10,6 +10,7 @@ export const RESULT_FILES: readonly string[] = [
   'seller_rounds.csv',
   'errors.csv',
   'facts.csv',
+  'facts_map.csv',
   'fit.csv',
   'validation.csv',
   'ope.csv',

@@ -104,6 +104,8 @@ export interface PlanSize {
   sellerRounds?: boolean
   /** Impression logs are written (--write-log), with this many slots a session. */
   logSlots?: number
+  /** Only the summary rows are kept (a point of bench facts --vary beyond the base): no seller or round rows. */
+  summaryOnly?: boolean
 }
 
 export interface Estimate {
@@ -129,6 +131,7 @@ export function planSize(
     repeat?: number
     sellerRounds?: boolean
     writeLog?: boolean
+    summaryOnly?: boolean
   },
 ): PlanSize {
   const rows = (file: string, otherwise: number) =>
@@ -147,6 +150,7 @@ export function planSize(
     repeat: plan.repeat ?? 1,
     sellerRounds: !!plan.sellerRounds,
     logSlots: plan.writeLog ? market.slots : 0,
+    summaryOnly: !!plan.summaryOnly,
   }
 }
 
@@ -165,7 +169,7 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
   for (const p of plans) {
     const runs = p.runs * p.seeds
     const repeat = p.repeat ?? 1
-    const sellerRows = p.sellers * runs
+    const sellerRows = p.summaryOnly ? 0 : p.sellers * runs
     const sessions = p.rounds * p.sessionsPerRound * runs
     const perSession =
       (p.products / p.categories / COSTS.referenceProductsPerCategory) ** COSTS.candidateCostExponent /
@@ -181,7 +185,8 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
     liveBytes = Math.max(liveBytes, atOnce * cellBytes)
     // seller_rounds.csv's text: each cell's part, then the file joined from them, both on the heap for a moment.
     const sellerRoundBytes = p.sellerRounds ? sellerRows * p.rounds * COSTS.outputBytesPerSellerRoundRow : 0
-    total.heapBytes += (sellerRows + p.rounds * runs) * COSTS.bytesPerResultRow + 2 * sellerRoundBytes
+    total.heapBytes +=
+      (sellerRows + (p.summaryOnly ? 1 : p.rounds) * runs) * COSTS.bytesPerResultRow + 2 * sellerRoundBytes
     // Each repeat builds its seed's market and simulates the cell again, then times rank() again.
     const cellSeconds =
       repeat * sessions * perSession +
@@ -195,7 +200,7 @@ export function estimatePlan(plans: PlanSize[], workers = 1): Estimate {
     total.outputBytes +=
       sellerRows * COSTS.outputBytesPerSellerRow +
       sellerRoundBytes +
-      runs * (p.rounds * COSTS.outputBytesPerRoundRow + repeat * COSTS.outputBytesPerRun) +
+      runs * ((p.summaryOnly ? 0 : p.rounds) * COSTS.outputBytesPerRoundRow + repeat * COSTS.outputBytesPerRun) +
       sessions * (p.logSlots ?? 0) * COSTS.logBytesPerImpression
   }
   total.peakBytes += liveBytes + total.heapBytes

@@ -57,12 +57,53 @@ function readScenarioFile(file: string, chain: string[], follow = true): Record<
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new InputError(`scenario ${file} must hold a JSON object`)
-  const { extends: base, ...own } = data as Record<string, unknown>
+  const { extends: base, scale, ...own } = data as Record<string, unknown>
   if (!follow) return data as Record<string, unknown>
-  if (base === undefined) return own
+  if (base === undefined) {
+    if (scale !== undefined) throw new InputError(`scenario ${file}: "scale" multiplies what it extends; add "extends"`)
+    return own
+  }
   if (typeof base !== 'string') throw new InputError(`scenario ${file}: "extends" must name a preset or a file`)
   const baseFile = base.includes('/') ? resolve(dirname(file), base) : resolveScenarioFile(base)
-  return deepMerge(readScenarioFile(baseFile, [...chain, file]), own)
+  const baseRaw = readScenarioFile(baseFile, [...chain, file])
+  const scaled = scale === undefined ? {} : scaledSettings(scale, parseOrThrow(ScenarioSchema, baseRaw, baseFile), file)
+  return deepMerge(deepMerge(baseRaw, scaled), own)
+}
+
+/**
+ * A file's `"scale": { "market.sessionsPerRound": 3 }`: each named setting of the scenario it builds on, times the
+ * factor (black-friday triples whatever traffic its base has), as settings to lay over that base.
+ */
+function scaledSettings(scale: unknown, base: Scenario, file: string): Record<string, unknown> {
+  const factors = parseOrThrow(z.record(z.string(), z.number().positive()), scale, `scenario ${file}: "scale"`)
+  const entries: [string, number][] = []
+  for (const [path, factor] of Object.entries(factors)) {
+    const value = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], base)
+    if (typeof value !== 'number')
+      throw new InputError(`scenario ${file}: "scale" names ${path}, which is not a numeric setting`)
+    entries.push([path, value * factor])
+  }
+  return nestedSettings(entries)
+}
+
+/** The scenario's value at a dotted path such as market.exit.memory (undefined when unset). */
+export function settingOf(scenario: Scenario, path: string): unknown {
+  return path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], scenario)
+}
+
+/** Dotted-path settings as the nested object a scenario file holds: [["market.rounds", 9]] → {market: {rounds: 9}}. */
+export function nestedSettings(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [path, value] of entries) {
+    const keys = path.split('.')
+    let at = out
+    for (const key of keys.slice(0, -1)) {
+      at[key] ??= {}
+      at = at[key] as Record<string, unknown>
+    }
+    at[keys[keys.length - 1]] = value
+  }
+  return out
 }
 
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -79,16 +120,31 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * `base` with a preset's own settings laid over it (not what that preset extends): "+black-friday"
- * on the small scenario is the small market at peak traffic with more advertisers.
+ * `base` with a preset's own settings laid over it (not what that preset extends), its `scale` factors applied to
+ * base's values: "+black-friday" on the small scenario is the small market at three times its traffic, with more
+ * advertisers and bigger ad budgets.
  */
 export function overlayScenario(base: Scenario, preset: string): Scenario {
+  const file = resolveScenarioFile(preset)
   const {
     extends: _ignored,
     name: _name,
     description: _description,
+    scale,
     ...overlay
-  } = readScenarioFile(resolveScenarioFile(preset), [], false)
-  const merged = deepMerge(JSON.parse(JSON.stringify(base)), overlay)
+  } = readScenarioFile(file, [], false)
+  const scaled = scale === undefined ? {} : scaledSettings(scale, base, file)
+  const merged = deepMerge(deepMerge(JSON.parse(JSON.stringify(base)), scaled), overlay)
   return parseOrThrow(ScenarioSchema, { ...merged, name: `${base.name}+${preset}` }, `scenario ${base.name}+${preset}`)
+}
+
+/**
+ * Whether base already has every setting a preset sets outright (its scale factors aside): base is that preset's kind
+ * of scenario (black-friday, or a file extending it), so laying the preset over it again would compare it with itself.
+ */
+export function hasPresetSettings(base: Scenario, preset: string): boolean {
+  const raw = readScenarioFile(resolveScenarioFile(preset), [], false)
+  const { extends: _ignored, name: _name, description: _description, scale: _scale, ...own } = raw
+  const plain = JSON.parse(JSON.stringify(base))
+  return JSON.stringify(deepMerge(plain, own)) === JSON.stringify(plain)
 }
