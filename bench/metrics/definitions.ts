@@ -44,18 +44,8 @@ export const SELLER_ROUND_FILE_COLUMNS = [
   ...SELLER_ROUND_COLUMNS.map((m) => m.name),
 ]
 
-/**
- * facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. margin: how far the check clears, relative
- * (bench/facts/margins.ts), on the means over seeds, with the 95% interval of the per-seed margins' mean and the seeds
- * on which it holds alone; empty for probes and facts that do not apply.
- */
-export const FACT_COLUMNS = [
-  'id',
-  'claim',
-  'source',
-  'scope',
-  'scenario',
-  'seeds',
+/** What facts.csv and facts_map.csv say of a fact: the verdict, the margin with its interval, what was measured. */
+const FACT_VERDICT_COLUMNS = [
   'holds',
   'margin',
   'margin_ci_low',
@@ -65,20 +55,15 @@ export const FACT_COLUMNS = [
 ] as const
 
 /**
+ * facts.csv, written by `bench facts`: one row per fact of seeds/facts.json. margin: how far the check clears, relative
+ * (bench/facts/margins.ts), on the means over seeds, with the 95% interval of the per-seed margins' mean and the seeds
+ * on which it holds alone; empty for probes and facts that do not apply.
+ */
+export const FACT_COLUMNS = ['id', 'claim', 'source', 'scope', 'scenario', 'seeds', ...FACT_VERDICT_COLUMNS] as const
+
+/**
  * facts_map.csv, written by `bench facts --vary`: one row per point of the map × fact. scenario: the point's scenario
  * name; changed: the settings that differ from the scenario's own (empty for the base point); settings: every varied
  * setting's value there; the other columns as in facts.csv.
  */
-export const FACT_MAP_COLUMNS = [
-  'scenario',
-  'changed',
-  'settings',
-  'seeds',
-  'id',
-  'holds',
-  'margin',
-  'margin_ci_low',
-  'margin_ci_high',
-  'seeds_holding',
-  'measured',
-] as const
+export const FACT_MAP_COLUMNS = ['scenario', 'changed', 'settings', 'seeds', 'id', ...FACT_VERDICT_COLUMNS] as const
