@@ -213,9 +213,9 @@ Each failure was traced to its cause before anything changed; no default of the 
 - **F1 on an imported catalog: aliexpress and temu kept their top longer than amazon.** Without ads,
   AliExpress's fill ranks on relevance and the log of lifetime sales, and without offers of the same
   item Temu ranks on a price that never has to move: fixed sorts, which any ranker that learns from
-  sales (amazon's, and tiktok's pools) churns more than (amazon 0.74 against temu 0.93 over 30 rounds,
-  0.84 against 0.95 over 90 rounds with the prices unscaled). The claim is about what moves the top on those platforms (paid
-  placement, price contests), so F1 now needs ad budgets and identical offers to be judged.
+  sales (amazon's, and tiktok's pools) churns more than (amazon 0.74 against temu 0.93 over 30 rounds;
+  0.84 against 0.95 over 90, prices unscaled). The claim is about what moves the top on those
+  platforms (paid placement, price contests), so F1 now needs ad budgets and identical offers.
 - **F1 and F5 on \`small\`:** 12 rounds are fewer than persistence's 10-round window needs, and fewer
   than a seller's exit takes to show; both are now not applicable there, with the reason.
 - **F5's check** compared traders with brands as well; the source says factories squeeze traders out,
