@@ -263,12 +263,14 @@ export interface FactsRun {
   base: Scenario
 }
 
-/** The runs the facts need on one market, planned before anything runs. */
+/** The runs the facts need on one market, planned (and sized, by their seed count) before anything runs. */
 export interface FactsPlan {
   market: FactsMarket
   /** The facts with their checks resolved for this market (conditions.ts resolveChecks). */
   facts: Fact[]
-  configs: BenchmarkConfig[]
+  /** Each run without its seed list, which is only built once the plan's size has been accepted. */
+  runs: Omit<BenchmarkConfig, 'seeds'>[]
+  seeds: number
 }
 
 /** Plans what the applicable facts need on a scenario (and the overlays they ask for): each run once. */
@@ -289,27 +291,26 @@ export function planFactsRuns(options: {
   const { base } = market
   const facts = resolveChecks(options.facts, base.market.rounds, market.incumbents)
   const applicable = facts.filter((f) => unmetConditions(f, market).length === 0)
-  const configs: BenchmarkConfig[] = [...plannedRuns(applicable, base.name, options.plugins)].map(([name, runs]) => {
+  const runs = [...plannedRuns(applicable, base.name, options.plugins)].map(([name, runs]) => {
     const overlay = name.slice(base.name.length + 1)
-    const scenario = name === base.name ? base : overlayScenario(base, overlay)
     return {
-      scenario,
+      scenario: name === base.name ? base : overlayScenario(base, overlay),
       scenarioRef: name === base.name ? options.scenarioRef : `${options.scenarioRef}+${overlay}`,
       plugins: runs.map((run) => plannedRun(run, options.sources.get(run.plugin.name) ?? '', [])),
-      seeds: seedList(scenario, options.seeds),
       catalogDir: options.catalogDir,
       benchTimeMs: options.benchTimeMs,
       onProgress: options.onProgress,
       onStage: options.onStage,
     }
   })
-  return { market, facts, configs }
+  return { market, facts, runs, seeds: options.seeds }
 }
 
-/** Runs a plan's configs, then evaluates its facts on the summary rows (mean over seeds). */
+/** Runs a plan's runs over its seeds, then evaluates its facts on the summary rows (mean over seeds). */
 export async function runFactsPlan(plan: FactsPlan, plugins: Map<string, Plugin>): Promise<FactsRun> {
+  const configs = plan.runs.map((run) => ({ ...run, seeds: seedList(run.scenario, plan.seeds) }))
   const results: BenchmarkResult[] = []
-  for (const config of plan.configs) results.push(await runBenchmark(config))
+  for (const config of configs) results.push(await runBenchmark(config))
   const benchmark = combineResults(results)
   if (benchmark.failures.length) {
     const failures = benchmark.failures.map((f) => `${f.spec.cell.id} failed in round ${f.round}: ${f.reason}`)
@@ -319,7 +320,7 @@ export async function runFactsPlan(plan: FactsPlan, plugins: Map<string, Plugin>
   return {
     results: evaluateFacts(plan.facts, benchmark.summary, base.name, plugins, plan.market),
     benchmark,
-    configs: plan.configs,
+    configs,
     base,
   }
 }

@@ -1,7 +1,7 @@
 import { type Row, toCsv } from '../../core/csv.ts'
 import { FACT_COLUMNS, FACT_MAP_COLUMNS } from '../metrics/definitions.ts'
 import { loadRegistry } from '../plugins/registry.ts'
-import { type BenchmarkResult, buildManifest, combineResults, resultFiles, totalSessions } from '../runner/benchmark.ts'
+import { type BenchmarkResult, buildManifest, combineResults, resultFiles } from '../runner/benchmark.ts'
 import { defaultWorkers } from '../runner/cells/pool.ts'
 import { type Progress, progress } from '../runner/execute.ts'
 import { checkPlan, type Estimate, estimatePlan, planSize } from '../runner/plan/estimate.ts'
@@ -84,9 +84,8 @@ export async function planFacts(request: FactsRequest): Promise<FactsJob> {
       onStage: (stage) => shown.progress.onStage(stage),
     }),
   )
-  const configs = plans.flatMap((p) => p.configs)
   const sizes = plans.flatMap((plan, point) =>
-    plan.configs.map((c) =>
+    plan.runs.map((c) =>
       planSize(c.scenario, {
         runs: c.plugins.length,
         seeds: request.seeds,
@@ -99,7 +98,7 @@ export async function planFacts(request: FactsRequest): Promise<FactsJob> {
   const estimate = estimatePlan(sizes, defaultWorkers())
   const run = async (commandLine: string[], started: Date, quiet?: boolean): Promise<FactsOutcome> => {
     shown.progress = progress(quiet)
-    shown.progress.start(configs.reduce((t, c) => t + totalSessions(c), 0))
+    shown.progress.start(sizes.reduce((t, p) => t + p.runs * p.seeds * p.rounds * p.sessionsPerRound, 0))
     const runs: FactsRun[] = []
     try {
       for (const plan of plans) {
