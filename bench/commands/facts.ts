@@ -21,15 +21,13 @@ const factsOptions = (command: Command) =>
     .option(
       '--set <PATH=value>',
       'lay a setting over the scenario, e.g. market.rounds=60 (repeatable)',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      (v: string, acc: string[] | undefined) => [...(acc ?? []), v],
     )
     .option(
       '--vary <PATH=v1,v2,…>',
       "map the facts across a setting's values (PATH alone: the ends of its documented plausible range; " +
         '"assumptions": every documented one); repeatable; writes facts_map.csv',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      (v: string, acc: string[] | undefined) => [...(acc ?? []), v],
     )
     .option('--grid', 'with several --vary: every combination of their values, not one setting at a time')
     .addOption(formatOption('table', 'csv', 'json'))

@@ -49,6 +49,7 @@ export function varyAxes(flags: readonly string[], scenario: Scenario): VaryAxis
  * scenario's own (one at a time), or every combination of the listed values (grid).
  */
 export function mapPoints(scenario: Scenario, axes: readonly VaryAxis[], grid: boolean): MapPoint[] {
+  if (grid && axes.length === 0) throw new InputError('--grid combines the values of --vary settings; add --vary')
   const same = (a: SettingValue, b: SettingValue) => String(a) === String(b)
   const combos: SettingValue[][] = grid
     ? axes.reduce<SettingValue[][]>((acc, axis) => acc.flatMap((c) => axis.values.map((v) => [...c, v])), [[]])
