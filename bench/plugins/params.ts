@@ -18,8 +18,11 @@ export interface PluginRun {
   variant: string
 }
 
-/** A value from the command line: JSON when it parses (numbers, true/false, arrays), otherwise the plain string. */
-function parseValue(raw: string): unknown {
+/**
+ * A value from the command line (--param, --sweep, a scenario setting): JSON when it parses (numbers, true/false,
+ * arrays), otherwise the plain string.
+ */
+export function parseValue(raw: string): unknown {
   try {
     return JSON.parse(raw)
   } catch {

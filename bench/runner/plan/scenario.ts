@@ -119,23 +119,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/** A preset's own settings (not what it extends, nor its name or description) and its scale factors. */
+function presetSettings(preset: string): { file: string; scale: unknown; own: Record<string, unknown> } {
+  const file = resolveScenarioFile(preset)
+  const { extends: _ignored, name: _name, description: _description, scale, ...own } = readScenarioFile(file, [], false)
+  return { file, scale, own }
+}
+
+/** A scenario with nested settings laid over it, checked by the scenario schema and given `name`. */
+export function layOver(base: Scenario, over: Record<string, unknown>, name: string, what: string): Scenario {
+  const merged = deepMerge(JSON.parse(JSON.stringify(base)), over)
+  return parseOrThrow(ScenarioSchema, { ...merged, name }, `scenario ${what}`)
+}
+
 /**
  * `base` with a preset's own settings laid over it (not what that preset extends), its `scale` factors applied to
  * base's values: "+black-friday" on the small scenario is the small market at three times its traffic, with more
  * advertisers and bigger ad budgets.
  */
 export function overlayScenario(base: Scenario, preset: string): Scenario {
-  const file = resolveScenarioFile(preset)
-  const {
-    extends: _ignored,
-    name: _name,
-    description: _description,
-    scale,
-    ...overlay
-  } = readScenarioFile(file, [], false)
+  const { file, scale, own } = presetSettings(preset)
   const scaled = scale === undefined ? {} : scaledSettings(scale, base, file)
-  const merged = deepMerge(deepMerge(JSON.parse(JSON.stringify(base)), scaled), overlay)
-  return parseOrThrow(ScenarioSchema, { ...merged, name: `${base.name}+${preset}` }, `scenario ${base.name}+${preset}`)
+  const name = `${base.name}+${preset}`
+  return layOver(base, deepMerge(scaled, own), name, name)
 }
 
 /**
@@ -143,8 +149,6 @@ export function overlayScenario(base: Scenario, preset: string): Scenario {
  * of scenario (black-friday, or a file extending it), so laying the preset over it again would compare it with itself.
  */
 export function hasPresetSettings(base: Scenario, preset: string): boolean {
-  const raw = readScenarioFile(resolveScenarioFile(preset), [], false)
-  const { extends: _ignored, name: _name, description: _description, scale: _scale, ...own } = raw
   const plain = JSON.parse(JSON.stringify(base))
-  return JSON.stringify(deepMerge(plain, own)) === JSON.stringify(plain)
+  return JSON.stringify(deepMerge(plain, presetSettings(preset).own)) === JSON.stringify(plain)
 }

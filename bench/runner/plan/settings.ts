@@ -1,6 +1,7 @@
 import type { z } from 'zod'
-import { InputError, parseOrThrow } from '../../../core/errors.ts'
-import { deepMerge, nestedSettings, type Scenario, ScenarioSchema } from './scenario.ts'
+import { InputError } from '../../../core/errors.ts'
+import { parseValue } from '../../plugins/params.ts'
+import { layOver, nestedSettings, type Scenario, ScenarioSchema } from './scenario.ts'
 
 /**
  * Scenario settings named by a dotted path (`market.adLossTolerance`, `catalog.baseBidShare`), as
@@ -24,7 +25,6 @@ export interface SettingInfo {
 interface Meta {
   plausible?: [number, number]
   basis?: string
-  description?: string
 }
 
 type Node = z.core.$ZodType & { meta?: () => Meta | undefined }
@@ -100,26 +100,16 @@ export function documentedAssumptions(): SettingInfo[] {
   return out
 }
 
-/** `true`, `false`, a number, or the text itself. */
-export function parseSettingValue(raw: string): SettingValue {
-  if (raw === 'true' || raw === 'false') return raw === 'true'
-  const n = Number(raw)
-  return raw.trim() !== '' && Number.isFinite(n) ? n : raw
-}
-
 /**
- * `PATH=v1,v2,…` (or `PATH` alone when `plausibleIfBare`: the ends of its documented plausible range) as the path and
- * its values; errors name the option and the flag.
+ * `PATH=v1,v2,…` (for --vary, `PATH` alone: the ends of its documented plausible range) as the path and its values,
+ * each read as --param reads one (JSON, else text); errors name the option and the flag.
  */
-export function parseSettingFlag(
-  flag: string,
-  option: '--set' | '--vary',
-): { path: string; values: SettingValue[]; info: SettingInfo } {
+export function parseSettingFlag(flag: string, option: '--set' | '--vary'): { path: string; values: SettingValue[] } {
   const eq = flag.indexOf('=')
   const path = eq < 0 ? flag : flag.slice(0, eq)
   const info = settingInfo(path, option, flag)
   if (eq < 0) {
-    if (option === '--vary' && info.plausible) return { path, values: [...info.plausible], info }
+    if (option === '--vary' && info.plausible) return { path, values: [...info.plausible] }
     throw new InputError(
       `${option} ${flag}: expected PATH=${option === '--vary' ? 'v1,v2,…' : 'value'}` +
         (option === '--vary' ? ` (or PATH alone for a setting with a documented plausible range)` : ''),
@@ -130,10 +120,10 @@ export function parseSettingFlag(
     const expected = option === '--set' ? 'one value' : 'a comma-separated list of values, none empty'
     throw new InputError(`${option} ${flag}: expected ${expected}`)
   }
-  const values = raws.map(parseSettingValue)
+  const values = raws.map(parseValue) as SettingValue[]
   if (new Set(values.map(String)).size < values.length)
     throw new InputError(`${option} ${flag}: a value is listed twice; each runs once`)
-  return { path, values, info }
+  return { path, values }
 }
 
 /**
@@ -146,11 +136,6 @@ export function withSettings(
   name?: string,
 ): Scenario {
   if (settings.length === 0) return scenario
-  const merged = deepMerge(JSON.parse(JSON.stringify(scenario)), nestedSettings(settings))
-  const what = settings.map(([p, v]) => `${p}=${v}`).join(', ')
-  return parseOrThrow(
-    ScenarioSchema,
-    { ...merged, name: name ?? scenario.name },
-    `scenario ${scenario.name} with ${what}`,
-  )
+  const what = `${scenario.name} with ${settings.map(([p, v]) => `${p}=${v}`).join(', ')}`
+  return layOver(scenario, nestedSettings(settings), name ?? scenario.name, what)
 }
