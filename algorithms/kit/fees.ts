@@ -27,25 +27,33 @@ export function platformRules(declared: Partial<PlatformRules> | undefined): Pla
     throw new Error(`platform(): priceFirst ${JSON.stringify(rules.priceFirst)}: expected true or false`)
   if (!(Number.isFinite(rules.retailMarkup) && rules.retailMarkup > 0))
     throw new Error(`platform(): retailMarkup ${rules.retailMarkup}: expected a number > 0`)
+  // Only what the plugin declared is checked: the defaults' answers are valid by construction, and the rules run for
+  // every click and order.
   return {
     ...rules,
-    referralRate: checked('referralRate', rules.referralRate, (v) => v <= 1, 'a share from 0 to 1'),
-    fulfilmentFee: checked('fulfilmentFee', rules.fulfilmentFee, () => true, 'an amount ≥ 0'),
-    deliveryDays: checked('deliveryDays', rules.deliveryDays, () => true, 'a number of days ≥ 0'),
+    referralRate: declared?.referralRate
+      ? checked('referralRate', declared.referralRate, (v) => v <= 1, 'a share from 0 to 1')
+      : DEFAULT_RULES.referralRate,
+    fulfilmentFee: declared?.fulfilmentFee
+      ? checked('fulfilmentFee', declared.fulfilmentFee, () => true, 'an amount ≥ 0')
+      : DEFAULT_RULES.fulfilmentFee,
+    deliveryDays: declared?.deliveryDays
+      ? checked('deliveryDays', declared.deliveryDays, () => true, 'a number of days ≥ 0')
+      : DEFAULT_RULES.deliveryDays,
   }
 }
 
-/** A rule whose every answer must be a finite number ≥ 0 that `ok` accepts. */
-function checked<A extends unknown[]>(
+/** A two-argument rule whose every answer must be a finite number ≥ 0 that `ok` accepts. */
+function checked<A, B>(
   name: string,
-  rule: (...args: A) => number,
+  rule: (a: A, b: B) => number,
   ok: (v: number) => boolean,
   expected: string,
-): (...args: A) => number {
-  return function (this: unknown, ...args: A) {
-    const v = rule.apply(this, args)
+): (a: A, b: B) => number {
+  return function (this: unknown, a: A, b: B) {
+    const v = rule.call(this, a, b)
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || !ok(v))
-      throw new Error(`platform().${name}(${args.map(String).join(', ')}) returned ${String(v)}: expected ${expected}`)
+      throw new Error(`platform().${name}(${String(a)}, ${String(b)}) returned ${String(v)}: expected ${expected}`)
     return v
   }
 }

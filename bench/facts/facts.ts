@@ -145,6 +145,27 @@ export interface FactResult {
   measured: string
 }
 
+/** The summary rows a ref reads (its algorithm, variant and scenario), filtered once per ref. */
+export function refRows(summary: Row[], baseScenario: string, plugins: Map<string, Plugin>): (ref: Ref) => Row[] {
+  const found = new Map<Ref, Row[]>()
+  return (ref) => {
+    let rows = found.get(ref)
+    if (!rows) {
+      const scenario = scenarioName(baseScenario, ref)
+      const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
+      rows = summary.filter((r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario)
+      found.set(ref, rows)
+    }
+    return rows
+  }
+}
+
+/** A metric's mean over the rows where it is defined; NaN (fails every comparison) when it never is. */
+export function meanOf(rows: readonly Row[], metric: string): number {
+  const defined = rows.map((r) => r[metric]).filter((v) => v !== undefined && v !== '')
+  return defined.length ? defined.reduce<number>((s, v) => s + Number(v), 0) / defined.length : NaN
+}
+
 /** Evaluates the facts on summary rows (mean over seeds per algorithm × variant × scenario). */
 export function evaluateFacts(
   facts: Fact[],
@@ -153,16 +174,11 @@ export function evaluateFacts(
   plugins: Map<string, Plugin>,
   market?: FactsMarket,
 ): FactResult[] {
+  const rowsOf = refRows(summary, baseScenario, plugins)
   const value = (ref: Ref): number => {
-    const scenario = scenarioName(baseScenario, ref)
-    const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
-    const rows = summary.filter(
-      (r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario,
-    )
+    const rows = rowsOf(ref)
     if (rows.length === 0) throw new Error(`no summary rows for ${describe(ref)}`)
-    // Mean over the seeds where the metric is defined; NaN (fails every comparison) when it never is.
-    const defined = rows.map((r) => r[ref.metric]).filter((v) => v !== '')
-    return defined.length ? defined.reduce<number>((s, v) => s + Number(v), 0) / defined.length : NaN
+    return meanOf(rows, ref.metric)
   }
   const evaluate = (check: Check): { holds: boolean; measured: string[] } => {
     switch (check.kind) {

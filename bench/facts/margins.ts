@@ -1,8 +1,7 @@
 import type { Plugin } from '../../algorithms/kit/contract.ts'
 import type { Row } from '../../core/csv.ts'
-import { pluginRun } from '../plugins/params.ts'
 import { estimate } from '../report/stats.ts'
-import { type Check, type Fact, type Ref, scenarioName } from './facts.ts'
+import { type Check, type Fact, meanOf, type Ref, refRows } from './facts.ts'
 
 /**
  * How far each fact holds, not just whether: a fact's margin is the relative distance its check clears (positive:
@@ -73,18 +72,9 @@ export function factMargins(
   baseScenario: string,
   plugins: Map<string, Plugin>,
 ): Map<string, FactMargin | null> {
-  const rowsOf = (ref: Ref) => {
-    const scenario = scenarioName(baseScenario, ref)
-    const variant = pluginRun(plugins.get(ref.algorithm)!, ref.params).variant
-    return summary.filter((r) => r.algorithm === ref.algorithm && r.variant === variant && r.scenario === scenario)
-  }
+  const rowsOf = refRows(summary, baseScenario, plugins)
   const number = (v: Row[string] | undefined) => (v === undefined || v === '' ? NaN : Number(v))
-  const mean = (ref: Ref) => {
-    const defined = rowsOf(ref)
-      .map((r) => number(r[ref.metric]))
-      .filter((v) => !Number.isNaN(v))
-    return defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : NaN
-  }
+  const mean = (ref: Ref) => meanOf(rowsOf(ref), ref.metric)
   const seeds = [...new Set(summary.filter((r) => r.scenario === baseScenario).map((r) => Number(r.seed)))]
   const out = new Map<string, FactMargin | null>()
   for (const fact of facts) {

@@ -10,7 +10,7 @@ import {
   registerDeclared,
   selectPlugins,
 } from '../plugins/registry.ts'
-import { isServiceUrl, remoteSource } from '../plugins/remote/spec.ts'
+import { remoteSource } from '../plugins/remote/spec.ts'
 import { type BenchmarkConfig, seedList } from './benchmark.ts'
 import { defaultWorkers } from './cells/pool.ts'
 import type { RunFlags } from './options.ts'
@@ -109,7 +109,8 @@ function rulesOf(registry: Map<string, RegisteredPlugin>, name: string): { run: 
 
 /** --sealed runs plugin modules in processes of their own: a process plugin is one already, --same-rules not yet. */
 function refuseUnsealable(plugins: PlannedRun[], sameRules: PlannedRun | undefined): void {
-  const remote = plugins.find((p) => p.remote)
+  // A Python file, a manifest or a service runs in another process already: --sealed has nothing to seal.
+  const remote = plugins.find((p) => remoteSource(p.source) !== null)
   if (remote)
     throw new InputError(
       `--sealed: ${remote.name} (${remote.source}) runs in a process or service of its own already; --sealed seals ` +
@@ -123,7 +124,7 @@ function refuseUnsealable(plugins: PlannedRun[], sameRules: PlannedRun | undefin
  * answers its parameters' checks and rules. Process plugins load as usual (and are refused by refuseUnsealable).
  */
 async function describedSealed(file: string): Promise<Plugin> {
-  if (remoteSource(file) || isServiceUrl(file)) return loadPluginFile(file)
+  if (remoteSource(file)) return loadPluginFile(file)
   const { describeSealed } = await import('../plugins/sealed/describe.ts')
   return registerDeclared(describeSealed(resolve(file), []), file)
 }

@@ -35,7 +35,7 @@ const LIVE = new Set<ChildProcess>()
 export const childWatch: { started?: (pid: number) => void; memoryMb?: number } = {}
 
 /** The command, under the cell's memory limit when it has one (the shell's ulimit, then exec: same pid). */
-function limited(command: readonly string[]): string[] {
+export function limited(command: readonly string[]): string[] {
   const mb = childWatch.memoryMb
   if (!mb) return [...command]
   return ['/bin/sh', '-c', `ulimit -v ${Math.floor(mb * 1024)} && exec "$0" "$@"`, ...command]

@@ -6,7 +6,7 @@ import type { Slots } from '../../../algorithms/kit/slots.ts'
 import type { Catalog } from '../../../core/catalog.ts'
 import { type BoundaryInputs, type PluginBoundary, ROUND_COLUMNS, type SealedPlugin } from '../../market/boundary.ts'
 import type { SessionOutcome } from '../../market/stream.ts'
-import { childWatch } from '../remote/transport.ts'
+import { childWatch, limited } from '../remote/transport.ts'
 import { hostBundle, pluginBundle } from './bundle.ts'
 import type { HostReply, HostRequest, Mirror, PlainSession, QueuedCall, Slate } from './messages.ts'
 
@@ -24,10 +24,6 @@ function namespaced(command: string[]): string[] {
   unshareWorks ??= spawnSync(UNSHARE[0], [...UNSHARE.slice(1), 'true']).status === 0
   return unshareWorks ? [...UNSHARE, ...command] : command
 }
-
-/** Its address space capped at the cell's memory limit (the shell's ulimit, then exec), as a process plugin's. */
-const capped = (command: string[], mb: number | undefined) =>
-  mb ? ['/bin/sh', '-c', `ulimit -v ${Math.floor(mb * 1024)} && exec "$0" "$@"`, ...command] : command
 
 /** What a sealed plugin is: its name and whether it reads the truth, as its own process reports them. */
 export interface SealedLoad {
@@ -63,7 +59,7 @@ export function sealedProcess(file: string, readable: readonly string[], bytes: 
   const bundle = pluginBundle(file)
   const reads = [host, bundle, ...readable].map((f) => `--allow-fs-read=${f}`)
   const node = [process.execPath, '--experimental-permission', '--no-warnings', ...reads, host]
-  const channel = new Channel(capped(namespaced(node), childWatch.memoryMb), bytes)
+  const channel = new Channel(limited(namespaced(node)), bytes)
   const pid = channel.pid()
   if (pid > 1) childWatch.started?.(pid)
   return { channel, bundle }

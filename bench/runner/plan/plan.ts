@@ -148,6 +148,8 @@ export function buildPlan(input: PlanInput): Plan {
     params: rulesFrom.params,
     plugin: sourceHash(sameRules, rulesFrom.pluginFile),
   }
+  // What a sealed plugin may read: looked up on disk once per run, not once per cell.
+  const sealedReads = new Map(input.plugins.map((run) => [run, run.files.filter((f) => existsSync(f))]))
   const specs: CellSpec[] = []
   for (const seed of input.seeds) {
     for (const run of input.plugins) {
@@ -179,7 +181,7 @@ export function buildPlan(input: PlanInput): Plan {
         repeat: input.repeat ?? 1,
         sellerRounds: !!input.sellerRounds,
         ...(rulesFrom && { rulesFrom }),
-        ...(input.sealed && { sealed: { reads: run.files.filter((f) => existsSync(f)), truth: run.truth } }),
+        ...(input.sealed && { sealed: { reads: sealedReads.get(run)!, truth: run.truth } }),
       })
     }
   }

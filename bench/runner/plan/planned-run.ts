@@ -5,7 +5,7 @@ import { InputError } from '../../../core/errors.ts'
 import { frozenCopy } from '../../market/plugin-harness.ts'
 import type { PluginRun } from '../../plugins/params.ts'
 import { pluginFiles } from '../../plugins/registry.ts'
-import { isServiceUrl, remoteSource } from '../../plugins/remote/spec.ts'
+import { isServiceUrl } from '../../plugins/remote/spec.ts'
 
 /**
  * A plugin configuration as a plan takes it: plain data, no plugin code. It crosses threads: a run with
@@ -27,8 +27,6 @@ export interface PlannedRun {
   files: string[]
   /** It declares `truth: true` (reads the hidden truth, as the oracle does). */
   truth: boolean
-  /** It runs in another process already (a Python file, a manifest, a service): --sealed has nothing to seal. */
-  remote: boolean
   /** The platform rules it runs under, probed into words, and whose platform() set them (or `default`). */
   rules: { from: string; rules: Record<string, string> }
 }
@@ -47,7 +45,6 @@ export function plannedRun(run: PluginRun, file: string, given: readonly string[
     file: own && !isServiceUrl(file) ? resolve(file) : own ? file : undefined,
     files: [...pluginFiles(run.plugin), ...(run.plugin.paramFiles?.(run.params) ?? []).map((f) => resolve(f))],
     truth: run.plugin.truth === true,
-    remote: isServiceUrl(file) || remoteSource(file) !== null,
     rules: {
       from: sameRules ? sameRules.plugin.name : run.plugin.platform ? run.plugin.name : 'default',
       rules: probedRules(from),
